@@ -1,0 +1,130 @@
+"""Per-head contributions (SPEC §4, MKIP §13.2).
+
+§13.2: "Each Party will make a per-head-of-population contribution to MKIP ... The payment
+will be made on (1 April) of each year.  The initial contribution will be 30p per head of
+population per annum using the most up to date population estimates".
+
+For year Y each voting party pays ``rate_pence x population x months / 12`` pence,
+rounded once to the penny half away from zero.  ``population`` is the most recent estimate
+whose year is not after Y; an older one than Y is a stale-estimate warning.  ``months`` is
+12, or the whole months left from the month a party joins.  A non-voting party (KCC, §6.2)
+pays nothing; a party that left before 1 April of Y pays nothing.
+
+MKIP 2008-09, hand-worked: 30p x 142,800 = £42,840.00 (MBC), 30p x 128,500 = £38,550.00
+(SBC), 30p x 104,600 = £31,380.00 (TWBC): £112,770.00 in all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from finance.core.model import Book, Party, Population
+from finance.core.money import round_pence
+from finance.core.problems import Problem
+from finance.core.years import months_remaining, parse_year, year_start
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionLine:
+    party: str
+    name: str
+    population: int
+    population_year: str
+    months: int
+    amount: int  # pence
+    weight: Fraction  # amount / total
+
+
+@dataclass(frozen=True, slots=True)
+class Contributions:
+    year: str
+    rate_pence: Fraction
+    lines: tuple[ContributionLine, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(x.amount for x in self.lines)
+
+    @property
+    def weights(self) -> dict[str, int]:
+        """The year-end split weights: each party's contribution in pence (SPEC §4)."""
+        return {x.party: x.amount for x in self.lines}
+
+
+def latest_population(pops: list[Population] | tuple[Population, ...], party: str,
+                      year: str) -> Population | None:
+    """Most recent estimate for ``party`` whose year is not after ``year``."""
+    y = parse_year(year)
+    best: Population | None = None
+    for p in pops:
+        if p.party == party and parse_year(p.year) <= y and (
+            best is None or parse_year(p.year) > parse_year(best.year)
+        ):
+            best = p
+    return best
+
+
+def paying_parties(book: Book, year: str) -> list[Party]:
+    """Voting parties that are members on 1 April (or join during) the year."""
+    start = year_start(year)
+    out = []
+    for p in book.parties:
+        if not p.voting:
+            continue
+        if p.left is not None and p.left <= start:
+            continue
+        if months_remaining(p.joined, year) == 0:
+            continue
+        out.append(p)
+    return sorted(out, key=lambda p: p.code)
+
+
+def check_contributions(book: Book, year: str) -> list[Problem]:
+    """Problems that stop the contributions for ``year`` being worked out."""
+    out = []
+    for p in paying_parties(book, year):
+        if latest_population(book.populations, p.code, year) is None:
+            out.append(Problem("populations", None, "party",
+                               f"no population estimate for {p.code} in or before {year}"))
+    return out
+
+
+def contributions(book: Book, year: str) -> Contributions:
+    """Each paying party's contribution for ``year``; see the module docstring.
+
+    >>> from decimal import Decimal
+    >>> from finance.core.model import Settings, YearRow
+    >>> b = Book(Settings("P", "A"), (Party("A", "A", True), Party("B", "B", True)),
+    ...          (Population("A", "2025-26", 1001), Population("B", "2024-25", 3)),
+    ...          (YearRow("2025-26", Decimal("30.5")),))
+    >>> c = contributions(b, "2025-26")
+    >>> [(x.party, x.amount) for x in c.lines], c.total
+    [('A', 30531), ('B', 92)], 30623)
+    >>> str(c.warnings[0])
+    'populations row 0, column year: B: the latest estimate is for 2024-25, older than 2025-26 (warning)'
+    """
+    yr = next(y for y in book.years if y.year == year)
+    rate = Fraction(yr.rate_pence)
+    raw: list[tuple[Party, Population, int, int]] = []
+    warnings: list[Problem] = []
+    for p in paying_parties(book, year):
+        pop = latest_population(book.populations, p.code, year)
+        if pop is None:
+            raise ValueError(f"no population for {p.code} in {year}; run check_year first")
+        months = months_remaining(p.joined, year)
+        amount = round_pence(rate * pop.population * months / 12)
+        if pop.year != year:
+            warnings.append(Problem(
+                "populations", pop.row, "year",
+                f"{p.code}: the latest estimate is for {pop.year}, older than {year}",
+                "warning"))
+        raw.append((p, pop, months, amount))
+    total = sum(a for *_, a in raw)
+    lines = tuple(
+        ContributionLine(p.code, p.name, pop.population, pop.year, months, amount,
+                         Fraction(amount, total) if total else Fraction(0))
+        for p, pop, months, amount in raw
+    )
+    return Contributions(year, rate, lines, tuple(warnings))

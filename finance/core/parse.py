@@ -1,0 +1,702 @@
+"""From raw tables to a validated :class:`~finance.core.model.Book` (SPEC §3).
+
+Input is plain data: a mapping of table name to :class:`RawTable` (column names and the
+rows' cells with the row numbers the user sees).  Output is ``(book, problems)``: every
+problem found, not just the first, each located by table, row and column.  ``book`` is
+``None`` when any problem is an error.  No I/O happens here; reading files is
+:mod:`finance.book`'s job.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from finance.core import cells
+from finance.core.cells import CellError
+from finance.core.model import (
+    BASES,
+    CASHFLOW_KINDS,
+    CRITERIA,
+    LEDGER_KINDS,
+    BlendComponent,
+    Book,
+    BudgetLine,
+    Cashflow,
+    Criterion,
+    Driver,
+    Indicator,
+    LedgerEntry,
+    Party,
+    Population,
+    Project,
+    SavingRow,
+    Service,
+    ServiceParty,
+    Settings,
+    YearRow,
+)
+from finance.core.problems import Problem
+from finance.core.years import year_of
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One sheet or CSV file as read: header names and ``(row_number, cells)`` pairs."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[object, ...]], ...]
+
+
+Reader = Callable[[object], Any]
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    read: Reader
+    required: bool = True  # a value must be given on every row
+    present: bool = True  # the column must exist in the table
+
+
+def _opt(name: str, read: Reader) -> Col:
+    return Col(name, read, required=False, present=False)
+
+
+def _code(v: object) -> str:
+    s = cells.read_text(v)
+    if not s:
+        raise CellError("is blank")
+    return s
+
+
+def _basis(v: object) -> str:
+    s = cells.read_text(v).lower().replace(" ", "")
+    if s in BASES or (s.startswith("driver:") and len(s) > len("driver:")):
+        return s
+    raise CellError(
+        f"{cells.show(v)} is not a basis (equal, fixed, population, driver:NAME or blend)"
+    )
+
+
+def _component(v: object) -> str:
+    s = _basis(v)
+    if s in ("fixed", "blend"):
+        raise CellError(f"{cells.show(v)} cannot be a blend component (equal, population "
+                        "or driver:NAME)")
+    return s
+
+
+def _choice(options: Iterable[str], what: str) -> Reader:
+    opts = tuple(options)
+
+    def read(v: object) -> str:
+        s = cells.read_text(v).lower().replace(" ", "_")
+        if s not in opts:
+            raise CellError(f"{cells.show(v)} is not a {what} ({', '.join(opts)})")
+        return s
+
+    return read
+
+
+def _nonneg_money(v: object) -> int:
+    p = cells.read_money(v)
+    if p < 0:
+        raise CellError(f"{cells.show(v)} must not be negative")
+    return p
+
+
+def _population(v: object) -> int:
+    n = cells.read_whole(v)
+    if n <= 0:
+        raise CellError(f"{cells.show(v)} must be a population above zero")
+    return n
+
+
+def _rate(v: object) -> Decimal:
+    d = cells.read_decimal(v)
+    if d < 0:
+        raise CellError(f"{cells.show(v)} must not be negative")
+    return d
+
+
+def _nonneg(v: object) -> Decimal:
+    d = cells.read_decimal(v)
+    if d < 0:
+        raise CellError(f"{cells.show(v)} must not be negative")
+    return d
+
+
+def _quarter(v: object) -> int:
+    q = cells.read_whole(v)
+    if not 1 <= q <= 4:
+        raise CellError(f"{cells.show(v)} is not a quarter (1 to 4)")
+    return q
+
+
+def _year_index(v: object) -> int:
+    i = cells.read_whole(v)
+    if not 0 <= i <= 5:
+        raise CellError(f"{cells.show(v)} is not a year of the five-year profile (0 to 5)")
+    return i
+
+
+def _score(v: object) -> Decimal:
+    d = cells.read_decimal(v)
+    if not 0 <= d <= 5:
+        raise CellError(f"{cells.show(v)} is not a score from 0 to 5")
+    return d
+
+
+def _criterion(v: object) -> str:
+    s = cells.read_text(v).lower().strip("() ")
+    if s not in CRITERIA:
+        raise CellError(f"{cells.show(v)} is not a §13.5 criterion (a to j)")
+    return s
+
+
+T = cells
+SCHEMA: dict[str, tuple[Col, ...]] = {
+    "settings": (Col("key", _code), Col("value", T.read_text, required=False)),
+    "parties": (
+        Col("code", _code),
+        Col("name", _code),
+        Col("voting", T.read_bool),
+        _opt("joined", T.read_date),
+        _opt("notice_given", T.read_date),
+        _opt("left", T.read_date),
+    ),
+    "populations": (
+        Col("party", _code),
+        Col("year", T.read_year),
+        Col("population", _population),
+        _opt("source", T.read_text),
+    ),
+    "years": (
+        Col("year", T.read_year),
+        Col("rate_pence", _rate),
+        Col("opening_balance", T.read_money, required=False),
+        Col("opening_commitments", T.read_money, required=False),
+        Col("refund_share", T.read_pct, required=False),
+    ),
+    "ledger": (
+        _opt("date", T.read_date),
+        Col("year", T.read_year),
+        Col("kind", _choice(LEDGER_KINDS, "ledger kind")),
+        Col("amount", T.read_money),
+        _opt("description", T.read_text),
+        _opt("reference", T.read_text),
+    ),
+    "services": (
+        Col("service", _code),
+        Col("name", _code),
+        Col("year", T.read_year),
+        Col("host", _code),
+        Col("gross_cost", T.read_money),
+        _opt("income", T.read_money),
+        Col("basis", _basis),
+    ),
+    "service_parties": (
+        Col("service", _code),
+        Col("year", T.read_year),
+        Col("party", _code),
+        _opt("fixed_share", T.read_pct),
+        _opt("standalone_cost", _nonneg_money),
+        _opt("joined", T.read_date),
+    ),
+    "service_blend": (
+        Col("service", _code),
+        Col("year", T.read_year),
+        Col("component", _component),
+        _opt("weight", T.read_pct),
+    ),
+    "drivers": (
+        Col("year", T.read_year),
+        Col("driver", lambda v: _code(v).lower()),
+        Col("party", _code),
+        Col("value", _nonneg),
+    ),
+    "projects": (
+        Col("project", _code),
+        Col("name", _code),
+        Col("service", T.read_text, required=False),
+        Col("lead", _code),
+        _opt("start_year", T.read_year),
+        _opt("optimism_bias", T.read_pct),
+        _opt("discount_rate", T.read_pct),
+    ),
+    "cashflows": (
+        Col("project", _code),
+        Col("year_index", _year_index),
+        Col("kind", _choice(CASHFLOW_KINDS, "cash-flow kind")),
+        Col("amount", _nonneg_money),
+    ),
+    "criteria": (
+        Col("project", _code),
+        Col("criterion", _criterion),
+        Col("score", _score),
+        _opt("weight", _nonneg),
+    ),
+    "savings": (
+        Col("service", _code),
+        Col("year", T.read_year),
+        Col("predicted", T.read_money),
+        Col("actual", T.read_money),
+    ),
+    "budget_monitor": (
+        Col("year", T.read_year),
+        Col("quarter", _quarter),
+        Col("line", _code),
+        Col("budget", T.read_money),
+        Col("actual_to_date", T.read_money),
+        Col("forecast_outturn", T.read_money),
+    ),
+    "performance": (
+        Col("service", _code),
+        Col("year", T.read_year),
+        Col("quarter", _quarter),
+        Col("indicator", _code),
+        Col("target", T.read_decimal),
+        Col("actual", T.read_decimal),
+        _opt("higher_is_better", T.read_bool),
+    ),
+}
+
+REQUIRED_TABLES = ("settings", "parties", "populations", "years")
+SETTING_KEYS = (
+    "name", "accountable_body", "rotation", "rotation_start", "discount_rate",
+    "financial_weight", "rag_green", "rag_amber",
+)
+
+
+def norm(name: object) -> str:
+    """Table and column names match case-insensitively, surrounding spaces ignored."""
+    return " ".join(str(name if name is not None else "").split()).lower().replace(" ", "_")
+
+
+Row = dict[str, Any]
+
+
+def _read_table(
+    table: str, raw: RawTable, problems: list[Problem]
+) -> list[tuple[int, Row]] | None:
+    schema = SCHEMA[table]
+    index: dict[str, int] = {}
+    for i, c in enumerate(raw.columns):
+        n = norm(c)
+        if not n:
+            continue
+        if n in index:
+            problems.append(Problem(table, None, n, "column appears twice"))
+        index[n] = i
+    known = {c.name for c in schema}
+    for n in index:
+        if n not in known:
+            problems.append(
+                Problem(table, None, n, "column is not used by this tool and was ignored",
+                        "warning")
+            )
+    missing = [c.name for c in schema if c.present and c.name not in index]
+    for m in missing:
+        problems.append(Problem(table, None, m, "required column is missing"))
+    if missing:
+        return None
+    out: list[tuple[int, Row]] = []
+    for rownum, values in raw.rows:
+        if all(cells.is_blank(v) for v in values):
+            continue  # blank rows (often trailing) are not data
+        row: Row = {}
+        for col in schema:
+            i = index.get(col.name)
+            v = values[i] if i is not None and i < len(values) else None
+            if cells.is_blank(v):
+                if col.required:
+                    problems.append(Problem(table, rownum, col.name, "is blank"))
+                row[col.name] = None
+                continue
+            try:
+                row[col.name] = col.read(v)
+            except CellError as exc:
+                msg = str(exc)
+                if msg == "is blank":
+                    problems.append(Problem(table, rownum, col.name, "is blank"))
+                else:
+                    problems.append(Problem(table, rownum, col.name, msg))
+                row[col.name] = _BAD
+        out.append((rownum, row))
+    return out
+
+
+class _Bad:
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+_BAD: Any = _Bad()
+
+
+def _ok(row: Row, *cols: str) -> bool:
+    return all(row.get(c) is not _BAD for c in cols)
+
+
+def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Book | None,
+                                                                             list[Problem]]:
+    """Validate raw tables into a :class:`Book`; returns ``(book or None, problems)``."""
+    problems: list[Problem] = []
+    tables: dict[str, RawTable] = {}
+    for name, t in raw.items():
+        n = norm(name)
+        if n in SCHEMA:
+            if n in tables:
+                problems.append(Problem(n, None, None, "table appears twice"))
+            tables[n] = t
+        else:
+            problems.append(Problem(str(name), None, None,
+                                    "table is not used by this tool and was ignored", "warning"))
+    for t in REQUIRED_TABLES:
+        if t not in tables:
+            problems.append(Problem(t, None, None, "required table is missing"))
+    rows: dict[str, list[tuple[int, Row]]] = {}
+    for t, rt in tables.items():
+        r = _read_table(t, rt, problems)
+        rows[t] = r if r is not None else []
+    builder = _Builder(rows, problems)
+    book = builder.build(source_sha256)
+    problems.sort(key=lambda p: (not p.is_error, list(SCHEMA).index(p.table)
+                                 if p.table in SCHEMA else 99, p.row or 0, p.column or ""))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return book, problems
+
+
+class _Builder:
+    def __init__(self, rows: dict[str, list[tuple[int, Row]]], problems: list[Problem]):
+        self.rows = rows
+        self.p = problems
+
+    def err(self, table: str, row: int | None, col: str | None, msg: str) -> None:
+        self.p.append(Problem(table, row, col, msg))
+
+    def warn(self, table: str, row: int | None, col: str | None, msg: str) -> None:
+        self.p.append(Problem(table, row, col, msg, "warning"))
+
+    def get(self, table: str) -> list[tuple[int, Row]]:
+        return self.rows.get(table, [])
+
+    # -- settings ---------------------------------------------------------------------
+    def settings(self, codes: set[str]) -> Settings:
+        values: dict[str, tuple[int, str]] = {}
+        for rownum, r in self.get("settings"):
+            if not _ok(r, "key"):
+                continue
+            key = norm(r["key"])
+            if key in values:
+                self.err("settings", rownum, "key", f"'{key}' is given twice")
+            if key not in SETTING_KEYS:
+                self.warn("settings", rownum, "key", f"'{key}' is not a setting this tool uses")
+            values[key] = (rownum, r["value"] or "")
+        kw: dict[str, Any] = {}
+        for key in ("name", "accountable_body"):
+            if key not in values or not values[key][1]:
+                self.err("settings", values.get(key, (None,))[0], "value",
+                         f"setting '{key}' is missing")
+                kw[key] = ""
+            else:
+                kw[key] = values[key][1]
+        if kw["accountable_body"] and codes and kw["accountable_body"] not in codes:
+            self.err("settings", values["accountable_body"][0], "value",
+                     f"accountable body '{kw['accountable_body']}' is not a party code")
+        if "rotation" in values and values["rotation"][1]:
+            rownum, text = values["rotation"]
+            rot = tuple(c for c in text.replace(";", ",").replace(" ", ",").split(",") if c)
+            for c in rot:
+                if codes and c not in codes:
+                    self.err("settings", rownum, "value", f"rotation party '{c}' is not a "
+                             "party code")
+            if len(set(rot)) != len(rot):
+                self.err("settings", rownum, "value", "rotation names a party twice")
+            kw["rotation"] = rot
+        if "rotation_start" in values and values["rotation_start"][1]:
+            rownum, text = values["rotation_start"]
+            try:
+                kw["rotation_start"] = cells.read_year(text)
+            except CellError as exc:
+                self.err("settings", rownum, "value", str(exc))
+        for key in ("discount_rate", "financial_weight", "rag_green", "rag_amber"):
+            if key in values and values[key][1]:
+                rownum, text = values[key]
+                try:
+                    kw[key] = cells.read_pct(text)
+                except CellError as exc:
+                    self.err("settings", rownum, "value", f"{key}: {exc}")
+        s = Settings(**kw)
+        if s.rag_amber > s.rag_green:
+            self.err("settings", values["rag_amber"][0] if "rag_amber" in values else None,
+                     "value", "rag_amber must not be above rag_green")
+        return s
+
+    # -- parties ----------------------------------------------------------------------
+    def parties(self) -> tuple[Party, ...]:
+        out = []
+        seen: dict[str, int] = {}
+        for rownum, r in self.get("parties"):
+            if not _ok(r, "code", "name", "voting", "joined", "notice_given", "left"):
+                continue
+            code = r["code"]
+            if code in seen:
+                self.err("parties", rownum, "code",
+                         f"party code '{code}' is already used on row {seen[code]}")
+                continue
+            seen[code] = rownum
+            p = Party(code, r["name"], r["voting"], r["joined"], r["notice_given"], r["left"],
+                      rownum)
+            if p.left and not p.notice_given:
+                self.err("parties", rownum, "notice_given",
+                         "a party that has left must have given notice (§16.2)")
+            if p.left and p.notice_given and p.left < _add_months(p.notice_given, 6):
+                self.err("parties", rownum, "left",
+                         f"{p.left.isoformat()} is less than six months after notice given on "
+                         f"{p.notice_given.isoformat()} (§16.2 needs six months' notice)")
+            if p.joined and p.left and p.left <= p.joined:
+                self.err("parties", rownum, "left", "is not after the date the party joined")
+            out.append(p)
+        if not out and "parties" in self.rows:
+            self.err("parties", None, None, "no parties are listed")
+        return tuple(out)
+
+    def ref(self, table: str, rownum: int, col: str, code: str | None, codes: set[str],
+            what: str = "party code") -> bool:
+        if code is None or code is _BAD:
+            return False
+        if code not in codes:
+            self.err(table, rownum, col, f"'{code}' is not a known {what}")
+            return False
+        return True
+
+    def dupes(self, table: str, keyed: Iterable[tuple[int, tuple[Any, ...]]],
+              col: str, what: str) -> None:
+        first: dict[tuple[Any, ...], int] = {}
+        for rownum, key in keyed:
+            if key in first:
+                self.err(table, rownum, col, f"{what} repeats row {first[key]}")
+            else:
+                first[key] = rownum
+
+    def build(self, sha: str) -> Book:
+        parties = self.parties()
+        codes = {p.code for p in parties}
+        settings = self.settings(codes)
+
+        pops = []
+        for rn, r in self.get("populations"):
+            if _ok(r, "party", "year", "population", "source") and self.ref(
+                "populations", rn, "party", r["party"], codes
+            ):
+                pops.append(Population(r["party"], r["year"], r["population"],
+                                       r["source"] or "", rn))
+        self.dupes("populations", ((p.row, (p.party, p.year)) for p in pops), "year",
+                   "a second estimate for this party and year")
+
+        years = []
+        for rn, r in self.get("years"):
+            if _ok(r, *(c.name for c in SCHEMA["years"])):
+                years.append(YearRow(r["year"], r["rate_pence"], r["opening_balance"],
+                                     r["opening_commitments"], r["refund_share"], rn))
+        self.dupes("years", ((y.row, (y.year,)) for y in years), "year", "this year")
+        if not years and "years" in self.rows and not any(
+            p.table == "years" for p in self.p
+        ):
+            self.err("years", None, None, "no years are listed")
+
+        ledger = [
+            LedgerEntry(r["year"], r["kind"], r["amount"], r["date"], r["description"] or "",
+                        r["reference"] or "", rn)
+            for rn, r in self.get("ledger")
+            if _ok(r, *(c.name for c in SCHEMA["ledger"]))
+        ]
+        for e in ledger:
+            if e.date is not None and year_of(e.date) != e.year:
+                self.err("ledger", e.row, "date",
+                         f"{e.date.isoformat()} is not in financial year {e.year}")
+
+        drivers = []
+        for rn, r in self.get("drivers"):
+            if _ok(r, "year", "driver", "party", "value") and self.ref(
+                "drivers", rn, "party", r["party"], codes
+            ):
+                drivers.append(Driver(r["year"], r["driver"], r["party"], r["value"], rn))
+        self.dupes("drivers", ((d.row, (d.year, d.driver, d.party)) for d in drivers), "party",
+                   "this driver, year and party")
+        driver_names = {(d.year, d.driver) for d in drivers}
+
+        services = []
+        for rn, r in self.get("services"):
+            if not _ok(r, *(c.name for c in SCHEMA["services"])):
+                continue
+            self.ref("services", rn, "host", r["host"], codes)
+            s = Service(r["service"], r["name"], r["year"], r["host"], r["gross_cost"],
+                        r["income"] or 0, r["basis"], rn)
+            if s.basis.startswith("driver:") and (s.year, s.basis[7:]) not in driver_names:
+                self.err("services", rn, "basis",
+                         f"driver '{s.basis[7:]}' has no values in drivers for {s.year}")
+            services.append(s)
+        self.dupes("services", ((s.row, (s.service, s.year)) for s in services), "service",
+                   "this service and year")
+        svc_by_key = {(s.service, s.year): s for s in services}
+        svc_codes = {s.service for s in services}
+
+        sps = []
+        for rn, r in self.get("service_parties"):
+            if not _ok(r, *(c.name for c in SCHEMA["service_parties"])):
+                continue
+            if (r["service"], r["year"]) not in svc_by_key:
+                self.err("service_parties", rn, "service",
+                         f"'{r['service']}' has no row in services for {r['year']}")
+                continue
+            if self.ref("service_parties", rn, "party", r["party"], codes):
+                sps.append(ServiceParty(r["service"], r["year"], r["party"], r["fixed_share"],
+                                        r["standalone_cost"], r["joined"], rn))
+        self.dupes("service_parties", ((x.row, (x.service, x.year, x.party)) for x in sps),
+                   "party", "this party in this service and year")
+
+        blends = []
+        for rn, r in self.get("service_blend"):
+            if not _ok(r, "service", "year", "component", "weight"):
+                continue
+            s = svc_by_key.get((r["service"], r["year"]))
+            if s is None:
+                self.err("service_blend", rn, "service",
+                         f"'{r['service']}' has no row in services for {r['year']}")
+                continue
+            if s.basis != "blend":
+                self.err("service_blend", rn, "service",
+                         f"'{s.service}' is not on the blend basis in {s.year}")
+                continue
+            comp = r["component"]
+            if comp.startswith("driver:") and (r["year"], comp[7:]) not in driver_names:
+                self.err("service_blend", rn, "component",
+                         f"driver '{comp[7:]}' has no values in drivers for {r['year']}")
+            if r["weight"] is None:
+                self.err("service_blend", rn, "weight", "is blank")
+                continue
+            blends.append(BlendComponent(r["service"], r["year"], comp, r["weight"], rn))
+        self.dupes("service_blend", ((b.row, (b.service, b.year, b.component)) for b in blends),
+                   "component", "this component")
+        self._check_services(services, sps, blends)
+
+        projects = []
+        for rn, r in self.get("projects"):
+            if not _ok(r, *(c.name for c in SCHEMA["projects"])):
+                continue
+            self.ref("projects", rn, "lead", r["lead"], codes)
+            svc = r["service"] or None
+            if svc is not None:
+                self.ref("projects", rn, "service", svc, svc_codes, "service")
+            projects.append(Project(r["project"], r["name"], r["lead"], svc, r["start_year"],
+                                    r["optimism_bias"], r["discount_rate"], rn))
+        self.dupes("projects", ((p.row, (p.project,)) for p in projects), "project",
+                   "this project code")
+        proj_codes = {p.project for p in projects}
+        cashflows = [
+            Cashflow(r["project"], r["year_index"], r["kind"], r["amount"], rn)
+            for rn, r in self.get("cashflows")
+            if _ok(r, "project", "year_index", "kind", "amount")
+            and self.ref("cashflows", rn, "project", r["project"], proj_codes, "project")
+        ]
+        criteria = [
+            Criterion(r["project"], r["criterion"], r["score"], r["weight"], rn)
+            for rn, r in self.get("criteria")
+            if _ok(r, "project", "criterion", "score", "weight")
+            and self.ref("criteria", rn, "project", r["project"], proj_codes, "project")
+        ]
+        self.dupes("criteria", ((c.row, (c.project, c.criterion)) for c in criteria),
+                   "criterion", "this criterion for this project")
+        savings = [
+            SavingRow(r["service"], r["year"], r["predicted"], r["actual"], rn)
+            for rn, r in self.get("savings")
+            if _ok(r, "service", "year", "predicted", "actual")
+        ]
+        self.dupes("savings", ((s.row, (s.service, s.year)) for s in savings), "service",
+                   "this service and year")
+        budget = [
+            BudgetLine(r["year"], r["quarter"], r["line"], r["budget"], r["actual_to_date"],
+                       r["forecast_outturn"], rn)
+            for rn, r in self.get("budget_monitor")
+            if _ok(r, *(c.name for c in SCHEMA["budget_monitor"]))
+        ]
+        self.dupes("budget_monitor", ((b.row, (b.year, b.quarter, b.line)) for b in budget),
+                   "line", "this line, year and quarter")
+        perf = [
+            Indicator(r["service"], r["year"], r["quarter"], r["indicator"], r["target"],
+                      r["actual"], True if r["higher_is_better"] is None
+                      else r["higher_is_better"], rn)
+            for rn, r in self.get("performance")
+            if _ok(r, *(c.name for c in SCHEMA["performance"]))
+        ]
+        self.dupes("performance",
+                   ((i.row, (i.service, i.year, i.quarter, i.indicator)) for i in perf),
+                   "indicator", "this indicator, service, year and quarter")
+
+        return Book(
+            settings=settings, parties=parties, populations=tuple(pops), years=tuple(years),
+            ledger=tuple(ledger), services=tuple(services), service_parties=tuple(sps),
+            service_blend=tuple(blends), drivers=tuple(drivers), projects=tuple(projects),
+            cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
+            budget_monitor=tuple(budget), performance=tuple(perf), source_sha256=sha,
+        )
+
+    def _check_services(self, services: list[Service], sps: list[ServiceParty],
+                        blends: list[BlendComponent]) -> None:
+        by_svc: dict[tuple[str, str], list[ServiceParty]] = defaultdict(list)
+        for x in sps:
+            by_svc[(x.service, x.year)].append(x)
+        blend_by: dict[tuple[str, str], list[BlendComponent]] = defaultdict(list)
+        for b in blends:
+            blend_by[(b.service, b.year)].append(b)
+        for s in services:
+            parts = by_svc.get((s.service, s.year), [])
+            if s.basis == "fixed":
+                if not parts:
+                    self.err("service_parties", None, "fixed_share",
+                             f"service '{s.service}' {s.year} is on the fixed basis but has no "
+                             "participants with fixed shares")
+                    continue
+                blank = [x for x in parts if x.fixed_share is None]
+                for x in blank:
+                    self.err("service_parties", x.row, "fixed_share",
+                             f"is blank, but '{s.service}' is on the fixed basis")
+                total = sum((x.fixed_share for x in parts if x.fixed_share is not None),
+                            Decimal(0))
+                if not blank and total != 1:
+                    self.err("service_parties", parts[0].row, "fixed_share",
+                             f"fixed shares for '{s.service}' {s.year} total "
+                             f"{total * 100:f}%, not exactly 100%")
+            if s.basis == "blend":
+                comps = blend_by.get((s.service, s.year), [])
+                if not comps:
+                    self.err("service_blend", None, None,
+                             f"service '{s.service}' {s.year} is on the blend basis but has no "
+                             "components in service_blend")
+                    continue
+                total = sum((b.weight for b in comps), Decimal(0))
+                if total != 1:
+                    self.err("service_blend", comps[0].row, "weight",
+                             f"blend weights for '{s.service}' {s.year} total "
+                             f"{total * 100:f}%, not exactly 100%")
+
+
+def _add_months(d: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the month's end (31 Aug + 6 = 28/29 Feb)."""
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def count_rows(raw: Mapping[str, RawTable]) -> Counter[str]:
+    return Counter({norm(k): len(v.rows) for k, v in raw.items()})

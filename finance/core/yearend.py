@@ -1,0 +1,219 @@
+"""Year end: refund or carry over (SPEC §5, MKIP §13.2-§13.3, §16.2-§16.3).
+
+§13.2: "Any funds that are not spent or committed at the year end will be returned based
+on the proportions outlined above or carried over, as agreed by MKIP Board."
+
+Fund account for year Y, all in pence::
+
+    available    = opening_balance + opening_commitments + contributions
+                   + external_funding + income - admin_recharge
+    uncommitted  = available - spend - commitments
+    refund       = round(uncommitted x refund_share)       (once, half away from zero)
+    carry_over   = uncommitted - refund
+
+Sign convention: ledger amounts are positive for their kind (a ``spend`` of 100 is money
+out); a negative entry is a reversal.  ``refund_share`` is the board's decision; blank
+means 0 (carry everything over).  The refund, the spend and the carry-over are each split
+between parties by that year's contribution weights, largest remainder (SPEC §2).
+
+Deficit (uncommitted < 0): no refund; the deficit is carried (``carry_over`` is negative)
+and each party's ``supplementary`` is its share of the deficit on the same weights, the
+amount it would pay to clear it.
+
+Openings: a blank ``opening_balance`` is last year's ``carry_over`` and a blank
+``opening_commitments`` last year's closing commitments, when last year is in the book
+(else 0).  A given opening that differs from last year's figures is a warning.
+
+Leaving (§16.2-§16.3): a party whose ``left`` date falls in the year gets an exit
+settlement: its weight-share of the uncommitted balance at that date (ledger lines dated on
+or before it; undated lines are taken as at 31 March and excluded), and stays liable for its
+share of commitments made before its notice (opening commitments when notice falls in the
+year, plus commitments dated before notice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from finance.core.apportion import apportion
+from finance.core.contributions import Contributions, check_contributions, contributions
+from finance.core.model import Book, LedgerEntry, YearRow
+from finance.core.money import fmt_gbp, round_pence
+from finance.core.problems import Problem
+from finance.core.years import previous_year, year_start
+from finance.core.years import year_end as last_day
+
+
+@dataclass(frozen=True, slots=True)
+class YearEndLine:
+    party: str
+    contribution: int
+    spend: int
+    refund: int
+    carry_over: int
+    supplementary: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExitSettlement:
+    party: str
+    notice_given: date | None
+    left: date
+    balance_at_leaving: int
+    share: int
+    commitments_before_notice: int
+    commitment_liability: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearEnd:
+    year: str
+    opening_balance: int
+    opening_commitments: int
+    contributions: int
+    external_funding: int
+    income: int
+    admin_recharge: int
+    spend: int
+    commitments: int
+    refund_share: Decimal
+    refund: int
+    parties: tuple[YearEndLine, ...]
+    exits: tuple[ExitSettlement, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def available(self) -> int:
+        return (self.opening_balance + self.opening_commitments + self.contributions
+                + self.external_funding + self.income - self.admin_recharge)
+
+    @property
+    def uncommitted(self) -> int:
+        return self.available - self.spend - self.commitments
+
+    @property
+    def carry_over(self) -> int:
+        return self.uncommitted - self.refund
+
+    @property
+    def deficit(self) -> bool:
+        return self.uncommitted < 0
+
+
+def ledger_totals(entries: list[LedgerEntry] | tuple[LedgerEntry, ...], year: str,
+                  until: date | None = None) -> dict[str, int]:
+    """Sum of ledger amounts by kind for ``year`` (optionally dated on or before ``until``)."""
+    out = {k: 0 for k in ("spend", "commitment", "external_funding", "income",
+                          "admin_recharge")}
+    for e in entries:
+        if e.year != year:
+            continue
+        if until is not None and (e.date is None or e.date > until):
+            continue
+        out[e.kind] += e.amount
+    return out
+
+
+def _year_row(book: Book, year: str) -> YearRow | None:
+    return next((y for y in book.years if y.year == year), None)
+
+
+def check_year_end(book: Book, year: str) -> list[Problem]:
+    """Problems that stop the year end for ``year`` (and any year it carries from)."""
+    yr = _year_row(book, year)
+    if yr is None:
+        return [Problem("years", None, "year", f"{year} is not in the years table")]
+    out = check_contributions(book, year)
+    prev = previous_year(year)
+    if (yr.opening_balance is None or yr.opening_commitments is None) and _year_row(
+        book, prev
+    ) is not None:
+        out += check_year_end(book, prev)
+    return out
+
+
+def year_end(book: Book, year: str, contrib: Contributions | None = None) -> YearEnd:
+    """The fund account and per-party statement for ``year`` (see module docstring)."""
+    yr = _year_row(book, year)
+    if yr is None:
+        raise ValueError(f"{year} is not in the years table")
+    c = contrib if contrib is not None else contributions(book, year)
+    warnings: list[Problem] = []
+    prev_row = _year_row(book, previous_year(year))
+    prev = None
+    if prev_row is not None and (
+        yr.opening_balance is None or yr.opening_commitments is None
+        or not check_year_end(book, prev_row.year)
+    ):
+        prev = year_end(book, prev_row.year)
+    if prev is not None:
+        derived_bal, derived_com = prev.carry_over, prev.commitments
+    else:
+        derived_bal, derived_com = 0, 0
+    opening_balance = derived_bal if yr.opening_balance is None else yr.opening_balance
+    opening_commitments = derived_com if yr.opening_commitments is None else yr.opening_commitments
+    if prev is not None and yr.opening_balance is not None and yr.opening_balance != derived_bal:
+        warnings.append(Problem("years", yr.row, "opening_balance",
+                                f"{fmt_gbp(yr.opening_balance)} differs from the "
+                                f"{fmt_gbp(derived_bal)} carried over from {prev.year}",
+                                "warning"))
+    if (prev is not None and yr.opening_commitments is not None
+            and yr.opening_commitments != derived_com):
+        warnings.append(Problem("years", yr.row, "opening_commitments",
+                                f"{fmt_gbp(yr.opening_commitments)} differs from the "
+                                f"{fmt_gbp(derived_com)} committed at the end of {prev.year}",
+                                "warning"))
+    t = ledger_totals(book.ledger, year)
+    share = yr.refund_share if yr.refund_share is not None else Decimal(0)
+    weights = c.weights
+    base = YearEnd(year, opening_balance, opening_commitments, c.total, t["external_funding"],
+                   t["income"], t["admin_recharge"], t["spend"], t["commitment"], share, 0,
+                   (), (), ())
+    unc = base.uncommitted
+    refund = round_pence(Fraction(unc) * Fraction(share)) if unc > 0 else 0
+    carry = unc - refund
+    if weights and sum(weights.values()) > 0:
+        sp = apportion(t["spend"], weights)
+        rf = apportion(refund, weights)
+        co = apportion(carry, weights)
+        sup = apportion(-unc, weights) if unc < 0 else dict.fromkeys(weights, 0)
+    else:
+        sp = rf = co = sup = {}
+    lines = tuple(
+        YearEndLine(p, weights[p], sp.get(p, 0), rf.get(p, 0), co.get(p, 0), sup.get(p, 0))
+        for p in sorted(weights)
+    )
+    exits = tuple(_exits(book, year, base, weights))
+    return YearEnd(year, opening_balance, opening_commitments, c.total,
+                   t["external_funding"], t["income"], t["admin_recharge"], t["spend"],
+                   t["commitment"], share, refund, lines, exits,
+                   tuple(c.warnings) + tuple(warnings) + (prev.warnings if prev else ()))
+
+
+def _exits(book: Book, year: str, ye: YearEnd, weights: dict[str, int]) -> list[ExitSettlement]:
+    out = []
+    start, end = year_start(year), last_day(year)
+    for p in book.parties:
+        if p.left is None or not (start < p.left <= end) or p.code not in weights:
+            continue
+        t = ledger_totals(book.ledger, year, until=p.left)
+        bal = (ye.opening_balance + ye.opening_commitments + ye.contributions
+               + t["external_funding"] + t["income"] - t["admin_recharge"]
+               - t["spend"] - t["commitment"])
+        share = apportion(bal, weights)[p.code]
+        notice = p.notice_given
+        committed = 0
+        if notice is not None:
+            committed = sum(
+                e.amount for e in book.ledger
+                if e.year == year and e.kind == "commitment" and e.date is not None
+                and e.date < notice
+            )
+            if notice >= start:
+                committed += ye.opening_commitments
+        liability = apportion(committed, weights)[p.code]
+        out.append(ExitSettlement(p.code, notice, p.left, bal, share, committed, liability))
+    return out

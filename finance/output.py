@@ -1,0 +1,51 @@
+"""Writing outputs whole or not at all: temporary file in the same folder, then rename."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+TMP_PREFIX = ".mkip-tmp-"
+
+
+def slug(text: str) -> str:
+    """File-name form of a partnership name.
+
+    >>> slug("Mid Kent Improvement Partnership")
+    'mid-kent-improvement-partnership'
+    """
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s or "partnership"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is never seen half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def json_bytes(obj: Any) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def clean_leftovers(folder: Path) -> int:
+    """Remove temporary files a killed run left behind; returns how many."""
+    n = 0
+    if folder.is_dir():
+        for p in folder.glob(TMP_PREFIX + "*"):
+            p.unlink(missing_ok=True)
+            n += 1
+    return n

@@ -1,0 +1,113 @@
+"""One book through the whole year end: read, validate, compute, render outputs.
+
+Used by the CLI (single book and batch) and by the app, so all of them produce the same
+bytes for the same book.  Nothing is written here except by :func:`write_outcome`, which
+writes each output whole (temporary file, then rename) and only when the book is good.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finance.book import load_book
+from finance.core.model import Book
+from finance.core.problems import Problem
+from finance.core.run import Result, check_year, default_year, run_year
+from finance.output import atomic_write, json_bytes, slug
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # "ok" | "invalid" | "error"
+    problems: list[Problem] = field(default_factory=list)
+    result: Result | None = None
+    json: bytes = b""
+    report: bytes = b""
+    partnership: str = ""
+    year: str = ""
+    seconds: float = 0.0
+    written: list[Path] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return {"ok": 0, "invalid": 2}.get(self.status, 1)
+
+    @property
+    def stem(self) -> str:
+        return f"{slug(self.partnership)}-{self.year}"
+
+
+def compute(book: Book, year: str | None) -> tuple[Result | None, list[Problem]]:
+    """Result for a validated book, or the problems that stop it."""
+    if year is not None and year not in book.year_labels:
+        return None, [Problem("years", None, "year", f"{year} is not in the years table")]
+    y = year or default_year(book)
+    problems = check_year(book, y)
+    if problems:
+        return None, problems
+    return run_year(book, y), []
+
+
+def render(result: Result, with_report: bool = True) -> tuple[bytes, bytes]:
+    """The JSON result and the board report, as bytes."""
+    from finance.core.jsonout import result_json
+
+    js = json_bytes(result_json(result))
+    report = b""
+    if with_report:
+        from finance.report import build_report
+
+        report = build_report(result)
+    return js, report
+
+
+def process(path: Path, year: str | None = None, with_report: bool = True) -> Outcome:
+    """Read, validate, compute and render one book; never raises."""
+    t0 = time.perf_counter()
+    out = Outcome(source=str(path), status="error")
+    try:
+        book, problems = load_book(path)
+        out.problems = problems
+        if book is None:
+            out.status = "invalid"
+            return out
+        out.partnership = book.settings.name
+        result, more = compute(book, year)
+        if result is None:
+            out.problems = problems + more
+            out.status = "invalid"
+            return out
+        out.result = result
+        out.year = result.year
+        out.json, out.report = render(result, with_report)
+        out.status = "ok"
+    except Exception as exc:  # a defect, not bad input: report it, keep the batch going
+        out.status = "error"
+        out.error = f"{type(exc).__name__}: {exc}"
+        out.problems.append(Problem(Path(path).name, None, None,
+                                    "internal error: " + out.error))
+        out.error += "\n" + traceback.format_exc()
+    finally:
+        out.seconds = time.perf_counter() - t0
+    return out
+
+
+def write_outcome(out: Outcome, out_dir: Path) -> list[Path]:
+    """Write a good outcome's JSON and report under ``out_dir``; nothing for a bad one."""
+    if out.status != "ok":
+        return []
+    paths = []
+    jp = out_dir / f"{out.stem}.json"
+    atomic_write(jp, out.json)
+    paths.append(jp)
+    if out.report:
+        rp = out_dir / f"{out.stem}.xlsx"
+        atomic_write(rp, out.report)
+        paths.append(rp)
+    out.written = paths
+    return paths
