@@ -67,8 +67,8 @@ def print_summary(r: Result, console: Console | None = None) -> None:
                       *[fmt_gbp(sh[p]) if p in sh else "-" for p in parties])
         con.print(t)
         t = _money_table("Settlement (§18.1b)", ["From", "To", "Amount"])
-        for p in r.settlement.payments:
-            t.add_row(p.payer, p.payee, fmt_gbp(p.amount))
+        for pay in r.settlement.payments:
+            t.add_row(pay.payer, pay.payee, fmt_gbp(pay.amount))
         for n in r.settlement.net_positions:
             t.add_row(f"net {n.party}", "", fmt_gbp(n.amount), style="dim")
         con.print(t)

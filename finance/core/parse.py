@@ -313,8 +313,8 @@ def _read_table(
             continue  # blank rows (often trailing) are not data
         row: Row = {}
         for col in schema:
-            i = index.get(col.name)
-            v = values[i] if i is not None and i < len(values) else None
+            ci = index.get(col.name)
+            v = values[ci] if ci is not None and ci < len(values) else None
             if cells.is_blank(v):
                 if col.required:
                     problems.append(Problem(table, rownum, col.name, "is blank"))
@@ -359,13 +359,13 @@ def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Bo
         else:
             problems.append(Problem(str(name), None, None,
                                     "table is not used by this tool and was ignored", "warning"))
-    for t in REQUIRED_TABLES:
-        if t not in tables:
-            problems.append(Problem(t, None, None, "required table is missing"))
+    for req in REQUIRED_TABLES:
+        if req not in tables:
+            problems.append(Problem(req, None, None, "required table is missing"))
     rows: dict[str, list[tuple[int, Row]]] = {}
-    for t, rt in tables.items():
-        r = _read_table(t, rt, problems)
-        rows[t] = r if r is not None else []
+    for tname, rt in tables.items():
+        read = _read_table(tname, rt, problems)
+        rows[tname] = read if read is not None else []
     builder = _Builder(rows, problems)
     book = builder.build(source_sha256)
     problems.sort(key=lambda p: (not p.is_error, list(SCHEMA).index(p.table)
@@ -569,14 +569,14 @@ class _Builder:
         for rn, r in self.get("service_blend"):
             if not _ok(r, "service", "year", "component", "weight"):
                 continue
-            s = svc_by_key.get((r["service"], r["year"]))
-            if s is None:
+            bs = svc_by_key.get((r["service"], r["year"]))
+            if bs is None:
                 self.err("service_blend", rn, "service",
                          f"'{r['service']}' has no row in services for {r['year']}")
                 continue
-            if s.basis != "blend":
+            if bs.basis != "blend":
                 self.err("service_blend", rn, "service",
-                         f"'{s.service}' is not on the blend basis in {s.year}")
+                         f"'{bs.service}' is not on the blend basis in {bs.year}")
                 continue
             comp = r["component"]
             if comp.startswith("driver:") and (r["year"], comp[7:]) not in driver_names:

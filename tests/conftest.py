@@ -1,0 +1,80 @@
+"""Shared fixtures: the bundled MKIP book, and a copy of it to break one table at a time."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MKIP = ROOT / "data" / "mkip"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], columns: list[str] | None = None) -> None:
+    cols = columns or (list(rows[0]) if rows else [])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+class BookCopy:
+    """A copy of the bundled book in a temporary folder, edited table by table."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder
+        shutil.copytree(MKIP, folder)
+
+    def rows(self, table: str) -> list[dict[str, str]]:
+        return read_rows(self.path / f"{table}.csv")
+
+    def write(self, table: str, rows: list[dict[str, str]],
+              columns: list[str] | None = None) -> None:
+        write_rows(self.path / f"{table}.csv", rows, columns)
+
+    def edit(self, table: str, fn: Callable[[list[dict[str, str]]], None]) -> BookCopy:
+        rows = self.rows(table)
+        with (self.path / f"{table}.csv").open(newline="", encoding="utf-8") as f:
+            columns = next(csv.reader(f))
+        fn(rows)
+        self.write(table, rows, columns)
+        return self
+
+    def set(self, table: str, index: int, column: str, value: str) -> BookCopy:
+        def fn(rows: list[dict[str, str]]) -> None:
+            rows[index][column] = value
+
+        return self.edit(table, fn)
+
+    def remove(self, table: str) -> BookCopy:
+        (self.path / f"{table}.csv").unlink()
+        return self
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> BookCopy:
+    return BookCopy(tmp_path / "book")
+
+
+@pytest.fixture(scope="session")
+def mkip_book():  # type: ignore[no-untyped-def]
+    from finance.book import require_book
+
+    return require_book(MKIP)
+
+
+@pytest.fixture(scope="session")
+def mkip_result(mkip_book):  # type: ignore[no-untyped-def]
+    from finance.core.run import run_year
+
+    return run_year(mkip_book)

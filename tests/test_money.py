@@ -1,0 +1,40 @@
+"""Money helpers: exact pence, one rounding rule (SPEC §2)."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from finance.core.money import MoneyError, fmt_pounds, round_pence, to_pence
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("0.5"), 1), (Decimal("-0.5"), -1), (Decimal("1.4999"), 1), (Decimal("2.5"), 3),
+     (Fraction(-3, 2), -2), (Fraction(5, 4), 1), (Decimal("-0.49"), 0)],
+)
+def test_round_half_away_from_zero_like_excel_round(value, expected):
+    assert round_pence(value) == expected
+
+
+def test_spreadsheet_float_is_converted_through_str():
+    assert to_pence(0.1 + 0.2) == 30
+    assert to_pence(112770.0) == 11277000
+    assert to_pence("-0.01") == -1
+
+
+def test_more_than_two_decimals_is_refused():
+    with pytest.raises(MoneyError):
+        to_pence("1.005")
+
+
+def test_nan_is_refused():
+    with pytest.raises(MoneyError):
+        to_pence(float("nan"))
+
+
+@given(st.integers(min_value=-(10**14), max_value=10**14))
+def test_pence_round_trip_through_pounds_string(p):
+    assert to_pence(fmt_pounds(p)) == p
