@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -21,7 +23,7 @@ def _f(x: float | None, fmt: str = "{:.2f}") -> str:
 
 
 def print_summary(r: Result, console: Console | None = None) -> None:
-    con = console or Console()
+    con = console or Console(width=None if sys.stdout.isatty() else 120)
     g = r.governance.as_json()
     con.print(f"[bold]{r.book.settings.name}[/bold] — year end {r.year}")
     con.print(f"Chair {g.get('chair')}, vice-chair {g.get('vice_chair')}, host "

@@ -445,8 +445,9 @@ class _Builder:
     def parties(self) -> tuple[Party, ...]:
         out = []
         seen: dict[str, int] = {}
+        self.unreadable_parties: set[str] = set()
         for rownum, r in self.get("parties"):
-            if not _ok(r, "code", "name", "voting", "joined", "notice_given", "left"):
+            if not _ok(r, "code"):
                 continue
             code = r["code"]
             if code in seen:
@@ -454,6 +455,10 @@ class _Builder:
                          f"party code '{code}' is already used on row {seen[code]}")
                 continue
             seen[code] = rownum
+            if not _ok(r, "name", "voting", "joined", "notice_given", "left"):
+                # still a known code, so other tables don't report it as unknown too
+                self.unreadable_parties.add(code)
+                continue
             p = Party(code, r["name"], r["voting"], r["joined"], r["notice_given"], r["left"],
                       rownum)
             if p.left and not p.notice_given:
@@ -490,7 +495,7 @@ class _Builder:
 
     def build(self, sha: str) -> Book:
         parties = self.parties()
-        codes = {p.code for p in parties}
+        codes = {p.code for p in parties} | self.unreadable_parties
         settings = self.settings(codes)
 
         pops = []
