@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from finance.book import load_book
@@ -53,7 +54,8 @@ def compute(book: Book, year: str | None) -> tuple[Result | None, list[Problem]]
     return run_year(book, y), []
 
 
-def render(result: Result, with_report: bool = True) -> tuple[bytes, bytes]:
+def render(result: Result, with_report: bool = True,
+           generated: datetime | None = None) -> tuple[bytes, bytes]:
     """The JSON result and the board report, as bytes."""
     from finance.core.jsonout import result_json
 
@@ -62,11 +64,12 @@ def render(result: Result, with_report: bool = True) -> tuple[bytes, bytes]:
     if with_report:
         from finance.report import build_report
 
-        report = build_report(result)
+        report = build_report(result, generated=generated)
     return js, report
 
 
-def process(path: Path, year: str | None = None, with_report: bool = True) -> Outcome:
+def process(path: Path, year: str | None = None, with_report: bool = True,
+            generated: datetime | None = None) -> Outcome:
     """Read, validate, compute and render one book; never raises."""
     t0 = time.perf_counter()
     out = Outcome(source=str(path), status="error")
@@ -84,7 +87,7 @@ def process(path: Path, year: str | None = None, with_report: bool = True) -> Ou
             return out
         out.result = result
         out.year = result.year
-        out.json, out.report = render(result, with_report)
+        out.json, out.report = render(result, with_report, generated)
         out.status = "ok"
     except Exception as exc:  # a defect, not bad input: report it, keep the batch going
         out.status = "error"

@@ -167,7 +167,9 @@ def savings_monitor(rows: Sequence[SavingRow], green: Decimal, amber: Decimal) -
     >>> [x.rag for x in r.rows], r.total.variance, r.total.pct_delivered, r.total.rag
     (['amber', 'green'], -1000, 0.95, 'green')
     """
-    ordered = sorted(rows, key=lambda r: (parse_year(r.year), r.service, r.row))
+    ordered = sorted(
+        rows, key=lambda r: (parse_year(r.year), r.service, r.row, r.predicted, r.actual)
+    )
     lines = tuple(
         _saving_line(r.service, r.year, r.predicted, r.actual, green, amber) for r in ordered
     )
@@ -267,7 +269,8 @@ def budget_monitor(
     ['amber', 'green']
     """
     out = []
-    for r in sorted(rows, key=lambda r: (parse_year(r.year), r.quarter, r.line, r.row)):
+    for r in sorted(rows, key=lambda r: (parse_year(r.year), r.quarter, r.line, r.row, r.budget,
+                                        r.forecast_outturn, r.actual_to_date)):
         if r.quarter not in (1, 2, 3, 4):
             raise ValueError(f"budget line {r.line!r}: quarter {r.quarter} is not 1 to 4")
         variance = r.forecast_outturn - r.budget
@@ -408,7 +411,8 @@ def performance_monitor(rows: Sequence[Indicator]) -> PerformanceReport:
                             r.higher_is_better,
                             indicator_missed(r.target, r.actual, r.higher_is_better))
         )
-    results.sort(key=lambda x: (x.service, _quarter_index(x.year, x.quarter), x.indicator))
+    results.sort(key=lambda x: (x.service, _quarter_index(x.year, x.quarter), x.indicator,
+                                x.target, x.actual, x.higher_is_better))
 
     groups: dict[tuple[str, int], list[IndicatorResult]] = defaultdict(list)
     for x in results:

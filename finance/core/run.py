@@ -16,8 +16,7 @@ from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
 from finance.core.model import Book
 from finance.core.monitoring import Monitoring, monitor
 from finance.core.problems import Problem
-from finance.core.services import ServiceSplit, check_services, participant_weights, \
-    service_splits
+from finance.core.services import ServiceSplit, check_services, participant_weights, service_splits
 from finance.core.settlement import Settlement, settlement
 from finance.core.yearend import YearEnd, check_year_end, year_end
 
@@ -116,6 +115,7 @@ def run_year(book: Book, year: str | None = None) -> Result:
             [cr for cr in book.criteria if cr.project == pr.project],
             default_discount_rate=s.discount_rate,
             financial_weight=s.financial_weight,
+            start_year=y,
         )
         for pr in sorted(book.projects, key=lambda p: p.project)
     )
