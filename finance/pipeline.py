@@ -15,8 +15,8 @@ from pathlib import Path
 
 from finance.book import load_book
 from finance.core.model import Book
-from finance.core.problems import Problem
-from finance.core.run import Result, check_year, default_year, run_year
+from finance.core.problems import BookError, Problem
+from finance.core.run import Result, default_year, run_year
 from finance.output import atomic_write, json_bytes, slug
 
 
@@ -47,11 +47,10 @@ def compute(book: Book, year: str | None) -> tuple[Result | None, list[Problem]]
     """Result for a validated book, or the problems that stop it."""
     if year is not None and year not in book.year_labels:
         return None, [Problem("years", None, "year", f"{year} is not in the years table")]
-    y = year or default_year(book)
-    problems = check_year(book, y)
-    if problems:
-        return None, problems
-    return run_year(book, y), []
+    try:
+        return run_year(book, year or default_year(book)), []
+    except BookError as exc:
+        return None, list(exc.problems)
 
 
 def render(result: Result, with_report: bool = True,

@@ -66,6 +66,18 @@ def latest_population(pops: list[Population] | tuple[Population, ...], party: st
     return best
 
 
+def latest_populations(book: Book, year: str) -> dict[str, Population | None]:
+    """:func:`latest_population` for every party at once (one pass over the estimates)."""
+    y = parse_year(year)
+    best: dict[str, Population | None] = {p.code: None for p in book.parties}
+    rank: dict[str, int] = {}
+    for p in book.populations:
+        py = parse_year(p.year)
+        if py <= y and py > rank.get(p.party, -1):
+            best[p.party], rank[p.party] = p, py
+    return best
+
+
 def paying_parties(book: Book, year: str) -> list[Party]:
     """Voting parties that are members on 1 April (or join during) the year."""
     start = year_start(year)
@@ -84,8 +96,9 @@ def paying_parties(book: Book, year: str) -> list[Party]:
 def check_contributions(book: Book, year: str) -> list[Problem]:
     """Problems that stop the contributions for ``year`` being worked out."""
     out = []
+    latest = latest_populations(book, year)
     for p in paying_parties(book, year):
-        if latest_population(book.populations, p.code, year) is None:
+        if latest.get(p.code) is None:
             out.append(Problem("populations", None, "party",
                                f"no population estimate for {p.code} in or before {year}"))
     return out
@@ -109,8 +122,9 @@ def contributions(book: Book, year: str) -> Contributions:
     rate = Fraction(yr.rate_pence)
     raw: list[tuple[Party, Population, int, int]] = []
     warnings: list[Problem] = []
+    latest = latest_populations(book, year)
     for p in paying_parties(book, year):
-        pop = latest_population(book.populations, p.code, year)
+        pop = latest.get(p.code)
         if pop is None:
             raise ValueError(f"no population for {p.code} in {year}; run check_year first")
         months = months_remaining(p.joined, year)

@@ -15,8 +15,8 @@ from finance.core.governance import Governance, officers
 from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
 from finance.core.model import Book
 from finance.core.monitoring import Monitoring, monitor
-from finance.core.problems import Problem
-from finance.core.services import ServiceSplit, check_services, participant_weights, service_splits
+from finance.core.problems import BookError, Problem
+from finance.core.services import ServiceSplit, check_services, participant_weights, split_services
 from finance.core.settlement import Settlement, settlement
 from finance.core.yearend import YearEnd, check_year_end, year_end
 
@@ -98,14 +98,16 @@ def _checks(r_c: Contributions, ye: YearEnd, splits: tuple[ServiceSplit, ...],
 
 
 def run_year(book: Book, year: str | None = None) -> Result:
-    """Compute the year end; call :func:`check_year` first (it raises on bad input)."""
+    """Compute the year end; raises :class:`BookError` with every problem that stops it."""
     y = year or default_year(book)
-    problems = check_year(book, y)
+    problems = check_year_end(book, y)
     if problems:
-        raise ValueError("; ".join(str(p) for p in problems))
+        raise BookError(problems)
+    splits, problems = split_services(book, y)
+    if problems:
+        raise BookError(problems)
     c = contributions(book, y)
     ye = year_end(book, y, c)
-    splits = service_splits(book, y)
     st = settlement(book, y, splits)
     s = book.settings
     apps = tuple(

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from finance.core.apportion import Share, apportion_detail
-from finance.core.contributions import latest_population, paying_parties
+from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
-from finance.core.problems import Problem
+from finance.core.problems import BookError, Problem
 from finance.core.years import months_remaining
 
 
@@ -80,25 +81,62 @@ class ServiceSplit:
         return {x.party: x.share for x in self.lines}
 
 
-def _participants(book: Book, svc: Service) -> list[ServiceParty]:
-    rows = [x for x in book.service_parties if x.service == svc.service and x.year == svc.year]
-    if rows:
-        return sorted(rows, key=lambda x: x.party)
-    return [ServiceParty(svc.service, svc.year, p.code, joined=p.joined)
-            for p in paying_parties(book, svc.year)]
+@dataclass(frozen=True)
+class _YearIndex:
+    """Lookups for one book and year, built once so each service is a few dict hits."""
+
+    book: Book
+    year: str
+    parts: dict[str, list[ServiceParty]]
+    default_parts: tuple[str, ...]
+    joined: dict[str, date | None]
+    population: dict[str, int | None]
+    drivers: dict[str, dict[str, Decimal]]
+    blends: dict[str, tuple[tuple[str, Decimal], ...]]
+
+    @classmethod
+    def build(cls, book: Book, year: str) -> _YearIndex:
+        parts: dict[str, list[ServiceParty]] = defaultdict(list)
+        for x in book.service_parties:
+            if x.year == year:
+                parts[x.service].append(x)
+        for v in parts.values():
+            v.sort(key=lambda x: x.party)
+        drivers: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        for d in book.drivers:
+            if d.year == year:
+                drivers[d.driver][d.party] = d.value
+        blends: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+        for b in book.service_blend:
+            if b.year == year:
+                blends[b.service].append((b.component, b.weight))
+        latest = latest_populations(book, year)
+        return cls(
+            book, year, dict(parts), tuple(p.code for p in paying_parties(book, year)),
+            {p.code: p.joined for p in book.parties},
+            {code: (pop.population if pop else None) for code, pop in latest.items()},
+            dict(drivers), {k: tuple(sorted(v)) for k, v in blends.items()},
+        )
+
+    def participants(self, svc: Service) -> list[ServiceParty]:
+        rows = self.parts.get(svc.service)
+        if rows:
+            return rows
+        return [ServiceParty(svc.service, svc.year, p, joined=self.joined[p])
+                for p in self.default_parts]
+
+    def months(self, sp: ServiceParty) -> int:
+        joined = sp.joined
+        party_joined = self.joined.get(sp.party)
+        if party_joined is not None and (joined is None or party_joined > joined):
+            joined = party_joined
+        return months_remaining(joined, self.year)
 
 
-def _months(book: Book, sp: ServiceParty, year: str) -> int:
-    joined = sp.joined
-    party_joined = book.party(sp.party).joined
-    if party_joined is not None and (joined is None or party_joined > joined):
-        joined = party_joined
-    return months_remaining(joined, year)
-
-
-def _component_weights(book: Book, basis: str, parts: list[ServiceParty], year: str,
+def _component_weights(ix: _YearIndex, basis: str, parts: list[ServiceParty],
                        months: dict[str, int], problems: list[Problem],
                        svc: Service) -> dict[str, Fraction]:
+    year = ix.year
     out: dict[str, Fraction] = {}
     if basis == "equal":
         return {x.party: Fraction(months[x.party]) for x in parts}
@@ -106,18 +144,18 @@ def _component_weights(book: Book, basis: str, parts: list[ServiceParty], year: 
         return {x.party: Fraction(x.fixed_share or 0) for x in parts}
     if basis == "population":
         for x in parts:
-            pop = latest_population(book.populations, x.party, year)
+            pop = ix.population.get(x.party)
             if pop is None:
                 problems.append(Problem("populations", None, "party",
                                         f"service '{svc.service}' {year}: no population "
                                         f"estimate for {x.party} in or before {year}"))
                 out[x.party] = Fraction(0)
             else:
-                out[x.party] = Fraction(pop.population * months[x.party])
+                out[x.party] = Fraction(pop * months[x.party])
         return out
     if basis.startswith("driver:"):
         name = basis[7:]
-        values = {d.party: d.value for d in book.drivers if d.year == year and d.driver == name}
+        values = ix.drivers.get(name, {})
         for x in parts:
             if x.party not in values:
                 problems.append(Problem("drivers", None, "value",
@@ -128,18 +166,16 @@ def _component_weights(book: Book, basis: str, parts: list[ServiceParty], year: 
     raise ValueError(f"unknown basis {basis}")
 
 
-def _weights(book: Book, svc: Service, parts: list[ServiceParty],
+def _weights(ix: _YearIndex, svc: Service, parts: list[ServiceParty],
              problems: list[Problem]) -> tuple[dict[str, Fraction], dict[str, int],
                                                tuple[tuple[str, Decimal], ...]]:
-    months = {x.party: _months(book, x, svc.year) for x in parts}
+    months = {x.party: ix.months(x) for x in parts}
     if svc.basis != "blend":
-        return _component_weights(book, svc.basis, parts, svc.year, months, problems, svc), \
-            months, ()
-    comps = tuple(sorted((b.component, b.weight) for b in book.service_blend
-                         if b.service == svc.service and b.year == svc.year))
+        return _component_weights(ix, svc.basis, parts, months, problems, svc), months, ()
+    comps = ix.blends.get(svc.service, ())
     total: dict[str, Fraction] = defaultdict(Fraction)
     for comp, cw in comps:
-        w = _component_weights(book, comp, parts, svc.year, months, problems, svc)
+        w = _component_weights(ix, comp, parts, months, problems, svc)
         s = sum(w.values(), Fraction(0))
         if s == 0:
             if cw:
@@ -152,10 +188,10 @@ def _weights(book: Book, svc: Service, parts: list[ServiceParty],
     return {x.party: total[x.party] for x in parts}, months, comps
 
 
-def _split(book: Book, svc: Service, problems: list[Problem]) -> ServiceSplit | None:
-    parts = _participants(book, svc)
+def _split(ix: _YearIndex, svc: Service, problems: list[Problem]) -> ServiceSplit | None:
+    parts = ix.participants(svc)
     before = len(problems)
-    weights, months, comps = _weights(book, svc, parts, problems)
+    weights, months, comps = _weights(ix, svc, parts, problems)
     if len(problems) > before:
         return None
     if sum(weights.values(), Fraction(0)) == 0 and svc.net_cost != 0:
@@ -171,25 +207,28 @@ def _split(book: Book, svc: Service, problems: list[Problem]) -> ServiceSplit | 
                         svc.income, comps, lines)
 
 
-def check_services(book: Book, year: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for svc in book.services:
-        if svc.year == year:
-            _split(book, svc, problems)
-    return problems
-
-
-def service_splits(book: Book, year: str) -> tuple[ServiceSplit, ...]:
-    """Every service's split for ``year``, sorted by service code."""
+def split_services(book: Book, year: str) -> tuple[tuple[ServiceSplit, ...], list[Problem]]:
+    """Every service's split for ``year`` (sorted by code) and the problems that stop any."""
+    ix = _YearIndex.build(book, year)
     problems: list[Problem] = []
     out = []
     for svc in sorted((s for s in book.services if s.year == year), key=lambda s: s.service):
-        sp = _split(book, svc, problems)
+        sp = _split(ix, svc, problems)
         if sp is not None:
             out.append(sp)
+    return tuple(out), problems
+
+
+def check_services(book: Book, year: str) -> list[Problem]:
+    return split_services(book, year)[1]
+
+
+def service_splits(book: Book, year: str) -> tuple[ServiceSplit, ...]:
+    """Every service's split for ``year``; raises on problems (see :func:`split_services`)."""
+    splits, problems = split_services(book, year)
     if problems:
-        raise ValueError("; ".join(str(p) for p in problems))
-    return tuple(out)
+        raise BookError(problems)
+    return splits
 
 
 def participant_weights(book: Book, service: str | None, year: str) -> dict[str, Fraction]:
@@ -202,7 +241,8 @@ def participant_weights(book: Book, service: str | None, year: str) -> dict[str,
         svc = next((s for s in book.services if s.service == service and s.year == year), None)
         if svc is not None:
             problems: list[Problem] = []
-            weights, _, _ = _weights(book, svc, _participants(book, svc), problems)
+            ix = _YearIndex.build(book, year)
+            weights, _, _ = _weights(ix, svc, ix.participants(svc), problems)
             if not problems and sum(weights.values(), Fraction(0)) > 0:
                 return weights
     return {p.code: Fraction(1) for p in paying_parties(book, year)}

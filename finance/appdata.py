@@ -1,0 +1,1184 @@
+"""Data shaping for the web app (``app.py``): no Streamlit here, so all of it is testable.
+
+Three jobs:
+
+* **Sources and editing.**  A book's raw tables (the bundled MKIP example, an uploaded
+  workbook, the blank template) become one pandas ``DataFrame`` of text per input table
+  for ``st.data_editor``; edited frames go back to :class:`~finance.core.parse.RawTable`
+  rows and through the *same* validator as the CLI (:func:`finance.core.parse.parse_book`),
+  so a bad edit is reported exactly as a bad file would be.  A frame's index is the row
+  number the user sees (the sheet row; header is row 1), so a problem's row matches the
+  editor's row label.  An unedited source is parsed from its original cells, so its
+  figures, its input SHA-256 and its report are exactly what the CLI gives.
+* **Board decisions.**  The sidebar's rate per head, refund share, discount rate and
+  financial weight override the book's values for the year being run:
+  :func:`apply_decisions` returns a new :class:`~finance.core.model.Book` (the core stays
+  pure).  An override equal to the book's value changes nothing.
+* **Display.**  A :class:`~finance.core.run.Result` becomes display tables
+  (:class:`Table`: a frame plus a format per column), headline figures and altair charts.
+  Money is exact integer pence in the core; here it becomes pounds as a float *only for
+  display* (two decimals, far inside float precision), or a preformatted string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder, read_xlsx_bytes
+from finance.core.model import CASHFLOW_KINDS, CRITERIA, LEDGER_KINDS, Book
+from finance.core.money import fmt_gbp
+from finance.core.parse import SCHEMA, RawTable, norm, parse_book
+from finance.core.problems import Problem
+from finance.core.run import Result
+from finance.output import slug
+from finance.pipeline import compute, render
+
+if TYPE_CHECKING:
+    import altair as alt
+    from pandas.io.formats.style import Styler
+
+# --------------------------------------------------------------------------- tables
+
+#: Input tables in the order the Data tab shows them, with the label a user reads.
+TABLE_LABELS: dict[str, str] = {
+    "settings": "Settings",
+    "parties": "Parties",
+    "populations": "Populations",
+    "years": "Years",
+    "ledger": "Ledger",
+    "services": "Services",
+    "service_parties": "Service parties",
+    "service_blend": "Service blend",
+    "drivers": "Drivers",
+    "projects": "Projects",
+    "cashflows": "Cash flows",
+    "criteria": "Criteria",
+    "savings": "Savings",
+    "budget_monitor": "Budget monitor",
+    "performance": "Performance",
+}
+TABLES: tuple[str, ...] = tuple(TABLE_LABELS)
+assert set(TABLES) == set(SCHEMA), "every validator table has a Data tab editor"
+
+#: What each input table holds, shown above its editor.
+TABLE_NOTES: dict[str, str] = {
+    "settings": "Partnership name, accountable body (§13.3), chair rotation (§10.1), "
+                "discount rate and financial weight.",
+    "parties": "Each council: a short unique code, name, voting member (§6.2), and dates.",
+    "populations": "Population estimates; the latest not after the year is used (§13.2).",
+    "years": "Rate per head, openings and the board's refund decision for each year.",
+    "ledger": "Spend, commitments, external funding, income and admin recharges.",
+    "services": "Shared services: host, gross cost, income and the basis of the split "
+                "(§18.1a).",
+    "service_parties": "Who takes part in each service, with fixed shares and stand-alone "
+                       "costs.",
+    "service_blend": "Components and weights for services on the blend basis.",
+    "drivers": "Activity counts (caseload, FTE, PCs, audit days) for driver bases.",
+    "projects": "Five-year investment cases (Annex A §5.2).",
+    "cashflows": "Each project's costs and benefits, years 0 to 5.",
+    "criteria": "Non-financial scores 0 to 5 against criteria a to j (§13.5).",
+    "savings": "Savings predicted and delivered (Annex A §5.1).",
+    "budget_monitor": "Quarterly MKIP budget monitoring (Annex A §5.1).",
+    "performance": "Quarterly performance indicators (Annex A §4.1).",
+}
+
+_MONEY = "Pounds and pence, e.g. 1234.56"
+_YEAR = "Financial year, e.g. 2025-26"
+_DATE = "Date, e.g. 2025-09-01 or 01/09/2025 (optional)"
+_PCT = "Percentage, e.g. 35% or 0.35"
+_CODE = "Party code, as in the parties table"
+_HINTS: dict[str, str] = {
+    "year": _YEAR, "start_year": _YEAR + " (year 0; default: the year run)",
+    "date": _DATE, "joined": _DATE, "notice_given": _DATE, "left": _DATE,
+    "party": _CODE, "host": _CODE, "lead": _CODE,
+    "amount": _MONEY, "opening_balance": _MONEY + " (blank: carried from last year)",
+    "opening_commitments": _MONEY + " (blank: carried from last year)",
+    "gross_cost": _MONEY, "income": _MONEY, "standalone_cost": _MONEY + " (optional)",
+    "predicted": _MONEY, "actual": _MONEY, "budget": _MONEY, "actual_to_date": _MONEY,
+    "forecast_outturn": _MONEY,
+    "fixed_share": _PCT + " (basis fixed: shares total 100%)",
+    "weight": _PCT, "refund_share": _PCT + " (board decision; blank: carry all over)",
+    "optimism_bias": _PCT + " (Green Book uplift on costs)",
+    "discount_rate": _PCT + " (blank: the settings rate)",
+    "rate_pence": "Pence per head of population, e.g. 30 or 30.5",
+    "population": "Whole number of residents",
+    "basis": "equal, fixed, population, driver:NAME or blend",
+    "component": "equal, population or driver:NAME",
+    "voting": "yes or no", "higher_is_better": "yes or no",
+    "quarter": "1 to 4", "year_index": "0 to 5", "score": "0 to 5",
+    "criterion": "a to j (§13.5)", "code": "Short unique code, e.g. MBC",
+}
+#: Columns whose values come from a fixed list: (options, extra options allowed).
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("parties", "voting"): ("yes", "no"),
+    ("ledger", "kind"): LEDGER_KINDS,
+    ("cashflows", "kind"): CASHFLOW_KINDS,
+    ("criteria", "criterion"): CRITERIA,
+    ("performance", "higher_is_better"): ("yes", "no"),
+    ("budget_monitor", "quarter"): ("1", "2", "3", "4"),
+    ("performance", "quarter"): ("1", "2", "3", "4"),
+}
+
+
+def columns(table: str) -> tuple[str, ...]:
+    """The validator's column names for ``table``, in order."""
+    return tuple(c.name for c in SCHEMA[table])
+
+
+def column_hint(table: str, column: str) -> str:
+    """The help text shown for an input column (format, and whether it is required)."""
+    col = next(c for c in SCHEMA[table] if c.name == column)
+    hint = _HINTS.get(column, "Text")
+    if table == "settings" and column == "value":
+        hint = "The setting's value, e.g. MBC, 3.5%, TWBC,MBC,SBC"
+    return hint + ("" if col.required else " (may be left blank)")
+
+
+def choices(table: str, column: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
+    """Options for a drop-down column, keeping any value the book already holds."""
+    opts = CHOICES.get((table, column))
+    if opts is None:
+        return None
+    held = [v for v in frame[column].dropna().unique() if str(v) not in opts]
+    return (*opts, *sorted(str(v) for v in held))
+
+
+def cell_text(v: object) -> str | None:
+    """A raw cell as the text a user would type (``None`` for blank).
+
+    Spreadsheet floats keep the 15 significant digits a spreadsheet shows, so
+    ``0.1 + 0.2`` is ``0.3``; whole floats lose ``.0``; midnight datetimes are dates.
+
+    >>> [cell_text(v) for v in (None, " ", 142800.0, 0.1 + 0.2, "30p", True)]
+    [None, None, '142800', '0.3', '30p', 'yes']
+    >>> cell_text(datetime(2025, 9, 1)), cell_text(Decimal("0.35"))
+    ('2025-09-01', '0.35')
+    """
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+        return None
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else format(v, ".15g")
+    s = str(v)
+    return s if s.strip() else None
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    cols = columns(table)
+    return pd.DataFrame({c: pd.Series([], dtype="string") for c in cols},
+                        index=pd.Index([], dtype="int64", name="row"))
+
+
+def table_frame(table: str, raw: RawTable | None) -> pd.DataFrame:
+    """One input table as an editable frame of text: the validator's columns (matched as
+    the validator matches them; others dropped), indexed by the sheet row number."""
+    if raw is None:
+        return empty_frame(table)
+    index: dict[str, int] = {}
+    for i, c in enumerate(raw.columns):
+        n = norm(c)
+        if n and n not in index:
+            index[n] = i
+    cols = columns(table)
+    data: dict[str, list[str | None]] = {c: [] for c in cols}
+    rows: list[int] = []
+    for rownum, values in raw.rows:
+        texts = [cell_text(v) for v in values]
+        if all(t is None for t in texts):
+            continue  # blank rows are not data (the validator skips them too)
+        rows.append(rownum)
+        for c in cols:
+            pos = index.get(c)
+            data[c].append(texts[pos] if pos is not None and pos < len(texts) else None)
+    idx = pd.Index(rows, dtype="int64", name="row")
+    return pd.DataFrame({c: pd.Series(v, dtype="string", index=idx) for c, v in data.items()},
+                        index=idx)
+
+
+def frames_from_tables(tables: Mapping[str, RawTable]) -> dict[str, pd.DataFrame]:
+    """Every input table as an editable frame (an absent table is an empty frame)."""
+    by_name = {norm(k): v for k, v in tables.items()}
+    return {t: table_frame(t, by_name.get(t)) for t in TABLES}
+
+
+def _blank(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v) or (
+        isinstance(v, str) and not v.strip())
+
+
+def tables_from_frames(frames: Mapping[str, pd.DataFrame],
+                       present: Iterable[str] = ()) -> dict[str, RawTable]:
+    """Edited frames back to raw tables for the validator.
+
+    A table is passed on when it has rows or was in the source (``present``), so a
+    required table that is still empty is reported missing, not silently blank.  Row
+    numbers are the frame's index (new rows get the next number); a row whose index is
+    not a number is numbered by position.
+    """
+    keep = set(present)
+    out: dict[str, RawTable] = {}
+    for t in TABLES:
+        df = frames.get(t)
+        if df is None or (df.empty and t not in keep):
+            continue
+        cols = tuple(str(c) for c in df.columns)
+        rows = []
+        for pos, (idx, values) in enumerate(zip(df.index, df.itertuples(index=False),
+                                                strict=True)):
+            try:
+                rownum = int(idx)
+            except (TypeError, ValueError):
+                rownum = pos + 2
+            rows.append((rownum, tuple(None if _blank(v) else str(v) for v in values)))
+        out[t] = RawTable(t, cols, tuple(rows))
+    return out
+
+
+def frames_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether two sets of frames hold the same cells (blank and missing alike)."""
+    if set(a) != set(b):
+        return False
+    for t in a:
+        x, y = a[t], b[t]
+        if x.shape != y.shape or list(x.columns) != list(y.columns):
+            return False
+        if list(x.index) != list(y.index):
+            return False
+        xv = [[None if _blank(v) else str(v) for v in r] for r in x.itertuples(index=False)]
+        yv = [[None if _blank(v) else str(v) for v in r] for r in y.itertuples(index=False)]
+        if xv != yv:
+            return False
+    return True
+
+
+def tables_digest(tables: Mapping[str, RawTable]) -> str:
+    """SHA-256 of raw tables' content: the identity of an edited book."""
+    h = hashlib.sha256()
+    for name in sorted(tables):
+        t = tables[name]
+        h.update(json.dumps([name, list(t.columns),
+                             [[n, [cell_text(v) for v in cells]] for n, cells in t.rows]],
+                            ensure_ascii=False).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- sources
+
+BUNDLED, UPLOAD, TEMPLATE = "bundled", "upload", "template"
+SOURCE_LABELS: dict[str, str] = {
+    BUNDLED: "MKIP example (bundled)",
+    UPLOAD: "Upload a workbook (.xlsx)",
+    TEMPLATE: "Blank template",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a book came from, as read: raw tables, SHA-256 and file-level problems."""
+
+    kind: str
+    label: str
+    tables: dict[str, RawTable]
+    sha256: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(norm(k) for k in self.tables)
+
+
+def bundled_source() -> Source:
+    tables, sha, problems = read_csv_folder(bundled_book_path())
+    return Source(BUNDLED, "MKIP example (bundled)", tables, sha, tuple(problems))
+
+
+def workbook_source(data: bytes, name: str, kind: str = UPLOAD) -> Source:
+    """An uploaded (or generated) ``.xlsx`` workbook held in memory."""
+    sha = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_FILE_BYTES:
+        return Source(kind, name, {}, sha, (Problem(
+            name, None, None, f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} byte "
+            "limit"),))
+    tables, problems = read_xlsx_bytes(data, name)
+    return Source(kind, name, tables, sha, tuple(problems))
+
+
+def template_source(template: bytes) -> Source:
+    return workbook_source(template, "Blank template", TEMPLATE)
+
+
+# --------------------------------------------------------------------------- validating
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A book read from a source or from edited frames: the book (``None`` when any
+    problem is an error), every problem, and the SHA-256 that identifies the input."""
+
+    book: Book | None
+    problems: tuple[Problem, ...]
+    sha256: str
+    edited: bool
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+
+def parse_source(src: Source) -> Parsed:
+    """The source exactly as the CLI reads it."""
+    if any(p.is_error for p in src.problems):
+        return Parsed(None, src.problems, src.sha256, False)
+    book, problems = parse_book(src.tables, src.sha256)
+    return Parsed(book, src.problems + tuple(problems), src.sha256, False)
+
+
+def parse_edited(src: Source, tables: Mapping[str, RawTable]) -> Parsed:
+    """Edited tables through the same validator; identified by their own digest."""
+    sha = tables_digest(tables)
+    book, problems = parse_book(tables, sha)
+    return Parsed(book, tuple(problems), sha, True)
+
+
+def next_version(version: int | None) -> int:
+    """The next data version: editors keyed by it start again from the source."""
+    return (version or 0) + 1
+
+
+def problems_by_table(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    out: dict[str, list[Problem]] = {}
+    for p in problems:
+        out.setdefault(p.table, []).append(p)
+    return out
+
+
+def problem_lines(problems: Iterable[Problem], limit: int = 200) -> str:
+    """Problems as a markdown bullet list (each located by table, row and column)."""
+    ps = list(problems)
+    lines = [f"- {_md(str(p))}" for p in ps[:limit]]
+    if len(ps) > limit:
+        lines.append(f"- … and {len(ps) - limit:,} more")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe to show as markdown (no formatting, links or HTML from the data)."""
+    out = text
+    for ch in "\\`*_{}[]<>()#+-.!|$~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def count_text(n: int, one: str, many: str | None = None) -> str:
+    """``1 problem``, ``3 problems``."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The board's decisions and key rates for one year, as the sidebar holds them.
+
+    ``rate_pence`` in pence per head; the others as fractions (35% is ``0.35``).
+    """
+
+    rate_pence: Decimal
+    refund_share: Decimal
+    discount_rate: Decimal
+    financial_weight: Decimal
+
+
+def book_decisions(book: Book, year: str) -> Decisions:
+    """The book's own values for ``year`` (a blank refund share is 0%: carry all over)."""
+    yr = next(y for y in book.years if y.year == year)
+    return Decisions(yr.rate_pence, yr.refund_share or Decimal(0),
+                     book.settings.discount_rate, book.settings.financial_weight)
+
+
+def apply_decisions(book: Book, year: str, d: Decisions) -> Book:
+    """A new book with the decisions for ``year``; the same book when nothing differs.
+
+    >>> from finance.core.model import Settings, YearRow
+    >>> b = Book(Settings("P", "A"), (), years=(YearRow("2025-26", Decimal(30)),))
+    >>> apply_decisions(b, "2025-26", book_decisions(b, "2025-26")) is b
+    True
+    >>> nb = apply_decisions(b, "2025-26", Decisions(Decimal("30.5"), Decimal("0.5"),
+    ...                      Decimal("0.035"), Decimal("0.6")))
+    >>> nb.years[0].rate_pence, nb.years[0].refund_share
+    (Decimal('30.5'), Decimal('0.5'))
+    """
+    now = book_decisions(book, year)
+    if d == now:
+        return book
+    years = tuple(
+        replace(y, rate_pence=d.rate_pence, refund_share=(
+            d.refund_share if d.refund_share != now.refund_share else y.refund_share))
+        if y.year == year else y
+        for y in book.years
+    )
+    settings = replace(book.settings, discount_rate=d.discount_rate,
+                       financial_weight=d.financial_weight)
+    sha = hashlib.sha256(f"{book.source_sha256}|{d.rate_pence}|{d.refund_share}|"
+                         f"{d.discount_rate}|{d.financial_weight}".encode()).hexdigest()
+    return replace(book, years=years, settings=settings, source_sha256=sha)
+
+
+def run_safely(book: Book, year: str, d: Decisions) -> tuple[Result | None,
+                                                             tuple[Problem, ...]]:
+    """The year end with the board's decisions applied; problems instead of a crash."""
+    try:
+        result, problems = compute(apply_decisions(book, year, d), year)
+    except Exception as exc:  # a defect, not bad input: report it, keep the app up
+        return None, (Problem("book", None, None,
+                              f"internal error: {type(exc).__name__}: {exc}"),)
+    return result, tuple(problems)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What the app offers for download for one result: the same bytes as the CLI."""
+
+    json: bytes
+    report: bytes
+    report_problem: str = ""
+
+
+def outputs(result: Result) -> Outputs:
+    """The JSON result and the board report (:func:`finance.pipeline.render`)."""
+    try:
+        js, report = render(result)
+        return Outputs(js, report)
+    except Exception as exc:
+        problem = f"The board report could not be built ({type(exc).__name__}: {exc})."
+    try:
+        js, _ = render(result, with_report=False)
+    except Exception as exc:
+        return Outputs(b"", b"", problem + f" Nor the JSON result ({type(exc).__name__}).")
+    return Outputs(js, b"", problem)
+
+
+def changed_decisions(book: Book, year: str, d: Decisions) -> list[str]:
+    """Plain sentences for each decision that differs from the book."""
+    now = book_decisions(book, year)
+    out = []
+    if d.rate_pence != now.rate_pence:
+        out.append(f"rate per head {pence_text(d.rate_pence)} (book: "
+                   f"{pence_text(now.rate_pence)})")
+    for label, new, old in (("refund share", d.refund_share, now.refund_share),
+                            ("discount rate", d.discount_rate, now.discount_rate),
+                            ("financial weight", d.financial_weight, now.financial_weight)):
+        if new != old:
+            out.append(f"{label} {pct_text(new)} (book: {pct_text(old)})")
+    return out
+
+
+def decimal_input(x: float, places: int = 4) -> Decimal:
+    """A number typed in a widget (a float) as the exact decimal the user meant.
+
+    >>> decimal_input(30.5), decimal_input(0.1 + 0.2), decimal_input(50.0)
+    (Decimal('30.5'), Decimal('0.3'), Decimal('50'))
+    """
+    d = Decimal(str(round(x, places))).normalize()
+    return d if d != 0 else Decimal(0)
+
+
+def pct_input(x: float) -> Decimal:
+    """A percentage typed in a widget (``35.0``) as a fraction (``Decimal('0.35')``)."""
+    d = (decimal_input(x) / 100).normalize()
+    return d if d != 0 else Decimal(0)
+
+
+def pct_value(d: Decimal) -> float:
+    """A fraction as the percentage a widget shows (``0.035`` -> ``3.5``)."""
+    return float(d * 100)
+
+
+def pence_text(d: Decimal | Fraction) -> str:
+    """``30p``, ``30.5p``."""
+    x = Decimal(d.numerator) / Decimal(d.denominator) if isinstance(d, Fraction) else d
+    return f"{x.normalize():f}p"
+
+
+def pct_text(d: Decimal | Fraction | float | None, places: int = 1) -> str:
+    """``35%``, ``3.5%``, ``33.3%``; ``—`` for none."""
+    if d is None:
+        return "—"
+    x = float(d) * 100
+    s = f"{x:,.{places}f}".rstrip("0").rstrip(".") if places else f"{x:,.0f}"
+    return s + "%"
+
+
+def ratio_text(x: float | None, places: int = 2) -> str:
+    return "—" if x is None else f"{x:,.{places}f}"
+
+
+def years_text(x: float | None) -> str:
+    return "never" if x is None else f"{x:,.1f} years"
+
+
+def gbp(pence: int) -> str:
+    """``£42,840.00``; negatives ``-£1.50``."""
+    return fmt_gbp(pence)
+
+
+def pounds(pence: int | None) -> float | None:
+    """Pence as pounds for a display column (two decimals; display only)."""
+    return None if pence is None else pence / 100
+
+
+def file_stem(book: Book, year: str) -> str:
+    """The CLI's output file name stem, ``mid-kent-improvement-partnership-2025-26``."""
+    return f"{slug(book.settings.name)}-{year}"
+
+
+# --------------------------------------------------------------------------- display
+
+
+#: Display formats a :class:`Table` column may have (app.py maps them to column configs).
+MONEY, PCT, INT, RATIO, SCORE, YEARS, TEXT, RAG = (
+    "money", "pct", "int", "ratio", "score", "years", "text", "rag")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A display table: a frame, each column's display format, and help per column."""
+
+    frame: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    help: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, column: str) -> str:
+        return self.formats.get(column, TEXT)
+
+    @property
+    def rag_columns(self) -> list[str]:
+        return [c for c, k in self.formats.items() if k == RAG]
+
+
+RAG_COLOURS = {"Green": "#d7eedd", "Amber": "#fde8b5", "Red": "#f6d0cd"}
+RAG_TEXT = {"Green": "#1e5631", "Amber": "#7a4f01", "Red": "#8a1c13"}
+
+
+def rag_label(rag: str) -> str:
+    return rag.capitalize()
+
+
+def styled(t: Table) -> Styler | pd.DataFrame:
+    """The table's frame, with RAG cells coloured when it has any."""
+    cols: list[Hashable] = [c for c in t.rag_columns if c in t.frame.columns]
+    if not cols:
+        return t.frame
+
+    def colour(v: object) -> str:
+        key = str(v)
+        if key in RAG_COLOURS:
+            return (f"background-color: {RAG_COLOURS[key]}; color: {RAG_TEXT[key]}; "
+                    "font-weight: 600")
+        return ""
+
+    return t.frame.style.map(colour, subset=cols)
+
+
+def party_name(book: Book, code: str) -> str:
+    try:
+        return book.party(code).name
+    except KeyError:
+        return code
+
+
+def governance_line(r: Result) -> list[tuple[str, str]]:
+    g = r.governance
+    book = r.book
+    return [
+        ("Chair", party_name(book, g.chair) if g.chair else "not set"),
+        ("Vice-chair", party_name(book, g.vice_chair) if g.vice_chair else "not set"),
+        ("Host authority", party_name(book, g.host) if g.host else "not set"),
+        ("Accountable body", party_name(book, g.accountable_body)),
+    ]
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str
+    help: str = ""
+    delta: str | None = None
+
+
+def checks_summary(r: Result) -> tuple[bool, str]:
+    bad = [c.check for c in r.checks if not c.ok]
+    if not bad:
+        return True, f"All {len(r.checks)} arithmetic checks pass"
+    return False, (f"{count_text(len(bad), 'check')} of {len(r.checks)} failed: "
+                   + "; ".join(bad))
+
+
+def checks_table(r: Result) -> Table:
+    df = pd.DataFrame({
+        "Check": [c.check for c in r.checks],
+        "Result": ["Pass" if c.ok else "FAIL" for c in r.checks],
+    })
+    return Table(df)
+
+
+# -- contributions (§13.2)
+
+
+def contribution_metrics(r: Result) -> list[Metric]:
+    c = r.contributions
+    pop = sum(x.population for x in c.lines)
+    return [
+        Metric("Total contributions", gbp(c.total), "Due on 1 April (§13.2)"),
+        Metric("Rate per head", pence_text(c.rate_pence), "Pence per head of population"),
+        Metric("Population covered", f"{pop:,}", "Latest estimates not after the year"),
+        Metric("Paying parties", f"{len(c.lines)}", "Voting parties that are members"),
+    ]
+
+
+def contributions_table(r: Result) -> Table:
+    c = r.contributions
+    rows = [{"Party": x.party, "Council": x.name, "Population": x.population,
+             "Estimate year": x.population_year, "Months": x.months,
+             "Share": float(x.weight), "Contribution": pounds(x.amount)} for x in c.lines]
+    rows.append({"Party": "Total", "Council": "", "Population": sum(
+        x.population for x in c.lines), "Estimate year": "", "Months": None,
+        "Share": 1.0 if c.lines else None, "Contribution": pounds(c.total)})
+    return Table(pd.DataFrame(rows), {"Population": INT, "Months": INT, "Share": PCT,
+                                      "Contribution": MONEY},
+                 {"Share": "The party's weight for the year-end splits (§13.2)",
+                  "Months": "Whole months of membership in the year (§4)"})
+
+
+# -- year end (§13.2, §13.3)
+
+
+def year_end_metrics(r: Result) -> list[Metric]:
+    ye = r.year_end
+    unc_label = "Deficit" if ye.deficit else "Uncommitted at 31 March"
+    return [
+        Metric("Available", gbp(ye.available), "Openings, contributions, funding and "
+               "income, less admin recharge"),
+        Metric(unc_label, gbp(ye.uncommitted), "Available less spend and commitments"),
+        Metric(f"Refund ({pct_text(ye.refund_share)})", gbp(ye.refund),
+               "Returned to the parties in proportion to contributions (§13.2)"),
+        Metric("Carried over", gbp(ye.carry_over), "Next year's opening balance"),
+    ]
+
+
+def fund_account_table(r: Result) -> Table:
+    ye = r.year_end
+    lines = [
+        ("Opening balance", ye.opening_balance),
+        ("Opening commitments", ye.opening_commitments),
+        ("Contributions", ye.contributions),
+        ("External funding", ye.external_funding),
+        ("Income", ye.income),
+        ("Admin recharge", -ye.admin_recharge),
+        ("Available", ye.available),
+        ("Spend", -ye.spend),
+        ("Commitments at 31 March", -ye.commitments),
+        ("Deficit" if ye.deficit else "Uncommitted", ye.uncommitted),
+        (f"Refund to parties ({pct_text(ye.refund_share)})", -ye.refund),
+        ("Carried over", ye.carry_over),
+    ]
+    return Table(pd.DataFrame({"Line": [a for a, _ in lines],
+                               "Amount": [pounds(b) for _, b in lines]}),
+                 {"Amount": MONEY})
+
+
+def year_end_parties_table(r: Result) -> Table:
+    ye = r.year_end
+    names = {x.party: x.name for x in r.contributions.lines}
+    rows: list[dict[str, Any]] = [
+        {"Party": x.party, "Council": names.get(x.party, x.party),
+         "Contribution": pounds(x.contribution), "Share of spend": pounds(x.spend),
+         "Refund due": pounds(x.refund), "Share carried over": pounds(x.carry_over),
+         "Supplementary": pounds(x.supplementary)}
+        for x in ye.parties
+    ]
+    if ye.parties:
+        rows.append({"Party": "Total", "Council": "",
+                     **{k: pounds(sum(getattr(x, a) for x in ye.parties)) for k, a in (
+                         ("Contribution", "contribution"), ("Share of spend", "spend"),
+                         ("Refund due", "refund"), ("Share carried over", "carry_over"),
+                         ("Supplementary", "supplementary"))}})
+    money = ("Contribution", "Share of spend", "Refund due", "Share carried over",
+             "Supplementary")
+    return Table(pd.DataFrame(rows, columns=["Party", "Council", *money]),
+                 dict.fromkeys(money, MONEY),
+                 {"Supplementary": "What the party would pay to clear a deficit"})
+
+
+def exits_table(r: Result) -> Table:
+    rows = [{"Party": e.party, "Notice given": e.notice_given.isoformat() if e.notice_given
+             else "", "Left": e.left.isoformat(), "Balance at leaving":
+             pounds(e.balance_at_leaving), "Exit settlement": pounds(e.share),
+             "Commitments before notice": pounds(e.commitments_before_notice),
+             "Liability for commitments": pounds(e.commitment_liability)}
+            for e in r.year_end.exits]
+    money = ("Balance at leaving", "Exit settlement", "Commitments before notice",
+             "Liability for commitments")
+    return Table(pd.DataFrame(rows, columns=["Party", "Notice given", "Left", *money]),
+                 dict.fromkeys(money, MONEY))
+
+
+# -- services (§18.1a)
+
+
+def services_metrics(r: Result) -> list[Metric]:
+    net = sum(s.net_cost for s in r.services)
+    savings = [x.saving for s in r.services for x in s.lines if x.saving is not None]
+    out = [
+        Metric("Shared services", f"{len(r.services)}", "Services with costs this year"),
+        Metric("Gross cost", gbp(sum(s.gross_cost for s in r.services))),
+        Metric("Net cost to share", gbp(net), "Gross cost less income (§18.1a)"),
+    ]
+    if savings:
+        out.append(Metric("Saving against stand-alone", gbp(sum(savings)),
+                          "What the parties would pay alone, less their shares"))
+    return out
+
+
+_BASIS = {"equal": "Equal shares", "fixed": "Agreed fixed shares",
+          "population": "Population", "blend": "Blend"}
+
+
+def basis_text(basis: str, components: Sequence[tuple[str, Decimal]] = ()) -> str:
+    if basis.startswith("driver:"):
+        return f"Activity: {basis[7:].replace('_', ' ')}"
+    if basis == "blend" and components:
+        return "Blend: " + ", ".join(f"{pct_text(w)} {basis_text(c).lower()}"
+                                     for c, w in components)
+    return _BASIS.get(basis, basis)
+
+
+def services_table(r: Result) -> Table:
+    parties = sorted({x.party for s in r.services for x in s.lines})
+    rows = []
+    for s in r.services:
+        sh = s.shares
+        row: dict[str, Any] = {"Service": s.service, "Name": s.name, "Host": s.host,
+                               "Basis": basis_text(s.basis, s.components),
+                               "Gross cost": pounds(s.gross_cost), "Income": pounds(s.income),
+                               "Net cost": pounds(s.net_cost)}
+        for p in parties:
+            row[p] = pounds(sh[p]) if p in sh else None
+        rows.append(row)
+    if r.services:
+        total: dict[str, Any] = {"Service": "Total", "Name": "", "Host": "", "Basis": "",
+                                 "Gross cost": pounds(sum(s.gross_cost for s in r.services)),
+                                 "Income": pounds(sum(s.income for s in r.services)),
+                                 "Net cost": pounds(sum(s.net_cost for s in r.services))}
+        for p in parties:
+            total[p] = pounds(sum(s.shares.get(p, 0) for s in r.services))
+        rows.append(total)
+    money = ["Gross cost", "Income", "Net cost", *parties]
+    return Table(pd.DataFrame(rows, columns=["Service", "Name", "Host", "Basis", *money]),
+                 dict.fromkeys(money, MONEY),
+                 {p: f"{party_name(r.book, p)}'s share" for p in parties})
+
+
+def service_detail_table(r: Result, service: str) -> Table:
+    s = next(x for x in r.services if x.service == service)
+    rows = [{"Party": x.party, "Council": party_name(r.book, x.party), "Months": x.months,
+             "Weight": float(x.weight), "Exact share": float(x.detail.quota) / 100,
+             "Extra penny": "yes" if x.detail.extra_penny else "",
+             "Share": pounds(x.share), "Stand-alone cost": pounds(x.standalone_cost),
+             "Saving": pounds(x.saving)} for x in s.lines]
+    return Table(pd.DataFrame(rows), {"Months": INT, "Weight": PCT, "Exact share": MONEY,
+                                      "Share": MONEY, "Stand-alone cost": MONEY,
+                                      "Saving": MONEY},
+                 {"Exact share": "Before rounding; largest remainder gives out the pennies",
+                  "Extra penny": "Received one of the pennies left over (largest remainder)"})
+
+
+def service_split_long(r: Result) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"Service": s.name, "Code": s.service, "Party": x.party,
+          "Council": party_name(r.book, x.party), "Share": pounds(x.share),
+          "Label": gbp(x.share), "Weight": float(x.weight), "Weight %": pct_text(x.weight)}
+         for s in r.services for x in s.lines],
+        columns=["Service", "Code", "Party", "Council", "Share", "Label", "Weight",
+                 "Weight %"])
+
+
+# -- settlement (§18.1b)
+
+
+def settlement_metrics(r: Result) -> list[Metric]:
+    st = r.settlement
+    gross = sum(o.amount for o in st.obligations)
+    net = sum(p.amount for p in st.payments)
+    return [
+        Metric("Obligations before netting", gbp(gross), f"{len(st.obligations)} "
+               "amounts owed to hosts and project leads"),
+        Metric("Net payments", gbp(net), f"{count_text(len(st.payments), 'payment')} "
+               "settle everything"),
+        Metric("Netted away", gbp(gross - net), "Cash that need not move"),
+    ]
+
+
+def payments_table(r: Result) -> Table:
+    rows = [{"From": p.payer, "Pays": party_name(r.book, p.payer), "To": p.payee,
+             "Receives": party_name(r.book, p.payee), "Amount": pounds(p.amount)}
+            for p in r.settlement.payments]
+    return Table(pd.DataFrame(rows, columns=["From", "Pays", "To", "Receives", "Amount"]),
+                 {"Amount": MONEY})
+
+
+def net_positions_table(r: Result) -> Table:
+    rows = [{"Party": n.party, "Council": party_name(r.book, n.party),
+             "Receives": pounds(n.amount) if n.amount > 0 else None,
+             "Pays": pounds(-n.amount) if n.amount < 0 else None,
+             "Net position": pounds(n.amount)}
+            for n in r.settlement.net_positions]
+    return Table(pd.DataFrame(rows, columns=["Party", "Council", "Receives", "Pays",
+                                             "Net position"]),
+                 {"Receives": MONEY, "Pays": MONEY, "Net position": MONEY},
+                 {"Net position": "Positive: the party is owed; negative: it pays"})
+
+
+def obligations_table(r: Result) -> Table:
+    rows = [{"For": o.source, "Owed by": o.payer, "Owed to": o.payee,
+             "Amount": pounds(o.amount)} for o in r.settlement.obligations]
+    return Table(pd.DataFrame(rows, columns=["For", "Owed by", "Owed to", "Amount"]),
+                 {"Amount": MONEY})
+
+
+# -- investments (Annex A §5.2)
+
+
+def investment_metrics(r: Result) -> list[Metric]:
+    pf = r.portfolio
+    return [
+        Metric("Projects", f"{len(r.investments)}"),
+        Metric("Portfolio NPV", gbp(pf.npv), "Present value of benefits less costs"),
+        Metric("Benefit-cost ratio", ratio_text(pf.bcr), "PV benefits / PV costs"),
+        Metric("Overall investment score", ratio_text(pf.score, 1) + (
+            " / 100" if pf.score is not None else ""),
+               "Project scores weighted by PV of costs (Annex A §5.2)"),
+    ]
+
+
+def investments_table(r: Result) -> Table:
+    rows = [{"Project": a.project, "Name": a.name, "Lead": a.lead,
+             "PV costs": pounds(a.pv_costs), "PV benefits": pounds(a.pv_benefits),
+             "NPV": pounds(a.npv), "BCR": a.bcr, "IRR": a.irr,
+             "Payback": a.payback_years, "Discounted payback": a.discounted_payback_years,
+             "Switching value": a.switching_value, "Financial score": a.financial_score,
+             "Non-financial score": a.non_financial_score, "Score": a.score,
+             "Basis of score": "financial only" if a.financial_only else "weighted"}
+            for a in r.investments]
+    cols = ["Project", "Name", "Lead", "PV costs", "PV benefits", "NPV", "BCR", "IRR",
+            "Payback", "Discounted payback", "Switching value", "Financial score",
+            "Non-financial score", "Score", "Basis of score"]
+    return Table(pd.DataFrame(rows, columns=cols),
+                 {"PV costs": MONEY, "PV benefits": MONEY, "NPV": MONEY, "BCR": RATIO,
+                  "IRR": PCT, "Payback": YEARS, "Discounted payback": YEARS,
+                  "Switching value": PCT, "Financial score": SCORE,
+                  "Non-financial score": SCORE, "Score": SCORE},
+                 {"PV costs": "Costs uplifted for optimism bias, discounted (Green Book)",
+                  "Switching value": "How far benefits can fall before NPV is zero",
+                  "Score": "Financial and non-financial scores, weighted (0 to 100)",
+                  "IRR": "Blank where no single rate solves the cash flows"})
+
+
+def party_returns_table(r: Result) -> Table:
+    rows = [{"Party": p.party, "Council": party_name(r.book, p.party),
+             "PV costs": pounds(p.pv_costs), "PV benefits": pounds(p.pv_benefits),
+             "NPV": pounds(p.npv), "Return per £1": p.return_per_pound}
+            for p in r.portfolio.parties]
+    return Table(pd.DataFrame(rows, columns=["Party", "Council", "PV costs", "PV benefits",
+                                             "NPV", "Return per £1"]),
+                 {"PV costs": MONEY, "PV benefits": MONEY, "NPV": MONEY,
+                  "Return per £1": RATIO})
+
+
+def sensitivity_table(r: Result) -> Table:
+    cases = [c for c, _ in r.investments[0].sensitivity] if r.investments else []
+    rows = []
+    for a in r.investments:
+        row: dict[str, Any] = {"Project": a.project}
+        row.update({label: pounds(v) for label, v in a.sensitivity})
+        rows.append(row)
+    return Table(pd.DataFrame(rows, columns=["Project", *cases]),
+                 dict.fromkeys(cases, MONEY))
+
+
+def cashflow_table(r: Result) -> Table:
+    rows = []
+    for a in r.investments:
+        for t in range(len(a.costs)):
+            rows.append({"Project": a.project, "Year": t,
+                         "Costs (with optimism bias)": float(a.costs[t]) / 100,
+                         "Benefits": float(a.benefits[t]) / 100,
+                         "Net": float(a.net_flows[t]) / 100,
+                         "Discount factor": float(a.discount_factors[t])})
+    return Table(pd.DataFrame(rows, columns=["Project", "Year", "Costs (with optimism bias)",
+                                             "Benefits", "Net", "Discount factor"]),
+                 {"Year": INT, "Costs (with optimism bias)": MONEY, "Benefits": MONEY,
+                  "Net": MONEY, "Discount factor": RATIO})
+
+
+# -- monitoring (Annex A §4.1, §5.1)
+
+
+def monitoring_metrics(r: Result) -> list[Metric]:
+    m = r.monitoring
+    t = m.savings.total
+    reds = sum(1 for b in m.budget if b.rag == "red")
+    return [
+        Metric("Savings delivered", gbp(t.actual), f"Predicted {gbp(t.predicted)}"),
+        Metric("Delivered against predicted", pct_text(t.pct_delivered),
+               f"RAG {rag_label(t.rag)}: green at 95% or more, amber at 75%"),
+        Metric("Budget lines over tolerance", f"{reds}", "Red: forecast more than 5% over"),
+        Metric("Services flagged to the Board", f"{len(m.performance.flags)}",
+               "Majority of indicators missed for 3 quarters running (Annex A §4.1)"),
+    ]
+
+
+def savings_table(r: Result) -> Table:
+    s = r.monitoring.savings
+    rows = [{"Service": x.service or "", "Year": x.year or "", "Predicted":
+             pounds(x.predicted), "Actual": pounds(x.actual), "Variance": pounds(x.variance),
+             "Delivered": x.pct_delivered, "RAG": rag_label(x.rag)} for x in s.rows]
+    if s.rows:
+        t = s.total
+        rows.append({"Service": "Total", "Year": "", "Predicted": pounds(t.predicted),
+                     "Actual": pounds(t.actual), "Variance": pounds(t.variance),
+                     "Delivered": t.pct_delivered, "RAG": rag_label(t.rag)})
+    return Table(pd.DataFrame(rows, columns=["Service", "Year", "Predicted", "Actual",
+                                             "Variance", "Delivered", "RAG"]),
+                 {"Predicted": MONEY, "Actual": MONEY, "Variance": MONEY, "Delivered": PCT,
+                  "RAG": RAG}, {"Variance": "Actual less predicted; negative is a shortfall"})
+
+
+def budget_table(r: Result) -> Table:
+    rows = [{"Quarter": f"Q{b.quarter}", "Line": b.line, "Budget": pounds(b.budget),
+             "Actual to date": pounds(b.actual_to_date),
+             "Forecast outturn": pounds(b.forecast_outturn), "Variance": pounds(b.variance),
+             "Variance %": b.variance_pct, "Spent": b.spent_pct, "RAG": rag_label(b.rag)}
+            for b in r.monitoring.budget]
+    return Table(pd.DataFrame(rows, columns=["Quarter", "Line", "Budget", "Actual to date",
+                                             "Forecast outturn", "Variance", "Variance %",
+                                             "Spent", "RAG"]),
+                 {"Budget": MONEY, "Actual to date": MONEY, "Forecast outturn": MONEY,
+                  "Variance": MONEY, "Variance %": PCT, "Spent": PCT, "RAG": RAG},
+                 {"Variance": "Forecast outturn less budget; positive is an overspend"})
+
+
+def performance_table(r: Result) -> Table:
+    rows = [{"Service": q.service, "Year": q.year, "Quarter": f"Q{q.quarter}",
+             "Indicators": q.indicators, "Missed": q.missed,
+             "Quarter missed": "Red" if q.missed_quarter else "Green"}
+            for q in r.monitoring.performance.quarters]
+    return Table(pd.DataFrame(rows, columns=["Service", "Year", "Quarter", "Indicators",
+                                             "Missed", "Quarter missed"]),
+                 {"Indicators": INT, "Missed": INT, "Quarter missed": RAG},
+                 {"Quarter missed": "Red when more than half the indicators were missed"})
+
+
+def flag_sentences(r: Result) -> list[str]:
+    return [f"{f.service}: majority of indicators missed for {f.quarters} consecutive "
+            f"quarters, {f.start[0]} Q{f.start[1]} to {f.end[0]} Q{f.end[1]} — report to the "
+            "partnership board (Annex A §4.1, Annex D f)"
+            for f in r.monitoring.performance.flags]
+
+
+# --------------------------------------------------------------------------- charts
+
+NAVY, TEAL, AMBER, RED, GREEN, SLATE = (
+    "#1d3f72", "#00797b", "#e0a100", "#b3261e", "#2e7d32", "#8a94a6")
+PALETTE = ("#1d3f72", "#00797b", "#7b5ea7", "#c2571a", "#4f7cac", "#8a94a6", "#a3336b",
+           "#5b8c3a")
+_MONEY_AXIS = "'£' + format(datum.value, ',.0f')"
+
+
+def _alt() -> Any:
+    import altair as alt
+
+    return alt
+
+
+def party_scale(parties: Iterable[str]) -> Any:
+    alt = _alt()
+    dom = sorted(set(parties))
+    return alt.Scale(domain=dom, range=[PALETTE[i % len(PALETTE)] for i in range(len(dom))])
+
+
+def _money_x(field_: str, title: str, stack: bool | None = None) -> Any:
+    alt = _alt()
+    kw: dict[str, Any] = {"title": title, "axis": alt.Axis(labelExpr=_MONEY_AXIS)}
+    if stack is not None:
+        kw["stack"] = stack
+    return alt.X(f"{field_}:Q", **kw)
+
+
+def _finish(chart: Any, height: int) -> alt.Chart:
+    return chart.properties(height=height).configure_axis(
+        labelFontSize=12, titleFontSize=12, grid=True, gridColor="#e6e9ef",
+        domainColor="#b8c0cc").configure_view(strokeWidth=0).configure_legend(
+        orient="bottom", title=None, labelFontSize=12)
+
+
+def contributions_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    df = pd.DataFrame([{"Party": x.party, "Council": x.name, "Amount": pounds(x.amount),
+                        "Label": gbp(x.amount)} for x in r.contributions.lines])
+    base = alt.Chart(df).encode(
+        y=alt.Y("Council:N", sort="-x", title=None),
+        x=_money_x("Amount", "Contribution"),
+        tooltip=["Council", alt.Tooltip("Label:N", title="Contribution")])
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        color=alt.Color("Party:N", scale=party_scale(df["Party"]), legend=None))
+    text = base.mark_text(align="left", dx=4, color="#333").encode(text="Label:N")
+    return _finish(bars + text, 40 + 42 * max(len(df), 1))
+
+
+def refund_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    rows = []
+    for x in r.year_end.parties:
+        rows.append({"Party": x.party, "What": "Refund due", "Amount": pounds(x.refund),
+                     "Label": gbp(x.refund)})
+        rows.append({"Party": x.party, "What": "Share carried over",
+                     "Amount": pounds(x.carry_over), "Label": gbp(x.carry_over)})
+    df = pd.DataFrame(rows, columns=["Party", "What", "Amount", "Label"])
+    chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
+        y=alt.Y("Party:N", title=None),
+        yOffset=alt.YOffset("What:N"),
+        x=_money_x("Amount", "Amount"),
+        color=alt.Color("What:N", scale=alt.Scale(domain=["Refund due", "Share carried over"],
+                                                  range=[TEAL, NAVY])),
+        tooltip=["Party", "What", alt.Tooltip("Label:N", title="Amount")])
+    return _finish(chart, 60 + 56 * max(len(r.year_end.parties), 1))
+
+
+def services_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    df = service_split_long(r)
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("Service:N", title=None, sort=alt.EncodingSortField("Share", op="sum",
+                                                                    order="descending")),
+        x=_money_x("Share", "Share of net cost", stack=True),
+        color=alt.Color("Party:N", scale=party_scale(df["Party"])),
+        order=alt.Order("Party:N"),
+        tooltip=["Service", "Council", alt.Tooltip("Label:N", title="Share"),
+                 alt.Tooltip("Weight %:N", title="Weight")])
+    return _finish(chart, 60 + 40 * max(len(r.services), 1))
+
+
+def net_position_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    df = pd.DataFrame([{"Party": n.party, "Council": party_name(r.book, n.party),
+                        "Amount": pounds(n.amount), "Label": gbp(n.amount),
+                        "Side": "Receives" if n.amount >= 0 else "Pays"}
+                       for n in r.settlement.net_positions])
+    chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
+        y=alt.Y("Council:N", title=None),
+        x=_money_x("Amount", "Net position (positive: receives)"),
+        color=alt.Color("Side:N", scale=alt.Scale(domain=["Receives", "Pays"],
+                                                  range=[TEAL, AMBER])),
+        tooltip=["Council", "Side", alt.Tooltip("Label:N", title="Net position")])
+    return _finish(chart, 60 + 40 * max(len(df), 1))
+
+
+def npv_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    df = pd.DataFrame([{"Project": a.name, "NPV": pounds(a.npv), "Label": gbp(a.npv),
+                        "Sign": "Positive" if a.npv >= 0 else "Negative"}
+                       for a in r.investments], columns=["Project", "NPV", "Label", "Sign"])
+    base = alt.Chart(df).encode(y=alt.Y("Project:N", sort="-x", title=None),
+                                x=_money_x("NPV", "Net present value"),
+                                tooltip=["Project", alt.Tooltip("Label:N", title="NPV")])
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        color=alt.Color("Sign:N", scale=alt.Scale(domain=["Positive", "Negative"],
+                                                  range=[TEAL, RED]), legend=None))
+    return _finish(bars, 40 + 44 * max(len(df), 1))
+
+
+def score_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    rows = []
+    for a in r.investments:
+        rows.append({"Project": a.name, "Part": "Investment score", "Score": a.score})
+        rows.append({"Project": a.name, "Part": "Financial", "Score": a.financial_score})
+        if a.non_financial_score is not None:
+            rows.append({"Project": a.name, "Part": "Non-financial",
+                         "Score": a.non_financial_score})
+    df = pd.DataFrame(rows, columns=["Project", "Part", "Score"])
+    parts = ["Investment score", "Financial", "Non-financial"]
+    chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
+        y=alt.Y("Project:N", title=None),
+        yOffset=alt.YOffset("Part:N", sort=parts),
+        x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0 to 100)"),
+        color=alt.Color("Part:N", scale=alt.Scale(domain=parts, range=[NAVY, TEAL, SLATE])),
+        tooltip=["Project", "Part", alt.Tooltip("Score:Q", format=".1f")])
+    return _finish(chart, 60 + 70 * max(len(r.investments), 1))
+
+
+def savings_chart(r: Result) -> alt.Chart:
+    alt = _alt()
+    rows = []
+    for x in r.monitoring.savings.rows:
+        rows.append({"Service": x.service, "Measure": "Predicted",
+                     "Amount": pounds(x.predicted), "Label": gbp(x.predicted),
+                     "RAG": rag_label(x.rag)})
+        rows.append({"Service": x.service, "Measure": "Actual", "Amount": pounds(x.actual),
+                     "Label": gbp(x.actual), "RAG": rag_label(x.rag)})
+    df = pd.DataFrame(rows, columns=["Service", "Measure", "Amount", "Label", "RAG"])
+    chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
+        x=alt.X("Service:N", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("Measure:N", sort=["Predicted", "Actual"]),
+        y=alt.Y("Amount:Q", title="Savings", axis=alt.Axis(labelExpr=_MONEY_AXIS)),
+        color=alt.Color("Measure:N", scale=alt.Scale(domain=["Predicted", "Actual"],
+                                                     range=[SLATE, TEAL])),
+        tooltip=["Service", "Measure", alt.Tooltip("Label:N", title="Amount"), "RAG"])
+    return _finish(chart, 300)
+
+
+def performance_chart(r: Result) -> alt.Chart:
+    """RAG grid: each service's quarters, red where most indicators were missed."""
+    alt = _alt()
+    flagged = {f.service for f in r.monitoring.performance.flags}
+    rows = [{"Service": q.service + (" ⚑" if q.service in flagged else ""),
+             "Quarter": f"{q.year} Q{q.quarter}",
+             "Order": f"{q.year}-{q.quarter}",
+             "Status": "Missed" if q.missed_quarter else "Met",
+             "Label": f"{q.missed}/{q.indicators}"}
+            for q in r.monitoring.performance.quarters]
+    df = pd.DataFrame(rows, columns=["Service", "Quarter", "Order", "Status", "Label"])
+    order = sorted(set(df["Order"]))
+    qlabels = [df.loc[df["Order"] == o, "Quarter"].iloc[0] for o in order]
+    base = alt.Chart(df).encode(
+        x=alt.X("Quarter:N", sort=qlabels, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Service:N", title=None))
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("Status:N", scale=alt.Scale(domain=["Met", "Missed"],
+                                                     range=[RAG_COLOURS["Green"],
+                                                            RAG_COLOURS["Red"]])),
+        tooltip=["Service", "Quarter", "Status",
+                 alt.Tooltip("Label:N", title="Indicators missed")])
+    text = base.mark_text(fontSize=12, color="#333").encode(text="Label:N")
+    return _finish(cells + text, 40 + 34 * max(df["Service"].nunique(), 1))
