@@ -80,8 +80,16 @@ def _number_text(v: object) -> tuple[str, bool]:
     return s, neg
 
 
+_PLAIN_MONEY = re.compile(r"^(-?)(\d{1,13})(?:\.(\d{1,2}))?$")
+
+
 def read_money(v: object) -> int:
     """Pounds to integer pence."""
+    if v.__class__ is str:
+        m = _PLAIN_MONEY.match(v)  # type: ignore[arg-type]
+        if m:  # the common case, without Decimal: 1234.5 -> 123450
+            p = int(m.group(2)) * 100 + int((m.group(3) or "0").ljust(2, "0"))
+            return -p if m.group(1) else p
     if isinstance(v, bool):
         raise CellError(f"{show(v)} is not an amount of money")
     try:

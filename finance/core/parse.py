@@ -308,27 +308,41 @@ def _read_table(
     if missing:
         return None
     out: list[tuple[int, Row]] = []
+    # Column plan; each reader's answers are memoised per distinct raw value, since
+    # years, kinds, dates and codes repeat on most rows of a large table.
+    plan = [(c.name, index.get(c.name), c.read, c.required, {}) for c in schema]
+    memo: dict[object, Any]
     for rownum, values in raw.rows:
-        if all(cells.is_blank(v) for v in values):
+        for v in values:
+            if v is not None and (v.__class__ is not str or v.strip()):
+                break
+        else:
             continue  # blank rows (often trailing) are not data
+        n = len(values)
         row: Row = {}
-        for col in schema:
-            ci = index.get(col.name)
-            v = values[ci] if ci is not None and ci < len(values) else None
-            if cells.is_blank(v):
-                if col.required:
-                    problems.append(Problem(table, rownum, col.name, "is blank"))
-                row[col.name] = None
+        for name, ci, read, required, memo in plan:
+            v = values[ci] if ci is not None and ci < n else None
+            if v is None or (v.__class__ is str and not v.strip()) or (
+                v.__class__ is float and v != v
+            ):
+                if required:
+                    problems.append(Problem(table, rownum, name, "is blank"))
+                row[name] = None
                 continue
+            key = v if v.__class__ is str else (v.__class__, v)
             try:
-                row[col.name] = col.read(v)
-            except CellError as exc:
-                msg = str(exc)
-                if msg == "is blank":
-                    problems.append(Problem(table, rownum, col.name, "is blank"))
-                else:
-                    problems.append(Problem(table, rownum, col.name, msg))
-                row[col.name] = _BAD
+                got = memo[key]
+            except KeyError:
+                try:
+                    got = read(v)
+                except CellError as exc:
+                    got = exc
+                memo[key] = got
+            if got.__class__ is CellError:
+                problems.append(Problem(table, rownum, name, str(got)))
+                row[name] = _BAD
+            else:
+                row[name] = got
         out.append((rownum, row))
     return out
 
