@@ -86,7 +86,7 @@ _PLAIN_MONEY = re.compile(r"^(-?)(\d{1,13})(?:\.(\d{1,2}))?$")
 def read_money(v: object) -> int:
     """Pounds to integer pence."""
     if v.__class__ is str:
-        m = _PLAIN_MONEY.match(v)  # type: ignore[arg-type]
+        m = _PLAIN_MONEY.match(str(v))
         if m:  # the common case, without Decimal: 1234.5 -> 123450
             p = int(m.group(2)) * 100 + int((m.group(3) or "0").ljust(2, "0"))
             return -p if m.group(1) else p

@@ -310,18 +310,18 @@ def _read_table(
     out: list[tuple[int, Row]] = []
     # Column plan; each reader's answers are memoised per distinct raw value, since
     # years, kinds, dates and codes repeat on most rows of a large table.
-    plan = [(c.name, index.get(c.name), c.read, c.required, {}) for c in schema]
-    memo: dict[object, Any]
+    plan: list[tuple[str, int | None, Reader, bool, dict[object, Any]]] = [
+        (c.name, index.get(c.name), c.read, c.required, {}) for c in schema]
     for rownum, values in raw.rows:
         for v in values:
             if v is not None and (v.__class__ is not str or v.strip()):
                 break
         else:
             continue  # blank rows (often trailing) are not data
-        n = len(values)
+        width = len(values)
         row: Row = {}
         for name, ci, read, required, memo in plan:
-            v = values[ci] if ci is not None and ci < n else None
+            v = values[ci] if ci is not None and ci < width else None
             if v is None or (v.__class__ is str and not v.strip()) or (
                 v.__class__ is float and v != v
             ):
