@@ -157,3 +157,16 @@ def test_vectorised_equals_one_pool_at_a_time(case):
     for i, (total, ws) in enumerate(rows):
         expect = apportion(total, dict(zip(cs, ws, strict=True)))
         assert got[i].tolist() == [expect[c] for c in cs]
+
+
+@settings(max_examples=30)
+@given(st.lists(st.lists(st.integers(0, 50), min_size=20, max_size=20), min_size=1,
+                max_size=10), st.integers(-(10**6), 10**6))
+def test_vectorised_large_pools_use_the_sort_path_and_agree(weights, total):
+    cs = [f"P{i:02d}" for i in range(20)][::-1]
+    rows = [w for w in weights if sum(w) > 0]
+    assume(rows)
+    got = apportion_many([total] * len(rows), rows, cs)
+    for i, ws in enumerate(rows):
+        expect = apportion(total, dict(zip(cs, ws, strict=True)))
+        assert got[i].tolist() == [expect[c] for c in cs]

@@ -156,22 +156,34 @@ def apportion_many(
         bad = int(np.flatnonzero(zero & (mag != 0))[0])
         raise ApportionError(f"pool {bad}: cannot split a non-zero total when every weight is 0")
     safe = np.where(zero, 1, wsum)
-    prod = mag[:, None] * w
-    floor = prod // safe[:, None]
-    rem = prod - floor * safe[:, None]
-    left = mag - floor.sum(axis=1)
-    code_rank = np.argsort(np.argsort(np.asarray(codes, dtype=object)))
-    rows = np.repeat(np.arange(n), k)
-    order = np.lexsort(
-        (
-            np.tile(code_rank, n),
-            -w.ravel(),
-            -rem.ravel(),
-            rows,
-        )
-    )
-    pos = np.empty(n * k, dtype=np.int64)
-    pos[order] = np.tile(np.arange(k), n)
-    extra = (pos.reshape(n, k) < left[:, None]) & (w > 0)
-    shares = floor + extra.astype(np.int64)
-    return np.where(t[:, None] < 0, -shares, shares)
+    # Work party-major, (k, n): each party's column is contiguous, so the per-party
+    # comparisons below stream through memory.
+    wt = np.ascontiguousarray(w.T)
+    floor, rem = np.divmod(wt * mag, safe)
+    left = mag - floor.sum(axis=0)
+    code_rank = np.argsort(np.argsort(np.asarray(codes, dtype=object))).astype(np.int64)
+    if k <= 16:
+        # Small pools: each party's place in the queue for a left-over penny is the number
+        # of parties ahead of it (larger remainder, then larger weight, then earlier code);
+        # k x k column comparisons, no sort.
+        pos = np.zeros((k, n), dtype=np.int64)
+        for i in range(k):
+            ri, wi = rem[i], wt[i]
+            for j in range(k):
+                if i == j:
+                    continue
+                rj, wj = rem[j], wt[j]
+                if code_rank[j] < code_rank[i]:
+                    ahead = (rj > ri) | ((rj == ri) & (wj >= wi))
+                else:
+                    ahead = (rj > ri) | ((rj == ri) & (wj > wi))
+                pos[i] += ahead
+    else:
+        rows = np.repeat(np.arange(n), k)
+        order = np.lexsort((np.tile(code_rank, n), -w.ravel(), -rem.T.ravel(), rows))
+        flat = np.empty(n * k, dtype=np.int64)
+        flat[order] = np.tile(np.arange(k), n)
+        pos = flat.reshape(n, k).T
+    floor += (pos < left) & (wt > 0)
+    floor *= np.where(t < 0, -1, 1)
+    return np.ascontiguousarray(floor.T)
