@@ -58,7 +58,8 @@ def large_book(folder: Path, parties: int = 300, services: int = 3000,
         basis = bases[s % len(bases)]
         parts = rnd.sample(codes, rnd.randint(2, 8))
         code = f"S{s:04d}"
-        svc_rows.append([code, f"Service {s}", YEAR, parts[0], f"{rnd.randint(10_000, 5_000_000)}.00",
+        gross = rnd.randint(10_000, 5_000_000)
+        svc_rows.append([code, f"Service {s}", YEAR, parts[0], f"{gross}.00",
                          f"{rnd.randint(0, 9_999)}.00", basis])
         shares = _fixed_shares(len(parts), rnd) if basis == "fixed" else [""] * len(parts)
         for j, (p, sh) in enumerate(zip(parts, shares, strict=True)):
