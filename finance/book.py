@@ -101,30 +101,41 @@ def read_xlsx_bytes(data: bytes, label: str = "workbook") -> tuple[dict[str, Raw
                             "byte limit")]
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
         return {}, [Problem(label, None, None, f"could not be opened as a workbook ({exc})")]
     tables: dict[str, RawTable] = {}
     try:
-        for ws in wb.worksheets:
-            rows_iter = ws.iter_rows(values_only=True)
+        for ws, fs in zip(wb.worksheets, formulas.worksheets, strict=True):
             header: tuple[object, ...] | None = None
             body: list[tuple[int, tuple[object, ...]]] = []
-            for i, r in enumerate(rows_iter, start=1):
+            for i, (r, f) in enumerate(zip(ws.iter_rows(values_only=True),
+                                           fs.iter_rows(values_only=True), strict=False),
+                                       start=1):
                 if header is None:
                     if any(v is not None and str(v).strip() for v in r):
                         header = tuple("" if v is None else str(v) for v in r)
                     continue
+                for j, (v, fv) in enumerate(zip(r, f, strict=False)):
+                    if v is None and isinstance(fv, str) and fv.startswith("="):
+                        col = header[j] if j < len(header) else f"column {j + 1}"
+                        problems.append(Problem(
+                            ws.title, i, str(col),
+                            f"holds the formula {fv} with no saved value: open and save "
+                            "the workbook in a spreadsheet program, or type the value"))
                 body.append((i, tuple(r)))
                 if len(body) > MAX_ROWS:
                     problems.append(Problem(ws.title, None, None,
                                             f"has over {MAX_ROWS:,} rows"))
                     break
-            tables[ws.title] = RawTable(ws.title, tuple(str(h) for h in header or ()),
-                                        tuple(body))
+            if header is not None:
+                tables[ws.title] = RawTable(ws.title, tuple(str(h) for h in header),
+                                            tuple(body))
     finally:
         wb.close()
-    if not tables:
-        problems.append(Problem(label, None, None, "workbook has no sheets"))
+        formulas.close()
+    if not tables and not problems:
+        problems.append(Problem(label, None, None, "workbook is empty: no sheet has a header row"))
     return tables, problems
 
 

@@ -130,6 +130,8 @@ def read_whole(v: object) -> int:
     try:
         d = read_decimal(v)
     except CellError as exc:
+        if "too large" in str(exc):
+            raise CellError(f"{show(v)} is too large to be real") from exc
         raise CellError(f"{show(v)} is not a whole number") from exc
     if d != d.to_integral_value():
         raise CellError(f"{show(v)} is not a whole number")

@@ -695,7 +695,7 @@ class _Builder:
                 if not blank and total != 1:
                     self.err("service_parties", parts[0].row, "fixed_share",
                              f"fixed shares for '{s.service}' {s.year} total "
-                             f"{total * 100:f}%, not exactly 100%")
+                             f"{_pct_text(total)}, not exactly 100%")
             if s.basis == "blend":
                 comps = blend_by.get((s.service, s.year), [])
                 if not comps:
@@ -707,7 +707,12 @@ class _Builder:
                 if total != 1:
                     self.err("service_blend", comps[0].row, "weight",
                              f"blend weights for '{s.service}' {s.year} total "
-                             f"{total * 100:f}%, not exactly 100%")
+                             f"{_pct_text(total)}, not exactly 100%")
+
+
+def _pct_text(d: Decimal) -> str:
+    """A fraction as a percentage for messages: ``Decimal('0.99')`` -> ``'99.00%'``."""
+    return f"{(d * 100).quantize(Decimal('0.01'))}%"
 
 
 def _add_months(d: date, months: int) -> date:
