@@ -131,6 +131,9 @@ def read_xlsx_bytes(data: bytes, label: str = "workbook") -> tuple[dict[str, Raw
             if header is not None:
                 tables[ws.title] = RawTable(ws.title, tuple(str(h) for h in header),
                                             tuple(body))
+    except Exception as exc:  # damage found while reading sheets lazily (bad XML, zlib)
+        return {}, [Problem(label, None, None,
+                            f"could not be read: the workbook is damaged ({type(exc).__name__})")]
     finally:
         wb.close()
         formulas.close()

@@ -636,6 +636,19 @@ class _Builder:
         ]
         self.dupes("criteria", ((c.row, (c.project, c.criterion)) for c in criteria),
                    "criterion", "this criterion for this project")
+        by_project: dict[str, list[Criterion]] = defaultdict(list)
+        for c in criteria:
+            by_project[c.project].append(c)
+        for proj, cs in by_project.items():
+            given = [c for c in cs if c.weight is not None]
+            if given and len(given) != len(cs):
+                blank = next(c for c in cs if c.weight is None)
+                self.err("criteria", blank.row, "weight",
+                         f"is blank, but other criteria of '{proj}' have weights: give every "
+                         "criterion a weight or none")
+            elif given and all(c.weight == 0 for c in given):
+                self.err("criteria", given[0].row, "weight",
+                         f"every criterion weight of '{proj}' is zero")
         savings = [
             SavingRow(r["service"], r["year"], r["predicted"], r["actual"], rn)
             for rn, r in self.get("savings")

@@ -1,0 +1,158 @@
+"""Hostile input and faults: fuzzing, a zip bomb, a batch killed mid-run (issue 7)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from finance.book import MAX_UNCOMPRESSED_BYTES, load_xlsx_bytes
+from finance.pipeline import process
+from tests.conftest import MKIP, ROOT
+
+TABLES = sorted(p.stem for p in MKIP.glob("*.csv"))
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+
+
+def _assert_handled(outcome) -> None:  # type: ignore[no-untyped-def]
+    assert outcome.status in ("ok", "invalid"), outcome.error
+    if outcome.status == "invalid":
+        assert outcome.problems and all(str(p) for p in outcome.problems)
+
+
+cell_text = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "-", "=1+1", "@SUM(A1)", "£", "(", "1e309", "nan", "inf",
+                     "-0", "99999999999999999999", "0.001", "31/02/2026", "2025-26",
+                     "driver:", "100%", "-5%", "yes", "\x00", "é", "\ufeff"]),
+    st.integers(-(10**16), 10**16).map(str),
+)
+
+
+@FUZZ
+@given(table=st.sampled_from(TABLES), row=st.integers(0, 40), col=st.integers(0, 8),
+       value=cell_text)
+def test_any_single_cell_edit_is_handled(tmp_path_factory, table, row, col, value):
+    folder = tmp_path_factory.mktemp("fuzz") / "book"
+    shutil.copytree(MKIP, folder)
+    path = folder / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    import csv
+
+    rows = list(csv.reader(lines))
+    r = rows[min(row, len(rows) - 1)]
+    r[min(col, len(r) - 1)] = value
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    _assert_handled(process(folder, with_report=False))
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_csv_bytes_are_handled(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("fuzz") / "book"
+    shutil.copytree(MKIP, folder)
+    table = data.draw(st.sampled_from(TABLES))
+    path = folder / f"{table}.csv"
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    path.write_bytes(bytes(raw))
+    _assert_handled(process(folder, with_report=False))
+
+
+@pytest.fixture(scope="module")
+def workbook_bytes() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    import csv
+
+    for f in sorted(MKIP.glob("*.csv")):
+        ws = wb.create_sheet(f.stem)
+        for r in csv.reader(f.read_text(encoding="utf-8").splitlines()):
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_workbook_bytes_are_handled(workbook_bytes, data):
+    raw = bytearray(workbook_bytes)
+    for _ in range(data.draw(st.integers(1, 6))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    book, problems = load_xlsx_bytes(bytes(raw), "fuzz.xlsx")
+    if book is None:
+        assert problems and all(p.message for p in problems)
+    else:
+        from finance.pipeline import compute
+
+        result, more = compute(book, None)
+        assert result is not None or more
+
+
+def test_zip_bomb_is_refused_quickly(tmp_path: Path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            chunk = b"0" * (1 << 20)
+            for _ in range(MAX_UNCOMPRESSED_BYTES // len(chunk) + 8):
+                f.write(chunk)
+    assert bomb.stat().st_size < 2_000_000
+    t0 = time.perf_counter()
+    o = process(bomb)
+    assert time.perf_counter() - t0 < 3
+    assert o.status == "invalid"
+    assert "over the" in str(o.problems[0]) and "byte limit" in str(o.problems[0])
+
+
+def test_batch_killed_mid_run_leaves_only_whole_files_and_rerun_completes(tmp_path: Path):
+    from benchmarks.generate import small_books
+
+    books = small_books(tmp_path / "books", 24)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "finance", "run", str(books), "--out", str(out),
+           "--workers", "2"]
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("*.xlsx"))) < 3:
+        time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    finals = [f for f in out.iterdir() if not f.name.startswith(".mkip-tmp-")]
+    assert finals, "the batch was killed before writing anything"
+    import openpyxl
+
+    for f in finals:
+        if f.suffix == ".json":
+            json.loads(f.read_text())
+        else:
+            openpyxl.load_workbook(f).close()
+    before = {f.name: f.read_bytes() for f in out.iterdir() if f.suffix == ".json"}
+    rerun = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stdout[-2000:]
+    assert not list(out.glob(".mkip-tmp-*"))
+    assert len(list(out.glob("*.json"))) == 24 and len(list(out.glob("*.xlsx"))) == 24
+    for name, data in before.items():  # idempotent: same JSON apart from nothing
+        assert json.loads((out / name).read_bytes()) == json.loads(data)
