@@ -7,7 +7,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from finance.core.money import fmt_gbp
+from finance.core.money import fmt_gbp, to_pence
 from finance.core.run import Result
 
 
@@ -16,6 +16,11 @@ def _money_table(title: str, headers: list[str]) -> Table:
     for i, h in enumerate(headers):
         t.add_column(h, justify="left" if i == 0 else "right")
     return t
+
+
+def _g(pounds: str | None) -> str:
+    """A JSON money string ("-1500.00") shown as pounds ("-£1,500.00"), exactly."""
+    return "-" if pounds is None else fmt_gbp(to_pence(pounds))
 
 
 def _f(x: float | None, fmt: str = "{:.2f}") -> str:
@@ -85,13 +90,35 @@ def print_summary(r: Result, console: Console | None = None) -> None:
                       _f(j.get("bcr")), _f(j.get("irr"), "{:.1%}"),
                       _f(j.get("payback_years"), "{:.1f} y"), _f(j.get("score"), "{:.1f}"))
         pj = r.portfolio.as_json()
-        t.add_row("Portfolio", "", "", str(pj.get("npv")), _f(pj.get("bcr")), "", "",
+        t.add_row("Portfolio", "", "", _g(pj.get("npv")), _f(pj.get("bcr")), "", "",
                   _f(pj.get("score"), "{:.1f}"), style="bold")
         con.print(t)
 
     mon = r.monitoring.as_json()
+    rag = {"green": "[green]green[/green]", "amber": "[yellow]amber[/yellow]",
+           "red": "[red]red[/red]"}
+    if mon["savings"]:
+        t = _money_table("Savings delivered (Annex A §5.1)",
+                         ["Service", "Predicted", "Actual", "Variance", "Delivered", "RAG"])
+        rows = [*mon["savings"], *[dict(x, service="Total") for x in
+                                   mon.get("savings_totals", [])[-1:]]]
+        for x in rows:
+            t.add_row(x["service"], _g(x["predicted"]), _g(x["actual"]), _g(x["variance"]),
+                      _f(x["pct_delivered"], "{:.1%}"), rag.get(x["rag"], x["rag"]))
+        con.print(t)
+    if mon["budget"]:
+        last_q = max(b["quarter"] for b in mon["budget"])
+        t = _money_table(f"MKIP budget, quarter {last_q} forecast (Annex A §5.1)",
+                         ["Line", "Budget", "Actual to date", "Forecast outturn", "Variance",
+                          "RAG"])
+        for b in (b for b in mon["budget"] if b["quarter"] == last_q):
+            t.add_row(b["line"], _g(b["budget"]), _g(b["actual_to_date"]),
+                      _g(b["forecast_outturn"]), _g(b["variance"]), rag.get(b["rag"], b["rag"]))
+        con.print(t)
     for f in mon.get("flags", []):
-        con.print(f"[red]performance flag:[/red] {f}")
+        con.print(f"[red]Report to the board (Annex A §4.1):[/red] {f['service']} missed most "
+                  f"of its indicators for {f['quarters']} quarters running, "
+                  f"{f['from_year']} Q{f['from_quarter']} to {f['to_year']} Q{f['to_quarter']}")
     bad = [c for c in r.checks if not c.ok]
     con.print(f"Checks: {len(r.checks) - len(bad)} of {len(r.checks)} pass"
               + ("" if not bad else " — FAILED: " + "; ".join(c.check for c in bad)))
