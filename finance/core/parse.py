@@ -268,6 +268,8 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
     ),
 }
 
+#: Sheets of notes for people (the template's instructions), skipped without a warning.
+NOTES_SHEETS = ("readme", "instructions", "notes")
 REQUIRED_TABLES = ("settings", "parties", "populations", "years")
 SETTING_KEYS = (
     "name", "accountable_body", "rotation", "rotation_start", "discount_rate",
@@ -370,7 +372,7 @@ def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Bo
             if n in tables:
                 problems.append(Problem(n, None, None, "table appears twice"))
             tables[n] = t
-        else:
+        elif n not in NOTES_SHEETS:
             problems.append(Problem(str(name), None, None,
                                     "table is not used by this tool and was ignored", "warning"))
     for req in REQUIRED_TABLES:
