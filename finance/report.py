@@ -51,6 +51,7 @@ import io
 import os
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -221,6 +222,24 @@ def _absolute(cell: str) -> str:
 # --------------------------------------------------------------------------- sheet writer
 
 
+def _section_rule(c: Cell) -> None:
+    c.border = Border(bottom=Side(style="medium", color=NAVY))
+
+
+def _header_style(c: Cell) -> None:
+    c.fill = PatternFill("solid", fgColor=HEAD)
+    c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def _grid_border(c: Cell) -> None:
+    c.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _total_style(c: Cell) -> None:
+    c.font = Font(name=FONT, size=10, bold=True, color=c.font.color)
+    c.border = Border(top=_TOTAL_TOP, bottom=_TOTAL_BOTTOM)
+
+
 class Sheet:
     """A worksheet with the report's house style."""
 
@@ -242,6 +261,23 @@ class Sheet:
         a = f"${get_column_letter(c0)}${r0}:${get_column_letter(c1)}${r1}"
         return f"{quote_sheetname(self.name)}!{a}" if sheet else a
 
+    # styling: openpyxl hashes every style object on assignment, which dominated the
+    # report's build time; each (current style, change) pair is worked out once per
+    # workbook and then copied as the cell's index array.
+    def restyle(self, cell: Cell, key: tuple[object, ...],
+                apply: Callable[[Cell], None]) -> Cell:
+        cache: dict[tuple[object, ...], Any] = self.ws.parent.__dict__.setdefault(
+            "_mkip_style_cache", {})
+        styled: Any = cell  # StyleableObject._style: the cell's array of style indices
+        k = (tuple(styled._style) if styled._style is not None else (), key)
+        hit = cache.get(k)
+        if hit is None:
+            apply(cell)
+            cache[k] = copy(styled._style)
+        else:
+            styled._style = copy(hit)
+        return cell
+
     # writing
     def cell(self, row: int, col: int) -> Cell:
         return cast(Cell, self.ws.cell(row=row, column=col))
@@ -249,12 +285,14 @@ class Sheet:
     def _style(self, cell: Cell, fmt: str | None, bold: bool, color: str | None,
                italic: bool = False, size: float = 10, wrap: bool = False,
                align: str | None = None) -> Cell:
-        cell.font = Font(name=FONT, size=size, bold=bold, italic=italic, color=color)
-        if fmt:
-            cell.number_format = fmt
-        if wrap or align:
-            cell.alignment = Alignment(wrap_text=wrap, horizontal=align, vertical="top")
-        return cell
+        def apply(c: Cell) -> None:
+            c.font = Font(name=FONT, size=size, bold=bold, italic=italic, color=color)
+            if fmt:
+                c.number_format = fmt
+            if wrap or align:
+                c.alignment = Alignment(wrap_text=wrap, horizontal=align, vertical="top")
+
+        return self.restyle(cell, ("style", fmt, bold, color, italic, size, wrap, align), apply)
 
     def text(self, row: int, col: int, s: object, *, bold: bool = False, color: str | None = None,
              italic: bool = False, size: float = 10, wrap: bool = False,
@@ -289,11 +327,9 @@ class Sheet:
 
     def section(self, row: int, s: str, note: str | None = None) -> int:
         self.starts.append(row)
-        c = self.text(row, 1, s, bold=True, size=12, color=NAVY)
-        c.border = Border(bottom=Side(style="medium", color=NAVY))
-        for col in range(2, self.ncols + 1):
-            self.ws.cell(row=row, column=col).border = Border(
-                bottom=Side(style="medium", color=NAVY))
+        self.text(row, 1, s, bold=True, size=12, color=NAVY)
+        for col in range(1, self.ncols + 1):
+            self.restyle(self.cell(row, col), ("section-rule",), _section_rule)
         if note:
             self.text(row + 1, 1, note, italic=True, color=GREY)
             return row + 2
@@ -303,8 +339,7 @@ class Sheet:
         for i, lab in enumerate(labels):
             c = self.text(row, col + i, lab, bold=True, color="FFFFFF", wrap=True,
                           align="center")
-            c.fill = PatternFill("solid", fgColor=HEAD)
-            c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            self.restyle(c, ("header",), _header_style)
         lines = max((-(-int(len(s) * 1.15 + 1) // max(int(self.width(col + i)), 1))
                      for i, s in enumerate(labels)), default=1)
         height = 13.0 * max(lines, 1) + 4
@@ -315,14 +350,11 @@ class Sheet:
     def grid(self, r0: int, c0: int, r1: int, c1: int) -> None:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
-                self.ws.cell(row=r, column=c).border = Border(
-                    left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+                self.restyle(self.cell(r, c), ("grid",), _grid_border)
 
     def total_row(self, row: int, c0: int, c1: int) -> None:
         for c in range(c0, c1 + 1):
-            cell = self.ws.cell(row=row, column=c)
-            cell.font = Font(name=FONT, size=10, bold=True, color=cell.font.color)
-            cell.border = Border(top=_TOTAL_TOP, bottom=_TOTAL_BOTTOM)
+            self.restyle(self.cell(row, c), ("total",), _total_style)
 
     def note(self, row: int, col: int, s: str) -> Cell:
         return self.text(row, col, s, italic=True, color=GREY)
