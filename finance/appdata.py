@@ -35,7 +35,7 @@ import pandas as pd
 
 from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder, read_xlsx_bytes
 from finance.core.model import CASHFLOW_KINDS, CRITERIA, LEDGER_KINDS, Book
-from finance.core.money import fmt_gbp
+from finance.core.money import fmt_gbp, round_pence
 from finance.core.parse import SCHEMA, RawTable, norm, parse_book
 from finance.core.problems import Problem
 from finance.core.run import Result
@@ -374,18 +374,46 @@ def problems_by_table(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
 def problem_lines(problems: Iterable[Problem], limit: int = 200) -> str:
     """Problems as a markdown bullet list (each located by table, row and column)."""
     ps = list(problems)
-    lines = [f"- {_md(str(p))}" for p in ps[:limit]]
+    lines = [f"- {md_escape(str(p))}" for p in ps[:limit]]
     if len(ps) > limit:
         lines.append(f"- … and {len(ps) - limit:,} more")
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Text safe to show as markdown (no formatting, links or HTML from the data)."""
     out = text
-    for ch in "\\`*_{}[]<>()#+-.!|$~":
+    for ch in "\\`*_[]<>#|$~":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+def errors_of(parsed: Parsed | None, run_problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Every error that stops the figures: the validator's, then the year's."""
+    return (parsed.errors if parsed else ()) + tuple(p for p in run_problems if p.is_error)
+
+
+def warnings_of(parsed: Parsed | None, result: Result | None) -> tuple[Problem, ...]:
+    """Warnings to show: the validator's and, with fresh figures, the year's."""
+    return (parsed.warnings if parsed else ()) + (result.warnings if result else ())
+
+
+def errors_message(errors: Sequence[Problem], last_good: tuple[str, str] | None) -> str:
+    """The error box: what happened, what to do, then every problem, located."""
+    head = (f"**The book has {count_text(len(errors), 'problem')}, so the figures were not "
+            "recomputed.** Each is listed with its table, row and column; fix them on the "
+            "Data tab or in the workbook.")
+    if last_good:
+        head += f" Showing the last good figures ({last_good[0]}, {last_good[1]})."
+    return head + "\n\n" + problem_lines(errors)
+
+
+def notes_label(warnings: Sequence[Problem]) -> str:
+    return f"{count_text(len(warnings), 'note')} on the book (warnings, shown in every output)"
+
+
+def decisions_message(changes: Sequence[str]) -> str:
+    return "Board decisions applied: " + "; ".join(changes) + "."
 
 
 def count_text(n: int, one: str, many: str | None = None) -> str:
@@ -455,27 +483,23 @@ def run_safely(book: Book, year: str, d: Decisions) -> tuple[Result | None,
     return result, tuple(problems)
 
 
-@dataclass(frozen=True)
-class Outputs:
-    """What the app offers for download for one result: the same bytes as the CLI."""
-
-    json: bytes
-    report: bytes
-    report_problem: str = ""
-
-
-def outputs(result: Result) -> Outputs:
-    """The JSON result and the board report (:func:`finance.pipeline.render`)."""
-    try:
-        js, report = render(result)
-        return Outputs(js, report)
-    except Exception as exc:
-        problem = f"The board report could not be built ({type(exc).__name__}: {exc})."
+def json_bytes(result: Result) -> tuple[bytes, str]:
+    """The JSON result, exactly as the CLI writes it, or why it could not be made."""
     try:
         js, _ = render(result, with_report=False)
     except Exception as exc:
-        return Outputs(b"", b"", problem + f" Nor the JSON result ({type(exc).__name__}).")
-    return Outputs(js, b"", problem)
+        return b"", f"The JSON result could not be built ({type(exc).__name__}: {exc})."
+    return js, ""
+
+
+def report_bytes(result: Result) -> bytes:
+    """The board report, exactly as the CLI writes it (:func:`finance.pipeline.render`).
+
+    It takes a second or two for a full book, so the app builds it when the download is
+    clicked, not on every edit.
+    """
+    _, report = render(result)
+    return report
 
 
 def changed_decisions(book: Book, year: str, d: Decisions) -> list[str]:
@@ -499,14 +523,23 @@ def decimal_input(x: float, places: int = 4) -> Decimal:
     >>> decimal_input(30.5), decimal_input(0.1 + 0.2), decimal_input(50.0)
     (Decimal('30.5'), Decimal('0.3'), Decimal('50'))
     """
-    d = Decimal(str(round(x, places))).normalize()
-    return d if d != 0 else Decimal(0)
+    return _plain(Decimal(str(round(x, places))))
+
+
+def _plain(d: Decimal) -> Decimal:
+    """No trailing zeros and no exponent: ``50.0`` -> ``50``, ``0.350`` -> ``0.35``."""
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
 
 
 def pct_input(x: float) -> Decimal:
-    """A percentage typed in a widget (``35.0``) as a fraction (``Decimal('0.35')``)."""
-    d = (decimal_input(x) / 100).normalize()
-    return d if d != 0 else Decimal(0)
+    """A percentage typed in a widget (``35.0``) as a fraction (``Decimal('0.35')``).
+
+    >>> pct_input(35.0), pct_input(3.5), pct_input(100.0), pct_input(0.0)
+    (Decimal('0.35'), Decimal('0.035'), Decimal('1'), Decimal('0'))
+    """
+    return _plain(decimal_input(x) / 100)
 
 
 def pct_value(d: Decimal) -> float:
@@ -533,10 +566,6 @@ def ratio_text(x: float | None, places: int = 2) -> str:
     return "—" if x is None else f"{x:,.{places}f}"
 
 
-def years_text(x: float | None) -> str:
-    return "never" if x is None else f"{x:,.1f} years"
-
-
 def gbp(pence: int) -> str:
     """``£42,840.00``; negatives ``-£1.50``."""
     return fmt_gbp(pence)
@@ -555,16 +584,59 @@ def file_stem(book: Book, year: str) -> str:
 # --------------------------------------------------------------------------- display
 
 
-#: Display formats a :class:`Table` column may have (app.py maps them to column configs).
-MONEY, PCT, INT, RATIO, SCORE, YEARS, TEXT, RAG = (
-    "money", "pct", "int", "ratio", "score", "years", "text", "rag")
+#: Display formats a :class:`Table` column may have.  Money is given in pence (``int`` or
+#: an exact ``Fraction``) and shown with :func:`gbp`, so what is shown is exactly what
+#: the core computed, never a float.
+MONEY, EXACT, PCT, INT, RATIO, SCORE, YEARS, TEXT, RAG = (
+    "money", "exact", "pct", "int", "ratio", "score", "years", "text", "rag")
+#: Formats shown right-aligned, as figures.
+FIGURES = frozenset({MONEY, EXACT, PCT, INT, RATIO, SCORE, YEARS})
+TOTAL = "Total"
+BOLD = "_bold"  # a row key: show this row in bold (a subtotal)
+
+
+def show_value(kind: str, v: object) -> str:
+    """One cell as the app shows it.
+
+    >>> [show_value(MONEY, v) for v in (4284000, -150, Fraction(5, 2), None)]
+    ['£42,840.00', '-£1.50', '£0.03', '—']
+    >>> show_value(PCT, 0.379888), show_value(PCT, 1), show_value(YEARS, None)
+    ('37.99%', '100.00%', 'never')
+    """
+    if v is None or (isinstance(v, float) and v != v):
+        return {YEARS: "never", TEXT: "", INT: "", RAG: ""}.get(kind, "—")
+    if kind == MONEY:
+        assert isinstance(v, int | Fraction)
+        return gbp(round_pence(v))
+    if kind == EXACT:
+        assert isinstance(v, int | Fraction)
+        d = Decimal(Fraction(v).numerator) / Decimal(Fraction(v).denominator) / 100
+        return f"{'-' if d < 0 else ''}£{abs(d):,.4f}"
+    if kind == PCT:  # fixed two places, so a column's figures line up
+        return f"{float(v) * 100:,.2f}%"  # type: ignore[arg-type]
+    if kind == INT:
+        return f"{int(v):,}"  # type: ignore[call-overload]
+    if kind == RATIO:
+        return f"{float(v):,.2f}"  # type: ignore[arg-type]
+    if kind == SCORE:
+        return f"{float(v):.1f}"  # type: ignore[arg-type]
+    if kind == YEARS:
+        return f"{float(v):.1f} years"  # type: ignore[arg-type]
+    if kind == RAG:
+        return rag_label(str(v))
+    return str(v)
 
 
 @dataclass(frozen=True)
 class Table:
-    """A display table: a frame, each column's display format, and help per column."""
+    """A display table: rows of values, each column's format, and help per column.
 
-    frame: pd.DataFrame
+    :attr:`frame` is what the app shows: every cell preformatted as text (money with a
+    pound sign, thousands separators and pence), blanks as ``—``.
+    """
+
+    rows: list[dict[str, Any]]
+    columns: list[str]
     formats: dict[str, str] = field(default_factory=dict)
     help: dict[str, str] = field(default_factory=dict)
 
@@ -572,8 +644,33 @@ class Table:
         return self.formats.get(column, TEXT)
 
     @property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [[show_value(self.kind(c), row.get(c)) for c in self.columns] for row in self.rows],
+            columns=self.columns)
+
+    @property
+    def height(self) -> int:
+        """Pixels that show every row without a scroll bar (35 px a row and the header)."""
+        return 35 * (len(self.rows) + 1) + 3
+
+    @property
+    def has_total(self) -> bool:
+        return bool(self.rows) and self.rows[-1].get(self.columns[0]) == TOTAL
+
+    @property
+    def bold_rows(self) -> list[int]:
+        """Positions of total and subtotal rows (shown in bold)."""
+        return [i for i, row in enumerate(self.rows)
+                if row.get(BOLD) or (i == len(self.rows) - 1 and self.has_total)]
+
+    @property
     def rag_columns(self) -> list[str]:
-        return [c for c, k in self.formats.items() if k == RAG]
+        return [c for c in self.columns if self.kind(c) == RAG]
+
+    def raw(self, column: str) -> list[Any]:
+        """A column's values before formatting (tests and charts)."""
+        return [row.get(column) for row in self.rows]
 
 
 RAG_COLOURS = {"Green": "#d7eedd", "Amber": "#fde8b5", "Red": "#f6d0cd"}
@@ -585,10 +682,11 @@ def rag_label(rag: str) -> str:
 
 
 def styled(t: Table) -> Styler | pd.DataFrame:
-    """The table's frame, with RAG cells coloured when it has any."""
-    cols: list[Hashable] = [c for c in t.rag_columns if c in t.frame.columns]
-    if not cols:
-        return t.frame
+    """The table's frame, with RAG cells coloured and a total row in bold."""
+    df = t.frame
+    cols: list[Hashable] = [c for c in t.rag_columns if c in df.columns]
+    if not cols and not t.bold_rows:
+        return df
 
     def colour(v: object) -> str:
         key = str(v)
@@ -597,7 +695,14 @@ def styled(t: Table) -> Styler | pd.DataFrame:
                     "font-weight: 600")
         return ""
 
-    return t.frame.style.map(colour, subset=cols)
+    style = df.style
+    if cols:
+        style = style.map(colour, subset=cols)
+    bold = set(t.bold_rows)
+    if bold:
+        style = style.apply(lambda row: ["font-weight: 700; background-color: #eef1f6"
+                                         if row.name in bold else "" for _ in row], axis=1)
+    return style
 
 
 def party_name(book: Book, code: str) -> str:
@@ -623,7 +728,6 @@ class Metric:
     label: str
     value: str
     help: str = ""
-    delta: str | None = None
 
 
 def checks_summary(r: Result) -> tuple[bool, str]:
@@ -635,11 +739,8 @@ def checks_summary(r: Result) -> tuple[bool, str]:
 
 
 def checks_table(r: Result) -> Table:
-    df = pd.DataFrame({
-        "Check": [c.check for c in r.checks],
-        "Result": ["Pass" if c.ok else "FAIL" for c in r.checks],
-    })
-    return Table(df)
+    return Table([{"Check": c.check, "Result": "Pass" if c.ok else "FAIL"} for c in r.checks],
+                 ["Check", "Result"])
 
 
 # -- contributions (§13.2)
@@ -658,16 +759,35 @@ def contribution_metrics(r: Result) -> list[Metric]:
 
 def contributions_table(r: Result) -> Table:
     c = r.contributions
-    rows = [{"Party": x.party, "Council": x.name, "Population": x.population,
-             "Estimate year": x.population_year, "Months": x.months,
-             "Share": float(x.weight), "Contribution": pounds(x.amount)} for x in c.lines]
-    rows.append({"Party": "Total", "Council": "", "Population": sum(
-        x.population for x in c.lines), "Estimate year": "", "Months": None,
-        "Share": 1.0 if c.lines else None, "Contribution": pounds(c.total)})
-    return Table(pd.DataFrame(rows), {"Population": INT, "Months": INT, "Share": PCT,
-                                      "Contribution": MONEY},
-                 {"Share": "The party's weight for the year-end splits (§13.2)",
-                  "Months": "Whole months of membership in the year (§4)"})
+    rows: list[dict[str, Any]] = [
+        {"Party": x.party, "Council": x.name, "Population": x.population,
+         "Estimate": x.population_year, "Months": x.months, "Weight": x.weight,
+         "Contribution": x.amount} for x in c.lines]
+    if c.lines:
+        rows.append({"Party": TOTAL, "Population": sum(x.population for x in c.lines),
+                     "Weight": 1.0, "Contribution": c.total})
+    return Table(rows, ["Party", "Council", "Population", "Estimate", "Months", "Weight",
+                        "Contribution"],
+                 {"Population": INT, "Months": INT, "Weight": PCT, "Contribution": MONEY},
+                 {"Weight": "The party's share of contributions: its weight for the "
+                            "year-end splits (§13.2)",
+                  "Estimate": "Year of the population estimate used (the latest not after "
+                              "the year)",
+                  "Months": "Whole months of membership in the year (§4)",
+                  "Contribution": "Rate x population x months / 12, rounded once to the "
+                                  "penny"})
+
+
+def contribution_workings(r: Result) -> list[str]:
+    """Each party's contribution worked through, as a finance officer would check it:
+    ``Maidstone Borough Council: 30p x 142,800 = £42,840.00``."""
+    c = r.contributions
+    out = []
+    for x in c.lines:
+        months = "" if x.months == 12 else f" x {x.months}/12 months"
+        out.append(f"{x.name}: {pence_text(c.rate_pence)} x {x.population:,} "
+                   f"({x.population_year} estimate){months} = {gbp(x.amount)}")
+    return out
 
 
 # -- year end (§13.2, §13.3)
@@ -689,58 +809,51 @@ def year_end_metrics(r: Result) -> list[Metric]:
 def fund_account_table(r: Result) -> Table:
     ye = r.year_end
     lines = [
-        ("Opening balance", ye.opening_balance),
-        ("Opening commitments", ye.opening_commitments),
-        ("Contributions", ye.contributions),
-        ("External funding", ye.external_funding),
-        ("Income", ye.income),
-        ("Admin recharge", -ye.admin_recharge),
-        ("Available", ye.available),
-        ("Spend", -ye.spend),
-        ("Commitments at 31 March", -ye.commitments),
-        ("Deficit" if ye.deficit else "Uncommitted", ye.uncommitted),
-        (f"Refund to parties ({pct_text(ye.refund_share)})", -ye.refund),
-        ("Carried over", ye.carry_over),
+        ("Opening balance", ye.opening_balance, False),
+        ("Opening commitments", ye.opening_commitments, False),
+        ("Contributions", ye.contributions, False),
+        ("External funding", ye.external_funding, False),
+        ("Income", ye.income, False),
+        ("Less admin recharge", -ye.admin_recharge, False),
+        ("Available", ye.available, True),
+        ("Less spend", -ye.spend, False),
+        ("Less commitments at 31 March", -ye.commitments, False),
+        ("Deficit" if ye.deficit else "Uncommitted", ye.uncommitted, True),
+        (f"Less refund to parties ({pct_text(ye.refund_share)})", -ye.refund, False),
+        ("Carried over to next year", ye.carry_over, True),
     ]
-    return Table(pd.DataFrame({"Line": [a for a, _ in lines],
-                               "Amount": [pounds(b) for _, b in lines]}),
-                 {"Amount": MONEY})
+    return Table([{"Line": a, "Amount": b, BOLD: bold} for a, b, bold in lines],
+                 ["Line", "Amount"], {"Amount": MONEY})
 
 
 def year_end_parties_table(r: Result) -> Table:
     ye = r.year_end
     names = {x.party: x.name for x in r.contributions.lines}
+    fields = (("Contribution", "contribution"), ("Share of spend", "spend"),
+              ("Refund due", "refund"), ("Share carried over", "carry_over"),
+              ("Supplementary", "supplementary"))
     rows: list[dict[str, Any]] = [
         {"Party": x.party, "Council": names.get(x.party, x.party),
-         "Contribution": pounds(x.contribution), "Share of spend": pounds(x.spend),
-         "Refund due": pounds(x.refund), "Share carried over": pounds(x.carry_over),
-         "Supplementary": pounds(x.supplementary)}
-        for x in ye.parties
-    ]
+         **{k: getattr(x, a) for k, a in fields}} for x in ye.parties]
     if ye.parties:
-        rows.append({"Party": "Total", "Council": "",
-                     **{k: pounds(sum(getattr(x, a) for x in ye.parties)) for k, a in (
-                         ("Contribution", "contribution"), ("Share of spend", "spend"),
-                         ("Refund due", "refund"), ("Share carried over", "carry_over"),
-                         ("Supplementary", "supplementary"))}})
-    money = ("Contribution", "Share of spend", "Refund due", "Share carried over",
-             "Supplementary")
-    return Table(pd.DataFrame(rows, columns=["Party", "Council", *money]),
-                 dict.fromkeys(money, MONEY),
-                 {"Supplementary": "What the party would pay to clear a deficit"})
+        rows.append({"Party": TOTAL, **{k: sum(getattr(x, a) for x in ye.parties)
+                                        for k, a in fields}})
+    money = [k for k, _ in fields]
+    return Table(rows, ["Party", "Council", *money], dict.fromkeys(money, MONEY),
+                 {"Supplementary": "What the party would pay to clear a deficit",
+                  "Share of spend": "Spend shared on the contribution weights"})
 
 
 def exits_table(r: Result) -> Table:
     rows = [{"Party": e.party, "Notice given": e.notice_given.isoformat() if e.notice_given
-             else "", "Left": e.left.isoformat(), "Balance at leaving":
-             pounds(e.balance_at_leaving), "Exit settlement": pounds(e.share),
-             "Commitments before notice": pounds(e.commitments_before_notice),
-             "Liability for commitments": pounds(e.commitment_liability)}
+             else "", "Left": e.left.isoformat(), "Balance at leaving": e.balance_at_leaving,
+             "Exit settlement": e.share,
+             "Commitments before notice": e.commitments_before_notice,
+             "Liability for commitments": e.commitment_liability}
             for e in r.year_end.exits]
-    money = ("Balance at leaving", "Exit settlement", "Commitments before notice",
-             "Liability for commitments")
-    return Table(pd.DataFrame(rows, columns=["Party", "Notice given", "Left", *money]),
-                 dict.fromkeys(money, MONEY))
+    money = ["Balance at leaving", "Exit settlement", "Commitments before notice",
+             "Liability for commitments"]
+    return Table(rows, ["Party", "Notice given", "Left", *money], dict.fromkeys(money, MONEY))
 
 
 # -- services (§18.1a)
@@ -765,51 +878,50 @@ _BASIS = {"equal": "Equal shares", "fixed": "Agreed fixed shares",
 
 
 def basis_text(basis: str, components: Sequence[tuple[str, Decimal]] = ()) -> str:
+    """``Activity: audit days``; ``Blend: 40% equal, 60% pcs``."""
     if basis.startswith("driver:"):
         return f"Activity: {basis[7:].replace('_', ' ')}"
     if basis == "blend" and components:
-        return "Blend: " + ", ".join(f"{pct_text(w)} {basis_text(c).lower()}"
-                                     for c, w in components)
+        return "Blend: " + ", ".join(
+            f"{pct_text(w)} {c[7:].replace('_', ' ') if c.startswith('driver:') else c}"
+            for c, w in components)
     return _BASIS.get(basis, basis)
 
 
 def services_table(r: Result) -> Table:
     parties = sorted({x.party for s in r.services for x in s.lines})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in r.services:
         sh = s.shares
-        row: dict[str, Any] = {"Service": s.service, "Name": s.name, "Host": s.host,
-                               "Basis": basis_text(s.basis, s.components),
-                               "Gross cost": pounds(s.gross_cost), "Income": pounds(s.income),
-                               "Net cost": pounds(s.net_cost)}
-        for p in parties:
-            row[p] = pounds(sh[p]) if p in sh else None
-        rows.append(row)
+        rows.append({"Service": s.service, "Name": s.name, "Host": s.host,
+                     "Basis": basis_text(s.basis, s.components), "Gross cost": s.gross_cost,
+                     "Income": s.income, "Net cost": s.net_cost,
+                     **{p: sh.get(p) for p in parties}})
     if r.services:
-        total: dict[str, Any] = {"Service": "Total", "Name": "", "Host": "", "Basis": "",
-                                 "Gross cost": pounds(sum(s.gross_cost for s in r.services)),
-                                 "Income": pounds(sum(s.income for s in r.services)),
-                                 "Net cost": pounds(sum(s.net_cost for s in r.services))}
-        for p in parties:
-            total[p] = pounds(sum(s.shares.get(p, 0) for s in r.services))
-        rows.append(total)
+        rows.append({"Service": TOTAL,
+                     "Gross cost": sum(s.gross_cost for s in r.services),
+                     "Income": sum(s.income for s in r.services),
+                     "Net cost": sum(s.net_cost for s in r.services),
+                     **{p: sum(s.shares.get(p, 0) for s in r.services) for p in parties}})
     money = ["Gross cost", "Income", "Net cost", *parties]
-    return Table(pd.DataFrame(rows, columns=["Service", "Name", "Host", "Basis", *money]),
+    return Table(rows, ["Service", "Name", "Host", "Basis", *money],
                  dict.fromkeys(money, MONEY),
-                 {p: f"{party_name(r.book, p)}'s share" for p in parties})
+                 {**{p: f"{party_name(r.book, p)}'s share (— : not in the service)"
+                     for p in parties}, "Basis": "How the net cost is split (§18.1a)"})
 
 
 def service_detail_table(r: Result, service: str) -> Table:
     s = next(x for x in r.services if x.service == service)
     rows = [{"Party": x.party, "Council": party_name(r.book, x.party), "Months": x.months,
-             "Weight": float(x.weight), "Exact share": float(x.detail.quota) / 100,
-             "Extra penny": "yes" if x.detail.extra_penny else "",
-             "Share": pounds(x.share), "Stand-alone cost": pounds(x.standalone_cost),
-             "Saving": pounds(x.saving)} for x in s.lines]
-    return Table(pd.DataFrame(rows), {"Months": INT, "Weight": PCT, "Exact share": MONEY,
-                                      "Share": MONEY, "Stand-alone cost": MONEY,
-                                      "Saving": MONEY},
-                 {"Exact share": "Before rounding; largest remainder gives out the pennies",
+             "Weight": x.weight, "Exact share": x.detail.quota * (1 if x.share >= 0 else -1),
+             "Extra penny": "yes" if x.detail.extra_penny else "", "Share": x.share,
+             "Stand-alone cost": x.standalone_cost, "Saving": x.saving} for x in s.lines]
+    return Table(rows, ["Party", "Council", "Months", "Weight", "Exact share", "Extra penny",
+                        "Share", "Stand-alone cost", "Saving"],
+                 {"Months": INT, "Weight": PCT, "Exact share": EXACT, "Share": MONEY,
+                  "Stand-alone cost": MONEY, "Saving": MONEY},
+                 {"Exact share": "Before rounding; the largest remainders get the pennies "
+                                 "left over",
                   "Extra penny": "Received one of the pennies left over (largest remainder)"})
 
 
@@ -831,8 +943,8 @@ def settlement_metrics(r: Result) -> list[Metric]:
     gross = sum(o.amount for o in st.obligations)
     net = sum(p.amount for p in st.payments)
     return [
-        Metric("Obligations before netting", gbp(gross), f"{len(st.obligations)} "
-               "amounts owed to hosts and project leads"),
+        Metric("Owed before netting", gbp(gross), f"{len(st.obligations)} amounts owed to "
+               "hosts and project leads"),
         Metric("Net payments", gbp(net), f"{count_text(len(st.payments), 'payment')} "
                "settle everything"),
         Metric("Netted away", gbp(gross - net), "Cash that need not move"),
@@ -840,30 +952,24 @@ def settlement_metrics(r: Result) -> list[Metric]:
 
 
 def payments_table(r: Result) -> Table:
-    rows = [{"From": p.payer, "Pays": party_name(r.book, p.payer), "To": p.payee,
-             "Receives": party_name(r.book, p.payee), "Amount": pounds(p.amount)}
-            for p in r.settlement.payments]
-    return Table(pd.DataFrame(rows, columns=["From", "Pays", "To", "Receives", "Amount"]),
-                 {"Amount": MONEY})
+    rows = [{"From": party_name(r.book, p.payer), "To": party_name(r.book, p.payee),
+             "Amount": p.amount} for p in r.settlement.payments]
+    return Table(rows, ["From", "To", "Amount"], {"Amount": MONEY})
 
 
 def net_positions_table(r: Result) -> Table:
-    rows = [{"Party": n.party, "Council": party_name(r.book, n.party),
-             "Receives": pounds(n.amount) if n.amount > 0 else None,
-             "Pays": pounds(-n.amount) if n.amount < 0 else None,
-             "Net position": pounds(n.amount)}
+    rows = [{"Party": party_name(r.book, n.party),
+             "Receives": n.amount if n.amount > 0 else None,
+             "Pays": -n.amount if n.amount < 0 else None}
             for n in r.settlement.net_positions]
-    return Table(pd.DataFrame(rows, columns=["Party", "Council", "Receives", "Pays",
-                                             "Net position"]),
-                 {"Receives": MONEY, "Pays": MONEY, "Net position": MONEY},
-                 {"Net position": "Positive: the party is owed; negative: it pays"})
+    return Table(rows, ["Party", "Receives", "Pays"], {"Receives": MONEY, "Pays": MONEY},
+                 {"Receives": "Net amount the party is owed", "Pays": "Net amount it owes"})
 
 
 def obligations_table(r: Result) -> Table:
-    rows = [{"For": o.source, "Owed by": o.payer, "Owed to": o.payee,
-             "Amount": pounds(o.amount)} for o in r.settlement.obligations]
-    return Table(pd.DataFrame(rows, columns=["For", "Owed by", "Owed to", "Amount"]),
-                 {"Amount": MONEY})
+    rows = [{"For": o.source, "Owed by": o.payer, "Owed to": o.payee, "Amount": o.amount}
+            for o in r.settlement.obligations]
+    return Table(rows, ["For", "Owed by", "Owed to", "Amount"], {"Amount": MONEY})
 
 
 # -- investments (Annex A §5.2)
@@ -882,62 +988,58 @@ def investment_metrics(r: Result) -> list[Metric]:
 
 
 def investments_table(r: Result) -> Table:
-    rows = [{"Project": a.project, "Name": a.name, "Lead": a.lead,
-             "PV costs": pounds(a.pv_costs), "PV benefits": pounds(a.pv_benefits),
-             "NPV": pounds(a.npv), "BCR": a.bcr, "IRR": a.irr,
+    rows = [{"Project": a.name, "Lead": a.lead, "PV costs": a.pv_costs,
+             "PV benefits": a.pv_benefits, "NPV": a.npv, "BCR": a.bcr, "IRR": a.irr,
              "Payback": a.payback_years, "Discounted payback": a.discounted_payback_years,
-             "Switching value": a.switching_value, "Financial score": a.financial_score,
-             "Non-financial score": a.non_financial_score, "Score": a.score,
-             "Basis of score": "financial only" if a.financial_only else "weighted"}
-            for a in r.investments]
-    cols = ["Project", "Name", "Lead", "PV costs", "PV benefits", "NPV", "BCR", "IRR",
-            "Payback", "Discounted payback", "Switching value", "Financial score",
-            "Non-financial score", "Score", "Basis of score"]
-    return Table(pd.DataFrame(rows, columns=cols),
+             "Switching value": a.switching_value} for a in r.investments]
+    return Table(rows, ["Project", "Lead", "PV costs", "PV benefits", "NPV", "BCR", "IRR",
+                        "Payback", "Discounted payback", "Switching value"],
                  {"PV costs": MONEY, "PV benefits": MONEY, "NPV": MONEY, "BCR": RATIO,
                   "IRR": PCT, "Payback": YEARS, "Discounted payback": YEARS,
-                  "Switching value": PCT, "Financial score": SCORE,
-                  "Non-financial score": SCORE, "Score": SCORE},
+                  "Switching value": PCT},
                  {"PV costs": "Costs uplifted for optimism bias, discounted (Green Book)",
                   "Switching value": "How far benefits can fall before NPV is zero",
-                  "Score": "Financial and non-financial scores, weighted (0 to 100)",
-                  "IRR": "Blank where no single rate solves the cash flows"})
+                  "IRR": "— where no single rate solves the cash flows",
+                  "BCR": "Benefit-cost ratio: PV benefits / PV costs"})
+
+
+def scores_table(r: Result) -> Table:
+    rows = [{"Project": a.name, "Financial": a.financial_score,
+             "Non-financial": a.non_financial_score, "Investment score": a.score,
+             "Basis": "financial score only (no criteria scored)" if a.financial_only
+             else "weighted"} for a in r.investments]
+    return Table(rows, ["Project", "Financial", "Non-financial", "Investment score",
+                        "Basis"],
+                 {"Financial": SCORE, "Non-financial": SCORE, "Investment score": SCORE},
+                 {"Financial": "BCR mapped through the value-for-money bands (0 to 100)",
+                  "Non-financial": "Weighted mean of criteria a to j (§13.5), x 20",
+                  "Investment score": "Financial weight x financial + the rest x "
+                                      "non-financial"})
 
 
 def party_returns_table(r: Result) -> Table:
-    rows = [{"Party": p.party, "Council": party_name(r.book, p.party),
-             "PV costs": pounds(p.pv_costs), "PV benefits": pounds(p.pv_benefits),
-             "NPV": pounds(p.npv), "Return per £1": p.return_per_pound}
-            for p in r.portfolio.parties]
-    return Table(pd.DataFrame(rows, columns=["Party", "Council", "PV costs", "PV benefits",
-                                             "NPV", "Return per £1"]),
+    rows = [{"Party": party_name(r.book, p.party), "PV costs": p.pv_costs,
+             "PV benefits": p.pv_benefits, "NPV": p.npv,
+             "Return per £1": p.return_per_pound} for p in r.portfolio.parties]
+    return Table(rows, ["Party", "PV costs", "PV benefits", "NPV", "Return per £1"],
                  {"PV costs": MONEY, "PV benefits": MONEY, "NPV": MONEY,
                   "Return per £1": RATIO})
 
 
 def sensitivity_table(r: Result) -> Table:
     cases = [c for c, _ in r.investments[0].sensitivity] if r.investments else []
-    rows = []
-    for a in r.investments:
-        row: dict[str, Any] = {"Project": a.project}
-        row.update({label: pounds(v) for label, v in a.sensitivity})
-        rows.append(row)
-    return Table(pd.DataFrame(rows, columns=["Project", *cases]),
-                 dict.fromkeys(cases, MONEY))
+    rows = [{"Project": a.name, **dict(a.sensitivity)} for a in r.investments]
+    return Table(rows, ["Project", *cases], dict.fromkeys(cases, MONEY))
 
 
 def cashflow_table(r: Result) -> Table:
-    rows = []
-    for a in r.investments:
-        for t in range(len(a.costs)):
-            rows.append({"Project": a.project, "Year": t,
-                         "Costs (with optimism bias)": float(a.costs[t]) / 100,
-                         "Benefits": float(a.benefits[t]) / 100,
-                         "Net": float(a.net_flows[t]) / 100,
-                         "Discount factor": float(a.discount_factors[t])})
-    return Table(pd.DataFrame(rows, columns=["Project", "Year", "Costs (with optimism bias)",
-                                             "Benefits", "Net", "Discount factor"]),
-                 {"Year": INT, "Costs (with optimism bias)": MONEY, "Benefits": MONEY,
+    rows = [{"Project": a.name, "Year": t, "Costs with optimism bias": a.costs[t],
+             "Benefits": a.benefits[t], "Net": a.net_flows[t],
+             "Discount factor": a.discount_factors[t]}
+            for a in r.investments for t in range(len(a.costs))]
+    return Table(rows, ["Project", "Year", "Costs with optimism bias", "Benefits", "Net",
+                        "Discount factor"],
+                 {"Year": INT, "Costs with optimism bias": MONEY, "Benefits": MONEY,
                   "Net": MONEY, "Discount factor": RATIO})
 
 
@@ -960,43 +1062,42 @@ def monitoring_metrics(r: Result) -> list[Metric]:
 
 def savings_table(r: Result) -> Table:
     s = r.monitoring.savings
-    rows = [{"Service": x.service or "", "Year": x.year or "", "Predicted":
-             pounds(x.predicted), "Actual": pounds(x.actual), "Variance": pounds(x.variance),
-             "Delivered": x.pct_delivered, "RAG": rag_label(x.rag)} for x in s.rows]
+    rows: list[dict[str, Any]] = [
+        {"Service": x.service, "Year": x.year, "Predicted": x.predicted, "Actual": x.actual,
+         "Variance": x.variance, "Delivered": x.pct_delivered, "RAG": x.rag} for x in s.rows]
     if s.rows:
         t = s.total
-        rows.append({"Service": "Total", "Year": "", "Predicted": pounds(t.predicted),
-                     "Actual": pounds(t.actual), "Variance": pounds(t.variance),
-                     "Delivered": t.pct_delivered, "RAG": rag_label(t.rag)})
-    return Table(pd.DataFrame(rows, columns=["Service", "Year", "Predicted", "Actual",
-                                             "Variance", "Delivered", "RAG"]),
+        rows.append({"Service": TOTAL, "Predicted": t.predicted, "Actual": t.actual,
+                     "Variance": t.variance, "Delivered": t.pct_delivered, "RAG": t.rag})
+    return Table(rows, ["Service", "Year", "Predicted", "Actual", "Variance", "Delivered",
+                        "RAG"],
                  {"Predicted": MONEY, "Actual": MONEY, "Variance": MONEY, "Delivered": PCT,
-                  "RAG": RAG}, {"Variance": "Actual less predicted; negative is a shortfall"})
+                  "RAG": RAG},
+                 {"Variance": "Actual less predicted; negative is a shortfall",
+                  "RAG": "Green at 95% delivered or more, amber at 75% or more, else red"})
 
 
 def budget_table(r: Result) -> Table:
-    rows = [{"Quarter": f"Q{b.quarter}", "Line": b.line, "Budget": pounds(b.budget),
-             "Actual to date": pounds(b.actual_to_date),
-             "Forecast outturn": pounds(b.forecast_outturn), "Variance": pounds(b.variance),
-             "Variance %": b.variance_pct, "Spent": b.spent_pct, "RAG": rag_label(b.rag)}
-            for b in r.monitoring.budget]
-    return Table(pd.DataFrame(rows, columns=["Quarter", "Line", "Budget", "Actual to date",
-                                             "Forecast outturn", "Variance", "Variance %",
-                                             "Spent", "RAG"]),
+    rows = [{"Quarter": f"Q{b.quarter}", "Line": b.line, "Budget": b.budget,
+             "Actual to date": b.actual_to_date, "Forecast outturn": b.forecast_outturn,
+             "Variance": b.variance, "Variance %": b.variance_pct, "Spent": b.spent_pct,
+             "RAG": b.rag} for b in r.monitoring.budget]
+    return Table(rows, ["Quarter", "Line", "Budget", "Actual to date", "Forecast outturn",
+                        "Variance", "Variance %", "Spent", "RAG"],
                  {"Budget": MONEY, "Actual to date": MONEY, "Forecast outturn": MONEY,
                   "Variance": MONEY, "Variance %": PCT, "Spent": PCT, "RAG": RAG},
-                 {"Variance": "Forecast outturn less budget; positive is an overspend"})
+                 {"Variance": "Forecast outturn less budget; positive is an overspend",
+                  "RAG": "Green on or under budget, amber up to 5% over, red beyond"})
 
 
 def performance_table(r: Result) -> Table:
     rows = [{"Service": q.service, "Year": q.year, "Quarter": f"Q{q.quarter}",
              "Indicators": q.indicators, "Missed": q.missed,
-             "Quarter missed": "Red" if q.missed_quarter else "Green"}
+             "Result": "red" if q.missed_quarter else "green"}
             for q in r.monitoring.performance.quarters]
-    return Table(pd.DataFrame(rows, columns=["Service", "Year", "Quarter", "Indicators",
-                                             "Missed", "Quarter missed"]),
-                 {"Indicators": INT, "Missed": INT, "Quarter missed": RAG},
-                 {"Quarter missed": "Red when more than half the indicators were missed"})
+    return Table(rows, ["Service", "Year", "Quarter", "Indicators", "Missed", "Result"],
+                 {"Indicators": INT, "Missed": INT, "Result": RAG},
+                 {"Result": "Red when more than half the indicators were missed"})
 
 
 def flag_sentences(r: Result) -> list[str]:
@@ -1012,7 +1113,20 @@ NAVY, TEAL, AMBER, RED, GREEN, SLATE = (
     "#1d3f72", "#00797b", "#e0a100", "#b3261e", "#2e7d32", "#8a94a6")
 PALETTE = ("#1d3f72", "#00797b", "#7b5ea7", "#c2571a", "#4f7cac", "#8a94a6", "#a3336b",
            "#5b8c3a")
-_MONEY_AXIS = "'£' + format(datum.value, ',.0f')"
+_MONEY_AXIS = ("(datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.0f')")
+
+
+def _tips(*fields: str | tuple[str, ...]) -> list[Any]:
+    """Tooltip channels: ``"Field:N"``, or ``(field, title)`` / ``(field, title, format)``;
+    a bare name is nominal.  Typed channel objects keep altair from re-parsing them."""
+    alt = _alt()
+    out = []
+    for f in fields:
+        name, *rest = (f,) if isinstance(f, str) else f
+        shorthand = name if ":" in name else name + ":N"
+        kw = dict(zip(("title", "format"), rest, strict=False))
+        out.append(alt.Tooltip(shorthand, **kw))
+    return out
 
 
 def _alt() -> Any:
@@ -1035,9 +1149,10 @@ def _money_x(field_: str, title: str, stack: bool | None = None) -> Any:
     return alt.X(f"{field_}:Q", **kw)
 
 
-def _finish(chart: Any, height: int) -> alt.Chart:
-    return chart.properties(height=height).configure_axis(
-        labelFontSize=12, titleFontSize=12, grid=True, gridColor="#e6e9ef",
+def _finish(chart: Any, step: int) -> alt.Chart:
+    """House style; ``step`` is the height of each category band in pixels."""
+    return chart.properties(height={"step": step, "for": "position"}).configure_axis(
+        labelFontSize=12, titleFontSize=12, labelLimit=280, grid=True, gridColor="#e6e9ef",
         domainColor="#b8c0cc").configure_view(strokeWidth=0).configure_legend(
         orient="bottom", title=None, labelFontSize=12)
 
@@ -1049,11 +1164,11 @@ def contributions_chart(r: Result) -> alt.Chart:
     base = alt.Chart(df).encode(
         y=alt.Y("Council:N", sort="-x", title=None),
         x=_money_x("Amount", "Contribution"),
-        tooltip=["Council", alt.Tooltip("Label:N", title="Contribution")])
+        tooltip=_tips("Council:N", ("Label:N", "Contribution")))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("Party:N", scale=party_scale(df["Party"]), legend=None))
-    text = base.mark_text(align="left", dx=4, color="#333").encode(text="Label:N")
-    return _finish(bars + text, 40 + 42 * max(len(df), 1))
+    text = base.mark_text(align="left", dx=4, color="#333").encode(text=alt.Text("Label:N"))
+    return _finish(bars + text, 40)
 
 
 def refund_chart(r: Result) -> alt.Chart:
@@ -1071,8 +1186,8 @@ def refund_chart(r: Result) -> alt.Chart:
         x=_money_x("Amount", "Amount"),
         color=alt.Color("What:N", scale=alt.Scale(domain=["Refund due", "Share carried over"],
                                                   range=[TEAL, NAVY])),
-        tooltip=["Party", "What", alt.Tooltip("Label:N", title="Amount")])
-    return _finish(chart, 60 + 56 * max(len(r.year_end.parties), 1))
+        tooltip=_tips("Party:N", "What:N", ("Label:N", "Amount")))
+    return _finish(chart, 44)
 
 
 def services_chart(r: Result) -> alt.Chart:
@@ -1084,9 +1199,8 @@ def services_chart(r: Result) -> alt.Chart:
         x=_money_x("Share", "Share of net cost", stack=True),
         color=alt.Color("Party:N", scale=party_scale(df["Party"])),
         order=alt.Order("Party:N"),
-        tooltip=["Service", "Council", alt.Tooltip("Label:N", title="Share"),
-                 alt.Tooltip("Weight %:N", title="Weight")])
-    return _finish(chart, 60 + 40 * max(len(r.services), 1))
+        tooltip=_tips("Service:N", "Council:N", ("Label:N", "Share"), ("Weight %:N", "Weight")))
+    return _finish(chart, 34)
 
 
 def net_position_chart(r: Result) -> alt.Chart:
@@ -1100,8 +1214,8 @@ def net_position_chart(r: Result) -> alt.Chart:
         x=_money_x("Amount", "Net position (positive: receives)"),
         color=alt.Color("Side:N", scale=alt.Scale(domain=["Receives", "Pays"],
                                                   range=[TEAL, AMBER])),
-        tooltip=["Council", "Side", alt.Tooltip("Label:N", title="Net position")])
-    return _finish(chart, 60 + 40 * max(len(df), 1))
+        tooltip=_tips("Council:N", "Side:N", ("Label:N", "Net position")))
+    return _finish(chart, 34)
 
 
 def npv_chart(r: Result) -> alt.Chart:
@@ -1111,11 +1225,11 @@ def npv_chart(r: Result) -> alt.Chart:
                        for a in r.investments], columns=["Project", "NPV", "Label", "Sign"])
     base = alt.Chart(df).encode(y=alt.Y("Project:N", sort="-x", title=None),
                                 x=_money_x("NPV", "Net present value"),
-                                tooltip=["Project", alt.Tooltip("Label:N", title="NPV")])
+                                tooltip=_tips("Project:N", ("Label:N", "NPV")))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("Sign:N", scale=alt.Scale(domain=["Positive", "Negative"],
                                                   range=[TEAL, RED]), legend=None))
-    return _finish(bars, 40 + 44 * max(len(df), 1))
+    return _finish(bars, 40)
 
 
 def score_chart(r: Result) -> alt.Chart:
@@ -1134,8 +1248,8 @@ def score_chart(r: Result) -> alt.Chart:
         yOffset=alt.YOffset("Part:N", sort=parts),
         x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0 to 100)"),
         color=alt.Color("Part:N", scale=alt.Scale(domain=parts, range=[NAVY, TEAL, SLATE])),
-        tooltip=["Project", "Part", alt.Tooltip("Score:Q", format=".1f")])
-    return _finish(chart, 60 + 70 * max(len(r.investments), 1))
+        tooltip=_tips("Project:N", "Part:N", ("Score:Q", "Score", ".1f")))
+    return _finish(chart, 54)
 
 
 def savings_chart(r: Result) -> alt.Chart:
@@ -1145,17 +1259,17 @@ def savings_chart(r: Result) -> alt.Chart:
         rows.append({"Service": x.service, "Measure": "Predicted",
                      "Amount": pounds(x.predicted), "Label": gbp(x.predicted),
                      "RAG": rag_label(x.rag)})
-        rows.append({"Service": x.service, "Measure": "Actual", "Amount": pounds(x.actual),
+        rows.append({"Service": x.service, "Measure": "Delivered", "Amount": pounds(x.actual),
                      "Label": gbp(x.actual), "RAG": rag_label(x.rag)})
     df = pd.DataFrame(rows, columns=["Service", "Measure", "Amount", "Label", "RAG"])
+    measures = ["Predicted", "Delivered"]
     chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
-        x=alt.X("Service:N", title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("Measure:N", sort=["Predicted", "Actual"]),
-        y=alt.Y("Amount:Q", title="Savings", axis=alt.Axis(labelExpr=_MONEY_AXIS)),
-        color=alt.Color("Measure:N", scale=alt.Scale(domain=["Predicted", "Actual"],
-                                                     range=[SLATE, TEAL])),
-        tooltip=["Service", "Measure", alt.Tooltip("Label:N", title="Amount"), "RAG"])
-    return _finish(chart, 300)
+        y=alt.Y("Service:N", title=None),
+        yOffset=alt.YOffset("Measure:N", sort=measures),
+        x=_money_x("Amount", "Savings"),
+        color=alt.Color("Measure:N", scale=alt.Scale(domain=measures, range=[SLATE, TEAL])),
+        tooltip=_tips("Service:N", "Measure:N", ("Label:N", "Amount"), "RAG"))
+    return _finish(chart, 38)
 
 
 def performance_chart(r: Result) -> alt.Chart:
@@ -1178,7 +1292,32 @@ def performance_chart(r: Result) -> alt.Chart:
         color=alt.Color("Status:N", scale=alt.Scale(domain=["Met", "Missed"],
                                                      range=[RAG_COLOURS["Green"],
                                                             RAG_COLOURS["Red"]])),
-        tooltip=["Service", "Quarter", "Status",
-                 alt.Tooltip("Label:N", title="Indicators missed")])
-    text = base.mark_text(fontSize=12, color="#333").encode(text="Label:N")
-    return _finish(cells + text, 40 + 34 * max(df["Service"].nunique(), 1))
+        tooltip=_tips("Service:N", "Quarter:N", "Status:N", ("Label:N", "Indicators missed")))
+    text = base.mark_text(fontSize=12, color="#333").encode(text=alt.Text("Label:N"))
+    return _finish(cells + text, 34)
+
+
+#: Every chart the app shows: name -> (builder, whether the result has data for it).
+CHARTS: dict[str, tuple[Any, Any]] = {
+    "contributions": (contributions_chart, lambda r: r.contributions.lines),
+    "refund": (refund_chart, lambda r: r.year_end.parties),
+    "services": (services_chart, lambda r: r.services),
+    "net_positions": (net_position_chart, lambda r: r.settlement.net_positions),
+    "npv": (npv_chart, lambda r: r.investments),
+    "scores": (score_chart, lambda r: r.investments),
+    "savings": (savings_chart, lambda r: r.monitoring.savings.rows),
+    "performance": (performance_chart, lambda r: r.monitoring.performance.quarters),
+}
+
+
+def chart_specs(r: Result) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs of every chart that has data, built without altair's schema
+    validation (the builders are fixed; validating them cost most of a page run)."""
+    from altair.utils.schemapi import debug_mode
+
+    out: dict[str, dict[str, Any]] = {}
+    with debug_mode(False):
+        for name, (make, has_data) in CHARTS.items():
+            if has_data(r):
+                out[name] = make(r).to_dict(validate=False)
+    return out

@@ -1,0 +1,509 @@
+"""Partnership finance: the finance officers' web app (SPEC §1, §10).
+
+Start it with ``scripts/app`` (http://127.0.0.1:8501).  This file describes the screen:
+widgets, calls into :mod:`finance`, and what is shown.  Every figure comes from the core
+(:func:`finance.pipeline.compute`); tables, charts and wording come from
+:mod:`finance.appdata`.
+
+Session state (documented for tests):
+
+* ``editor.<table>.<version>``: each input table's ``st.data_editor`` (its edit state);
+  ``data_version`` (0 at start) goes up on "Reset to source".
+* ``offered_downloads``: what is behind each download button: ``json`` and ``template``
+  as bytes, ``report`` as the no-argument callable the button runs when clicked.
+* ``last_good``: the last result that computed, kept on screen while the book has
+  problems.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Literal
+
+import streamlit as st
+
+from finance import appdata as ad
+from finance.core.model import Book
+from finance.core.parse import RawTable
+from finance.core.problems import Problem
+from finance.core.run import Result
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
+          "Monitoring", "Data")
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; max-width: 1500px;}
+[data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
+[data-testid="stMetricLabel"] p {font-size: 0.85rem; color: #4a5568;}
+h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
+</style>"""
+
+
+# --------------------------------------------------------------------------- cached work
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def bundled() -> ad.Source:
+    return ad.bundled_source()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def uploaded(data: bytes, name: str) -> ad.Source:
+    return ad.workbook_source(data, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def template_bytes() -> tuple[bytes, str]:
+    """The blank template workbook, or why it could not be built."""
+    try:
+        from finance.template import build_template
+
+        return build_template(), ""
+    except Exception as exc:  # shown as a warning; the rest of the app carries on
+        return b"", f"The blank template could not be built ({type(exc).__name__}: {exc})."
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def frames(key: str, _src: ad.Source) -> dict[str, Any]:
+    return ad.frames_from_tables(_src.tables)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def validated(key: str, _src: ad.Source, _tables: dict[str, RawTable] | None) -> ad.Parsed:
+    return ad.parse_source(_src) if _tables is None else ad.parse_edited(_src, _tables)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def figures(key: str, year: str, decisions: ad.Decisions,
+            _book: Book) -> tuple[Result | None, tuple[Problem, ...]]:
+    return ad.run_safely(_book, year, decisions)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def charts(key: str, year: str, decisions: ad.Decisions, _result: Result) -> dict[str, Any]:
+    return ad.chart_specs(_result)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def result_json(key: str, year: str, decisions: ad.Decisions,
+                _result: Result) -> tuple[bytes, str]:
+    return ad.json_bytes(_result)
+
+
+# --------------------------------------------------------------------------- display helpers
+
+
+ALIGN: dict[str, Literal["left", "center", "right"]] = {
+    **dict.fromkeys(ad.FIGURES, "right"), ad.RAG: "center"}
+
+
+def column(t: ad.Table, name: str) -> Any:
+    return st.column_config.TextColumn(name, help=t.help.get(name),
+                                       alignment=ALIGN.get(t.kind(name), "left"))
+
+
+def show_table(t: ad.Table, title: str | None = None) -> None:
+    if title:
+        st.markdown(f"**{ad.md_escape(title)}**")
+    if not t.rows:
+        st.caption("Nothing to show for this year.")
+        return
+    st.dataframe(ad.styled(t), hide_index=True, width="stretch", height=t.height,
+                 column_config={c: column(t, c) for c in t.columns})
+
+
+def show_metrics(metrics: list[ad.Metric]) -> None:
+    for col, m in zip(st.columns(len(metrics)), metrics, strict=True):
+        col.metric(m.label, m.value, help=m.help or None, border=True)
+
+
+def show_chart(specs: dict[str, Any], name: str, title: str) -> None:
+    if name in specs:
+        st.markdown(f"**{title}**")
+        st.vega_lite_chart(specs[name], width="stretch")
+
+
+def heading(title: str, clause: str) -> None:
+    st.subheader(title)
+    st.caption(clause)
+
+
+# --------------------------------------------------------------------------- topic tabs
+
+
+def contributions_tab(r: Result, specs: dict[str, Any]) -> None:
+    heading(f"Per-head contributions {r.year}",
+            "§13.2: each party pays a per-head-of-population contribution on 1 April, using "
+            "the most up-to-date population estimates. Each party's contribution is its "
+            "weight for the year-end refund and carry-over.")
+    show_metrics(ad.contribution_metrics(r))
+    show_table(ad.contributions_table(r), "Contribution per party")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        show_chart(specs, "contributions", "Contribution by party")
+    with right:
+        st.markdown("**How each contribution is worked out**")
+        st.markdown("\n".join(f"- {ad.md_escape(line)}"
+                               for line in ad.contribution_workings(r)))
+        st.caption("Rate x population (x months of membership / 12), rounded once to the "
+                   "penny, half away from zero (SPEC §2, §4).")
+
+
+def year_end_tab(r: Result, specs: dict[str, Any]) -> None:
+    heading(f"Year end {r.year}: refund or carry over",
+            "§13.2: funds not spent or committed at the year end are returned in proportion "
+            "to contributions or carried over, as the Board agrees. §13.3: the accountable "
+            "body holds the budget.")
+    show_metrics(ad.year_end_metrics(r))
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        show_table(ad.fund_account_table(r), "Fund account")
+    with right:
+        show_chart(specs, "refund", "Refund against carry-over, by party")
+    show_table(ad.year_end_parties_table(r), "Statement per party")
+    if r.year_end.exits:
+        show_table(ad.exits_table(r), "Exit settlements (§16.2-16.3)")
+    with st.expander("Arithmetic checks on these figures"):
+        show_table(ad.checks_table(r))
+
+
+def services_tab(r: Result, specs: dict[str, Any]) -> None:
+    heading(f"Shared-service cost splits {r.year}",
+            "§18.1(a): the costs of a shared service are apportioned between the parties "
+            "engaged in it, in the proportions they agree, and otherwise in equal shares. "
+            "Shares are rounded by the largest remainder, so they add up to the net cost "
+            "exactly.")
+    if not r.services:
+        st.info("No shared services in this year.")
+        return
+    show_metrics(ad.services_metrics(r))
+    show_table(ad.services_table(r), "Net cost of each service and each party's share")
+    show_chart(specs, "services", "Each service's split between the parties")
+    with st.expander("How each service was split: weights, exact shares, savings"):
+        for s in r.services:
+            show_table(ad.service_detail_table(r, s.service),
+                       f"{s.service} — {s.name} · {ad.basis_text(s.basis, s.components)} · "
+                       f"host {ad.party_name(r.book, s.host)}")
+
+
+def settlement_tab(r: Result, specs: dict[str, Any]) -> None:
+    heading(f"Settlement between the parties {r.year}",
+            "§18.1(b): a party that leads a business case or hosts a service is indemnified "
+            "by the others for their proportion of its costs. §13.4: implementation costs "
+            "are dealt with between the parties taking the initiative forward. One net "
+            "payment settles each pair of parties.")
+    show_metrics(ad.settlement_metrics(r))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        show_table(ad.payments_table(r), "Payments to make")
+    with right:
+        show_table(ad.net_positions_table(r), "Net position per party")
+    show_chart(specs, "net_positions", "Net position by party")
+    with st.expander("Amounts owed before netting (audit trail)"):
+        show_table(ad.obligations_table(r))
+
+
+def investments_tab(r: Result, specs: dict[str, Any]) -> None:
+    heading("Five-year investment cases",
+            "Annex A §5.2: every project has an investment profile and a score over five "
+            "years, giving an overall investment score for the partnership. Costs carry "
+            "optimism bias and are discounted (HM Treasury Green Book).")
+    if not r.investments:
+        st.info("No projects in this book.")
+        return
+    show_metrics(ad.investment_metrics(r))
+    show_table(ad.investments_table(r), "Appraisal")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(specs, "npv", "Net present value by project")
+    with right:
+        show_chart(specs, "scores", "Investment score by project")
+    show_table(ad.scores_table(r), "Scores")
+    show_table(ad.party_returns_table(r), "Return to each party")
+    with st.expander("Cash flows and sensitivity"):
+        show_table(ad.cashflow_table(r), "Cash flows, years 0 to 5")
+        show_table(ad.sensitivity_table(r),
+                   "NPV under other discount rates and optimism bias")
+
+
+def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
+    heading(f"Monitoring {r.year}",
+            "Annex A §5.1: savings delivered against predicted, and the MKIP budget "
+            "quarterly. Annex A §4.1: continuous poor performance (a majority of indicators "
+            "missed over three quarters) is reported to the Board.")
+    show_metrics(ad.monitoring_metrics(r))
+    for flag in ad.flag_sentences(r):
+        st.error(ad.md_escape(flag), icon=":material/flag:")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        show_table(ad.savings_table(r), "Savings: predicted against actual")
+    with right:
+        show_chart(specs, "savings", "Savings predicted and delivered")
+    show_table(ad.budget_table(r), "Quarterly budget monitoring")
+    show_chart(specs, "performance", "Performance: indicators missed each quarter")
+    with st.expander("Performance by service and quarter"):
+        show_table(ad.performance_table(r))
+
+
+# --------------------------------------------------------------------------- data tab
+
+
+def editor_config(table: str, frame: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {"_index": st.column_config.NumberColumn(
+        "Row", help="The row number in the sheet; problems are reported by it",
+        disabled=True)}
+    for c in ad.columns(table):
+        options = ad.choices(table, c, frame)
+        if options is None:
+            config[c] = st.column_config.TextColumn(c, help=ad.column_hint(table, c))
+        else:
+            config[c] = st.column_config.SelectboxColumn(c, options=options,
+                                                         help=ad.column_hint(table, c))
+    return config
+
+
+def reset_data() -> None:
+    st.session_state["data_version"] = ad.next_version(st.session_state.get("data_version"))
+
+
+def data_tab(src: ad.Source, base: dict[str, Any], version: int) -> tuple[
+        dict[str, Any], dict[str, Any]]:
+    """One editor per input table; returns the edited frames and a slot per table for
+    its problems (filled once the edited book has been validated)."""
+    top, button = st.columns([5, 1], vertical_alignment="bottom")
+    with top:
+        heading("Input tables",
+                f"Figures from {ad.md_escape(src.label)}. Edit any cell, add rows at the foot "
+                "of a table, or tick rows and delete them: every figure recomputes at once, "
+                "through the same checks as the command line. Money in pounds, percentages "
+                "as 35%, years as 2025-26. Edits stay while you use this source; Reset, or "
+                "another source, starts again.")
+    with button:
+        st.button("Reset to source", on_click=reset_data, icon=":material/restart_alt:",
+                  help="Discard every edit and board decision, and reload the source")
+    slots: dict[str, Any] = {}
+    edited: dict[str, Any] = {}
+    for table, tab in zip(ad.TABLES, st.tabs([ad.TABLE_LABELS[t] for t in ad.TABLES]),
+                          strict=True):
+        with tab:
+            st.caption(ad.TABLE_NOTES[table])
+            slots[table] = st.container()
+            edited[table] = st.data_editor(
+                base[table], key=f"editor.{table}.{version}", num_rows="dynamic",
+                column_config=editor_config(table, base[table]), width="stretch")
+    return edited, slots
+
+
+def show_table_problems(slots: dict[str, Any], problems: tuple[Problem, ...]) -> None:
+    for table, ps in ad.problems_by_table(problems).items():
+        if table in slots:
+            box = slots[table].error if any(p.is_error for p in ps) else slots[table].warning
+            box(ad.problem_lines(ps))
+
+
+# --------------------------------------------------------------------------- sidebar
+
+
+def choose_source() -> ad.Source | None:
+    st.header("Partnership book")
+    kind = st.radio("Figures from", list(ad.SOURCE_LABELS), format_func=ad.SOURCE_LABELS.get,
+                    key="source")
+    if kind == ad.UPLOAD:
+        file = st.file_uploader("Workbook (.xlsx, up to 50 MB)", type=["xlsx"], key="upload",
+                                help="One sheet per table, as in the blank template")
+        return None if file is None else uploaded(file.getvalue(), file.name)
+    if kind == ad.TEMPLATE:
+        data, problem = template_bytes()
+        if problem:
+            return ad.Source(ad.TEMPLATE, "Blank template", {}, "",
+                             (Problem("template", None, None, problem),))
+        return ad.template_source(data)
+    return bundled()
+
+
+def year_and_decisions(book: Book, version: int, disabled: bool) -> tuple[str, ad.Decisions]:
+    """The year to run and the board's decisions for it.  ``disabled`` (while the book
+    has problems) shows the last good book's values and keeps what was typed."""
+    st.divider()
+    year = st.selectbox("Financial year", list(reversed(book.year_labels)),
+                        key=f"year.{version}", disabled=disabled)
+    now = ad.book_decisions(book, year)
+    tag = f"{year}.{version}"
+    st.subheader("Board decisions")
+    st.caption(f"For {year}. A change here overrides the book for this run.")
+    rate = st.number_input("Rate per head (pence)", min_value=0.0, max_value=100000.0,
+                           value=float(now.rate_pence), step=0.5, format="%.2f",
+                           key=f"rate.{tag}.{now.rate_pence}", disabled=disabled,
+                           help="§13.2: the per-head contribution (initially 30p)")
+    refund = st.number_input("Refund share (%)", min_value=0.0, max_value=100.0,
+                             value=ad.pct_value(now.refund_share), step=5.0, format="%.1f",
+                             key=f"refund.{tag}.{now.refund_share}", disabled=disabled,
+                             help="§13.2: share of uncommitted funds returned; the rest is "
+                                  "carried over")
+    st.subheader("Key rates")
+    discount = st.number_input("Discount rate (%)", min_value=0.0, max_value=100.0,
+                               value=ad.pct_value(now.discount_rate), step=0.5, format="%.2f",
+                               key=f"discount.{tag}.{now.discount_rate}", disabled=disabled,
+                               help="HM Treasury Green Book: 3.5%")
+    weight = st.number_input("Financial weight (%)", min_value=0.0, max_value=100.0,
+                             value=ad.pct_value(now.financial_weight), step=5.0,
+                             format="%.0f", key=f"weight.{tag}.{now.financial_weight}",
+                             disabled=disabled,
+                             help="Share of the investment score from the financial score")
+    return year, ad.Decisions(ad.decimal_input(rate), ad.pct_input(refund),
+                              ad.pct_input(discount), ad.pct_input(weight))
+
+
+# --------------------------------------------------------------------------- header
+
+
+def download_buttons(shown: dict[str, Any] | None, template: bytes) -> None:
+    offered: dict[str, Any] = {"template": template}
+    if shown is not None:
+        js, problem = shown["json"]
+        report = partial(ad.report_bytes, shown["result"])
+        st.download_button("Board report (Excel)", data=report,
+                           file_name=f"{shown['stem']}.xlsx", mime=XLSX, type="primary",
+                           icon=":material/description:", width="stretch", key="dl_report",
+                           help="The board paper for the figures on screen: the same workbook "
+                                "the command line writes")
+        st.download_button("Result (JSON)", data=js, file_name=f"{shown['stem']}.json",
+                           mime="application/json", icon=":material/data_object:",
+                           disabled=not js, width="stretch", key="dl_json")
+        if problem:
+            st.warning(problem)
+        offered.update(report=report, json=js)
+    st.download_button("Blank template (Excel)", data=template,
+                       file_name="partnership-finance-template.xlsx", mime=XLSX,
+                       icon=":material/grid_on:", disabled=not template, width="stretch",
+                       key="dl_template", help="Input workbook with instructions and "
+                                               "drop-down lists, to fill in and upload")
+    st.session_state["offered_downloads"] = offered
+
+
+def show_header(shown: dict[str, Any] | None, fresh: bool, template: bytes) -> None:
+    title, buttons = st.columns([4, 1], vertical_alignment="center")
+    with title:
+        if shown is None:
+            st.title("Partnership finance", anchor=False)
+        else:
+            r: Result = shown["result"]
+            st.caption("PARTNERSHIP FINANCE · YEAR-END CALCULATOR")
+            st.title(ad.md_escape(r.book.settings.name), anchor=False)
+            st.markdown(f"Year end **{r.year}** · figures from "
+                        f"**{ad.md_escape(shown['label'])}**"
+                        + ("" if fresh else " · *last good figures*") + "  \n"
+                        + " · ".join(f"{k}: **{ad.md_escape(v)}**"
+                                     for k, v in ad.governance_line(r)))
+    with buttons:
+        download_buttons(shown, template)
+
+
+def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
+                run_problems: tuple[Problem, ...], shown: dict[str, Any] | None,
+                fresh: bool, changes: list[str]) -> None:
+    if src is None:
+        st.info("Choose a workbook (.xlsx) in the sidebar. Until then the last good figures "
+                "stay on screen.", icon=":material/upload_file:")
+    elif src.kind == ad.TEMPLATE:
+        st.info("The blank template holds a small example book so that it runs as it is: "
+                "replace its rows with the partnership's own figures on the Data tab, or "
+                "download the template, fill it in Excel and upload it.",
+                icon=":material/edit_note:")
+    errors = ad.errors_of(parsed, run_problems)
+    if errors:
+        box = st.info if src is not None and src.kind == ad.TEMPLATE else st.error
+        last = None if shown is None else (shown["label"], shown["result"].year)
+        box(ad.errors_message(errors, last), icon=":material/error:")
+    if changes and fresh:
+        st.info(ad.decisions_message(changes), icon=":material/gavel:")
+    warnings = ad.warnings_of(parsed, shown["result"] if shown is not None and fresh else None)
+    notes, checks = st.columns([3, 2], vertical_alignment="center")
+    if warnings:
+        with notes, st.expander(ad.notes_label(warnings), icon=":material/warning:"):
+            st.markdown(ad.problem_lines(warnings))
+    if shown is not None and fresh:
+        ok, text = ad.checks_summary(shown["result"])
+        with checks:
+            (st.success if ok else st.error)(text, icon=":material/task_alt:" if ok
+                                             else ":material/report:")
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def page() -> None:
+    st.html(STYLE)
+    version: int = st.session_state.setdefault("data_version", 0)
+    with st.sidebar:
+        src = choose_source()
+    header = st.container()
+    tabs = dict(zip(TOPICS, st.tabs(list(TOPICS)), strict=True))
+
+    parsed: ad.Parsed | None = None
+    slots: dict[str, Any] = {}
+    with tabs["Data"]:
+        if src is None:
+            st.info("Upload a workbook in the sidebar to see and edit its tables.")
+        else:
+            base = frames(src.kind + ":" + src.sha256, src)
+            edited, slots = data_tab(src, base, version)
+            tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
+                edited, src.present)
+            key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
+            parsed = validated(key, src, tables)
+            show_table_problems(slots, parsed.problems)
+
+    result: Result | None = None
+    run_problems: tuple[Problem, ...] = ()
+    changes: list[str] = []
+    book = parsed.book if parsed else None
+    last_good: dict[str, Any] | None = st.session_state.get("last_good")
+    if book is None and last_good is not None:
+        with st.sidebar:
+            year_and_decisions(last_good["book"], version, disabled=True)
+    elif book is not None and not book.years:
+        run_problems = (Problem("years", None, None, "no years are listed"),)
+    elif book is not None and parsed is not None:
+        with st.sidebar:
+            year, decisions = year_and_decisions(book, version, disabled=False)
+        result, run_problems = figures(parsed.sha256, year, decisions, book)
+        show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
+        changes = ad.changed_decisions(book, year, decisions)
+        if result is not None:
+            label = src.label + (", edited" if parsed.edited else "") if src else ""
+            st.session_state["last_good"] = {
+                "result": result, "book": book, "label": label,
+                "stem": ad.file_stem(result.book, year),
+                "json": result_json(parsed.sha256, year, decisions, result),
+                "charts": charts(parsed.sha256, year, decisions, result)}
+
+    shown: dict[str, Any] | None = st.session_state.get("last_good")
+    fresh = result is not None
+    template, template_problem = template_bytes()
+    with header:
+        show_header(shown, fresh, template)
+        show_status(src, parsed, run_problems, shown, fresh, changes)
+        if template_problem:
+            st.warning(template_problem)
+
+    if shown is None:
+        for name in TOPICS[:-1]:
+            with tabs[name]:
+                st.info("No figures yet: the book has problems (see above).")
+        return
+    r: Result = shown["result"]
+    for name, draw in (("Contributions", contributions_tab), ("Year end", year_end_tab),
+                       ("Shared services", services_tab), ("Settlement", settlement_tab),
+                       ("Investments", investments_tab), ("Monitoring", monitoring_tab)):
+        with tabs[name]:
+            draw(r, shown["charts"])
+
+
+st.set_page_config(page_title="Partnership finance", page_icon=":material/account_balance:",
+                   layout="wide", initial_sidebar_state="expanded")
+try:
+    page()
+except Exception as exc:  # never a traceback on screen: say what failed, keep the app up
+    st.error(f"The app hit an internal error and could not finish this page "
+             f"({type(exc).__name__}: {exc}). Your edits are kept; try Reset to source.")

@@ -1,0 +1,348 @@
+"""The web app driven headless with Streamlit's AppTest (SPEC §10 "Web app", issue 5).
+
+Each test starts ``app.py`` as a user would see it, acts through widgets (the data editor's
+edit state, the file uploader, the sidebar inputs) and asserts on what the app displays:
+metrics, tables, error boxes and the bytes behind the download buttons.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
+          "Monitoring", "Data"]
+
+
+def start() -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: Any) -> None:
+    """No exception element, and no internal-error box."""
+    assert not at.exception, [e.value for e in at.exception]
+    internal = [e.value for e in at.error if "internal error" in e.value]
+    assert not internal, internal
+
+
+def metric(at: Any, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    return str(found[0])
+
+
+def plain(text: str) -> str:
+    """A markdown body as the user reads it (escapes removed)."""
+    return text.replace("\\", "")
+
+
+def errors_text(at: Any) -> str:
+    return "\n".join(plain(e.value) for e in at.error) + "\n" + "\n".join(
+        plain(e.value) for e in at.info)
+
+
+def edit(at: Any, table: str, row: int, column: str, value: str | None) -> None:
+    """Type ``value`` into one cell of an input table's editor (row = position)."""
+    version = at.session_state["data_version"]
+    at.session_state[f"editor.{table}.{version}"] = {
+        "edited_rows": {row: {column: value}}, "added_rows": [], "deleted_rows": []}
+
+
+def frame(at: Any, first_column: str, first_value: str) -> Any:
+    """The displayed table whose first column holds ``first_value``."""
+    for df in at.dataframe:
+        v = df.value
+        if len(v.columns) and v.columns[0] == first_column and first_value in set(
+                v.iloc[:, 0].astype(str)):
+            return v
+    raise AssertionError(f"no table starting {first_column}={first_value}")
+
+
+def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    assert wb.active is not None
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_every_tab_renders_on_the_bundled_book() -> None:
+    at = start()
+    labels = [t.label for t in at.tabs]
+    assert labels[:7] == TOPICS
+    for tab, heading in zip(at.tabs[:6], ["Per-head contributions", "Year end",
+                                           "Shared-service cost splits", "Settlement",
+                                           "Five-year investment cases", "Monitoring"],
+                            strict=True):
+        subheaders = [h.value for h in tab.subheader]
+        assert any(s.startswith(heading) for s in subheaders), (tab.label, subheaders)
+        assert tab.caption, f"{tab.label} cites no governance clause"
+        assert tab.metric, f"{tab.label} shows no headline figures"
+    # Headline figures of SPEC §4 and §5 for the bundled MKIP book (2025-26).
+    assert metric(at, "Total contributions") == "£112,770.00"
+    assert metric(at, "Rate per head") == "30p"
+    assert metric(at, "Uncommitted at 31 March") == "£41,419.50"
+    assert metric(at, "Refund (50%)") == "£20,709.75"
+    # One editor per input table, all editable with rows to add and delete.
+    assert len(at.data_editor) == 15
+    assert {d.editing_mode for d in at.data_editor} == {"dynamic"}
+    # Money is shown in pounds, no Fraction or Decimal reprs anywhere.
+    shown = " ".join(str(m.value) for m in at.metric)
+    assert "Fraction(" not in shown and "Decimal(" not in shown
+    contributions = frame(at, "Party", "MBC")
+    mbc = contributions.loc[contributions["Party"] == "MBC"].iloc[0]
+    assert (mbc["Population"], mbc["Contribution"]) == ("142,800", "£42,840.00")
+    assert "All" in at.success[0].value and "checks pass" in at.success[0].value
+    # The three downloads are offered.
+    assert {b.label for b in at.download_button} == {
+        "Board report (Excel)", "Result (JSON)", "Blank template (Excel)"}
+
+
+def test_charts_for_every_topic() -> None:
+    at = start()
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 8
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def test_editing_a_population_changes_the_contribution_and_the_refund() -> None:
+    at = start()
+    edit(at, "populations", 0, "population", "150000")  # Maidstone: 142,800 -> 150,000
+    at.run()
+    assert_clean(at)
+    # 30p x 150,000 = £45,000.00; total 45,000 + 38,550 + 31,380.
+    assert metric(at, "Total contributions") == "£114,930.00"
+    contributions = frame(at, "Party", "MBC")
+    mbc = contributions.loc[contributions["Party"] == "MBC"].iloc[0]
+    assert (mbc["Population"], mbc["Contribution"]) == ("150,000", "£45,000.00")
+    # Uncommitted rises by the extra £2,160.00; half of it is refunded (§13.2).
+    assert metric(at, "Uncommitted at 31 March") == "£43,579.50"
+    assert metric(at, "Refund (50%)") == "£21,789.75"
+    # The edit survives further reruns (tab switches are client-side; state is kept).
+    at.run()
+    assert metric(at, "Total contributions") == "£114,930.00"
+
+
+def test_a_bad_edit_is_located_and_the_last_good_figures_stay() -> None:
+    at = start()
+    edit(at, "populations", 1, "population", "abc")
+    at.run()
+    assert_clean(at)
+    text = errors_text(at)
+    assert "populations row 3, column population: 'abc' is not a whole number" in text
+    assert "last good figures" in text
+    assert metric(at, "Total contributions") == "£112,770.00"
+
+
+def test_reset_to_source_discards_edits() -> None:
+    at = start()
+    edit(at, "years", 0, "rate_pence", "40")
+    at.run()
+    assert metric(at, "Total contributions") == "£150,360.00"
+    [reset] = [b for b in at.button if b.label == "Reset to source"]
+    reset.click().run()
+    assert_clean(at)
+    assert metric(at, "Total contributions") == "£112,770.00"
+
+
+def test_board_decisions_override_the_book() -> None:
+    at = start()
+    [refund] = [n for n in at.sidebar.number_input if n.label == "Refund share (%)"]
+    refund.set_value(100.0).run()
+    assert_clean(at)
+    assert metric(at, "Refund (100%)") == "£41,419.50"
+    assert metric(at, "Carried over") == "£0.00"
+    [rate] = [n for n in at.sidebar.number_input if n.label == "Rate per head (pence)"]
+    rate.set_value(30.5).run()
+    assert metric(at, "Rate per head") == "30.5p"
+    # 30.5p x 142,800 = £43,554.00; x 128,500 = £39,192.50; x 104,600 = £31,903.00.
+    assert metric(at, "Total contributions") == "£114,649.50"
+    assert any("Board decisions applied" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def upload(at: Any, name: str, data: bytes) -> None:
+    at.sidebar.radio(key="source").set_value("upload").run()
+    at.file_uploader(key="upload").set_value(
+        (name, data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+
+
+def test_a_bad_workbook_shows_every_problem_located() -> None:
+    at = start()
+    bad = workbook({
+        "settings": [["key", "value"], ["name", "Test partnership"],
+                     ["accountable_body", "AAA"]],
+        "parties": [["code", "name", "voting"], ["AAA", "Council A", "yes"],
+                    ["BBB", "Council B", "maybe"]],
+        "populations": [["party", "year", "population"], ["AAA", "2025-26", 1000],
+                        ["BBB", "2025-26", "abc"], ["ZZZ", "2025-26", 5]],
+        "years": [["year", "rate_pence"], ["2025-26", 30]],
+    })
+    upload(at, "bad.xlsx", bad)
+    assert_clean(at)
+    text = errors_text(at)
+    for expected in ("parties row 3, column voting: 'maybe' is not yes or no",
+                     "populations row 3, column population: 'abc' is not a whole number",
+                     "populations row 4, column party: 'ZZZ' is not a known party code"):
+        assert expected in text, text
+    # The last good figures (the bundled book) stay on screen.
+    assert metric(at, "Total contributions") == "£112,770.00"
+    # The same problems sit above the table they belong to on the Data tab.
+    [data_tab] = [t for t in at.tabs if t.label == "Data"]
+    assert any("'abc' is not a whole number" in plain(e.value) for e in data_tab.error)
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_plainly() -> None:
+    at = start()
+    upload(at, "notes.xlsx", b"this is not a spreadsheet")
+    assert_clean(at)
+    assert "notes.xlsx: is not an Excel .xlsx workbook" in errors_text(at)
+    assert metric(at, "Total contributions") == "£112,770.00"
+
+
+def test_a_good_workbook_upload_is_computed() -> None:
+    at = start()
+    good = workbook({
+        "settings": [["key", "value"], ["name", "Two Councils"], ["accountable_body", "AAA"]],
+        "parties": [["code", "name", "voting"], ["AAA", "Council A", "yes"],
+                    ["BBB", "Council B", "yes"]],
+        "populations": [["party", "year", "population"], ["AAA", "2025-26", 1001],
+                        ["BBB", "2025-26", 3]],
+        "years": [["year", "rate_pence", "opening_balance", "opening_commitments",
+                   "refund_share"], ["2025-26", 30.5, None, None, "100%"]],
+    })
+    upload(at, "good.xlsx", good)
+    assert_clean(at)
+    assert at.title[0].value == "Two Councils"
+    assert metric(at, "Total contributions") == "£306.23"  # 30531p + 92p (SPEC §2 rounding)
+    assert not [e for e in at.error if "problem" in e.value]
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def cli_outputs(tmp_path: Path, env: dict[str, str]) -> tuple[bytes, bytes]:
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "finance", "run", "--out", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    [js] = sorted(out.glob("*.json"))
+    [xlsx] = sorted(out.glob("*.xlsx"))
+    return js.read_bytes(), xlsx.read_bytes()
+
+
+def test_downloads_equal_what_the_cli_writes(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report records when it was generated; both sides get the same instant
+    # (SOURCE_DATE_EPOCH, the reproducible-builds convention the report honours).
+    epoch = "1767225600"  # 2026-01-01 00:00:00 UTC
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    cli_json, cli_report = cli_outputs(tmp_path, {**os.environ, "SOURCE_DATE_EPOCH": epoch})
+    at = start()
+    offered = at.session_state["offered_downloads"]
+    assert offered["json"] == cli_json
+    report = offered["report"]()  # what the button runs when clicked
+    assert report[:2] == b"PK"
+    assert report == cli_report
+    from finance.template import build_template
+
+    assert offered["template"] == build_template()
+
+
+def test_blank_template_source_loads_its_example_and_says_what_to_do() -> None:
+    at = start()
+    at.sidebar.radio(key="source").set_value("template").run()
+    assert_clean(at)
+    # The template's example rows make a small valid book: it loads and computes.
+    assert "replace" in " ".join(i.value for i in at.info)
+    assert any("figures from **Blank template**" in m.value for m in at.markdown)
+    assert metric(at, "Paying parties") == "1"
+    parties = [d for d in at.data_editor if d.key == "editor.parties.0"]
+    assert parties and len(parties[0].value) >= 1
+
+
+def test_the_bundled_book_uploaded_as_a_workbook_gives_the_same_figures() -> None:
+    from finance.book import bundled_book_path, read_csv_folder
+    from finance.template import book_to_xlsx
+
+    raw, _, _ = read_csv_folder(bundled_book_path())
+    tables = {name: [dict(zip(t.columns, cells, strict=False)) for _, cells in t.rows]
+              for name, t in raw.items()}
+    at = start()
+    upload(at, "mkip.xlsx", book_to_xlsx(tables))
+    assert_clean(at)
+    assert any("figures from **mkip.xlsx**" in m.value for m in at.markdown)
+    assert metric(at, "Total contributions") == "£112,770.00"
+    assert metric(at, "Refund (50%)") == "£20,709.75"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_round_trip_through_the_editor_frames_is_exact() -> None:
+    from finance import appdata as ad
+
+    src = ad.bundled_source()
+    frames = ad.frames_from_tables(src.tables)
+    again = ad.parse_edited(src, ad.tables_from_frames(frames, src.present))
+    assert again.book == ad.parse_source(src).book
+    assert not again.problems
+
+
+def test_decisions_that_match_the_book_leave_it_alone() -> None:
+    from decimal import Decimal
+
+    from finance import appdata as ad
+
+    book = ad.parse_source(ad.bundled_source()).book
+    assert book is not None
+    same = ad.book_decisions(book, "2025-26")
+    assert ad.apply_decisions(book, "2025-26", same) is book
+    new = ad.apply_decisions(book, "2025-26", ad.Decisions(
+        Decimal("31"), same.refund_share, same.discount_rate, same.financial_weight))
+    assert new.years[0].rate_pence == Decimal("31")
+    assert new.source_sha256 != book.source_sha256
+
+
+def test_board_decisions_survive_a_bad_edit() -> None:
+    at = start()
+    [refund] = [n for n in at.sidebar.number_input if n.label == "Refund share (%)"]
+    refund.set_value(100.0).run()
+    edit(at, "populations", 0, "population", "abc")
+    at.run()
+    assert_clean(at)
+    # While the book has a problem the decisions are shown, greyed out, as they were.
+    [refund] = [n for n in at.sidebar.number_input if n.label == "Refund share (%)"]
+    assert refund.disabled and refund.value == 100.0
+    edit(at, "populations", 0, "population", "150000")
+    at.run()
+    assert_clean(at)
+    assert metric(at, "Refund (100%)") == "£43,579.50"

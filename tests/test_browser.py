@@ -1,0 +1,213 @@
+"""The web app in a real browser (chromium through Playwright): load, switch tabs, edit a
+cell, download the board report, with screenshots saved under the test's tmp folder.
+
+Needs Debian's chromium at /usr/bin/chromium (``apt-get install chromium``).  Without it
+the test is skipped, except under ``CI=true``, where it fails: CI must run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-dev-shm-usage"]
+TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
+          "Monitoring", "Data"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + " — required under CI=true")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server we started, by its process id: terminate, then kill."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    need_chromium()
+    port = free_port()
+    log = tmp_path / "streamlit.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py",
+             "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 2200},
+                                          accept_downloads=True)
+            pg = context.new_page()
+            pg.set_default_timeout(60_000)
+            pg.goto(server)
+            yield pg
+        finally:
+            browser.close()
+
+
+def main_tab(page: Any, name: str) -> Any:
+    """The app's top-level tab called ``name`` (the first tab list on the page)."""
+    return page.get_by_role("tab", name=name, exact=True).first
+
+
+def active_panel(page: Any) -> Any:
+    return page.locator('[role="tabpanel"]:visible').first
+
+
+def wait_for_text(page: Any, text: str) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")
+
+
+def wait_idle(page: Any) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+
+
+def type_population(page: Any, value: str) -> None:
+    """Type ``value`` into Maidstone's population cell (Data tab, Populations table)."""
+    main_tab(page, "Data").click()
+    page.get_by_role("tab", name="Populations", exact=True).click()
+    grid = active_panel(page).locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]')
+    grid = grid.first
+    grid.wait_for(state="visible")
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    assert box is not None
+    # Columns: row selector, Row, party, year, population.  Click the first data row's
+    # party cell, then move right to its population.  The grid only takes a click that
+    # follows a pointer move, so come in from outside it.
+    x, y = box["x"] + 130, box["y"] + 35 + 17
+    page.mouse.move(x + 200, box["y"] - 40)
+    page.mouse.move(x, y, steps=5)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # open the cell editor
+    page.wait_for_timeout(500)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(value)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")  # commit: the app reruns
+    wait_idle(page)
+
+
+def test_browser_tabs_edit_and_download(page: Any, tmp_path: Path) -> None:
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    wait_for_text(page, "Total contributions")
+    wait_idle(page)
+    assert "Mid Kent Improvement Partnership" in page.locator("h1").first.inner_text()
+    page.screenshot(path=str(shots / "01-contributions.png"), full_page=True)
+
+    # Every topic tab shows its figures.
+    expected = {"Year end": "£20,709.75", "Shared services": "Net cost to share",
+                "Settlement": "Payments to make", "Investments": "Portfolio NPV",
+                "Monitoring": "Savings delivered"}
+    for i, (tab, text) in enumerate(expected.items(), start=2):
+        main_tab(page, tab).click()
+        active_panel(page).get_by_text(text).first.wait_for(state="visible")
+        page.wait_for_timeout(400)  # charts draw after the tab shows
+        page.screenshot(path=str(shots / f"0{i}-{tab.lower().replace(' ', '-')}.png"),
+                        full_page=True)
+
+    # Edit a cell: Maidstone's population 142,800 -> 150,000 on the Data tab.
+    type_population(page, "150000")
+    page.screenshot(path=str(shots / "07-data-edited.png"), full_page=True)
+
+    main_tab(page, "Contributions").click()
+    wait_for_text(page, "£114,930.00")
+    main_tab(page, "Year end").click()
+    wait_for_text(page, "£21,789.75")  # the refund follows the edit
+    page.screenshot(path=str(shots / "08-year-end-after-edit.png"), full_page=True)
+
+    # Download the board report and the JSON result of the edited book.
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Result (JSON)").click()
+    result = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert result["contributions"]["total"] == "114930.00"
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Board report (Excel)").click()
+    report = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(report)
+    assert report.name == "mid-kent-improvement-partnership-2025-26.xlsx"
+    import openpyxl
+
+    wb = openpyxl.load_workbook(report)
+    assert len(wb.sheetnames) > 3
+    page.screenshot(path=str(shots / "09-after-download.png"), full_page=True)
+
+    # A bad edit: every problem located, the last good figures kept, no traceback.
+    type_population(page, "abc")
+    wait_for_text(page, "populations row 2, column population: 'abc' is not a whole number")
+    page.screenshot(path=str(shots / "10-bad-edit-data.png"), full_page=True)
+    main_tab(page, "Contributions").click()
+    wait_for_text(page, "£114,930.00")  # the last good figures stay on screen
+    assert "Traceback" not in page.locator("body").inner_text()
+    page.screenshot(path=str(shots / "11-bad-edit-figures.png"), full_page=True)
+    for png in sorted(shots.glob("*.png")):
+        assert png.stat().st_size > 10_000, f"{png.name} looks blank"
