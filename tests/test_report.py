@@ -115,7 +115,7 @@ def edge_book(folder: Path) -> Result:
         _set("service_blend", {"component": "driver:pcs"}, weight="33.33%"),
         _append("service_blend", {"service": "ICT", "year": "2025-26",
                                   "component": "population", "weight": "33.34%"}),
-        _set("projects", {"project": "DCCONS"}, start_year="2024-25"),
+        _set("projects", {"project": "CYBER"}, start_year="2024-25"),
         _set("projects", {"project": "PLANSYS"}, discount_rate="7%"),
         _append("cashflows", {"project": "PLANSYS", "year_index": "5", "kind": "one_off_cost",
                               "amount": "200000"}),
