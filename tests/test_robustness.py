@@ -156,3 +156,12 @@ def test_batch_killed_mid_run_leaves_only_whole_files_and_rerun_completes(tmp_pa
     assert len(list(out.glob("*.json"))) == 24 and len(list(out.glob("*.xlsx"))) == 24
     for name, data in before.items():  # idempotent: same JSON apart from nothing
         assert json.loads((out / name).read_bytes()) == json.loads(data)
+
+
+def test_app_upload_limit_matches_the_reader_limit():
+    import tomllib
+
+    from finance.book import MAX_FILE_BYTES
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
