@@ -81,6 +81,7 @@ from finance.core.model import CASHFLOW_KINDS, LEDGER_KINDS
 from finance.core.run import Result
 from finance.core.services import ServiceSplit
 from finance.core.years import previous_year
+from finance.xlsx_stream import Rows, inject
 
 __all__ = ["KeyFigure", "build_report", "generated_time", "report_workbook", "text_cell",
            "workbook_bytes"]
@@ -2391,12 +2392,14 @@ def generated_time(generated: datetime | None = None) -> datetime:
     return generated if generated.tzinfo is not None else generated.replace(tzinfo=UTC)
 
 
-def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
+def workbook_bytes(wb: Workbook, when: datetime,
+                   streams: dict[str, Rows] | None = None) -> bytes:
     """``wb`` as ``.xlsx`` bytes that depend only on its content and ``when``.
 
     openpyxl stamps the document properties and every zip entry with the current time;
     here both are ``when``, so the same workbook gives the same bytes (the CLI and the
-    app hand out identical files).
+    app hand out identical files).  ``streams`` fills placeholder rows of long listings
+    (see :mod:`finance.xlsx_stream`).
     """
     from openpyxl.writer.excel import ExcelWriter
 
@@ -2404,17 +2407,23 @@ def workbook_bytes(wb: Workbook, when: datetime) -> bytes:
     wb.properties.created = naive
     wb.properties.modified = naive
     raw = io.BytesIO()
-    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    # stored, not deflated: the parts are compressed once, below, with their fixed stamp
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # closes the archive
     stamp = (max(naive.year, 1980), naive.month, naive.day, naive.hour, naive.minute,
              naive.second)
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                      allowZip64=True) as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
+            if streams and info.filename.startswith("xl/worksheets/sheet"):
+                with dst.open(entry, "w", force_zip64=True) as f:
+                    inject(src.read(info.filename), streams, f)
+            else:
+                dst.writestr(entry, src.read(info.filename))
     return out.getvalue()
 
 
@@ -2428,8 +2437,14 @@ def build_report(result: Result, generated: datetime | None = None) -> bytes:
     """The Excel board report for ``result`` as ``.xlsx`` bytes, built in memory.
 
     ``generated`` is the time printed on the cover (default: ``SOURCE_DATE_EPOCH`` if set,
-    else now).  The same result and time always give the same bytes.
+    else now).  The same result and time always give the same bytes.  A large book gets
+    the compact, streamed layout of :mod:`finance.report_large`.
     """
+    from finance.report_large import is_large, large_report_workbook
+
     when = generated_time(generated)
+    if is_large(result):
+        wb, streams = large_report_workbook(result, when)
+        return workbook_bytes(wb, when, streams)
     wb, _ = report_workbook(result, when)
     return workbook_bytes(wb, when)

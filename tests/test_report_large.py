@@ -1,0 +1,119 @@
+"""The compact, streamed board report used for large books (issue 6).
+
+It is checked the same way as the full report: LibreOffice recalculates it (forced on
+load) and every formula must come back without an error, every check TRUE and the key
+figures equal to the engine's, to the penny.  The bundled book is small, so the tests
+call the large layout directly; a generated book checks the threshold.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import warnings
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from finance.core.run import Result, run_year
+from finance.report import build_report, workbook_bytes
+from finance.report_large import LARGE_SERVICE_LINES, is_large, large_report_workbook
+from tests.test_report import GENERATED, INJECTIONS, XCU, _soffice, edge_book, injection_book
+
+
+def large_bytes(result: Result) -> bytes:
+    wb, streams = large_report_workbook(result, GENERATED)
+    return workbook_bytes(wb, GENERATED, streams)
+
+
+def test_threshold_picks_the_layout(mkip_result: Result, tmp_path: Path) -> None:
+    from benchmarks.generate import large_book
+    from finance.book import require_book
+
+    assert not is_large(mkip_result)
+    big = run_year(require_book(large_book(tmp_path / "big", 40, 700, 200)))
+    assert sum(len(s.lines) for s in big.services) > LARGE_SERVICE_LINES
+    assert is_large(big)
+    wb = openpyxl.load_workbook(io.BytesIO(build_report(big, GENERATED)), read_only=True)
+    assert wb.sheetnames == ["Cover", "Contributions", "Year end", "Ledger", "Shared services",
+                             "Settlement", "Investments", "Monitoring", "Checks"]
+
+
+def test_streamed_rows_read_back_exactly(mkip_result: Result) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        wb = openpyxl.load_workbook(io.BytesIO(large_bytes(mkip_result)))
+    led = wb["Ledger"]
+    first = [c.value for c in led[4]]
+    assert first[1:4] == ["external_funding", 15000.0,
+                          "LGA improvement grant for shared service business cases"]
+    assert led.freeze_panes == "A4"
+    svc = wb["Shared services"]
+    rows = [[c.value for c in r] for r in svc.iter_rows(min_row=4) if r[0].value]
+    assert len(rows) == sum(len(s.lines) for s in mkip_result.services)
+    assert rows[0][13] == "=SIGN(E4)*(J4+M4)/100"
+    assert svc["N4"].number_format.startswith("£")
+
+
+def test_text_like_formulas_stays_text(tmp_path: Path) -> None:
+    r = injection_book(tmp_path / "inject")
+    wb = openpyxl.load_workbook(io.BytesIO(large_bytes(r)))
+    texts = {c.value for row in wb["Ledger"].iter_rows(min_row=4) for c in row
+             if isinstance(c.value, str)}
+    for s in INJECTIONS[1:]:
+        assert s in texts
+    for row in wb["Ledger"].iter_rows(min_row=4):
+        for c in row:
+            if isinstance(c.value, str) and c.value in INJECTIONS:
+                assert c.data_type == "s"
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Result, Any]]:
+    from finance.book import require_book
+    from tests.conftest import MKIP
+
+    exe = _soffice()
+    base = tmp_path_factory.mktemp("lo-large")
+    profile = base / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    books = {"mkip": run_year(require_book(MKIP)), "edge": edge_book(base / "edge")}
+    src = base / "in"
+    src.mkdir()
+    for name, result in books.items():
+        (src / f"{name}.xlsx").write_bytes(large_bytes(result))
+    out = base / "out"
+    proc = subprocess.run(
+        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(out), *(str(src / f"{n}.xlsx") for n in books)],
+        capture_output=True, text=True, timeout=240, check=False)
+    res = {}
+    for name, result in books.items():
+        converted = out / f"{name}.xlsx"
+        assert converted.is_file(), f"LibreOffice did not convert {name}: {proc.stderr}"
+        res[name] = (result, openpyxl.load_workbook(converted, data_only=True))
+    return res
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", ["mkip", "edge"])
+def test_large_layout_recalculates_to_the_engine(recalculated, name: str) -> None:
+    result, wb = recalculated[name]
+    checks = [(r[0].value, r[1].value) for r in wb["Checks"].iter_rows(min_row=4) if r[0].value]
+    assert len(checks) >= 10
+    assert all(v is True for _, v in checks), [c for c in checks if c[1] is not True]
+    contrib = wb["Contributions"]
+    got = {r[0].value: round(r[6].value * 100) for r in contrib.iter_rows(min_row=4)
+           if r[0].value and r[0].value != "Total"}
+    assert got == {x.party: x.amount for x in result.contributions.lines}
+    shares = {(r[0].value, r[5].value): round(r[13].value * 100)
+              for r in wb["Shared services"].iter_rows(min_row=4) if r[0].value}
+    assert shares == {(s.service, x.party): x.share for s in result.services for x in s.lines}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert not (isinstance(c.value, str) and c.value.startswith(("#", "Err:"))), (
+                    ws.title, c.coordinate, c.value)
