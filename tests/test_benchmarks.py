@@ -1,0 +1,46 @@
+"""Smoke runs of every benchmark at a tiny size: they still run and still agree with the
+engine.  Not timed: the figures live in docs/performance.md."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_bench_apportion_smoke(capsys):
+    from benchmarks import bench_apportion
+
+    r = bench_apportion.main(pools=2_000, sample=500)
+    assert r["pools"] == 2_000 and r["speedup"] > 0
+    assert "ratio:" in capsys.readouterr().out
+
+
+def test_bench_help_smoke():
+    from benchmarks import bench_help
+
+    assert bench_help.main(runs=1)["help_s"] > 0
+
+
+def test_bench_large_book_smoke():
+    from benchmarks import bench_large_book
+
+    r = bench_large_book.main(parties=12, services=40, ledger_rows=300)
+    assert r["checks_ok"] is True
+
+
+@pytest.mark.slow
+def test_bench_batch_smoke():
+    from benchmarks import bench_batch
+
+    assert bench_batch.main(books=3, workers=2)["books_per_s"] > 0
+
+
+def test_bench_report_smoke():
+    from benchmarks import bench_report
+
+    assert bench_report.main(parties=12, services=40, ledger_rows=300)["report_s"] > 0
+
+
+def test_bench_app_smoke():
+    from benchmarks import bench_app
+
+    assert bench_app.main(repeats=2)
