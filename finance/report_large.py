@@ -30,27 +30,18 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from finance import __version__
 from finance.core.run import Result
+from finance.report import FONT, GREY, HEAD, INPUT_BLUE, MONEY, NAVY, _pounds
 from finance.xlsx_stream import SENTINEL, Day, Formula, Num, Rows, Text, render_row
 
 LARGE_LEDGER_LINES = 5_000
 LARGE_SERVICE_LINES = 2_000
 
-FONT = "Arial"
-MONEY = "£#,##0.00;[Red]-£#,##0.00"
-NAVY = "1F3864"
-HEAD = "1F4E79"
-INPUT_BLUE = "0033CC"
-GREY = "7F7F7F"
 
 
 def is_large(result: Result) -> bool:
     """Whether ``result``'s book is big enough for the compact, streamed layout."""
     lines = sum(len(s.lines) for s in result.services)
     return len(result.book.ledger) > LARGE_LEDGER_LINES or lines > LARGE_SERVICE_LINES
-
-
-def _pounds(pence: int) -> float:
-    return float(Decimal(pence) / 100)
 
 
 _STYLES: dict[str, dict[str, Any]] = {

@@ -119,13 +119,6 @@ def _population(v: object) -> int:
     return n
 
 
-def _rate(v: object) -> Decimal:
-    d = cells.read_decimal(v)
-    if d < 0:
-        raise CellError(f"{cells.show(v)} must not be negative")
-    return d
-
-
 def _nonneg(v: object) -> Decimal:
     d = cells.read_decimal(v)
     if d < 0:
@@ -180,7 +173,7 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
     ),
     "years": (
         Col("year", T.read_year),
-        Col("rate_pence", _rate),
+        Col("rate_pence", _nonneg),
         Col("opening_balance", T.read_money, required=False),
         Col("opening_commitments", T.read_money, required=False),
         Col("refund_share", T.read_pct, required=False),
