@@ -302,44 +302,67 @@ def _read_table(
         problems.append(Problem(table, None, m, "required column is missing"))
     if missing:
         return None
-    out: list[tuple[int, Row]] = []
-    # Column plan; each reader's answers are memoised per distinct raw value, since
-    # years, kinds, dates and codes repeat on most rows of a large table.
-    plan: list[tuple[str, int | None, Reader, bool, dict[object, Any]]] = [
-        (c.name, index.get(c.name), c.read, c.required, {}) for c in schema]
-    for rownum, values in raw.rows:
-        for v in values:
-            if v is not None and (v.__class__ is not str or v.strip()):
-                break
+    data = [(n, v) for n, v in raw.rows if not _blank_row(v)]  # blank rows are not data
+    rownums = [n for n, _ in data]
+    columns: list[list[Any]] = []
+    bad_rows: set[int] = set()
+    for col in schema:
+        ci = index.get(col.name)
+        if ci is None:
+            raw_col: list[object] = [None] * len(data)
         else:
-            continue  # blank rows (often trailing) are not data
-        width = len(values)
-        row: Row = {}
-        for name, ci, read, required, memo in plan:
-            v = values[ci] if ci is not None and ci < width else None
-            if v is None or (v.__class__ is str and not v.strip()) or (
-                v.__class__ is float and v != v
-            ):
-                if required:
-                    problems.append(Problem(table, rownum, name, "is blank"))
-                row[name] = None
-                continue
-            key = v if v.__class__ is str else (v.__class__, v)
-            try:
-                got = memo[key]
-            except KeyError:
-                try:
-                    got = read(v)
-                except CellError as exc:
-                    got = exc
-                memo[key] = got
-            if got.__class__ is CellError:
-                problems.append(Problem(table, rownum, name, str(got)))
-                row[name] = _BAD
-            else:
-                row[name] = got
-        out.append((rownum, row))
-    return out
+            raw_col = [v[ci] if ci < len(v) else None for _, v in data]
+        # Read each distinct raw value once (years, kinds, dates and codes repeat on most
+        # rows of a large table), then map the column through the answers.
+        # (keys: 1, 1.0 and True must not share an answer)
+        keys = [v if v.__class__ is str else (v.__class__, v) for v in raw_col]
+        answers = {k: _read_cell(_unkey(k), col.read) for k in set(keys)}
+        got = [answers[k] for k in keys]
+        if any(a.__class__ is CellError or (a is None and col.required)
+               for a in answers.values()):
+            for i, g in enumerate(got):
+                if g is None:
+                    if col.required:
+                        problems.append(Problem(table, rownums[i], col.name, "is blank"))
+                elif g.__class__ is CellError:
+                    problems.append(Problem(table, rownums[i], col.name, str(g)))
+                    got[i] = _BAD
+                    bad_rows.add(i)
+        columns.append(got)
+    names = [c.name for c in schema]
+    rows = [dict(zip(names, t, strict=True)) for t in zip(*columns, strict=True)]
+    for i in bad_rows:
+        rows[i][_HAS_BAD] = True
+    return list(zip(rownums, rows, strict=True))
+
+
+def _blank(v: object) -> bool:
+    return v is None or (v.__class__ is str and not v.strip()) or (
+        v.__class__ is float and v != v)
+
+
+def _blank_row(values: tuple[object, ...]) -> bool:
+    try:
+        return not "".join(values).strip()  # type: ignore[arg-type]  # all text (CSV)
+    except TypeError:
+        return all(_blank(v) for v in values)
+
+
+def _unkey(k: object) -> object:
+    return k if k.__class__ is str else k[1]  # type: ignore[index]
+
+
+def _read_cell(v: object, read: Reader) -> Any:
+    """A cell's value, ``None`` when blank, or the :class:`CellError` saying why not."""
+    if _blank(v):
+        return None
+    try:
+        return read(v)
+    except CellError as exc:
+        return exc
+
+
+_HAS_BAD = "\0bad"
 
 
 class _Bad:
@@ -351,7 +374,7 @@ _BAD: Any = _Bad()
 
 
 def _ok(row: Row, *cols: str) -> bool:
-    return all(row.get(c) is not _BAD for c in cols)
+    return _HAS_BAD not in row or all(row.get(c) is not _BAD for c in cols)
 
 
 def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Book | None,
