@@ -435,6 +435,9 @@ def _readme(wb: Workbook, examples: bool) -> None:
                 c.font = Font(name=FONT, size=9)
                 if i == 3:
                     c.alignment = Alignment(wrap_text=True, vertical="top")
+                    lines = -(-len(v) // 105)  # column C holds about 105 characters a line
+                    if lines > 1:
+                        ws.row_dimensions[row].height = 12.5 * lines
             row += 1
     ws.sheet_view.showGridLines = False
 
@@ -446,6 +449,15 @@ def _workbook(tables: Mapping[str, Sequence[Mapping[str, object]]], examples: bo
     for table in SCHEMA:
         _table_sheet(wb, table, given.get(table, ()))
     _readme(wb, examples)
+    for sheet in wb.worksheets:  # printable: landscape, every column on the page width
+        ws: Any = sheet
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1" if ws.title != "README" else None
+        ws.oddFooter.center.text = "&A, page &P of &N"
     wb.active = 0
     wb.properties.title = "Partnership finance input workbook"
     wb.properties.creator = "mkip-finance"
