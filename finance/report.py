@@ -53,7 +53,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd, lcm
@@ -77,7 +77,7 @@ from finance import __version__
 from finance.core.apportion import apportion
 from finance.core.contributions import latest_population
 from finance.core.investments import OPTIMISM_BIAS_CASES, RATE_CASES, VFM_BANDS, Appraisal
-from finance.core.model import CASHFLOW_KINDS, LEDGER_KINDS
+from finance.core.model import CASHFLOW_KINDS, LEDGER_KINDS, LedgerEntry
 from finance.core.run import Result
 from finance.core.services import ServiceSplit
 from finance.core.years import previous_year
@@ -142,6 +142,12 @@ def text_cell(cell: Cell, value: object) -> Cell:
     cell.value = s
     cell.data_type = "s"
     return cell
+
+
+def ledger_order(e: LedgerEntry) -> tuple[object, ...]:
+    """Ledger lines in date order (undated last), then by their other fields, so the
+    report is the same whatever the order of the input rows."""
+    return (e.date is None, e.date or date.min, e.kind, e.reference, e.amount, e.description)
 
 
 def _pounds(pence: int) -> float:
@@ -763,7 +769,7 @@ class _Report:
         row += 1
 
         # ledger
-        lines = sorted((e for e in b.ledger if e.year == y), key=lambda e: e.row)
+        lines = sorted((e for e in b.ledger if e.year == y), key=ledger_order)
         row = sh.section(row, f"Ledger for {y}",
                          "Amounts are positive for their kind; a negative amount is a "
                          "reversal.")

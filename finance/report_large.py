@@ -30,7 +30,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from finance import __version__
 from finance.core.run import Result
-from finance.report import FONT, GREY, HEAD, INPUT_BLUE, MONEY, NAVY, _pounds
+from finance.report import FONT, GREY, HEAD, INPUT_BLUE, MONEY, NAVY, _pounds, ledger_order
 from finance.xlsx_stream import SENTINEL, Day, Formula, Num, Rows, Text, render_row
 
 LARGE_LEDGER_LINES = 5_000
@@ -232,7 +232,7 @@ class _LargeReport:
 
     def ledger(self) -> None:
         r = self.result
-        rows = sorted((e for e in r.book.ledger if e.year == r.year), key=lambda e: e.row)
+        rows = sorted((e for e in r.book.ledger if e.year == r.year), key=ledger_order)
         sh = _Sheet(self, "Ledger", [12, 18, 16, 60, 18], f"Ledger {r.year}",
                     f"{len(rows):,} lines of {r.year} from the input book; the fund account "
                     "sums them by kind.", freeze_row=4)
