@@ -78,3 +78,11 @@ def mkip_result(mkip_book):  # type: ignore[no-untyped-def]
     from finance.core.run import run_year
 
     return run_year(mkip_book)
+
+
+# Property tests run on a loaded two-core CI machine: time limits per example would only
+# make them flaky, so there are none (the number of examples stays hypothesis's default).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("mkip", deadline=None)
+_hypothesis_settings.load_profile("mkip")

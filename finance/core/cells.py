@@ -68,12 +68,29 @@ def read_text(v: object) -> str:
 _NUM_CLEAN = re.compile(r"[£,\s]")
 
 
+_GROUPED = re.compile(r"^-?£?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def _number_text(v: object) -> tuple[str, bool]:
-    """Strip currency, thousands separators and accounting brackets. Returns (text, negated)."""
+    """Strip currency, thousands separators and accounting brackets. Returns (text, negated).
+
+    A comma must separate groups of three digits (``1,234.50``); any other comma, such as a
+    decimal comma (``21750,50``), is refused rather than guessed at.
+
+    >>> _number_text("(£1,234.50)")
+    ('1234.50', True)
+    >>> _number_text("21750,50")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    finance.core.cells.CellError: '21750,50' has a comma that is not a thousands separator...
+    """
     s = str(v).strip()
     neg = False
     if s.startswith("(") and s.endswith(")"):
         s, neg = s[1:-1], True
+    if "," in s and not _GROUPED.match(s.replace(" ", "")):
+        raise CellError(f"{show(v)} has a comma that is not a thousands separator (write "
+                        "1234.56, with a point for pence)")
     s = _NUM_CLEAN.sub("", s)
     if s.startswith("-£"):
         s = "-" + s[2:]
@@ -144,7 +161,7 @@ def read_pct(v: object) -> Decimal:
     """A percentage as a fraction (``Decimal('0.35')``); see the module rule."""
     if isinstance(v, str) and v.strip().endswith("%"):
         try:
-            d = to_decimal(v.strip()[:-1].strip().replace(",", "")) / 100
+            d = to_decimal(_number_text(v.strip()[:-1])[0]) / 100
         except MoneyError as exc:
             raise CellError(f"{show(v)} is not a percentage") from exc
     else:

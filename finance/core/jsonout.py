@@ -7,6 +7,7 @@ decimal places, so the JSON is stable across platforms); a value that does not e
 
 from __future__ import annotations
 
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -20,9 +21,15 @@ def ratio(x: Fraction | float | None) -> float | None:
 
 
 def _rate(r: Fraction) -> str:
-    if r.denominator == 1:
-        return str(r.numerator)
-    return format(float(r), "g") if (10**6 % r.denominator == 0) else str(r)
+    """The rate per head in pence, every digit kept: ``"30"``, ``"30.5"``, ``"30.12345"``.
+
+    >>> _rate(Fraction(30)), _rate(Fraction(61, 2)), _rate(Fraction(3012345, 100000))
+    ('30', '30.5', '30.12345')
+    """
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = Decimal(r.numerator) / Decimal(r.denominator)
+    return format(d.normalize(), "f")
 
 
 def result_json(r: Result) -> dict[str, Any]:

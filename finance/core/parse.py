@@ -451,6 +451,9 @@ class _Builder:
                 if codes and c not in codes:
                     self.err("settings", rownum, "value", f"rotation party '{c}' is not a "
                              "party code")
+                elif c in self.non_voting:
+                    self.err("settings", rownum, "value", f"rotation party '{c}' is not a "
+                             "voting party (§10.1: the chair rotates between the Parties)")
             if len(set(rot)) != len(rot):
                 self.err("settings", rownum, "value", "rotation names a party twice")
             kw["rotation"] = rot
@@ -528,6 +531,7 @@ class _Builder:
     def build(self, sha: str) -> Book:
         parties = self.parties()
         codes = {p.code for p in parties} | self.unreadable_parties
+        self.non_voting = {p.code for p in parties if not p.voting}
         settings = self.settings(codes)
 
         pops = []

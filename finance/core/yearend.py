@@ -24,17 +24,19 @@ Openings: a blank ``opening_balance`` is last year's ``carry_over`` and a blank
 ``opening_commitments`` last year's closing commitments, when last year is in the book
 (else 0).  A given opening that differs from last year's figures is a warning.
 
-Leaving (§16.2-§16.3): a party whose ``left`` date falls in the year gets an exit
-settlement: its weight-share of the uncommitted balance at that date (ledger lines dated on
-or before it; undated lines are taken as at 31 March and excluded), and stays liable for its
-share of commitments made before its notice (opening commitments when notice falls in the
-year, plus commitments dated before notice).
+Leaving (§16.2-§16.3): a party whose ``left`` date falls in the year, or on the 1 April
+after it, gets an exit settlement in that year: its weight-share of the uncommitted balance
+at that date (ledger lines dated on or before it; an undated line counts as dated
+31 March), and it stays liable for its share of commitments made before its notice (this
+year's commitments dated before notice, plus the opening commitments if notice came this
+year, or else those of last year's commitments dated before notice, at most the opening
+commitments).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -105,13 +107,15 @@ class YearEnd:
 
 def ledger_totals(entries: list[LedgerEntry] | tuple[LedgerEntry, ...], year: str,
                   until: date | None = None) -> dict[str, int]:
-    """Sum of ledger amounts by kind for ``year`` (optionally dated on or before ``until``)."""
+    """Sum of ledger amounts by kind for ``year``, optionally only lines dated on or before
+    ``until`` (an undated line counts as dated 31 March, the end of its year)."""
     out = {k: 0 for k in ("spend", "commitment", "external_funding", "income",
                           "admin_recharge")}
+    close = last_day(year)
     for e in entries:
         if e.year != year:
             continue
-        if until is not None and (e.date is None or e.date > until):
+        if until is not None and (e.date or close) > until:
             continue
         out[e.kind] += e.amount
     return out
@@ -194,26 +198,41 @@ def year_end(book: Book, year: str, contrib: Contributions | None = None) -> Yea
 
 
 def _exits(book: Book, year: str, ye: YearEnd, weights: dict[str, int]) -> list[ExitSettlement]:
+    """Exit settlements of parties leaving during ``year`` or on the 1 April after it (the
+    last year they paid for)."""
     out = []
     start, end = year_start(year), last_day(year)
     for p in book.parties:
-        if p.left is None or not (start < p.left <= end) or p.code not in weights:
+        if p.left is None or not (start < p.left <= end + timedelta(days=1)):
+            continue
+        if p.code not in weights:
             continue
         t = ledger_totals(book.ledger, year, until=p.left)
         bal = (ye.opening_balance + ye.opening_commitments + ye.contributions
                + t["external_funding"] + t["income"] - t["admin_recharge"]
                - t["spend"] - t["commitment"])
         share = apportion(bal, weights)[p.code]
-        notice = p.notice_given
-        committed = 0
-        if notice is not None:
-            committed = sum(
-                e.amount for e in book.ledger
-                if e.year == year and e.kind == "commitment" and e.date is not None
-                and e.date < notice
-            )
-            if notice >= start:
-                committed += ye.opening_commitments
+        committed = _committed_before(book, year, ye, p.notice_given)
         liability = apportion(committed, weights)[p.code]
-        out.append(ExitSettlement(p.code, notice, p.left, bal, share, committed, liability))
+        out.append(ExitSettlement(p.code, p.notice_given, p.left, bal, share, committed,
+                                  liability))
     return out
+
+
+def _committed_before(book: Book, year: str, ye: YearEnd, notice: date | None) -> int:
+    """Commitments open in ``year`` that were made before ``notice`` (§16.3; seed 001
+    §3.24): this year's commitment lines dated before it, plus the opening commitments
+    when notice came in this year, or else the part of them made before notice (last
+    year's commitment lines dated before it, at most the opening commitments)."""
+    if notice is None:
+        return 0
+
+    def dated_before(y: str) -> int:
+        return sum(e.amount for e in book.ledger if e.year == y and e.kind == "commitment"
+                   and e.date is not None and e.date < notice)
+
+    if notice >= year_start(year):
+        carried = ye.opening_commitments
+    else:
+        carried = min(ye.opening_commitments, dated_before(previous_year(year)))
+    return carried + dated_before(year)
