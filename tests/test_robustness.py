@@ -29,6 +29,9 @@ FUZZ = settings(max_examples=60, deadline=None,
 
 def _assert_handled(outcome) -> None:  # type: ignore[no-untyped-def]
     assert outcome.status in ("ok", "invalid"), outcome.error
+    if outcome.status == "ok":  # every split adds up, for any input the validator accepts
+        assert outcome.result is not None and outcome.result.ok, [
+            c.check for c in outcome.result.checks if not c.ok]
     if outcome.status == "invalid":
         assert outcome.problems and all(str(p) for p in outcome.problems)
 
