@@ -1555,9 +1555,7 @@ class _Report:
             if row == ob_last + 3:
                 row = sh.section(row, "Workings: project set-up costs shared between the "
                                  "participants")
-            from finance.core.services import participant_weights
-
-            pw = participant_weights(self.book, pr.service, y)
+            pw = self.r.project_weights[pr.project]
             weights = self._weights_for(pr.service, pw)
             eng = apportion(cost, pw)
             pool = self.pool(sh, row, f"{pr.project}: year-0 set-up cost led by {pr.lead}",

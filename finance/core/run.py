@@ -108,7 +108,10 @@ def run_year(book: Book, year: str | None = None) -> Result:
         raise BookError(problems)
     c = contributions(book, y)
     ye = year_end(book, y, c)
-    st = settlement(book, y, splits)
+    # each project's sharing, on its service's basis in its start year (SPEC §6, §7)
+    pw = {pr.project: participant_weights(book, pr.service, pr.start_year or y)
+          for pr in book.projects}
+    st = settlement(book, y, splits, pw)
     s = book.settings
     apps = tuple(
         appraise(
@@ -121,8 +124,6 @@ def run_year(book: Book, year: str | None = None) -> Result:
         )
         for pr in sorted(book.projects, key=lambda p: p.project)
     )
-    pw = {pr.project: participant_weights(book, pr.service, pr.start_year or y)
-          for pr in book.projects}
     pf = portfolio(apps, pw)
     mon = monitor(book, y)
     gov = officers(s, y)

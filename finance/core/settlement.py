@@ -26,8 +26,9 @@ Positions sum to exactly zero.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from finance.core.apportion import apportion
 from finance.core.model import Book
@@ -62,7 +63,11 @@ class Settlement:
     net_positions: tuple[NetPosition, ...]
 
 
-def obligations(book: Book, year: str, splits: Sequence[ServiceSplit]) -> list[Obligation]:
+def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
+                project_weights: Mapping[str, Mapping[str, Fraction]] | None = None
+                ) -> list[Obligation]:
+    """Who owes whom, before netting.  ``project_weights`` (project -> party -> weight)
+    saves working out each project's sharing again when the caller already has it."""
     out = []
     for sp in splits:
         for line in sp.lines:
@@ -75,7 +80,9 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit]) -> list[O
                    if c.project == pr.project and c.year_index == 0 and c.kind == "one_off_cost")
         if cost == 0:
             continue
-        shares = apportion(cost, participant_weights(book, pr.service, year))
+        weights = (project_weights[pr.project] if project_weights is not None
+                   else participant_weights(book, pr.service, year))
+        shares = apportion(cost, weights)
         for party, amount in shares.items():
             if party != pr.lead and amount != 0:
                 out.append(Obligation(pr.project, party, pr.lead, amount))
@@ -102,5 +109,8 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
     return Settlement(ob, tuple(payments), nets)
 
 
-def settlement(book: Book, year: str, splits: Sequence[ServiceSplit]) -> Settlement:
-    return settle(obligations(book, year, splits), (p.code for p in book.parties))
+def settlement(book: Book, year: str, splits: Sequence[ServiceSplit],
+               project_weights: Mapping[str, Mapping[str, Fraction]] | None = None
+               ) -> Settlement:
+    return settle(obligations(book, year, splits, project_weights),
+                  (p.code for p in book.parties))
