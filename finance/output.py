@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -41,7 +40,20 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def json_bytes(obj: Any) -> bytes:
-    return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    r"""``obj`` as UTF-8 JSON, two-space indented, with a final newline.
+
+    orjson writes the same text as ``json.dumps(obj, indent=2, ensure_ascii=False)`` for
+    the plain data of a result (strings, ints, floats rounded to six places, lists,
+    dicts), about fifteen times faster (issue 6: 0.28 s to 0.02 s for the large book),
+    except that a number below 0.0001 is written ``1e-6`` rather than ``1e-06`` (the same
+    value).  Keys keep their order; non-ASCII text is written as UTF-8, not escaped.
+
+    >>> json_bytes({"party": "MBC", "amount": "42840.00", "weight": 0.379897})
+    b'{\n  "party": "MBC",\n  "amount": "42840.00",\n  "weight": 0.379897\n}\n'
+    """
+    import orjson
+
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def clean_leftovers(folder: Path) -> int:
