@@ -25,6 +25,7 @@ from finance.book import load_book
 from finance.core.jsonout import result_json
 from finance.core.run import run_year
 from finance.output import json_bytes
+import pandas, pyarrow.compute, pyarrow.csv  # the columnar reader's libraries, as the baseline's
 t1 = time.perf_counter()
 book, problems = load_book(sys.argv[1])
 assert book is not None, [str(p) for p in problems if p.is_error][:5]

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from finance.core.ledger import Ledger
 
 LEDGER_KINDS = ("spend", "commitment", "external_funding", "income", "admin_recharge")
 CASHFLOW_KINDS = ("one_off_cost", "recurring_cost", "saving", "income")
@@ -188,7 +192,7 @@ class Book:
     parties: tuple[Party, ...]
     populations: tuple[Population, ...] = ()
     years: tuple[YearRow, ...] = ()
-    ledger: tuple[LedgerEntry, ...] = ()
+    ledger: Ledger = field(default_factory=lambda: _ledger(()))  # columns; see ledger.py
     services: tuple[Service, ...] = ()
     service_parties: tuple[ServiceParty, ...] = ()
     service_blend: tuple[BlendComponent, ...] = ()
@@ -200,6 +204,10 @@ class Book:
     budget_monitor: tuple[BudgetLine, ...] = ()
     performance: tuple[Indicator, ...] = ()
     source_sha256: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        # Records (a tuple of LedgerEntry) are accepted and kept as columns.
+        object.__setattr__(self, "ledger", _ledger(self.ledger))
 
     def party(self, code: str) -> Party:
         for p in self.parties:
@@ -214,3 +222,9 @@ class Book:
     @property
     def year_labels(self) -> tuple[str, ...]:
         return tuple(sorted(y.year for y in self.years))
+
+
+def _ledger(entries: object) -> Ledger:
+    from finance.core.ledger import Ledger  # ledger.py builds on the records above
+
+    return Ledger.of(entries)  # type: ignore[arg-type]

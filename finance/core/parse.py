@@ -19,6 +19,7 @@ from typing import Any
 
 from finance.core import cells
 from finance.core.cells import CellError
+from finance.core.ledger import Ledger
 from finance.core.model import (
     BASES,
     CASHFLOW_KINDS,
@@ -42,7 +43,6 @@ from finance.core.model import (
     YearRow,
 )
 from finance.core.problems import Problem
-from finance.core.years import year_of
 
 
 @dataclass(frozen=True)
@@ -324,6 +324,8 @@ def _read_table(
                 if g is None:
                     if col.required:
                         problems.append(Problem(table, rownums[i], col.name, "is blank"))
+                        got[i] = _BAD  # the row cannot be built: keep it from later checks
+                        bad_rows.add(i)
                 elif g.__class__ is CellError:
                     problems.append(Problem(table, rownums[i], col.name, str(g)))
                     got[i] = _BAD
@@ -377,11 +379,17 @@ def _ok(row: Row, *cols: str) -> bool:
     return _HAS_BAD not in row or all(row.get(c) is not _BAD for c in cols)
 
 
-def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Book | None,
-                                                                             list[Problem]]:
-    """Validate raw tables into a :class:`Book`; returns ``(book or None, problems)``."""
+def parse_book(raw: Mapping[str, RawTable | Ledger], source_sha256: str = ""
+               ) -> tuple[Book | None, list[Problem]]:
+    """Validate raw tables into a :class:`Book`; returns ``(book or None, problems)``.
+
+    The ledger may come already read into columns (a :class:`Ledger`: the CSV reader
+    does this for a ledger whose every cell is in a form the cell readers accept, see
+    :mod:`finance.columnar`); its own checks (each date within its line's year) still
+    run here.
+    """
     problems: list[Problem] = []
-    tables: dict[str, RawTable] = {}
+    tables: dict[str, RawTable | Ledger] = {}
     for name, t in raw.items():
         n = norm(name)
         if n in SCHEMA:
@@ -395,10 +403,15 @@ def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Bo
         if req not in tables:
             problems.append(Problem(req, None, None, "required table is missing"))
     rows: dict[str, list[tuple[int, Row]]] = {}
+    columns: dict[str, Ledger] = {}
     for tname, rt in tables.items():
+        if isinstance(rt, Ledger):
+            columns[tname] = rt
+            rows[tname] = []
+            continue
         read = _read_table(tname, rt, problems)
         rows[tname] = read if read is not None else []
-    builder = _Builder(rows, problems)
+    builder = _Builder(rows, problems, columns)
     book = builder.build(source_sha256)
     problems.sort(key=lambda p: (not p.is_error, list(SCHEMA).index(p.table)
                                  if p.table in SCHEMA else 99, p.row or 0, p.column or ""))
@@ -408,9 +421,11 @@ def parse_book(raw: Mapping[str, RawTable], source_sha256: str = "") -> tuple[Bo
 
 
 class _Builder:
-    def __init__(self, rows: dict[str, list[tuple[int, Row]]], problems: list[Problem]):
+    def __init__(self, rows: dict[str, list[tuple[int, Row]]], problems: list[Problem],
+                 columns: dict[str, Ledger] | None = None):
         self.rows = rows
         self.p = problems
+        self.columns = columns or {}
 
     def err(self, table: str, row: int | None, col: str | None, msg: str) -> None:
         self.p.append(Problem(table, row, col, msg))
@@ -561,10 +576,12 @@ class _Builder:
             for rn, r in self.get("ledger")
             if _ok(r, *(c.name for c in SCHEMA["ledger"]))
         ]
-        for e in ledger:
-            if e.date is not None and year_of(e.date) != e.year:
-                self.err("ledger", e.row, "date",
-                         f"{e.date.isoformat()} is not in financial year {e.year}")
+        ledger_cols = self.columns.get("ledger") or Ledger.of(ledger)
+        for i in ledger_cols.misdated():
+            e = ledger_cols[i]
+            assert e.date is not None
+            self.err("ledger", e.row, "date",
+                     f"{e.date.isoformat()} is not in financial year {e.year}")
 
         drivers = []
         for rn, r in self.get("drivers"):
@@ -699,7 +716,7 @@ class _Builder:
 
         return Book(
             settings=settings, parties=parties, populations=tuple(pops), years=tuple(years),
-            ledger=tuple(ledger), services=tuple(services), service_parties=tuple(sps),
+            ledger=ledger_cols, services=tuple(services), service_parties=tuple(sps),
             service_blend=tuple(blends), drivers=tuple(drivers), projects=tuple(projects),
             cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
             budget_monitor=tuple(budget), performance=tuple(perf), source_sha256=sha,
@@ -757,5 +774,6 @@ def _add_months(d: date, months: int) -> date:
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
-def count_rows(raw: Mapping[str, RawTable]) -> Counter[str]:
-    return Counter({norm(k): len(v.rows) for k, v in raw.items()})
+def count_rows(raw: Mapping[str, RawTable | Ledger]) -> Counter[str]:
+    return Counter({norm(k): len(v) if isinstance(v, Ledger) else len(v.rows)
+                    for k, v in raw.items()})

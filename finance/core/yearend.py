@@ -35,6 +35,7 @@ commitments).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,6 +43,7 @@ from fractions import Fraction
 
 from finance.core.apportion import apportion
 from finance.core.contributions import Contributions, check_contributions, contributions
+from finance.core.ledger import Ledger
 from finance.core.model import Book, LedgerEntry, YearRow
 from finance.core.money import fmt_gbp, round_pence
 from finance.core.problems import Problem
@@ -105,20 +107,14 @@ class YearEnd:
         return self.uncommitted < 0
 
 
-def ledger_totals(entries: list[LedgerEntry] | tuple[LedgerEntry, ...], year: str,
+def ledger_totals(entries: Iterable[LedgerEntry], year: str,
                   until: date | None = None) -> dict[str, int]:
     """Sum of ledger amounts by kind for ``year``, optionally only lines dated on or before
-    ``until`` (an undated line counts as dated 31 March, the end of its year)."""
-    out = {k: 0 for k in ("spend", "commitment", "external_funding", "income",
-                          "admin_recharge")}
-    close = last_day(year)
-    for e in entries:
-        if e.year != year:
-            continue
-        if until is not None and (e.date or close) > until:
-            continue
-        out[e.kind] += e.amount
-    return out
+    ``until`` (an undated line counts as dated 31 March, the end of its year).
+
+    Column sums on a :class:`~finance.core.ledger.Ledger`; records are put into one.
+    """
+    return Ledger.of(entries).totals(year, until)
 
 
 def _year_row(book: Book, year: str) -> YearRow | None:
@@ -228,8 +224,7 @@ def _committed_before(book: Book, year: str, ye: YearEnd, notice: date | None) -
         return 0
 
     def dated_before(y: str) -> int:
-        return sum(e.amount for e in book.ledger if e.year == y and e.kind == "commitment"
-                   and e.date is not None and e.date < notice)
+        return book.ledger.dated_before(y, "commitment", notice)
 
     if notice >= year_start(year):
         carried = ye.opening_commitments
