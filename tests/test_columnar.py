@@ -168,6 +168,11 @@ def test_indexing_matches_the_records() -> None:
     assert fresh.misdated() == [] and not np.isnat(fresh.day[0])
 
 
+# Cell text a spreadsheet can save as UTF-8 CSV: no lone surrogates (they cannot be
+# encoded); carriage returns and NULs inside cells are covered by the fuzz tests.
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                      blacklist_characters="\r\x00"), max_size=12)
+
 CELL = {
     "date": st.sampled_from(["2025-05-01", "01/06/2025", "", "2026-03-31", "2026-04-01",
                              "45901", "x", " 2025-07-07 "]),
@@ -178,7 +183,7 @@ CELL = {
         st.integers(-10**12, 10**12).map(lambda p: f"{p / 100:.2f}"),
         st.sampled_from(["£1,234.50", "(5.00)", "1.234", "", "1e3", "+5", ".5", "5.",
                          "9999999999999.99", "99999999999999"])),
-    "description": st.text(max_size=12),
+    "description": TEXT,
     "reference": st.sampled_from(["", "R-1", " R-2 ", "=1+1"]),
 }
 
@@ -188,8 +193,6 @@ CELL = {
 def test_any_ledger_reads_the_same_either_way(rows: list[dict[str, str]], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [[r[c] for c in HEADER] for r in rows]
-    if any("\r" in r["description"] or "\x00" in r["description"] for r in rows):
-        return  # carriage returns and NULs inside cells: covered by the fuzz tests
     folder = ledger_folder(tmp_path, texts)
     (fast, fp), (slow, sp) = both_ways(folder, monkeypatch)
     assert fast == slow
@@ -215,8 +218,7 @@ VALID = {
         st.integers(-10**12, 10**12).map(lambda p: f"{p / 100:.2f}"),
         st.integers(-10**6, 10**6).map(str),
         st.sampled_from(["£1,234.50", "(5.00)", "-£3", "7.5", "9999999999999.99"])),
-    "description": st.text(alphabet=st.characters(blacklist_characters="\r\x00"),
-                           max_size=12),
+    "description": TEXT,
     "reference": st.sampled_from(["", "R-1", " R-2 ", "=1+1"]),
 }
 
