@@ -1,18 +1,27 @@
 """Largest-remainder apportionment (SPEC §2): one test per edge case, then properties."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from finance.core.apportion import ApportionError, apportion, apportion_detail, apportion_many
+from finance.core.apportion import (
+    ApportionError,
+    Share,
+    apportion,
+    apportion_detail,
+    apportion_detail_many,
+    apportion_many,
+)
 
 
 def test_the_extra_penny_goes_to_the_largest_remainder():
-    # quotas 3798.84, 3418.43, 2782.73: floors leave 2 pennies for .84 and .73
+    # quotas 3798.88, 3418.46, 2782.65: floors leave 2 pennies for .88 and .65
     assert apportion(10000, {"MBC": 4284000, "SBC": 3855000, "TWBC": 3138000}) == {
         "MBC": 3799, "SBC": 3418, "TWBC": 2783}
 
@@ -170,3 +179,199 @@ def test_vectorised_large_pools_use_the_sort_path_and_agree(weights, total):
     for i, ws in enumerate(rows):
         expect = apportion(total, dict(zip(cs, ws, strict=True)))
         assert got[i].tolist() == [expect[c] for c in cs]
+
+
+# -- the integer kernel against the exact-Fraction rule -----------------------------------
+#
+# ``reference_detail`` is the rule as it was first written, with ``Fraction`` for every
+# figure; the integer kernels must give the same figures, field by field.
+
+Ref = tuple[str, Fraction, Fraction, int, Fraction, int, bool, int]
+
+
+def reference_detail(total: int, weights: Mapping[str, Any]) -> list[Ref]:
+    fw = {p: w if isinstance(w, Fraction) else Fraction(w) for p, w in weights.items()}
+    for p, w in fw.items():
+        if w < 0:
+            raise ApportionError(f"weight for {p} is negative ({w})")
+    wsum = sum(fw.values(), Fraction(0))
+    codes = sorted(fw)
+    if wsum == 0:
+        if total != 0:
+            raise ApportionError(
+                f"cannot split {total} pence: every weight is zero ({', '.join(codes)})")
+        return [(p, Fraction(0), Fraction(0), 0, Fraction(0), i + 1, False, 0)
+                for i, p in enumerate(codes)]
+    sign = -1 if total < 0 else 1
+    mag = abs(total)
+    quota = {p: mag * fw[p] / wsum for p in codes}
+    floor = {p: quota[p].numerator // quota[p].denominator for p in codes}
+    rem = {p: quota[p] - floor[p] for p in codes}
+    left = mag - sum(floor.values())
+    order = sorted(codes, key=lambda p: (-rem[p], -fw[p], p))
+    rank = {p: i + 1 for i, p in enumerate(order)}
+    extra = {p: rank[p] <= left and fw[p] > 0 for p in codes}
+    return [(p, fw[p] / wsum, quota[p], floor[p], rem[p], rank[p], extra[p],
+             sign * (floor[p] + int(extra[p]))) for p in codes]
+
+
+def fields(s: Share) -> Ref:
+    """Every public figure of a share, with its type checked."""
+    out = (s.party, s.weight, s.quota, s.floor, s.remainder, s.rank, s.extra_penny, s.share)
+    assert [type(x) for x in out] == [str, Fraction, Fraction, int, Fraction, int, bool, int]
+    return out
+
+
+def many(pools: list[tuple[int, dict[str, int]]]) -> list[list[Ref]]:
+    """``apportion_detail_many`` on ``pools``, cut back into one list per pool."""
+    codes = [sorted(w) for _, w in pools]
+    got = apportion_detail_many([t for t, _ in pools], [len(c) for c in codes],
+                                [c for cs in codes for c in cs],
+                                [w[c] for (_, w), cs in zip(pools, codes, strict=True) for c in cs])
+    out, i = [], 0
+    for cs in codes:
+        out.append([fields(s) for s in got[i:i + len(cs)]])
+        i += len(cs)
+    assert i == len(got)
+    return out
+
+
+def test_detail_many_extra_penny_goes_to_the_largest_remainders():
+    # quotas 3798.88, 3418.46, 2782.65: two pennies left, to MBC (.88) and TWBC (.65)
+    pools = [(10000, {"MBC": 4284000, "SBC": 3855000, "TWBC": 3138000})]
+    (got,) = many(pools)
+    assert [(r[0], r[3], r[4], r[5], r[6], r[7]) for r in got] == [
+        ("MBC", 3798, Fraction(158, 179), 1, True, 3799),
+        ("SBC", 3418, Fraction(1738, 3759), 3, False, 3418),
+        ("TWBC", 2782, Fraction(2462, 3759), 2, True, 2783)]
+    assert got == reference_detail(*pools[0])
+
+
+def test_detail_many_missing_penny_and_negative_total():
+    got = many([(100, {"A": 1, "B": 1, "C": 1}), (-100, {"C": 1, "B": 1, "A": 1})])
+    assert [r[7] for r in got[0]] == [34, 33, 33]
+    assert [r[7] for r in got[1]] == [-34, -33, -33]
+    assert [r[5] for r in got[1]] == [1, 2, 3] and got[1][0][6] is True
+    assert got[0][0][2] == Fraction(100, 3) and got[1][0][2] == Fraction(100, 3)
+
+
+def test_detail_many_zero_ratio_gets_zero_and_no_penny_even_in_a_tie():
+    (got,) = many([(2, {"A": 0, "B": 1, "C": 1, "D": 1})])
+    assert [(r[0], r[1], r[6], r[7]) for r in got] == [
+        ("A", 0, False, 0), ("B", Fraction(1, 3), True, 1), ("C", Fraction(1, 3), True, 1),
+        ("D", Fraction(1, 3), False, 0)]
+    assert got == reference_detail(2, {"A": 0, "B": 1, "C": 1, "D": 1})
+
+
+def test_detail_many_all_zero_weights():
+    (got,) = many([(0, {"B": 0, "A": 0})])
+    assert got == [("A", 0, 0, 0, 0, 1, False, 0), ("B", 0, 0, 0, 0, 2, False, 0)]
+    with pytest.raises(ApportionError, match="every weight is zero"):
+        many([(1, {"A": 1}), (5, {"A": 0, "B": 0})])
+
+
+def test_detail_many_ties_go_to_the_larger_weight_then_the_code():
+    # total 3, weights 1, 3, 2: remainders .5 .5 0 -> B (weight 3) before A (weight 1)
+    # total 1, equal weights: every remainder and weight ties -> code order
+    got = many([(3, {"A": 1, "B": 3, "C": 2}), (1, {"TWBC": 1, "MBC": 1, "SBC": 1})])
+    assert [(r[0], r[5], r[7]) for r in got[0]] == [("A", 2, 0), ("B", 1, 2), ("C", 3, 1)]
+    assert [(r[0], r[5], r[7]) for r in got[1]] == [("MBC", 1, 1), ("SBC", 2, 0),
+                                                     ("TWBC", 3, 0)]
+
+
+def test_detail_many_int64_overflow_falls_back_to_python_integers():
+    big = 2**62 + 12345
+    pools = [
+        (10**9, {"A": big, "B": big // 3, "C": 7}),  # |total| x weight overflows int64
+        (7, {"A": 2**70, "B": 2**70 + 1, "C": 1}),  # weights beyond int64
+        (2**64 + 1, {"A": 1, "B": 2}),  # a total beyond int64
+        (-(10**9), {"A": 2**61, "B": 2**61, "C": 2**61}),  # sum beyond int64
+        (100, {"A": 1, "B": 1, "C": 1}),  # and an ordinary pool beside them
+    ]
+    got = many(pools)
+    for (t, w), g in zip(pools, got, strict=True):
+        assert g == reference_detail(t, w)
+        assert sum(r[7] for r in g) == t
+
+
+def test_detail_many_refuses_unsorted_codes_and_negative_weights():
+    with pytest.raises(ValueError, match="sorted and unique"):
+        apportion_detail_many([1], [2], ["B", "A"], [1, 1])
+    with pytest.raises(ValueError, match="sorted and unique"):
+        apportion_detail_many([1], [2], ["A", "A"], [1, 1])
+    assert [s.share for s in apportion_detail_many([1, 1], [1, 1], ["B", "A"], [1, 1])] == [1, 1]
+    with pytest.raises(ApportionError, match="weight for B is negative"):
+        apportion_detail_many([1], [2], ["A", "B"], [1, -1])
+    assert apportion_detail_many([0], [0], [], []) == []
+    with pytest.raises(ApportionError):
+        apportion_detail_many([1], [0], [], [])
+
+
+def test_large_pools_use_the_sort_path():
+    w = {f"P{i:02d}": (i * 7919) % 13 for i in range(40)}
+    (got,) = many([(123457, w)])
+    assert got == reference_detail(123457, w)
+
+
+def test_share_is_an_immutable_value():
+    a = apportion_detail(100, {"A": 1, "B": 2})
+    b = apportion_detail(100, {"A": Fraction(1, 2), "B": Decimal(1)})
+    assert a == b and hash(a) == hash(b)
+    assert a != apportion_detail(101, {"A": 1, "B": 2})
+    assert a[0] != tuple(a[0]) and tuple(a[0]) != a[0]
+    assert repr(a[0]) == ("Share(party='A', weight=Fraction(1, 3), quota=Fraction(100, 3), "
+                          "floor=33, remainder=Fraction(1, 3), rank=2, extra_penny=False, "
+                          "share=33)")
+    with pytest.raises(AttributeError):
+        a[0].share = 5
+    with pytest.raises(TypeError):
+        _ = a[0] < a[1]
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(a)) == a and copy.deepcopy(a) == a
+    # a zero weight's share is the same value whatever the total was
+    assert apportion_detail(0, {"A": 0, "B": 1})[0] == apportion_detail(9, {"A": 0, "B": 1})[0]
+
+
+rational = st.one_of(
+    st.integers(0, 10**6),
+    st.fractions(min_value=0, max_value=10**4, max_denominator=10**4),
+    st.decimals(min_value=0, max_value=10**4, places=3, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text("ABCDEFGH", min_size=1, max_size=2), min_size=2, max_size=8,
+                unique=True).flatmap(lambda cs: st.tuples(
+                    st.just(cs), st.lists(rational, min_size=len(cs), max_size=len(cs)))),
+       st.one_of(st.integers(-(10**9), 10**9), st.sampled_from([0, 1, -1, 2, 99, -99])))
+def test_detail_equals_the_fraction_rule(pool, total):
+    cs, ws = pool
+    w = dict(zip(cs, ws, strict=True))
+    try:
+        expect = reference_detail(total, w)
+    except ApportionError as exc:
+        with pytest.raises(ApportionError, match=str(exc).replace("(", r"\(").replace(")", r"\)")):
+            apportion_detail(total, w)
+        return
+    assert [fields(s) for s in apportion_detail(total, w)] == expect
+
+
+# small weights make ties in remainder and in weight common
+small_pool = st.integers(2, 8).flatmap(lambda k: st.tuples(
+    st.one_of(st.integers(-300, 300), st.integers(-(10**12), 10**12)),
+    st.lists(st.one_of(st.integers(0, 4), st.integers(0, 10**6), st.integers(0, 2**64)),
+             min_size=k, max_size=k),
+    st.permutations(["MBC", "SBC", "TWBC", "KCC", "A", "ZZ", "P001", "P010"][:k])))
+
+
+@settings(max_examples=300)
+@given(st.lists(small_pool, min_size=1, max_size=12))
+def test_detail_many_equals_the_fraction_rule_pool_by_pool(pools):
+    cases = [(t, dict(zip(cs, ws, strict=True))) for t, ws, cs in pools]
+    cases = [(t, w) for t, w in cases if sum(w.values()) > 0 or t == 0]
+    assume(cases)
+    got = many(cases)
+    for (t, w), g in zip(cases, got, strict=True):
+        assert g == reference_detail(t, w)

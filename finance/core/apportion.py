@@ -17,54 +17,187 @@ Worked example (SPEC §4 contribution weights, a £100.00 refund):
 >>> apportion(10000, {"MBC": 4284000, "SBC": 3855000, "TWBC": 3138000})
 {'MBC': 3799, 'SBC': 3418, 'TWBC': 2783}
 
-Quotas are 3798.84, 3418.43 and 2782.73 pence; floors 3798 + 3418 + 2782 = 9998, so two
-pennies go to the largest remainders, .84 (MBC) and .73 (TWBC).
+Quotas are 3798.88, 3418.46 and 2782.65 pence; floors 3798 + 3418 + 2782 = 9998, so two
+pennies go to the largest remainders, .88 (MBC) and .65 (TWBC).
 
-Two functions give identical answers: :func:`apportion` for one pool (exact, any
-rational weights) and :func:`apportion_many` for many pools at once (numpy int64).
+How it is computed: every pool's weights are first brought to whole numbers over a common
+denominator (rational weights ``n_i / d_i`` become ``n_i x (L / d_i)`` with ``L`` the
+least common multiple of the ``d_i``; the split depends only on the weights' ratios, so
+this changes nothing).  With integer weights ``w_i`` summing to ``W`` the quota is
+``|total| x w_i / W``, and ``divmod(|total| x w_i, W)`` gives the floor and the remainder's
+numerator; every remainder in a pool shares the denominator ``W``, so remainders are
+compared exactly as integers.  No float and no ``Fraction`` enters the arithmetic.
+
+The functions give identical answers: :func:`apportion` / :func:`apportion_detail` for
+one pool of any rational weights; :func:`apportion_detail_many` (and
+:func:`apportion_columns`, the same figures as columns) for many pools of integer weights,
+laid end to end (the shared-service splits: numpy int64 where it cannot overflow, Python
+integers otherwise); and :func:`apportion_many` for many pools of the same parties (numpy
+int64, shares only).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import accumulate, repeat
+from math import gcd, lcm
+from operator import lt, mul
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 Weight = int | Fraction | Decimal
 
-__all__ = ["ApportionError", "Share", "apportion", "apportion_detail", "apportion_many"]
+__all__ = ["ApportionError", "Share", "ShareColumns", "apportion", "apportion_columns",
+           "apportion_detail", "apportion_detail_many", "apportion_many"]
 
 
 class ApportionError(ValueError):
     """Weights that cannot carry a total (negative, or all zero with a non-zero total)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
-    """One party's line of a largest-remainder split, kept for the audit trail."""
+class Record(tuple):
+    """Base of small immutable value records stored as a tuple (cheap to build in bulk).
 
-    party: str
-    weight: Fraction
-    quota: Fraction  # exact share of |total| in pence
-    floor: int  # quota rounded down, pence
-    remainder: Fraction  # quota - floor, in [0, 1)
-    rank: int  # 1 = first in line for a left-over penny
-    extra_penny: bool
-    share: int  # signed pence
+    Behaves like a frozen dataclass: equal when of the same class with equal fields,
+    hashable, not ordered, and shown as ``Name(field=value, ...)`` for the public names in
+    ``_show``.  Subclasses keep their fields in a canonical form (fractions in lowest
+    terms), so comparing the stored tuples compares the values.  Build one from its stored
+    fields in order, like a tuple: ``Cls((field, ...))``.
+    """
+
+    __slots__ = ()
+    _show: ClassVar[tuple[str, ...]] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return tuple.__eq__(self, other)
+        return False if isinstance(other, tuple) else NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return tuple.__ne__(self, other)
+        return True if isinstance(other, tuple) else NotImplemented
+
+    __hash__ = tuple.__hash__
+
+    def __lt__(self, other: object) -> bool:
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._show)
+        return f"{type(self).__name__}({body})"
+
+
+class Share(Record):
+    """One party's line of a largest-remainder split, kept for the audit trail.
+
+    Fields: ``party``; ``weight``, the party's normalised weight (``w / W``); ``quota``, its
+    exact share of ``|total|`` in pence; ``floor``, the quota rounded down; ``remainder``
+    (``quota - floor``, in [0, 1)); ``rank`` (1 = first in line for a left-over penny);
+    ``extra_penny``; and ``share``, the signed pence.
+
+    Stored as the tuple ``(party, floor, rank, extra_penny, share, weight numerator, weight
+    denominator, |total|)``: the weight in lowest terms and ``|total|`` 0 when the weight
+    is 0, so equal figures are equal tuples.  ``weight``, ``quota`` (``|total| x weight``)
+    and ``remainder`` are exact ``Fraction`` s, built when read.
+
+    >>> s = apportion_detail(100, {"A": 1, "B": 2})[0]
+    >>> s.weight, s.quota, s.remainder, s.floor, s.rank, s.extra_penny, s.share
+    (Fraction(1, 3), Fraction(100, 3), Fraction(1, 3), 33, 2, False, 33)
+    """
+
+    __slots__ = ()
+    _show = ("party", "weight", "quota", "floor", "remainder", "rank", "extra_penny", "share")
+
+    @property
+    def party(self) -> str:
+        return self[0]
+
+    @property
+    def floor(self) -> int:
+        """Quota rounded down, pence."""
+        return self[1]
+
+    @property
+    def rank(self) -> int:
+        """Place in the queue for a left-over penny (1 = first)."""
+        return self[2]
+
+    @property
+    def extra_penny(self) -> bool:
+        return self[3]
+
+    @property
+    def share(self) -> int:
+        """Signed pence."""
+        return self[4]
+
+    @property
+    def weight(self) -> Fraction:
+        """Normalised weight: this party's weight over the sum of the pool's weights."""
+        return Fraction(self[5], self[6])
+
+    @property
+    def quota(self) -> Fraction:
+        """Exact share of ``|total|`` in pence."""
+        return Fraction(self[7] * self[5], self[6])
+
+    @property
+    def remainder(self) -> Fraction:
+        """``quota - floor``, in [0, 1)."""
+        return Fraction(self[7] * self[5] - self[1] * self[6], self[6])
+
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
 
 
 def _as_fraction(w: Weight) -> Fraction:
     return w if isinstance(w, Fraction) else Fraction(w)
 
 
+def _split_ints(total: int, codes: Sequence[str], ws: Sequence[int]) -> tuple[Share, ...]:
+    """Largest remainder on one pool of non-negative integer weights, in Python integers.
+
+    ``codes`` are sorted and unique, so a party's index is its place in code order.
+    """
+    k = len(ws)
+    wsum = sum(ws)
+    if wsum == 0:
+        if total:
+            raise ApportionError(
+                f"cannot split {total} pence: every weight is zero ({', '.join(codes)})"
+            )
+        return tuple(Share((p, 0, i + 1, False, 0, 0, 1, 0)) for i, p in enumerate(codes))
+    sign = -1 if total < 0 else 1
+    mag = total * sign
+    qr = [divmod(mag * w, wsum) for w in ws]  # (floor, remainder x W) per party
+    left = mag - sum([q for q, _ in qr])
+    # Queue for the left-over pennies: larger remainder, then larger weight, then code.
+    queue = sorted(zip([-r for _, r in qr], [-w for w in ws], range(k), strict=True))
+    rank = [0] * k
+    for place, (_, _, i) in enumerate(queue, 1):
+        rank[i] = place
+    out = []
+    for p, w, (fl, _), rk in zip(codes, ws, qr, rank, strict=True):
+        extra = rk <= left and w > 0
+        g = gcd(w, wsum)
+        out.append(Share((p, fl, rk, extra, sign * (fl + extra), w // g, wsum // g,
+                           mag if w else 0)))
+    return tuple(out)
+
+
 def apportion_detail(total: int, weights: Mapping[str, Weight]) -> tuple[Share, ...]:
     """Split ``total`` pence by ``weights`` and return every intermediate figure.
 
-    Rows come back sorted by party code.
+    Rows come back sorted by party code.  Weights may be any non-negative rationals
+    (``int``, ``Fraction``, ``Decimal``); they are brought to integers over their common
+    denominator (see the module docstring), which leaves every figure unchanged.
 
     >>> [(s.party, s.floor, s.rank, s.extra_penny, s.share) for s in
     ...  apportion_detail(-100, {"B": 1, "A": 1, "C": 1})]
@@ -72,44 +205,175 @@ def apportion_detail(total: int, weights: Mapping[str, Weight]) -> tuple[Share, 
     """
     if not isinstance(total, int | np.integer):
         raise TypeError(f"total must be integer pence, not {type(total).__name__}")
-    total = int(total)
     fw = {p: _as_fraction(w) for p, w in weights.items()}
     for p, w in fw.items():
         if w < 0:
             raise ApportionError(f"weight for {p} is negative ({w})")
-    wsum = sum(fw.values(), Fraction(0))
     codes = sorted(fw)
-    if wsum == 0:
-        if total != 0:
-            raise ApportionError(
-                f"cannot split {total} pence: every weight is zero ({', '.join(codes)})"
-            )
-        return tuple(
-            Share(p, Fraction(0), Fraction(0), 0, Fraction(0), i + 1, False, 0)
-            for i, p in enumerate(codes)
-        )
-    sign = -1 if total < 0 else 1
-    mag = abs(total)
-    quota = {p: mag * fw[p] / wsum for p in codes}
-    floor = {p: quota[p].numerator // quota[p].denominator for p in codes}
-    rem = {p: quota[p] - floor[p] for p in codes}
-    left = mag - sum(floor.values())
-    order = sorted(codes, key=lambda p: (-rem[p], -fw[p], p))
-    rank = {p: i + 1 for i, p in enumerate(order)}
-    extra = {p: rank[p] <= left and fw[p] > 0 for p in codes}
-    return tuple(
-        Share(
-            party=p,
-            weight=fw[p] / wsum,
-            quota=quota[p],
-            floor=floor[p],
-            remainder=rem[p],
-            rank=rank[p],
-            extra_penny=extra[p],
-            share=sign * (floor[p] + int(extra[p])),
-        )
-        for p in codes
-    )
+    den = lcm(*(fw[p].denominator for p in codes))
+    return _split_ints(int(total), codes,
+                       [fw[p].numerator * (den // fw[p].denominator) for p in codes])
+
+
+class ShareColumns(NamedTuple):
+    """The figures of many shares, one list per stored field of :class:`Share`.
+
+    Entry ``i``'s share is ``Share`` built from ``(party, floor[i], rank[i], ...,
+    magnitude[i])``: the weight as ``weight_num / weight_den`` in lowest terms and
+    ``magnitude`` the pool's ``|total|`` (0 for a zero weight).
+    """
+
+    floor: list[int]
+    rank: list[int]
+    extra_penny: list[bool]
+    share: list[int]
+    weight_num: list[int]
+    weight_den: list[int]
+    magnitude: list[int]
+
+
+def apportion_detail_many(totals: Sequence[int], sizes: Sequence[int], codes: Sequence[str],
+                          weights: Sequence[int]) -> list[Share]:
+    """:func:`apportion_detail` for many pools at once, laid end to end.
+
+    Pool ``i`` splits ``totals[i]`` pence between the next ``sizes[i]`` entries of
+    ``codes`` (sorted and unique within the pool) by the matching non-negative integer
+    ``weights``.  Returns one :class:`Share` per entry, in the same order, each equal to
+    what :func:`apportion_detail` gives for that pool.  See :func:`apportion_columns`.
+
+    >>> [(s.party, s.share) for s in apportion_detail_many(
+    ...     [100, -7], [3, 2], ["A", "B", "C", "X", "Y"], [1, 1, 1, 0, 2])]
+    [('A', 34), ('B', 33), ('C', 33), ('X', 0), ('Y', -7)]
+    """
+    return list(map(Share, zip(codes, *apportion_columns(totals, sizes, codes, weights),
+                               strict=True)))
+
+
+def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequence[str],
+                      weights: Sequence[int], *, codes_checked: bool = False) -> ShareColumns:
+    """:func:`apportion_detail_many`, each field as one list (no ``Share`` objects built).
+
+    Pools whose weights, weight sum and total fit numpy int64 are worked together in numpy
+    (floors and remainders by ``divmod``, places in the queue for a left-over penny by
+    comparing the parties of each pool pairwise); where ``|total| x weight`` could overflow
+    int64, that pool's floors and remainders are computed with Python integers (the
+    remainders, below the weight sum, still fit); a pool with a weight or sum beyond int64
+    is split entirely with Python integers.  Exact throughout: no float enters.
+    ``codes_checked=True`` skips checking that each pool's codes are sorted and unique, for
+    a caller that has checked already.
+
+    >>> apportion_columns([100, -7], [3, 2], ["A", "B", "C", "X", "Y"], [1, 1, 1, 0, 2]).share
+    [34, 33, 33, 0, -7]
+    """
+    n = len(codes)
+    if len(totals) != len(sizes) or sum(sizes) != n or len(weights) != n:
+        raise ValueError("one size per total, and one code and weight per party, are needed")
+    if n == 0:
+        for t in totals:
+            _split_ints(int(t), [], [])  # refuses a non-zero total, like apportion_detail
+        return ShareColumns([], [], [], [], [], [], [])
+    bounds = list(accumulate(sizes, initial=0))
+    if not codes_checked:
+        _check_sorted(codes, bounds)
+    size = np.asarray(sizes, dtype=np.int64)
+    pool = np.repeat(np.arange(len(sizes)), size)  # pool of each entry
+    in_python = np.zeros(len(sizes), dtype=bool)  # pools to split with Python integers
+    try:
+        w = np.asarray(weights, dtype=np.int64)
+        below_zero = bool((w < 0).any())
+    except OverflowError:  # a weight beyond int64: its pool is split in Python
+        below_zero = min(weights) < 0
+        if not below_zero:
+            huge = np.fromiter(map(lt, repeat(_INT64_MAX), weights), dtype=bool, count=n)
+            w = np.asarray([0 if h else x for x, h in zip(weights, huge.tolist(), strict=True)],
+                           dtype=np.int64)
+            in_python[pool[huge]] = True
+    if below_zero:
+        i = next(i for i, x in enumerate(weights) if x < 0)
+        raise ApportionError(f"weight for {codes[i]} is negative ({weights[i]})")
+    starts = np.asarray(bounds[:-1], dtype=np.int64)
+    filled = size > 0
+    wsum = np.zeros(len(sizes), dtype=np.int64)
+    wmax = np.zeros(len(sizes), dtype=np.int64)
+    wsum[filled] = np.add.reduceat(w, starts[filled])
+    wmax[filled] = np.maximum.reduceat(w, starts[filled])
+    # a sum may have wrapped only when its pool's largest weight x size reaches int64
+    wrapped = wmax > _INT64_MAX // np.maximum(size, 1)
+    for i in np.flatnonzero(wrapped & ~in_python).tolist():
+        in_python[i] = sum(weights[bounds[i]:bounds[i + 1]]) > _INT64_MAX
+    mags = list(map(abs, totals))
+    try:
+        mag = np.asarray(mags, dtype=np.int64)
+    except OverflowError:  # a total beyond int64: its pool is split in Python
+        big = np.fromiter(map(lt, repeat(_INT64_MAX), mags), dtype=bool, count=len(mags))
+        in_python |= big
+        mag = np.asarray([0 if b else m for m, b in zip(mags, big.tolist(), strict=True)],
+                         dtype=np.int64)
+    in_python |= wsum == 0  # nothing to share (or an error), done by _split_ints
+    # pools done in Python get neutral figures here, and are overwritten at the end
+    mag[in_python] = 0
+    wsum[in_python] = 1
+    # |total| x weight overflows int64 unless the largest weight <= int64 max // |total|
+    exact = wmax <= _INT64_MAX // np.maximum(mag, 1)
+    mag_e, wsum_e = mag[pool], wsum[pool]
+    floor, rem = np.divmod(w * np.where(exact, mag, 0)[pool], wsum_e)
+    slow = np.flatnonzero(~exact[pool])
+    if slow.size:
+        floor[slow], rem[slow] = zip(*map(divmod, map(mul, mag_e[slow].tolist(),
+                                                      w[slow].tolist()),
+                                          wsum_e[slow].tolist()), strict=True)
+    left = mag.copy()
+    left[filled] -= np.add.reduceat(floor, starts[filled])
+    pos = _queue_places(pool, rem, w, int(size.max()))
+    extra = (pos < left[pool]) & (w > 0)
+    negative = np.fromiter(map(lt, totals, repeat(0)), dtype=bool, count=len(totals))
+    share = floor + extra
+    np.negative(share, out=share, where=negative[pool])
+    g = np.gcd(w, wsum_e)
+    cols = ShareColumns(floor.tolist(), (pos + 1).tolist(), extra.tolist(), share.tolist(),
+                        (w // g).tolist(), (wsum_e // g).tolist(),
+                        np.where(w > 0, mag_e, 0).tolist())
+    for i in np.flatnonzero(in_python).tolist():
+        a, b = bounds[i], bounds[i + 1]
+        rows = _split_ints(int(totals[i]), codes[a:b], weights[a:b])
+        for k in range(len(cols)):
+            cols[k][a:b] = [r[k + 1] for r in rows]
+    return cols
+
+
+def _check_sorted(codes: Sequence[str], bounds: list[int]) -> None:
+    """Refuse a pool whose codes are not strictly increasing (ties are broken by code)."""
+    up = np.fromiter(map(lt, codes, codes[1:]), dtype=bool, count=len(codes) - 1)
+    up[np.asarray(bounds[1:-1], dtype=np.int64) - 1] = True  # pairs that straddle two pools
+    if not up.all():
+        j = int(np.flatnonzero(~up)[0])
+        raise ValueError(f"party codes must be sorted and unique within a pool "
+                         f"({codes[j]!r} comes before {codes[j + 1]!r})")
+
+
+def _queue_places(pool: npt.NDArray[np.int64], rem: npt.NDArray[np.int64],
+                  w: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.int64]:
+    """Each entry's place (0 = first) in its pool's queue for a left-over penny.
+
+    The queue is by larger remainder, then larger weight, then earlier code (entries are in
+    code order within a pool).  For pools of up to 16 parties each entry is compared with
+    the entries ``d`` = 1 .. k-1 places after it in the same pool; larger pools are sorted.
+    """
+    n = len(pool)
+    if k > 16:
+        local = np.arange(n) - np.searchsorted(pool, pool)  # index within the pool
+        order = np.lexsort((local, -w, -rem, pool))
+        pos = np.empty(n, dtype=np.int64)
+        pos[order] = local
+        return pos
+    pos = np.zeros(n, dtype=np.int64)
+    for d in range(1, k):
+        same = pool[:-d] == pool[d:]
+        ra, rb, wa, wb = rem[:-d], rem[d:], w[:-d], w[d:]
+        later_first = same & ((rb > ra) | ((rb == ra) & (wb > wa)))
+        pos[:-d] += later_first
+        pos[d:] += same & ~later_first
+    return pos
 
 
 def apportion(total: int, weights: Mapping[str, Weight]) -> dict[str, int]:

@@ -20,6 +20,15 @@ Participants are the ``service_parties`` rows for the service and year; a servic
 listed is shared by every paying voting party (§18.1(a) "in equal shares" default).
 ``saving = standalone_cost - share`` where a stand-alone cost is given.
 
+How it is computed: every weight is kept as an exact integer over a denominator (Decimals
+by their exact integer ratio, a blend over the common denominator of its terms), so no
+``Fraction`` arithmetic or float is needed; the raw and normalised weights are still shown
+as exact fractions.  Services whose figures need no problem reported are worked out in
+bulk (column by column over all their participants) and split together by
+:func:`~finance.core.apportion.apportion_columns`; any other service goes through
+:func:`_pool` one at a time, which reports its problems in service order.  Both give the
+same figures.
+
 Worked example: £1,000.00 equal between three parties gives 333.34 / 333.33 / 333.33, the
 extra penny to the first code alphabetically (all remainders and weights tie).
 """
@@ -27,37 +36,95 @@ extra penny to the first code alphabetically (all remainders and weights tie).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from itertools import accumulate, chain, compress, count, pairwise, repeat
+from math import gcd, lcm
+from operator import add, attrgetter, floordiv, is_not, lt, mul, sub
+from typing import Any, TypeVar, cast
 
-from finance.core.apportion import Share, apportion_detail
+import numpy as np
+
+from finance.core.apportion import (
+    Record,
+    Share,
+    ShareColumns,
+    apportion_columns,
+    apportion_detail,
+)
 from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
 from finance.core.problems import BookError, Problem
 from finance.core.years import months_remaining
 
+_party = attrgetter("party")
+_joined = attrgetter("joined")
+_fixed_share = attrgetter("fixed_share")
+_standalone = attrgetter("standalone_cost")
+_code_basis = attrgetter("service", "basis")
+_SAFE = 2**62  # bound for summing a pool's integers in numpy int64
+_T = TypeVar("_T")
 
-@dataclass(frozen=True, slots=True)
-class ServiceLine:
-    party: str
-    months: int
-    raw_weight: Fraction
-    detail: Share  # weight (normalised), quota, floor, remainder, rank, extra penny, share
-    standalone_cost: int | None
+
+class ServiceLine(Record):
+    """One participant's line of a service split.
+
+    ``party``; ``months`` taken part; ``raw_weight``, the party's weight on the service's
+    basis before normalising; ``detail``, its largest-remainder line (:class:`Share`:
+    weight (normalised), quota, floor, remainder, rank, extra penny, share);
+    ``standalone_cost``.
+
+    Stored as one flat tuple: the :class:`Share`'s eight stored fields (so ``detail`` is
+    built when read, an equal value each time), then the months, the raw weight's numerator
+    and denominator in lowest terms, and the stand-alone cost.  ``raw_weight`` is an exact
+    ``Fraction``, built when read.  Equal lines are equal tuples.
+    """
+
+    __slots__ = ()
+    _show = ("party", "months", "raw_weight", "detail", "standalone_cost")
+
+    @property
+    def party(self) -> str:
+        return self[0]
+
+    @property
+    def detail(self) -> Share:
+        return Share(self[:8])
 
     @property
     def share(self) -> int:
-        return self.detail.share
+        return self[4]
 
     @property
     def weight(self) -> Fraction:
-        return self.detail.weight
+        return Fraction(self[5], self[6])
+
+    @property
+    def months(self) -> int:
+        return self[8]
+
+    @property
+    def raw_weight(self) -> Fraction:
+        return Fraction(self[9], self[10])
+
+    @property
+    def standalone_cost(self) -> int | None:
+        return self[11]
 
     @property
     def saving(self) -> int | None:
-        return None if self.standalone_cost is None else self.standalone_cost - self.share
+        cost = self[11]
+        return None if cost is None else cost - self[4]
+
+
+def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],
+                   raw_num: list[int], raw_den: list[int],
+                   standalone: Iterable[int | None]) -> list[ServiceLine]:
+    return list(map(ServiceLine, zip(
+        parties, *shares, months, raw_num, raw_den, standalone, strict=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +148,26 @@ class ServiceSplit:
         return {x.party: x.share for x in self.lines}
 
 
+_Blend = tuple[tuple[str, Decimal], ...]
+
+
 @dataclass(frozen=True)
 class _YearIndex:
     """Lookups for one book and year, built once so each service is a few dict hits."""
 
     book: Book
     year: str
-    parts: dict[str, list[ServiceParty]]
+    parts: dict[str, list[ServiceParty]]  # each service's rows, sorted by party
     default_parts: tuple[str, ...]
     joined: dict[str, date | None]
     population: dict[str, int | None]
     drivers: dict[str, dict[str, Decimal]]
-    blends: dict[str, tuple[tuple[str, Decimal], ...]]
+    blends: dict[str, _Blend]
+    party_months: dict[str, int]  # months taken part, by the party's own joining date
+    # memo tables, filled as they are used
+    _months: dict[date | None, int] = field(default_factory=dict)
+    _ratios: dict[Decimal, tuple[int, int]] = field(default_factory=dict)
+    _driver_ints: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, book: Book, year: str) -> _YearIndex:
@@ -101,7 +176,7 @@ class _YearIndex:
             if x.year == year:
                 parts[x.service].append(x)
         for v in parts.values():
-            v.sort(key=lambda x: x.party)
+            v.sort(key=_party)
         drivers: dict[str, dict[str, Decimal]] = defaultdict(dict)
         for d in book.drivers:
             if d.year == year:
@@ -111,11 +186,13 @@ class _YearIndex:
             if b.year == year:
                 blends[b.service].append((b.component, b.weight))
         latest = latest_populations(book, year)
+        joined = {p.code: p.joined for p in book.parties}
+        memo: dict[date | None, int] = {}
         return cls(
-            book, year, dict(parts), tuple(p.code for p in paying_parties(book, year)),
-            {p.code: p.joined for p in book.parties},
+            book, year, dict(parts), tuple(p.code for p in paying_parties(book, year)), joined,
             {code: (pop.population if pop else None) for code, pop in latest.items()},
             dict(drivers), {k: tuple(sorted(v)) for k, v in blends.items()},
+            {code: _months_memo(j, year, memo) for code, j in joined.items()}, memo,
         )
 
     def participants(self, svc: Service) -> list[ServiceParty]:
@@ -126,96 +203,393 @@ class _YearIndex:
                 for p in self.default_parts]
 
     def months(self, sp: ServiceParty) -> int:
+        """Months taken part (§11.4): from the later of the row's and the party's joining."""
         joined = sp.joined
         party_joined = self.joined.get(sp.party)
         if party_joined is not None and (joined is None or party_joined > joined):
             joined = party_joined
-        return months_remaining(joined, self.year)
+        return _months_memo(joined, self.year, self._months)
+
+    def months_of(self, rows: list[ServiceParty], parties: list[str]) -> list[int]:
+        """:meth:`months` of every row (``parties`` are the rows' parties)."""
+        months = list(map(self.party_months.get, parties, repeat(12)))
+        joined = list(map(_joined, rows))
+        if joined.count(None) != len(joined):  # rows with their own joining date
+            for i in compress(count(), map(is_not, joined, repeat(None))):
+                months[i] = self.months(rows[i])
+        return months
+
+    def ratio(self, d: Decimal | None) -> tuple[int, int] | None:
+        """``d`` as ``(numerator, denominator)`` in lowest terms (blank is 0); ``None`` for a
+        value that is not a number (see :func:`_exact`)."""
+        if d is None:
+            return 0, 1
+        r = self._ratios.get(d)
+        if r is None:
+            if not d.is_finite():
+                return None
+            r = self._ratios[d] = d.as_integer_ratio()
+        return r
+
+    def driver_ints(self, name: str) -> tuple[dict[str, int], int]:
+        """Driver ``name``'s values for the year as integers over one common denominator
+        (values that are not numbers left out)."""
+        got = self._driver_ints.get(name)
+        if got is None:
+            ratios = {p: r for p, v in self.drivers.get(name, {}).items()
+                      if (r := self.ratio(v)) is not None}
+            den = lcm(*{d for _, d in ratios.values()})
+            got = self._driver_ints[name] = ({p: n * (den // d) for p, (n, d) in
+                                              ratios.items()}, den)
+        return got
+
+
+def _exact(ix: _YearIndex, d: Decimal | None) -> tuple[int, int]:
+    """:meth:`_YearIndex.ratio`, raising for a value that is not a number (NaN, infinity)
+    the error ``Fraction(d)`` raises."""
+    r = ix.ratio(d)
+    if r is None:
+        assert d is not None
+        return d.as_integer_ratio()  # ValueError or OverflowError, as from Fraction(d)
+    return r
+
+
+def _months_memo(joined: date | None, year: str, memo: dict[date | None, int]) -> int:
+    m = memo.get(joined)
+    if m is None:
+        m = memo[joined] = months_remaining(joined, year)
+    return m
+
+
+# -- one service at a time: every case, problems in order ------------------------------------
+
+# A pool's raw weights: integer numerators (one per participant) over one denominator.
+_Ints = tuple[list[int], int]
+_Ratios = list[tuple[int, int]]
 
 
 def _component_weights(ix: _YearIndex, basis: str, parts: list[ServiceParty],
-                       months: dict[str, int], problems: list[Problem],
-                       svc: Service) -> dict[str, Fraction]:
+                       rows: list[ServiceParty], months: list[int], problems: list[Problem],
+                       svc: Service) -> _Ints:
+    """Raw weights of ``rows`` (one per party) on one basis, exactly, as ``(nums, den)``.
+
+    A missing population or driver value counts as 0 and is reported for every row of
+    ``parts`` that lacks one, in order.
+    """
     year = ix.year
-    out: dict[str, Fraction] = {}
     if basis == "equal":
-        return {x.party: Fraction(months[x.party]) for x in parts}
+        return list(months), 1
     if basis == "fixed":
-        return {x.party: Fraction(x.fixed_share or 0) for x in parts}
+        if rows is not parts:  # a party listed twice: every row's share is still read
+            for x in parts:
+                _exact(ix, x.fixed_share)
+        ratios = [_exact(ix, x.fixed_share) for x in rows]
+        den = lcm(*(d for _, d in ratios))
+        return [n * (den // d) for n, d in ratios], den
     if basis == "population":
-        for x in parts:
-            pop = ix.population.get(x.party)
-            if pop is None:
-                problems.append(Problem("populations", None, "party",
-                                        f"service '{svc.service}' {year}: no population "
-                                        f"estimate for {x.party} in or before {year}"))
-                out[x.party] = Fraction(0)
-            else:
-                out[x.party] = Fraction(pop * months[x.party])
-        return out
+        pops = [ix.population.get(x.party) for x in rows]
+        if None in pops:
+            for x in parts:
+                if ix.population.get(x.party) is None:
+                    problems.append(Problem("populations", None, "party",
+                                            f"service '{svc.service}' {year}: no population "
+                                            f"estimate for {x.party} in or before {year}"))
+        return [0 if p is None else p * m for p, m in zip(pops, months, strict=True)], 1
     if basis.startswith("driver:"):
         name = basis[7:]
-        values = ix.drivers.get(name, {})
-        for x in parts:
-            if x.party not in values:
-                problems.append(Problem("drivers", None, "value",
-                                        f"service '{svc.service}' {year}: no value of driver "
-                                        f"'{name}' for {x.party}"))
-            out[x.party] = Fraction(values.get(x.party, Decimal(0))) * months[x.party]
-        return out
+        given = ix.drivers.get(name, {})
+        values, den = ix.driver_ints(name)
+        got = [values.get(x.party) for x in rows]
+        if None in got:
+            for x in parts:
+                if x.party not in given:
+                    problems.append(Problem("drivers", None, "value",
+                                            f"service '{svc.service}' {year}: no value of "
+                                            f"driver '{name}' for {x.party}"))
+            for x in parts:
+                if x.party in given:
+                    _exact(ix, given[x.party])  # refuses a value that is not a number
+        return [0 if v is None else v * m for v, m in zip(got, months, strict=True)], den
     raise ValueError(f"unknown basis {basis}")
 
 
 def _weights(ix: _YearIndex, svc: Service, parts: list[ServiceParty],
-             problems: list[Problem]) -> tuple[dict[str, Fraction], dict[str, int],
-                                               tuple[tuple[str, Decimal], ...]]:
-    months = {x.party: ix.months(x) for x in parts}
+             problems: list[Problem]) -> tuple[list[ServiceParty], list[int], _Ints, _Blend]:
+    """Participants (one row per party, in code order), their months and raw weights.
+
+    A party listed twice counts once, with its last row (its problems are reported per row).
+    A blend's raw weight is ``sum(cw x w_c / sum(w_c))`` over its components (SPEC §6),
+    computed exactly over the common denominator of every ``cw`` and ``sum(w_c)``.
+    """
+    last = {x.party: x for x in parts}
+    rows = parts if len(last) == len(parts) else list(last.values())
+    months = [ix.months(x) for x in rows]
     if svc.basis != "blend":
-        return _component_weights(ix, svc.basis, parts, months, problems, svc), months, ()
+        return rows, months, _component_weights(ix, svc.basis, parts, rows, months, problems,
+                                                svc), ()
     comps = ix.blends.get(svc.service, ())
-    total: dict[str, Fraction] = defaultdict(Fraction)
+    terms: list[tuple[list[int], int, int]] = []  # (weights, cw numerator, cw den x sum)
     for comp, cw in comps:
-        w = _component_weights(ix, comp, parts, months, problems, svc)
-        s = sum(w.values(), Fraction(0))
+        w, _ = _component_weights(ix, comp, parts, rows, months, problems, svc)
+        s = sum(w)
         if s == 0:
             if cw:
                 problems.append(Problem("service_blend", None, "component",
                                         f"service '{svc.service}' {svc.year}: component "
                                         f"'{comp}' has zero weight for every participant"))
             continue
-        for p, v in w.items():
-            total[p] += Fraction(cw) * v / s
-    return {x.party: total[x.party] for x in parts}, months, comps
+        n, d = _exact(ix, cw)
+        terms.append((w, n, d * s))
+    den = lcm(*(q for _, _, q in terms))
+    total = [0] * len(rows)
+    for w, n, q in terms:
+        f = n * (den // q)
+        total = [t + f * v for t, v in zip(total, w, strict=True)]
+    return rows, months, (total, den), comps
 
 
-def _split(ix: _YearIndex, svc: Service, problems: list[Problem]) -> ServiceSplit | None:
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """A service ready to split: its participants and integer weights, in code order."""
+
+    rows: list[ServiceParty]
+    months: list[int]
+    nums: list[int]
+    den: int
+    comps: _Blend
+
+
+def _pool(ix: _YearIndex, svc: Service, problems: list[Problem]) -> _Pool | None:
+    """The service's weights, or ``None`` after reporting why it cannot be split."""
     parts = ix.participants(svc)
     before = len(problems)
-    weights, months, comps = _weights(ix, svc, parts, problems)
+    rows, months, (nums, den), comps = _weights(ix, svc, parts, problems)
     if len(problems) > before:
         return None
-    if sum(weights.values(), Fraction(0)) == 0 and svc.net_cost != 0:
+    if sum(nums) == 0 and svc.net_cost != 0:
         problems.append(Problem("services", svc.row, "basis",
                                 f"service '{svc.service}' {svc.year}: every participant has "
                                 "zero weight, so its cost cannot be split"))
         return None
-    standalone = {x.party: x.standalone_cost for x in parts}
-    detail = apportion_detail(svc.net_cost, weights)
-    lines = tuple(ServiceLine(d.party, months[d.party], weights[d.party], d,
-                              standalone[d.party]) for d in detail)
-    return ServiceSplit(svc.service, svc.name, svc.year, svc.host, svc.basis, svc.gross_cost,
-                        svc.income, comps, lines)
+    if min(nums, default=0) < 0:  # refused, with apportion_detail's message
+        apportion_detail(svc.net_cost, {x.party: Fraction(n, den)
+                                        for x, n in zip(rows, nums, strict=True)})
+    return _Pool(rows, months, nums, den, comps)
+
+
+def _pool_lines(svc: Service, pool: _Pool) -> tuple[ServiceLine, ...]:
+    parties = [x.party for x in pool.rows]
+    shares = apportion_columns([svc.net_cost], [len(parties)], parties, pool.nums)
+    den = pool.den
+    g = [gcd(n, den) for n in pool.nums]
+    return tuple(_service_lines(parties, shares, pool.months,
+                                list(map(floordiv, pool.nums, g)),
+                                list(map(floordiv, repeat(den), g)),
+                                map(_standalone, pool.rows)))
+
+
+# -- many services at once: column by column ------------------------------------------------
+
+
+def _missing(values: list[Any]) -> list[int]:
+    """Indices of the ``None`` values."""
+    return [i for i, v in enumerate(values) if v is None] if None in values else []
+
+
+def _sums(values: list[int], bounds: list[int]) -> list[int]:
+    """Sum of each pool's ``values`` (pools laid end to end, split at ``bounds``)."""
+    k = max(map(sub, bounds[1:], bounds))
+    if max(values) < _SAFE // k and min(values) > -_SAFE // k:
+        sums: list[int] = np.add.reduceat(np.asarray(values, dtype=np.int64),
+                                          bounds[:-1]).tolist()
+        return sums
+    return [sum(values[a:b]) for a, b in pairwise(bounds)]
+
+
+def _bulk_basis(ix: _YearIndex, basis: str, rows: list[ServiceParty], parties: list[str],
+                months: list[int]) -> tuple[list[int], int, list[int]] | None:
+    """:func:`_component_weights` for many rows at once: ``(nums, den, rows lacking a
+    value)``, the denominator shared by all rows; ``None`` for an unknown basis."""
+    if basis == "equal":
+        return months, 1, []
+    if basis == "population":
+        pops = list(map(ix.population.get, parties))
+        bad = _missing(pops)
+        return list(map(mul, [0 if p is None else p for p in pops] if bad else pops,
+                        months)), 1, bad
+    if basis.startswith("driver:"):
+        values, den = ix.driver_ints(basis[7:])
+        vals = list(map(values.get, parties))
+        bad = _missing(vals)
+        return list(map(mul, [0 if v is None else v for v in vals] if bad else vals,
+                        months)), den, bad
+    if basis == "fixed":
+        got = list(map(ix.ratio, map(_fixed_share, rows)))
+        bad = _missing(got)
+        ratios = [(0, 1) if r is None else r for r in got] if bad else cast(_Ratios, got)
+        den = lcm(*{d for _, d in ratios})
+        return [n * (den // d) for n, d in ratios], den, bad
+    return None
+
+
+def _bulk_blend(ix: _YearIndex, comps: _Blend, rows: list[ServiceParty], parties: list[str],
+                months: list[int], bounds: list[int]) -> tuple[list[int], list[int],
+                                                              set[int]] | None:
+    """Blend weights of many services with the same components: ``(nums, dens, pools that
+    need care)``, one denominator per row; ``None`` if a component basis is unknown.
+
+    Per pool, with component sums ``s_c``: ``den = lcm(cw_den_c x s_c)`` and
+    ``num = sum(cw_num_c x (den / (cw_den_c x s_c)) x w_c)`` (see :func:`_weights`).
+    """
+    sizes = list(map(sub, bounds[1:], bounds))
+    bad_rows: list[int] = []
+    bad: set[int] = set()
+    layers = []
+    for comp, cw in comps:
+        got = _bulk_basis(ix, comp, rows, parties, months)
+        if got is None:
+            return None
+        w, _, missing = got
+        bad_rows += missing
+        sums = _sums(w, bounds)
+        if cw and 0 in sums:
+            bad.update(p for p, s in enumerate(sums) if s == 0)
+        r = ix.ratio(cw)
+        if r is None:  # not a number: every service of the group is left to _pool
+            return None
+        n, d = r
+        layers.append((w, n, [d * s or 1 for s in sums]))  # s = 0 here only with cw = 0
+    dens = list(map(lcm, *(q for _, _, q in layers))) if layers else [1] * len(sizes)
+    nums = [0] * len(rows)
+    for w, n, q in layers:
+        f = map(mul, repeat(n), map(floordiv, dens, q))
+        nums = list(map(add, nums, map(mul, chain.from_iterable(map(repeat, f, sizes)), w)))
+    if bad_rows:
+        bad |= _pools_of(bounds, bad_rows)
+    return nums, list(chain.from_iterable(map(repeat, dens, sizes))), bad
+
+
+def _pools_of(bounds: list[int], entries: Iterable[int]) -> set[int]:
+    """The pools (laid end to end, split at ``bounds``) that hold these entries."""
+    return set((np.searchsorted(bounds, list(entries), side="right") - 1).tolist())
+
+
+def _needing_care(parties: list[str], nums: list[int], bounds: list[int]) -> set[int]:
+    """Pools that list a party twice, or have a negative weight or no weight at all."""
+    bad: set[int] = set()
+    if len(parties) > 1:
+        up = np.fromiter(map(lt, parties, parties[1:]), dtype=bool, count=len(parties) - 1)
+        up[np.asarray(bounds[1:-1], dtype=np.int64) - 1] = True  # pairs across two pools
+        if not up.all():
+            bad |= _pools_of(bounds, np.flatnonzero(~up).tolist())
+    low = min(nums)
+    if low < 0:
+        bad |= _pools_of(bounds, (i for i, v in enumerate(nums) if v < 0))
+    if low <= 0:  # some pool may have no weight at all
+        sums = _sums(nums, bounds)
+        bad.update(p for p, s in enumerate(sums) if s == 0)
+    return bad
+
+
+def _kept(values: list[_T], bounds: list[int], keep: list[int]) -> list[_T]:
+    """The entries of the pools in ``keep`` (pools laid end to end, split at ``bounds``)."""
+    return list(chain.from_iterable(values[bounds[p]:bounds[p + 1]] for p in keep))
+
+
+def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, ...]]:
+    """Lines of the services split in bulk, by index in ``svcs``.
+
+    A service is done here when it lists its participants, each party once, and every
+    figure it needs is present, of a known basis, and gives weights that are not negative
+    and not all zero.  Services of one basis (or one set of blend components) are worked
+    out together, column by column, then all are split in one
+    :func:`apportion_columns`.  Any other service is left out, for :func:`_pool`,
+    which reports its problems (or raises its error) in service order.
+    """
+    groups: dict[tuple[str, _Blend], tuple[list[int], list[list[ServiceParty]]]] = {}
+    for i, (code, basis) in enumerate(map(_code_basis, svcs)):
+        parts = ix.parts.get(code)
+        if parts:
+            key = basis, ix.blends.get(code, ()) if basis == "blend" else ()
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = [], []
+            group[0].append(i)
+            group[1].append(parts)
+    ids: list[int] = []
+    sizes: list[int] = []
+    rows_all: list[ServiceParty] = []
+    parties_all: list[str] = []
+    cols: tuple[list[int], list[int], list[int], list[int]]
+    cols = ([], [], [], [])  # months, weights, raw numerator, raw denominator
+    for (basis, comps), (members, per) in groups.items():
+        bounds = list(accumulate(map(len, per), initial=0))
+        rows = list(chain.from_iterable(per))
+        parties = list(map(_party, rows))
+        months = ix.months_of(rows, parties)
+        if basis == "blend":
+            got = _bulk_blend(ix, comps, rows, parties, months, bounds) if comps else None
+            if got is None:
+                continue
+            nums, dens, bad = got
+            g = list(map(gcd, nums, dens))
+            raw_n, raw_d = list(map(floordiv, nums, g)), list(map(floordiv, dens, g))
+        else:
+            one = _bulk_basis(ix, basis, rows, parties, months)
+            if one is None:
+                continue
+            nums, den, missing = one
+            bad = _pools_of(bounds, missing) if missing else set()
+            if den == 1:
+                raw_n, raw_d = nums, [1] * len(nums)
+            else:
+                g = list(map(gcd, nums, repeat(den)))
+                raw_n, raw_d = list(map(floordiv, nums, g)), list(map(floordiv, repeat(den), g))
+        bad |= _needing_care(parties, nums, bounds)
+        if bad:  # those services are left to _pool
+            keep = [p for p in range(len(members)) if p not in bad]
+            members, per = [members[p] for p in keep], [per[p] for p in keep]
+            rows, parties = _kept(rows, bounds, keep), _kept(parties, bounds, keep)
+            months, nums, raw_n, raw_d = (_kept(v, bounds, keep)
+                                          for v in (months, nums, raw_n, raw_d))
+        ids += members
+        sizes += map(len, per)
+        rows_all += rows
+        parties_all += parties
+        for col, values in zip(cols, (months, nums, raw_n, raw_d), strict=True):
+            col += values
+    months, nums, raw_num, raw_den = cols
+    shares = apportion_columns([svcs[i].net_cost for i in ids], sizes, parties_all, nums,
+                               codes_checked=True)  # by _needing_care
+    lines = _service_lines(parties_all, shares, months, raw_num, raw_den,
+                           map(_standalone, rows_all))
+    bounds = list(accumulate(sizes, initial=0))
+    return dict(zip(ids, map(tuple, map(lines.__getitem__, map(slice, bounds, bounds[1:]))),
+                    strict=True))
 
 
 def split_services(book: Book, year: str) -> tuple[tuple[ServiceSplit, ...], list[Problem]]:
-    """Every service's split for ``year`` (sorted by code) and the problems that stop any."""
+    """Every service's split for ``year`` (sorted by code) and the problems that stop any.
+
+    Services are worked out in bulk where they can be (:func:`_bulk`), the rest one at a
+    time (:func:`_pool`), in service order, so problems come in service order.
+    """
     ix = _YearIndex.build(book, year)
+    svcs = sorted((s for s in book.services if s.year == year), key=lambda s: s.service)
+    done = _bulk(ix, svcs)
     problems: list[Problem] = []
     out = []
-    for svc in sorted((s for s in book.services if s.year == year), key=lambda s: s.service):
-        sp = _split(ix, svc, problems)
-        if sp is not None:
-            out.append(sp)
+    for i, svc in enumerate(svcs):
+        lines = done.get(i)
+        if lines is not None:
+            comps = ix.blends.get(svc.service, ()) if svc.basis == "blend" else ()
+        else:
+            pool = _pool(ix, svc, problems)
+            if pool is None:
+                continue
+            lines, comps = _pool_lines(svc, pool), pool.comps
+        out.append(ServiceSplit(svc.service, svc.name, svc.year, svc.host, svc.basis,
+                                svc.gross_cost, svc.income, comps, lines))
     return tuple(out), problems
 
 
@@ -242,7 +616,7 @@ def participant_weights(book: Book, service: str | None, year: str) -> dict[str,
         if svc is not None:
             problems: list[Problem] = []
             ix = _YearIndex.build(book, year)
-            weights, _, _ = _weights(ix, svc, ix.participants(svc), problems)
-            if not problems and sum(weights.values(), Fraction(0)) > 0:
-                return weights
+            rows, _, (nums, den), _ = _weights(ix, svc, ix.participants(svc), problems)
+            if not problems and sum(nums) > 0:
+                return {x.party: Fraction(n, den) for x, n in zip(rows, nums, strict=True)}
     return {p.code: Fraction(1) for p in paying_parties(book, year)}
