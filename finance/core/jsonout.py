@@ -86,14 +86,7 @@ def result_json(r: Result) -> dict[str, Any]:
              "gross_cost": m(s.gross_cost), "income": m(s.income), "net_cost": m(s.net_cost),
              "components": [{"component": k, "weight": ratio(Fraction(w))}
                             for k, w in s.components],
-             "parties": [
-                 {"party": x.party, "months": x.months, "weight": ratio(x.weight),
-                  "share": m(x.share),
-                  "standalone_cost": None if x.standalone_cost is None
-                  else m(x.standalone_cost),
-                  "saving": None if x.saving is None else m(x.saving)}
-                 for x in s.lines
-             ]}
+             "parties": [x.as_json() for x in s.lines]}
             for s in r.services
         ],
         "settlement": {

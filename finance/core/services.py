@@ -57,6 +57,7 @@ from finance.core.apportion import (
 )
 from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
+from finance.core.money import fmt_pounds
 from finance.core.problems import BookError, Problem
 from finance.core.years import months_remaining
 
@@ -118,6 +119,22 @@ class ServiceLine(Record):
     def saving(self) -> int | None:
         cost = self[11]
         return None if cost is None else cost - self[4]
+
+    def as_json(self) -> dict[str, Any]:
+        """The line as SPEC §10's JSON writes it: money as two-decimal strings, the
+        normalised weight as a number rounded to six places (``float(weight)`` is
+        ``numerator / denominator``, so this is the same number, without a ``Fraction``).
+
+        >>> split = apportion_detail(100, {"A": 1, "B": 2})[0]
+        >>> ServiceLine((*split, 12, 1, 1, 40)).as_json()
+        {'party': 'A', 'months': 12, 'weight': 0.333333, 'share': '0.33', \
+'standalone_cost': '0.40', 'saving': '0.07'}
+        """
+        party, _, _, _, share, w_num, w_den, _, months, _, _, cost = self
+        return {"party": party, "months": months, "weight": round(w_num / w_den, 6),
+                "share": fmt_pounds(share),
+                "standalone_cost": None if cost is None else fmt_pounds(cost),
+                "saving": None if cost is None else fmt_pounds(cost - share)}
 
 
 def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],
