@@ -379,6 +379,11 @@ def _ok(row: Row, *cols: str) -> bool:
     return _HAS_BAD not in row or all(row.get(c) is not _BAD for c in cols)
 
 
+def _whole(row: Row) -> bool:
+    """Every cell of the row was read (``_ok`` over all its columns)."""
+    return _HAS_BAD not in row
+
+
 def parse_book(raw: Mapping[str, RawTable | Ledger], source_sha256: str = ""
                ) -> tuple[Book | None, list[Problem]]:
     """Validate raw tables into a :class:`Book`; returns ``(book or None, problems)``.
@@ -561,7 +566,7 @@ class _Builder:
 
         years = []
         for rn, r in self.get("years"):
-            if _ok(r, *(c.name for c in SCHEMA["years"])):
+            if _whole(r):
                 years.append(YearRow(r["year"], r["rate_pence"], r["opening_balance"],
                                      r["opening_commitments"], r["refund_share"], rn))
         self.dupes("years", ((y.row, (y.year,)) for y in years), "year", "this year")
@@ -574,7 +579,7 @@ class _Builder:
             LedgerEntry(r["year"], r["kind"], r["amount"], r["date"], r["description"] or "",
                         r["reference"] or "", rn)
             for rn, r in self.get("ledger")
-            if _ok(r, *(c.name for c in SCHEMA["ledger"]))
+            if _whole(r)
         ]
         ledger_cols = self.columns.get("ledger") or Ledger.of(ledger)
         for i in ledger_cols.misdated():
@@ -595,7 +600,7 @@ class _Builder:
 
         services = []
         for rn, r in self.get("services"):
-            if not _ok(r, *(c.name for c in SCHEMA["services"])):
+            if not _whole(r):
                 continue
             self.ref("services", rn, "host", r["host"], codes)
             s = Service(r["service"], r["name"], r["year"], r["host"], r["gross_cost"],
@@ -611,7 +616,7 @@ class _Builder:
 
         sps = []
         for rn, r in self.get("service_parties"):
-            if not _ok(r, *(c.name for c in SCHEMA["service_parties"])):
+            if not _whole(r):
                 continue
             if (r["service"], r["year"]) not in svc_by_key:
                 self.err("service_parties", rn, "service",
@@ -650,7 +655,7 @@ class _Builder:
 
         projects = []
         for rn, r in self.get("projects"):
-            if not _ok(r, *(c.name for c in SCHEMA["projects"])):
+            if not _whole(r):
                 continue
             self.ref("projects", rn, "lead", r["lead"], codes)
             svc = r["service"] or None
@@ -699,7 +704,7 @@ class _Builder:
             BudgetLine(r["year"], r["quarter"], r["line"], r["budget"], r["actual_to_date"],
                        r["forecast_outturn"], rn)
             for rn, r in self.get("budget_monitor")
-            if _ok(r, *(c.name for c in SCHEMA["budget_monitor"]))
+            if _whole(r)
         ]
         self.dupes("budget_monitor", ((b.row, (b.year, b.quarter, b.line)) for b in budget),
                    "line", "this line, year and quarter")
@@ -708,7 +713,7 @@ class _Builder:
                       r["actual"], True if r["higher_is_better"] is None
                       else r["higher_is_better"], rn)
             for rn, r in self.get("performance")
-            if _ok(r, *(c.name for c in SCHEMA["performance"]))
+            if _whole(r)
         ]
         self.dupes("performance",
                    ((i.row, (i.service, i.year, i.quarter, i.indicator)) for i in perf),
