@@ -95,10 +95,13 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
     owed: dict[tuple[str, str], int] = defaultdict(int)
     position: dict[str, int] = dict.fromkeys(parties, 0)
     for o in ob:
-        a, b = sorted((o.payer, o.payee))
-        owed[(a, b)] += o.amount if o.payer == a else -o.amount  # a owes b
-        position[o.payee] = position.get(o.payee, 0) + o.amount
-        position[o.payer] = position.get(o.payer, 0) - o.amount
+        payer, payee, amount = o.payer, o.payee, o.amount
+        if payer <= payee:  # each pair kept once, in code order: owed[(a, b)] is what a owes b
+            owed[(payer, payee)] += amount
+        else:
+            owed[(payee, payer)] -= amount
+        position[payee] = position.get(payee, 0) + amount
+        position[payer] = position.get(payer, 0) - amount
     payments = []
     for (a, b), x in sorted(owed.items()):
         if x > 0:
