@@ -5,6 +5,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from finance.core.contributions import contributions
 from finance.core.model import (
@@ -260,6 +262,32 @@ def test_settlement_nets_each_pair_to_one_payment():
                 Obligation("C", "TWBC", "MBC", 100), Obligation("D", "MBC", "TWBC", 100)])
     assert [(p.payer, p.payee, p.amount) for p in s.payments] == [("SBC", "MBC", 500)]
     assert {n.party: n.amount for n in s.net_positions} == {"MBC": 500, "SBC": -500, "TWBC": 0}
+
+
+OBLIGATIONS = st.lists(st.builds(Obligation, st.sampled_from("ST"), st.sampled_from(
+    ["MBC", "SBC", "TWBC"]), st.sampled_from(["MBC", "SBC", "TWBC"]),
+    st.integers(-10**9, 10**9)), max_size=12)
+
+
+@given(obls=OBLIGATIONS, seed=st.randoms())
+def test_settlement_pays_each_pair_its_net_debt_whatever_the_order(obls, seed):
+    s = settle(obls)
+    owes: dict[tuple[str, str], int] = {}  # straightforward: net every ordered pair by hand
+    for o in obls:
+        if o.payer != o.payee:
+            owes[(o.payer, o.payee)] = owes.get((o.payer, o.payee), 0) + o.amount
+    for p in s.payments:
+        assert p.amount > 0 and p.payer != p.payee
+        assert p.amount == owes.get((p.payer, p.payee), 0) - owes.get((p.payee, p.payer), 0)
+    paid = {(p.payer, p.payee) for p in s.payments}
+    for (a, b), x in owes.items():
+        if x != owes.get((b, a), 0) and (a, b) not in paid:
+            assert (b, a) in paid
+    assert sum(n.amount for n in s.net_positions) == 0
+    shuffled = list(obls)
+    seed.shuffle(shuffled)
+    assert settle(shuffled).payments == s.payments
+    assert settle(shuffled).net_positions == s.net_positions
 
 
 def test_host_is_owed_the_other_participants_shares_and_lead_is_indemnified_18_1b():

@@ -90,13 +90,18 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
 
 
 def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlement:
-    """Net the obligations to one payment per pair and a position per party."""
+    """Net the obligations to one payment per pair and a position per party.
+
+    A party's obligation to itself (never produced by :func:`obligations`) nets to nothing.
+    """
     ob = tuple(obls)
     owed: dict[tuple[str, str], int] = defaultdict(int)
     position: dict[str, int] = dict.fromkeys(parties, 0)
     for o in ob:
         payer, payee, amount = o.payer, o.payee, o.amount
-        if payer <= payee:  # each pair kept once, in code order: owed[(a, b)] is what a owes b
+        if payer == payee:  # owed to itself: no payment, no change of position
+            continue
+        if payer < payee:  # each pair kept once, in code order: owed[(a, b)] is what a owes b
             owed[(payer, payee)] += amount
         else:
             owed[(payee, payer)] -= amount
