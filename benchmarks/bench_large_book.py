@@ -2,7 +2,9 @@
 
 Issue 6 target: 300 parties, 3,000 services of 2-8 participants across every basis,
 100,000 ledger rows: run to JSON in at most 3x the time pandas takes to read the CSVs,
-with peak memory under 1 GB.  The run happens in a fresh process so its peak RSS is its own.
+with peak memory under 1 GB.  Each run happens in a fresh process so its peak RSS is its own;
+the baselines are the quickest of three reads and the result the quickest of three runs
+(peak memory the largest of them).
 
     .venv/bin/python -m benchmarks.bench_large_book [PARTIES SERVICES LEDGER_ROWS]
 """
@@ -49,7 +51,8 @@ print(time.perf_counter() - t0)
 """
 
 
-def main(parties: int = 300, services: int = 3000, ledger_rows: int = 100_000) -> dict:
+def main(parties: int = 300, services: int = 3000, ledger_rows: int = 100_000,
+         runs_of_each: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = large_book(Path(tmp) / "book", parties, services, ledger_rows)
         py = sys.executable
@@ -60,11 +63,14 @@ def main(parties: int = 300, services: int = 3000, ledger_rows: int = 100_000) -
 
         base = pandas_read("default")  # the issue's baseline: numbers read as floats
         text = pandas_read("text")  # every cell as text, as exact money needs
-        t0 = time.perf_counter()
-        out = subprocess.run([py, "-c", CHILD, str(folder)], check=True, capture_output=True,
-                             text=True)
-        wall = time.perf_counter() - t0
-    r = json.loads(out.stdout)
+        runs = []
+        for _ in range(runs_of_each):  # the machine is shared: keep the quickest run
+            t0 = time.perf_counter()
+            out = subprocess.run([py, "-c", CHILD, str(folder)], check=True,
+                                 capture_output=True, text=True)
+            runs.append((json.loads(out.stdout), time.perf_counter() - t0))
+    r, wall = min(runs, key=lambda x: x[0]["load"] + x[0]["run"] + x[0]["json"])
+    r["peak_rss_mb"] = max(x["peak_rss_mb"] for x, _ in runs)
     work = r["load"] + r["run"] + r["json"]
     r.update(pandas_read_s=base, pandas_text_s=text, work_s=work, wall_s=wall,
              ratio=work / base, ratio_text=work / text)

@@ -23,7 +23,7 @@ def test_bench_help_smoke():
 def test_bench_large_book_smoke():
     from benchmarks import bench_large_book
 
-    r = bench_large_book.main(parties=12, services=40, ledger_rows=300)
+    r = bench_large_book.main(parties=12, services=40, ledger_rows=300, runs_of_each=1)
     assert r["checks_ok"] is True
 
 
