@@ -2,7 +2,9 @@
 
 Target (issue 6): 1,000,000 pools of 4 parties in under 1 s, at least 20x faster than a
 straightforward Decimal loop doing the same work.  The Decimal loop is timed on a sample
-of the same pools in the same run and scaled per pool.
+of the same pools in the same run and scaled per pool.  The kernel runs five times: the
+target is judged on the first call, which also pays for touching fresh memory (later calls
+reuse it and are several times quicker; the best is printed too).
 
     .venv/bin/python -m benchmarks.bench_apportion [POOLS]
 """
@@ -38,13 +40,16 @@ def decimal_loop(totals: list[int], weights: list[list[int]]) -> list[list[int]]
     return out
 
 
-def main(pools: int = 1_000_000, sample: int = 20_000) -> dict[str, float]:
+def main(pools: int = 1_000_000, sample: int = 20_000, repeats: int = 5) -> dict[str, float]:
     rng = np.random.default_rng(7)
     totals = rng.integers(-(10**9), 10**9, size=pools, dtype=np.int64)
     weights = rng.integers(1, 10**6, size=(pools, 4), dtype=np.int64)
-    t0 = time.perf_counter()
-    got = apportion_many(totals, weights, CODES)
-    vec = time.perf_counter() - t0
+    times = []
+    for _ in range(repeats):  # the first call also pays for touching fresh memory
+        t0 = time.perf_counter()
+        got = apportion_many(totals, weights, CODES)
+        times.append(time.perf_counter() - t0)
+    vec, best = times[0], min(times)
     n = min(sample, pools)
     t0 = time.perf_counter()
     ref = decimal_loop(totals[:n].tolist(), weights[:n].tolist())
@@ -52,13 +57,15 @@ def main(pools: int = 1_000_000, sample: int = 20_000) -> dict[str, float]:
     assert got[:n].tolist() == ref, "vectorised and Decimal answers differ"
     assert (got.sum(axis=1) == totals).all()
     loop_est = loop_per_pool * pools
-    res = {"pools": pools, "vectorised_s": vec, "decimal_loop_s_est": loop_est,
-           "speedup": loop_est / vec}
-    print(f"apportion_many: {pools:,} pools of 4 in {vec:.3f} s "
-          f"(target < 1 s: {'met' if vec < 1 or pools < 1_000_000 else 'NOT met'})")
+    res = {"pools": pools, "vectorised_s": vec, "vectorised_best_s": best,
+           "decimal_loop_s_est": loop_est, "speedup": loop_est / vec}
+    print(f"apportion_many: {pools:,} pools of 4 in {vec:.3f} s on the first call "
+          f"(target < 1 s: {'met' if vec < 1 or pools < 1_000_000 else 'NOT met'}); "
+          f"best of {len(times)} calls {best:.3f} s")
     print(f"Decimal loop baseline: {loop_per_pool * 1e6:.2f} us/pool on {n:,} pools "
           f"-> {loop_est:.2f} s for {pools:,}")
-    print(f"ratio: vectorised is {loop_est / vec:.1f}x faster (target >= 20x)")
+    print(f"ratio: vectorised is {loop_est / vec:.1f}x faster on the first call (target >= "
+          f"20x), {loop_est / best:.1f}x at best")
     return res
 
 

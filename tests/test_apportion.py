@@ -168,6 +168,24 @@ def test_vectorised_equals_one_pool_at_a_time(case):
         assert got[i].tolist() == [expect[c] for c in cs]
 
 
+def test_vectorised_pools_worked_a_slice_at_a_time_agree_across_slices(monkeypatch):
+    import finance.core.apportion as ap
+
+    monkeypatch.setattr(ap, "_CHUNK", 7)  # 200 pools: 29 slices, the last one short
+    rng = np.random.default_rng(11)
+    t = rng.integers(-(10**7), 10**7, size=200)
+    w = rng.integers(0, 50, size=(200, 3))
+    w[w.sum(axis=1) == 0, 0] = 1
+    w[5] = 0
+    t[5] = 0  # a pool with nothing to share, inside a slice
+    cs = ["TWBC", "MBC", "SBC"]
+    got = apportion_many(t, w, cs)
+    assert got.shape == (200, 3) and got.sum(axis=1).tolist() == t.tolist()
+    for i in range(200):
+        expect = apportion(int(t[i]), dict(zip(cs, w[i].tolist(), strict=True)))
+        assert got[i].tolist() == [expect[c] for c in cs]
+
+
 @settings(max_examples=30)
 @given(st.lists(st.lists(st.integers(0, 50), min_size=20, max_size=20), min_size=1,
                 max_size=10), st.integers(-(10**6), 10**6))

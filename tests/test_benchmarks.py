@@ -9,7 +9,7 @@ import pytest
 def test_bench_apportion_smoke(capsys):
     from benchmarks import bench_apportion
 
-    r = bench_apportion.main(pools=2_000, sample=500)
+    r = bench_apportion.main(pools=2_000, sample=500, repeats=2)
     assert r["pools"] == 2_000 and r["speedup"] > 0
     assert "ratio:" in capsys.readouterr().out
 

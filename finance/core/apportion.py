@@ -420,12 +420,30 @@ def apportion_many(
         bad = int(np.flatnonzero(zero & (mag != 0))[0])
         raise ApportionError(f"pool {bad}: cannot split a non-zero total when every weight is 0")
     safe = np.where(zero, 1, wsum)
+    code_rank = np.argsort(np.argsort(np.asarray(codes, dtype=object))).astype(np.int64)
+    out = np.empty((n, k), dtype=np.int64)
+    # A slice of pools at a time: the working arrays stay small and are reused, where
+    # whole-length ones would cost more in touching fresh memory than in arithmetic.
+    for a in range(0, n, _CHUNK):
+        b = min(a + _CHUNK, n)
+        out[a:b] = _many_chunk(t[a:b], mag[a:b], w[a:b], safe[a:b], code_rank)
+    return out
+
+
+_CHUNK = 1 << 14  # pools worked at once by apportion_many
+
+
+def _many_chunk(t: npt.NDArray[np.int64], mag: npt.NDArray[np.int64],
+                w: npt.NDArray[np.int64], safe: npt.NDArray[np.int64],
+                code_rank: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """:func:`apportion_many` on checked pools: totals, their magnitudes, weights ``(n, k)``,
+    weight sums (1 where all are zero) and each party code's place in code order."""
+    n, k = w.shape
     # Work party-major, (k, n): each party's column is contiguous, so the per-party
     # comparisons below stream through memory.
     wt = np.ascontiguousarray(w.T)
     floor, rem = np.divmod(wt * mag, safe)
     left = mag - floor.sum(axis=0)
-    code_rank = np.argsort(np.argsort(np.asarray(codes, dtype=object))).astype(np.int64)
     if k <= 16:
         # Small pools: each party's place in the queue for a left-over penny is the number
         # of parties ahead of it (larger remainder, then larger weight, then earlier code);
@@ -450,4 +468,4 @@ def apportion_many(
         pos = flat.reshape(n, k).T
     floor += (pos < left) & (wt > 0)
     floor *= np.where(t < 0, -1, 1)
-    return np.ascontiguousarray(floor.T)
+    return floor.T
