@@ -7,8 +7,11 @@ writes each output whole (temporary file, then rename) and only when the book is
 
 from __future__ import annotations
 
+import gc
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +46,25 @@ class Outcome:
         return f"{slug(self.partnership)}-{self.year}"
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one book is worked, then restore it.
+
+    Working a book builds hundreds of thousands of small objects that live until it is
+    done; each automatic collection on the way walks all of them again (a quarter of a
+    large book's run in a fresh process: 0.92-1.10 s against 0.67-0.78 s, five runs of
+    each).  Reference counting still frees what is dropped at once; the few reference
+    cycles wait for the collector's next run after the book.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compute(book: Book, year: str | None) -> tuple[Result | None, list[Problem]]:
     """Result for a validated book, or the problems that stop it."""
     if year is not None and year not in book.year_labels:
@@ -73,21 +95,8 @@ def process(path: Path, year: str | None = None, with_report: bool = True,
     t0 = time.perf_counter()
     out = Outcome(source=str(path), status="error")
     try:
-        book, problems = load_book(path)
-        out.problems = problems
-        if book is None:
-            out.status = "invalid"
-            return out
-        out.partnership = book.settings.name
-        result, more = compute(book, year)
-        if result is None:
-            out.problems = problems + more
-            out.status = "invalid"
-            return out
-        out.result = result
-        out.year = result.year
-        out.json, out.report = render(result, with_report, generated)
-        out.status = "ok"
+        with collector_paused():
+            _work(out, path, year, with_report, generated)
     except Exception as exc:  # a defect, not bad input: report it, keep the batch going
         out.status = "error"
         out.error = f"{type(exc).__name__}: {exc}"
@@ -97,6 +106,26 @@ def process(path: Path, year: str | None = None, with_report: bool = True,
     finally:
         out.seconds = time.perf_counter() - t0
     return out
+
+
+def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
+          generated: datetime | None) -> None:
+    """:func:`process`'s steps, filling ``out``; raises only on a defect."""
+    book, problems = load_book(path)
+    out.problems = problems
+    if book is None:
+        out.status = "invalid"
+        return
+    out.partnership = book.settings.name
+    result, more = compute(book, year)
+    if result is None:
+        out.problems = problems + more
+        out.status = "invalid"
+        return
+    out.result = result
+    out.year = result.year
+    out.json, out.report = render(result, with_report, generated)
+    out.status = "ok"
 
 
 def write_outcome(out: Outcome, out_dir: Path) -> list[Path]:

@@ -168,3 +168,35 @@ def test_app_upload_limit_matches_the_reader_limit():
 
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+
+
+def test_the_collector_is_paused_for_a_book_and_restored_after(monkeypatch):
+    import gc
+
+    from finance import pipeline
+
+    seen: list[bool] = []
+    real = pipeline.load_book
+
+    def spy(path):
+        seen.append(gc.isenabled())
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "load_book", spy)
+    assert gc.isenabled()
+    assert process(MKIP, with_report=False).status == "ok"
+    assert seen == [False] and gc.isenabled()
+
+    def broken(path):
+        raise RuntimeError("defect")
+
+    monkeypatch.setattr(pipeline, "load_book", broken)
+    out = process(MKIP, with_report=False)
+    assert out.status == "error" and "defect" in out.error and gc.isenabled()
+    gc.disable()  # a caller that had it off gets it back off
+    try:
+        with pipeline.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
