@@ -325,6 +325,44 @@ def test_detail_many_refuses_unsorted_codes_and_negative_weights():
         apportion_detail_many([1], [0], [], [])
 
 
+def test_detail_many_empty_pool_beside_others():
+    assert [s.share for s in apportion_detail_many([5, 0], [1, 0], ["A"], [1])] == [5]
+    assert [s.share for s in apportion_detail_many([0, 7], [0, 2], ["A", "B"], [1, 1])] == [4, 3]
+    # an empty pool between two must not hide codes out of order in the pool after it
+    with pytest.raises(ValueError, match="sorted and unique"):
+        apportion_detail_many([0, 1], [0, 2], ["B", "A"], [1, 1])
+    with pytest.raises(ApportionError, match="every weight is zero"):
+        apportion_detail_many([0, 3], [1, 0], ["A"], [1])
+
+
+def test_detail_many_reports_the_first_pools_error_first():
+    # pool 0 has no weight, pool 1 a negative one: pool by pool, pool 0's error comes first
+    with pytest.raises(ApportionError, match=r"every weight is zero \(A\)"):
+        apportion_detail_many([5, 5], [1, 1], ["A", "B"], [0, -1])
+    with pytest.raises(ApportionError, match="weight for B is negative"):
+        apportion_detail_many([5, 5], [1, 1], ["A", "B"], [1, -1])
+
+
+def test_detail_many_numpy_integers_do_not_wrap():
+    w = np.array([2**62] * 3)
+    assert [s.share for s in apportion_detail_many([10], [3], ["A", "B", "C"], w)] == [4, 3, 3]
+    got = apportion_detail_many(np.array([-(2**63)]), [2], ["A", "B"], [1, 1])
+    assert [s.share for s in got] == [-(2**62), -(2**62)]
+
+
+def test_vectorised_weight_sum_beyond_int64_is_refused_not_wrapped():
+    with pytest.raises(OverflowError):
+        apportion_many([1], [[2**62, 2**62]], ["A", "B"])
+    with pytest.raises(OverflowError):
+        apportion_many([-(2**63)], [[1, 1]], ["A", "B"])
+
+
+def test_vectorised_pools_of_no_parties():
+    assert apportion_many([0, 0], [[], []], []).shape == (2, 0)
+    with pytest.raises(ApportionError, match="pool 1"):
+        apportion_many([0, 3], [[], []], [])
+
+
 def test_large_pools_use_the_sort_path():
     w = {f"P{i:02d}": (i * 7919) % 13 for i in range(40)}
     (got,) = many([(123457, w)])

@@ -284,6 +284,8 @@ def test_settlement_pays_each_pair_its_net_debt_whatever_the_order(obls, seed):
         if x != owes.get((b, a), 0) and (a, b) not in paid:
             assert (b, a) in paid
     assert sum(n.amount for n in s.net_positions) == 0
+    assert {n.party for n in s.net_positions} == {o.payer for o in obls} | {
+        o.payee for o in obls}
     shuffled = list(obls)
     seed.shuffle(shuffled)
     assert settle(shuffled).payments == s.payments

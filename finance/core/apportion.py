@@ -268,6 +268,8 @@ def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequen
     n = len(codes)
     if len(totals) != len(sizes) or sum(sizes) != n or len(weights) != n:
         raise ValueError("one size per total, and one code and weight per party, are needed")
+    # numpy integers would wrap in the sums and magnitudes below: work with Python's
+    totals, weights = _ints(totals), _ints(weights)
     if n == 0:
         for t in totals:
             _split_ints(int(t), [], [])  # refuses a non-zero total, like apportion_detail
@@ -288,9 +290,9 @@ def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequen
             w = np.asarray([0 if h else x for x, h in zip(weights, huge.tolist(), strict=True)],
                            dtype=np.int64)
             in_python[pool[huge]] = True
-    if below_zero:
-        i = next(i for i, x in enumerate(weights) if x < 0)
-        raise ApportionError(f"weight for {codes[i]} is negative ({weights[i]})")
+    if below_zero:  # refused with the first pool's error, as pool by pool
+        for a, b, t in zip(bounds, bounds[1:], totals, strict=True):
+            _check_pool(int(t), codes[a:b], weights[a:b])
     starts = np.asarray(bounds[:-1], dtype=np.int64)
     filled = size > 0
     wsum = np.zeros(len(sizes), dtype=np.int64)
@@ -341,10 +343,39 @@ def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequen
     return cols
 
 
+def ordered_within_pools(codes: Sequence[str], bounds: Sequence[int]) -> npt.NDArray[np.bool_]:
+    """For each pair of neighbouring entries, whether it keeps code order: ``True`` where
+    ``codes[i] < codes[i + 1]`` or the two lie in different pools (pools laid end to end,
+    pool ``p`` being entries ``bounds[p]`` to ``bounds[p + 1]``; empty pools allowed).
+
+    >>> ordered_within_pools(["A", "C", "B", "B"], [0, 2, 2, 4]).tolist()
+    [True, True, False]
+    """
+    n = len(codes)
+    up = np.fromiter(map(lt, codes, codes[1:]), dtype=bool, count=max(n - 1, 0))
+    b = np.asarray(bounds, dtype=np.int64)
+    up[b[(b > 0) & (b < n)] - 1] = True  # pairs that straddle two pools
+    return up
+
+
+def _ints(values: Sequence[int]) -> Sequence[int]:
+    """``values``, with numpy integers (which wrap on overflow) as Python integers."""
+    if isinstance(values, np.ndarray) or any(isinstance(v, np.integer) for v in values):
+        return [int(v) for v in values]
+    return values
+
+
+def _check_pool(total: int, codes: Sequence[str], ws: Sequence[int]) -> None:
+    """Raise what :func:`apportion_detail` raises for this pool, if anything."""
+    for p, w in zip(codes, ws, strict=True):
+        if w < 0:
+            raise ApportionError(f"weight for {p} is negative ({w})")
+    _split_ints(total, list(codes), list(ws))
+
+
 def _check_sorted(codes: Sequence[str], bounds: list[int]) -> None:
     """Refuse a pool whose codes are not strictly increasing (ties are broken by code)."""
-    up = np.fromiter(map(lt, codes, codes[1:]), dtype=bool, count=len(codes) - 1)
-    up[np.asarray(bounds[1:-1], dtype=np.int64) - 1] = True  # pairs that straddle two pools
+    up = ordered_within_pools(codes, bounds)
     if not up.all():
         j = int(np.flatnonzero(~up)[0])
         raise ValueError(f"party codes must be sorted and unique within a pool "
@@ -406,15 +437,22 @@ def apportion_many(
     if w.ndim != 2 or t.ndim != 1 or w.shape[0] != t.shape[0] or w.shape[1] != len(codes):
         raise ValueError("totals must be (n,), weights (n, k) and codes k long")
     n, k = w.shape
-    if n == 0:
-        return np.zeros((0, k), dtype=np.int64)
+    if n == 0 or k == 0:
+        if k == 0 and t.any():
+            bad = int(np.flatnonzero(t)[0])
+            raise ApportionError(f"pool {bad}: cannot split a non-zero total between no parties")
+        return np.zeros((n, k), dtype=np.int64)
     if (w < 0).any():
         raise ApportionError("weights must not be negative")
+    limit = np.iinfo(np.int64).max
+    # checked in Python integers, before any int64 sum or magnitude could wrap
+    wmax, tmax = int(w.max()), max(-int(t.min()), int(t.max()))
+    sums_may_wrap = wmax * k * 2 >= limit
+    if (sums_may_wrap and max(map(sum, w.tolist())) * 2 >= limit) or (
+            tmax * max(wmax, 1) >= limit):
+        raise OverflowError("pool too large for int64; use apportion() for this pool")
     mag = np.abs(t)
     wsum = w.sum(axis=1)
-    limit = np.iinfo(np.int64).max
-    if int(mag.max()) * max(int(w.max()), 1) >= limit or int(wsum.max()) * 2 >= limit:
-        raise OverflowError("pool too large for int64; use apportion() for this pool")
     zero = wsum == 0
     if (zero & (mag != 0)).any():
         bad = int(np.flatnonzero(zero & (mag != 0))[0])

@@ -43,7 +43,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import gcd, lcm
-from operator import add, attrgetter, floordiv, is_not, lt, mul, sub
+from operator import add, attrgetter, floordiv, is_not, mul, sub
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -54,6 +54,7 @@ from finance.core.apportion import (
     ShareColumns,
     apportion_columns,
     apportion_detail,
+    ordered_within_pools,
 )
 from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
@@ -495,8 +496,7 @@ def _needing_care(parties: list[str], nums: list[int], bounds: list[int]) -> set
     """Pools that list a party twice, or have a negative weight or no weight at all."""
     bad: set[int] = set()
     if len(parties) > 1:
-        up = np.fromiter(map(lt, parties, parties[1:]), dtype=bool, count=len(parties) - 1)
-        up[np.asarray(bounds[1:-1], dtype=np.int64) - 1] = True  # pairs across two pools
+        up = ordered_within_pools(parties, bounds)
         if not up.all():
             bad |= _pools_of(bounds, np.flatnonzero(~up).tolist())
     low = min(nums)

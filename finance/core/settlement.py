@@ -99,7 +99,8 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
     position: dict[str, int] = dict.fromkeys(parties, 0)
     for o in ob:
         payer, payee, amount = o.payer, o.payee, o.amount
-        if payer == payee:  # owed to itself: no payment, no change of position
+        if payer == payee:  # owed to itself: no payment, and its position is unchanged
+            position.setdefault(payer, 0)
             continue
         if payer < payee:  # each pair kept once, in code order: owed[(a, b)] is what a owes b
             owed[(payer, payee)] += amount
