@@ -407,6 +407,10 @@ def _pool_lines(svc: Service, pool: _Pool) -> tuple[ServiceLine, ...]:
 
 
 # -- many services at once: column by column ------------------------------------------------
+#
+# The weight rules here restate those of _component_weights and _weights above for whole
+# columns; tests/test_services_fast.py keeps the two in step (random books, with and
+# without gaps and errors, against each other and against the plain Fraction rules).
 
 
 def _missing(values: list[Any]) -> list[int]:
