@@ -94,6 +94,12 @@ class Record(tuple):
         return f"{type(self).__name__}({body})"
 
 
+# Where a Share keeps each stored field (a ServiceLine starts with the same eight).
+S_PARTY, S_FLOOR, S_RANK, S_EXTRA_PENNY, S_SHARE, S_WEIGHT_NUM, S_WEIGHT_DEN, S_MAGNITUDE = (
+    range(8))
+SHARE_FIELDS = 8
+
+
 class Share(Record):
     """One party's line of a largest-remainder split, kept for the audit trail.
 
@@ -117,41 +123,42 @@ class Share(Record):
 
     @property
     def party(self) -> str:
-        return self[0]
+        return self[S_PARTY]
 
     @property
     def floor(self) -> int:
         """Quota rounded down, pence."""
-        return self[1]
+        return self[S_FLOOR]
 
     @property
     def rank(self) -> int:
         """Place in the queue for a left-over penny (1 = first)."""
-        return self[2]
+        return self[S_RANK]
 
     @property
     def extra_penny(self) -> bool:
-        return self[3]
+        return self[S_EXTRA_PENNY]
 
     @property
     def share(self) -> int:
         """Signed pence."""
-        return self[4]
+        return self[S_SHARE]
 
     @property
     def weight(self) -> Fraction:
         """Normalised weight: this party's weight over the sum of the pool's weights."""
-        return Fraction(self[5], self[6])
+        return Fraction(self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
 
     @property
     def quota(self) -> Fraction:
         """Exact share of ``|total|`` in pence."""
-        return Fraction(self[7] * self[5], self[6])
+        return Fraction(self[S_MAGNITUDE] * self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
 
     @property
     def remainder(self) -> Fraction:
         """``quota - floor``, in [0, 1)."""
-        return Fraction(self[7] * self[5] - self[1] * self[6], self[6])
+        num, den = self[S_WEIGHT_NUM], self[S_WEIGHT_DEN]
+        return Fraction(self[S_MAGNITUDE] * num - self[S_FLOOR] * den, den)
 
 
 _INT64_MAX = int(np.iinfo(np.int64).max)

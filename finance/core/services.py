@@ -49,6 +49,11 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from finance.core.apportion import (
+    S_PARTY,
+    S_SHARE,
+    S_WEIGHT_DEN,
+    S_WEIGHT_NUM,
+    SHARE_FIELDS,
     Record,
     Share,
     ShareColumns,
@@ -70,6 +75,9 @@ _code_basis = attrgetter("service", "basis")
 _SAFE = 2**62  # bound for summing a pool's integers in numpy int64
 _T = TypeVar("_T")
 
+# Where a ServiceLine keeps the fields after its Share's (see apportion.S_PARTY ...).
+L_MONTHS, L_RAW_NUM, L_RAW_DEN, L_STANDALONE = range(SHARE_FIELDS, SHARE_FIELDS + 4)
+
 
 class ServiceLine(Record):
     """One participant's line of a service split.
@@ -90,36 +98,36 @@ class ServiceLine(Record):
 
     @property
     def party(self) -> str:
-        return self[0]
+        return self[S_PARTY]
 
     @property
     def detail(self) -> Share:
-        return Share(self[:8])
+        return Share(self[:SHARE_FIELDS])
 
     @property
     def share(self) -> int:
-        return self[4]
+        return self[S_SHARE]
 
     @property
     def weight(self) -> Fraction:
-        return Fraction(self[5], self[6])
+        return Fraction(self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
 
     @property
     def months(self) -> int:
-        return self[8]
+        return self[L_MONTHS]
 
     @property
     def raw_weight(self) -> Fraction:
-        return Fraction(self[9], self[10])
+        return Fraction(self[L_RAW_NUM], self[L_RAW_DEN])
 
     @property
     def standalone_cost(self) -> int | None:
-        return self[11]
+        return self[L_STANDALONE]
 
     @property
     def saving(self) -> int | None:
-        cost = self[11]
-        return None if cost is None else cost - self[4]
+        cost = self[L_STANDALONE]
+        return None if cost is None else cost - self[S_SHARE]
 
     def as_json(self) -> dict[str, Any]:
         """The line as SPEC §10's JSON writes it: money as two-decimal strings, the
@@ -131,8 +139,9 @@ class ServiceLine(Record):
         {'party': 'A', 'months': 12, 'weight': 0.333333, 'share': '0.33', \
 'standalone_cost': '0.40', 'saving': '0.07'}
         """
-        party, _, _, _, share, w_num, w_den, _, months, _, _, cost = self
-        return {"party": party, "months": months, "weight": round(w_num / w_den, 6),
+        share, cost = self[S_SHARE], self[L_STANDALONE]
+        return {"party": self[S_PARTY], "months": self[L_MONTHS],
+                "weight": round(self[S_WEIGHT_NUM] / self[S_WEIGHT_DEN], 6),
                 "share": fmt_pounds(share),
                 "standalone_cost": None if cost is None else fmt_pounds(cost),
                 "saving": None if cost is None else fmt_pounds(cost - share)}
