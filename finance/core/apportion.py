@@ -299,7 +299,7 @@ def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequen
             in_python[pool[huge]] = True
     if below_zero:  # refused with the first pool's error, as pool by pool
         for a, b, t in zip(bounds, bounds[1:], totals, strict=True):
-            _check_pool(int(t), codes[a:b], weights[a:b])
+            apportion_detail(int(t), dict(zip(codes[a:b], weights[a:b], strict=True)))
     starts = np.asarray(bounds[:-1], dtype=np.int64)
     filled = size > 0
     wsum = np.zeros(len(sizes), dtype=np.int64)
@@ -370,14 +370,6 @@ def _ints(values: Sequence[int]) -> Sequence[int]:
     if isinstance(values, np.ndarray) or any(isinstance(v, np.integer) for v in values):
         return [int(v) for v in values]
     return values
-
-
-def _check_pool(total: int, codes: Sequence[str], ws: Sequence[int]) -> None:
-    """Raise what :func:`apportion_detail` raises for this pool, if anything."""
-    for p, w in zip(codes, ws, strict=True):
-        if w < 0:
-            raise ApportionError(f"weight for {p} is negative ({w})")
-    _split_ints(total, list(codes), list(ws))
 
 
 def _check_sorted(codes: Sequence[str], bounds: list[int]) -> None:
@@ -451,12 +443,11 @@ def apportion_many(
         return np.zeros((n, k), dtype=np.int64)
     if (w < 0).any():
         raise ApportionError("weights must not be negative")
-    limit = np.iinfo(np.int64).max
     # checked in Python integers, before any int64 sum or magnitude could wrap
     wmax, tmax = int(w.max()), max(-int(t.min()), int(t.max()))
-    sums_may_wrap = wmax * k * 2 >= limit
-    if (sums_may_wrap and max(map(sum, w.tolist())) * 2 >= limit) or (
-            tmax * max(wmax, 1) >= limit):
+    sums_may_wrap = wmax * k * 2 >= _INT64_MAX
+    if (sums_may_wrap and max(map(sum, w.tolist())) * 2 >= _INT64_MAX) or (
+            tmax * max(wmax, 1) >= _INT64_MAX):
         raise OverflowError("pool too large for int64; use apportion() for this pool")
     mag = np.abs(t)
     wsum = w.sum(axis=1)

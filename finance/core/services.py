@@ -407,12 +407,20 @@ def _pool(ix: _YearIndex, svc: Service, problems: list[Problem]) -> _Pool | None
 def _pool_lines(svc: Service, pool: _Pool) -> tuple[ServiceLine, ...]:
     parties = [x.party for x in pool.rows]
     shares = apportion_columns([svc.net_cost], [len(parties)], parties, pool.nums)
-    den = pool.den
-    g = [gcd(n, den) for n in pool.nums]
-    return tuple(_service_lines(parties, shares, pool.months,
-                                list(map(floordiv, pool.nums, g)),
-                                list(map(floordiv, repeat(den), g)),
+    raw_num, raw_den = _lowest_terms(pool.nums, pool.den)
+    return tuple(_service_lines(parties, shares, pool.months, raw_num, raw_den,
                                 map(_standalone, pool.rows)))
+
+
+def _lowest_terms(nums: list[int], dens: list[int] | int) -> tuple[list[int], list[int]]:
+    """Each ``nums[i] / dens[i]`` (or over the one denominator ``dens``) in lowest terms,
+    as numerators and denominators."""
+    if isinstance(dens, int):
+        if dens == 1:
+            return nums, [1] * len(nums)
+        dens = [dens] * len(nums)
+    g = list(map(gcd, nums, dens))
+    return list(map(floordiv, nums, g)), list(map(floordiv, dens, g))
 
 
 # -- many services at once: column by column ------------------------------------------------
@@ -562,19 +570,14 @@ def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, .
             if got is None:
                 continue
             nums, dens, bad = got
-            g = list(map(gcd, nums, dens))
-            raw_n, raw_d = list(map(floordiv, nums, g)), list(map(floordiv, dens, g))
+            raw_n, raw_d = _lowest_terms(nums, dens)
         else:
             one = _bulk_basis(ix, basis, rows, parties, months)
             if one is None:
                 continue
             nums, den, missing = one
             bad = _pools_of(bounds, missing) if missing else set()
-            if den == 1:
-                raw_n, raw_d = nums, [1] * len(nums)
-            else:
-                g = list(map(gcd, nums, repeat(den)))
-                raw_n, raw_d = list(map(floordiv, nums, g)), list(map(floordiv, repeat(den), g))
+            raw_n, raw_d = _lowest_terms(nums, den)
         bad |= _needing_care(parties, nums, bounds)
         if bad:  # those services are left to _pool
             keep = [p for p in range(len(members)) if p not in bad]
