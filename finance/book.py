@@ -19,7 +19,7 @@ from typing import Any, Literal, overload
 
 from finance.core.ledger import Ledger
 from finance.core.model import Book
-from finance.core.parse import RawTable, norm, parse_book
+from finance.core.parse import SCHEMA, RawTable, ReadTable, norm, parse_book
 from finance.core.problems import BookError, Problem
 
 #: Limits that keep a hostile file from exhausting memory (issue 7).
@@ -29,8 +29,9 @@ MAX_ROWS = 1_000_000
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
-#: A ledger file at least this large is read a column at a time (pyarrow); a smaller one
-#: is read row by row, which is quicker than importing pyarrow for it (issue 6).
+#: A book whose CSV files come to at least this many bytes has its tables read a column
+#: at a time (pyarrow); a smaller one is read row by row, which is quicker than importing
+#: pyarrow for it (issue 6).
 COLUMNAR_MIN_BYTES = 1024 * 1024
 
 
@@ -60,26 +61,30 @@ def read_csv_folder(folder: Path, columnar: Literal[False] = False
 
 
 @overload
-def read_csv_folder(folder: Path, columnar: bool) -> tuple[dict[str, RawTable | Ledger], str,
-                                                           list[Problem]]: ...
+def read_csv_folder(folder: Path, columnar: bool
+                    ) -> tuple[dict[str, RawTable | ReadTable | Ledger], str, list[Problem]]: ...
 
 
 def read_csv_folder(folder: Path, columnar: bool = False
                     ) -> tuple[dict[str, Any], str, list[Problem]]:
     """A folder's CSV files as raw tables.
 
-    With ``columnar``, a well-formed ``ledger.csv`` of at least ``COLUMNAR_MIN_BYTES``
-    comes back already read into columns (:func:`finance.columnar.read_ledger_csv`, the
-    same figures in a fraction of the time); any other ledger is read row by row.
+    With ``columnar``, when the folder's CSV files come to at least
+    ``COLUMNAR_MIN_BYTES``, each well-formed table comes back already read into columns
+    (the ledger by :func:`finance.columnar.read_ledger_csv`, any other table by
+    :func:`finance.columnar.read_table_csv`: the same values in a fraction of the time);
+    a table with anything unusual in it is read row by row, which reports each problem.
     """
-    tables: dict[str, RawTable | Ledger] = {}
+    tables: dict[str, RawTable | ReadTable | Ledger] = {}
     problems: list[Problem] = []
     digest = hashlib.sha256()
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     if not files:
         problems.append(Problem(folder.name, None, None, "folder holds no .csv tables"))
+    sizes = {f: f.stat().st_size for f in files}
+    columnar = columnar and sum(sizes.values()) >= COLUMNAR_MIN_BYTES
     for f in files:
-        size = f.stat().st_size
+        size = sizes[f]
         if size > MAX_FILE_BYTES:
             problems.append(Problem(f.stem, None, None,
                                     f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} "
@@ -87,12 +92,14 @@ def read_csv_folder(folder: Path, columnar: bool = False
             continue
         data = f.read_bytes()
         digest.update(f.name.encode() + b"\0" + data + b"\0")
-        if columnar and norm(f.stem) == "ledger" and size >= COLUMNAR_MIN_BYTES:
-            from finance.columnar import read_ledger_csv
+        if columnar and norm(f.stem) in SCHEMA:
+            from finance.columnar import read_ledger_csv, read_table_csv
 
-            led = read_ledger_csv(data.removeprefix(b"\xef\xbb\xbf"), MAX_ROWS)
-            if led is not None:
-                tables[f.stem] = led
+            utf8 = data.removeprefix(b"\xef\xbb\xbf")
+            read = (read_ledger_csv(utf8, MAX_ROWS) if norm(f.stem) == "ledger"
+                    else read_table_csv(f.stem, utf8, MAX_ROWS))
+            if read is not None:
+                tables[f.stem] = read
                 continue
         t = csv_table(f.stem, data)
         if len(t.rows) > MAX_ROWS:
@@ -173,7 +180,7 @@ def read_xlsx_bytes(data: bytes, label: str = "workbook") -> tuple[dict[str, Raw
 
 
 def read_raw(path: Path, columnar: bool = False
-             ) -> tuple[Mapping[str, RawTable | Ledger], str, list[Problem]]:
+             ) -> tuple[Mapping[str, RawTable | ReadTable | Ledger], str, list[Problem]]:
     """Raw tables, SHA-256 of the input and file-level problems for a book path."""
     if path.is_dir():
         return read_csv_folder(path, columnar)
@@ -193,7 +200,7 @@ def read_raw(path: Path, columnar: bool = False
     return tables, sha, problems
 
 
-def parse_raw(tables: Mapping[str, RawTable | Ledger], sha: str,
+def parse_raw(tables: Mapping[str, RawTable | ReadTable | Ledger], sha: str,
               problems: list[Problem]) -> tuple[Book | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, problems

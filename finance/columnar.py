@@ -1,20 +1,23 @@
-"""Reading a large ledger CSV a column at a time (issue 6).
+"""Reading large CSV tables a column at a time (issue 6).
 
 A ledger of a hundred thousand lines read row by row in Python takes seconds; pyarrow
 splits the same file into columns in milliseconds.  Each column is then read by the
 core's own rules (:mod:`finance.core.cells`, through the validator's schema), so the
-result is the same :class:`~finance.core.ledger.Ledger` the row-by-row validator builds:
+result is what the row-by-row validator builds — for the ledger the same
+:class:`~finance.core.ledger.Ledger`, for any other table a
+:class:`~finance.core.parse.ReadTable` holding the same values:
 
 * year, kind and date repeat on most lines: each *distinct* value is read once by the
   column's reader and the answers are mapped back over the column;
-* amounts in the plain form ``-1234.56`` (the validator's own fast-path pattern, at most
-  13 digits and 2 decimals) are converted exactly by pyarrow into ``decimal128`` with
-  two decimal places, whose stored integer *is* the amount in pence; any other form
-  (``£1,234.50``, ``(12.00)``) is read by the cell reader, cell by cell;
+* amounts of money in the plain form ``-1234.56`` (the validator's own fast-path
+  pattern, at most 13 digits and 2 decimals) are converted exactly by pyarrow into
+  ``decimal128`` with two decimal places, whose stored integer *is* the amount in pence;
+  any other form (``£1,234.50``, ``(12.00)``) is read by the cell reader, cell by cell,
+  and a blank is ``None`` where the column may be left blank;
 * description and reference stay in pyarrow until someone asks for them, then are read
   by the text reader.
 
-This module only reads well-formed ledgers fast.  When anything is unusual — a column
+This module only reads well-formed tables fast.  When anything is unusual — a column
 that is missing, unknown or repeated, a row with the wrong number of cells, a blank
 where a value is needed, any cell its reader refuses, more rows than the limit — it
 returns ``None`` and the caller reads the file row by row, which reports every problem
@@ -24,18 +27,19 @@ with its row and column.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
 
-from finance.core.cells import CellError, is_blank, read_text
+from finance.core.cells import CellError, is_blank, read_money, read_text
 from finance.core.ledger import Ledger
 from finance.core.model import LEDGER_KINDS
-from finance.core.parse import SCHEMA, norm
+from finance.core.parse import SCHEMA, Col, ReadTable, nonneg_money, norm
 
 _PLAIN_MONEY = r"^-?\d{1,13}(\.\d{1,2})?$"  # = cells._PLAIN_MONEY: exact in decimal(17, 2)
-_READERS = {c.name: c for c in SCHEMA["ledger"]}
+#: Money readers, and whether the amount must not be negative.
+_MONEY: dict[Callable[[object], Any], bool] = {read_money: False, nonneg_money: True}
 
 
 class _Texts(Sequence[str]):
@@ -77,26 +81,26 @@ class _Unusual(Exception):
     """The fast reader cannot take this file; read it row by row instead."""
 
 
-def _by_distinct(col: Any, name: str) -> tuple[list[Any], np.ndarray]:
+def _by_distinct(col: Any, spec: Col) -> tuple[list[Any], np.ndarray]:
     """Read each distinct value of a column once: ``(answers, index per row)``."""
     enc = col.dictionary_encode()
-    read = _READERS[name]
     answers: list[Any] = []
     for v in enc.dictionary.to_pylist():
         if is_blank(v):
-            if read.required:
-                raise _Unusual(f"{name} is blank")
+            if spec.required:
+                raise _Unusual(f"{spec.name} is blank")
             answers.append(None)
             continue
         try:
-            answers.append(read.read(v))
+            answers.append(spec.read(v))
         except CellError as exc:
             raise _Unusual(str(exc)) from exc
     return answers, enc.indices.to_numpy(zero_copy_only=False)
 
 
-def _money(col: Any) -> np.ndarray:
-    """Amounts as int64 pence, exactly (see the module docstring)."""
+def _money(col: Any, spec: Col) -> tuple[np.ndarray, list[int]]:
+    """Amounts as int64 pence, exactly (see the module docstring), and the rows left
+    blank (0 in the array) where the column is optional."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -111,42 +115,81 @@ def _money(col: Any) -> np.ndarray:
     # bytes, which read as a signed int64 are the pence themselves.
     words = np.frombuffer(dec.buffers()[1], dtype="<i8")
     out = words[2 * dec.offset: 2 * (dec.offset + len(dec)): 2].copy()
-    if len(others):  # other forms (£1,234.50, (12.00)): the cell reader, cell by cell
-        read = _READERS["amount"].read
+    blank = []
+    if len(others):  # blanks and other forms (£1,234.50, (12.00)): cell by cell
         for i, v in zip(others.tolist(), raw.take(others).to_pylist(), strict=True):
             if is_blank(v):
-                raise _Unusual("amount is blank")
+                if spec.required:
+                    raise _Unusual(f"{spec.name} is blank")
+                blank.append(i)
+                continue
             try:
-                out[i] = read(v)
+                out[i] = spec.read(v)
             except CellError as exc:
                 raise _Unusual(str(exc)) from exc
-    return out
+    if _MONEY[spec.read] and (out < 0).any():
+        raise _Unusual(f"{spec.name} is negative")
+    return out, blank
+
+
+def _values(col: Any, spec: Col) -> list[Any]:
+    """Every row's value of one column, read by the column's reader."""
+    if spec.read in _MONEY:
+        pence, blank = _money(col, spec)
+        values: list[Any] = pence.tolist()
+        for i in blank:
+            values[i] = None
+        return values
+    answers, index = _by_distinct(col, spec)
+    return [answers[i] for i in index.tolist()]
 
 
 def read_ledger_csv(text: bytes, max_rows: int) -> Ledger | None:
     """The ledger in ``text`` (UTF-8 CSV bytes, header first) as columns, or ``None``
     when it should be read row by row (see the module docstring)."""
     try:
-        return _read(text, max_rows)
+        return _read_ledger(text, max_rows)
     except _Unusual:
         return None
 
 
-def _read(data: bytes, max_rows: int) -> Ledger:
+def read_table_csv(name: str, text: bytes, max_rows: int) -> ReadTable | None:
+    """Any other table of :data:`~finance.core.parse.SCHEMA` in ``text`` (UTF-8 CSV
+    bytes, header first) read by columns, or ``None`` when it should be read row by row.
+
+    A blank row is unusual (the row reader skips it): every table has a column that must
+    be filled, and a blank there sends the file to the row reader.
+    """
+    try:
+        schema = {c.name: c for c in SCHEMA[norm(name)]}
+        n, cols = _arrow_columns(text, schema, max_rows)
+        values = {c: _values(col, schema[c]) for c, col in cols.items()}
+    except _Unusual:
+        return None
+    return ReadTable(name, range(2, n + 2), values)
+
+
+def _arrow_columns(data: bytes, schema: dict[str, Col], max_rows: int
+                   ) -> tuple[int, dict[str, Any]]:
+    """The CSV's row count and its columns as pyarrow text arrays, by schema name."""
     import csv
 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]  # (not split: that would copy the whole file)
     if b'"' in first:
         raise _Unusual("quoted header")
-    header = next(csv.reader([first.decode("utf-8").rstrip("\r")]), [])
+    try:
+        header = next(csv.reader([first.decode("utf-8").rstrip("\r")]), [])
+    except UnicodeDecodeError as exc:
+        raise _Unusual("header") from exc
     names = [norm(h) for h in header]
     wanted = [n for n in names if n]
-    if len(set(wanted)) != len(wanted) or any(n not in _READERS for n in wanted):
+    if len(set(wanted)) != len(wanted) or any(n not in schema for n in wanted):
         raise _Unusual("header")
-    if any(c.present and c.name not in wanted for c in SCHEMA["ledger"]):
+    if any(c.present and c.name not in wanted for c in schema.values()):
         raise _Unusual("missing column")
     keys = [f"c{i}" for i in range(len(header))]
     try:
@@ -159,25 +202,32 @@ def _read(data: bytes, max_rows: int) -> Ledger:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # ragged rows, bad bytes
         raise _Unusual(str(exc)) from exc
-    n = table.num_rows
-    if n > max_rows:
+    if table.num_rows > max_rows:
         raise _Unusual("too many rows")
-    cols = {name: table.column(k).combine_chunks() for name, k in zip(names, keys, strict=True)
-            if name}
+    return table.num_rows, {name: table.column(k).combine_chunks()
+                            for name, k in zip(names, keys, strict=True) if name}
 
-    years, yix = _by_distinct(cols["year"], "year")
+
+_LEDGER = {c.name: c for c in SCHEMA["ledger"]}
+
+
+def _read_ledger(data: bytes, max_rows: int) -> Ledger:
+    import pyarrow as pa
+
+    n, cols = _arrow_columns(data, _LEDGER, max_rows)
+    years, yix = _by_distinct(cols["year"], _LEDGER["year"])
     labels = sorted(set(years))
     year_code = np.array([labels.index(y) for y in years], dtype=np.int32)[yix]
-    kinds, kix = _by_distinct(cols["kind"], "kind")
+    kinds, kix = _by_distinct(cols["kind"], _LEDGER["kind"])
     kind_code = np.array([LEDGER_KINDS.index(k) for k in kinds], dtype=np.int8)[kix]
     if "date" in cols:
-        dates, dix = _by_distinct(cols["date"], "date")
+        dates, dix = _by_distinct(cols["date"], _LEDGER["date"])
         day = np.array([np.datetime64("NaT") if d is None else np.datetime64(d, "D")
                         for d in dates], dtype="datetime64[D]").reshape(len(dates))[dix]
     else:
         day = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     return Ledger(
-        labels, year_code, kind_code, _money(cols["amount"]), day,
+        labels, year_code, kind_code, _money(cols["amount"], _LEDGER["amount"])[0], day,
         _Texts(cols.get("description", pa.nulls(n, pa.string()))),
         _Texts(cols.get("reference", pa.nulls(n, pa.string()))),
         np.arange(2, n + 2, dtype=np.int64),

@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import finance.book as fb
-from finance.columnar import read_ledger_csv
+from finance.columnar import read_ledger_csv, read_table_csv
 from finance.core.ledger import Ledger
 from finance.core.model import LedgerEntry
-from finance.core.parse import parse_book
+from finance.core.parse import ReadTable, _read_table, _rows_of, parse_book
 from tests.conftest import MKIP
 
 HEADER = ["date", "year", "kind", "amount", "description", "reference"]
@@ -37,8 +37,9 @@ def both_ways(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, ob
     return fast, slow
 
 
-def ledger_folder(tmp: Path, rows: list[list[str]], header: list[str] = HEADER,
-                  encoding: str = "utf-8") -> Path:
+def table_folder(tmp: Path, table: str, header: list[str], rows: list[list[str]],
+                 encoding: str = "utf-8") -> Path:
+    """The bundled book with one table replaced."""
     folder = tmp / "book"
     if folder.exists():
         shutil.rmtree(folder)
@@ -47,8 +48,13 @@ def ledger_folder(tmp: Path, rows: list[list[str]], header: list[str] = HEADER,
     w = csv.writer(buf)
     w.writerow(header)
     w.writerows(rows)
-    (folder / "ledger.csv").write_bytes(buf.getvalue().encode(encoding))
+    (folder / f"{table}.csv").write_bytes(buf.getvalue().encode(encoding))
     return folder
+
+
+def ledger_folder(tmp: Path, rows: list[list[str]], header: list[str] = HEADER,
+                  encoding: str = "utf-8") -> Path:
+    return table_folder(tmp, "ledger", header, rows, encoding)
 
 
 def fast_ledger(folder: Path) -> Ledger | None:
@@ -233,3 +239,114 @@ def test_any_readable_ledger_is_read_by_columns_the_same(
     (fast, fp), (slow, sp) = both_ways(folder, monkeypatch)
     assert fast is not None and fast == slow
     assert [str(p) for p in fp] == [str(p) for p in sp]
+
+
+# -- other tables read by columns (finance.columnar.read_table_csv) --------------------
+
+SP_HEADER = ["service", "year", "party", "fixed_share", "standalone_cost", "joined"]
+
+
+def test_every_table_of_a_large_book_is_read_by_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fb, "COLUMNAR_MIN_BYTES", 0)
+    raw, _, _ = fb.read_csv_folder(MKIP, columnar=True)
+    kinds = {name: type(t).__name__ for name, t in raw.items()}
+    assert kinds.pop("ledger") == "Ledger"
+    assert set(kinds.values()) == {"ReadTable"}, kinds
+    sp = raw["service_parties"]
+    assert isinstance(sp, ReadTable)
+    slow = fb.read_csv_folder(MKIP)[0]["service_parties"]
+    assert list(sp.rows) == [n for n, _ in slow.rows]  # type: ignore[union-attr]
+
+
+def test_a_small_book_is_read_row_by_row() -> None:
+    raw, _, _ = fb.read_csv_folder(MKIP, columnar=True)  # 1 MiB threshold: MKIP is small
+    assert {type(t).__name__ for t in raw.values()} == {"RawTable"}
+
+
+def test_money_columns_read_exactly_with_blanks_and_other_forms() -> None:
+    text = ("service,year,party,fixed_share,standalone_cost,joined\n"
+            "LEGAL,2025-26,MBC,,9999999999999.99,\n"
+            "LEGAL,2025-26,SBC,35%,\"£1,234.50\",2025-10-01\n"
+            "LEGAL,2025-26,TWBC,0.35,,01/06/2025\n").encode()
+    t = read_table_csv("service_parties", text, fb.MAX_ROWS)
+    assert t is not None and list(t.rows) == [2, 3, 4]
+    assert t.values["standalone_cost"] == [999999999999999, 123450, None]
+    assert all(type(p) is int for p in t.values["standalone_cost"][:2])
+    assert t.values["fixed_share"][0] is None
+    assert t.values["fixed_share"][1] == t.values["fixed_share"][2]
+    assert t.values["joined"] == [None, date(2025, 10, 1), date(2025, 6, 1)]
+
+
+@pytest.mark.parametrize("case, rows", [
+    ("negative standalone cost", [["LEGAL", "2025-26", "MBC", "", "-1.00", ""]]),
+    ("bad share", [["LEGAL", "2025-26", "MBC", "lots", "", ""]]),
+    ("blank party", [["LEGAL", "2025-26", "", "", "", ""]]),
+    ("blank row", [["LEGAL", "2025-26", "MBC", "", "", ""], [""] * 6]),
+    ("ragged row", [["LEGAL", "2025-26", "MBC"]]),
+    ("pence", [["LEGAL", "2025-26", "MBC", "", "1.001", ""]]),
+])
+def test_unusual_tables_are_left_to_the_row_reader(
+    case: str, rows: list[list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = table_folder(tmp_path, "service_parties", SP_HEADER, rows)
+    text = (folder / "service_parties.csv").read_bytes()
+    assert read_table_csv("service_parties", text, fb.MAX_ROWS) is None, case
+    (fast, fp), (slow, sp) = both_ways(folder, monkeypatch)
+    assert fast == slow
+    assert [str(p) for p in fp] == [str(p) for p in sp]
+    assert any(p.table == "service_parties" and p.row for p in fp), case
+
+
+SP_CELL = {
+    "service": st.sampled_from(["LEGAL", "ICT", "HR", "NOPE", "", " legal "]),
+    "year": st.sampled_from(["2025-26", "2024-25", "2025/26", ""]),
+    "party": st.sampled_from(["MBC", "SBC", "TWBC", "XYZ", "", "mbc"]),
+    "fixed_share": st.sampled_from(["", "35%", "0.35", "35", "1/3", "-5%", "x"]),
+    "standalone_cost": st.one_of(
+        st.integers(-10**6, 10**12).map(lambda p: f"{p / 100:.2f}"),
+        st.sampled_from(["", "£1,234.50", "(5.00)", "1.234", " 7 ", "9999999999999.99",
+                         "99999999999999", "-0"])),
+    "joined": st.sampled_from(["", "2025-10-01", "01/06/2025", "45901", "31/02/2025"]),
+}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries(SP_CELL), min_size=0, max_size=8))
+def test_any_table_reads_the_same_either_way(rows: list[dict[str, str]], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = table_folder(tmp_path, "service_parties", SP_HEADER,
+                          [[r[c] for c in SP_HEADER] for r in rows])
+    (fast, fp), (slow, sp) = both_ways(folder, monkeypatch)
+    assert fast == slow
+    assert [str(p) for p in fp] == [str(p) for p in sp]
+
+
+SP_VALID = {
+    "service": st.sampled_from(["LEGAL", "ICT", " legal ", "Audit"]),
+    "year": st.sampled_from(["2025-26", " 2024-25"]),
+    "party": st.sampled_from(["MBC", "SBC", "twbc", "XYZ"]),
+    "fixed_share": st.sampled_from(["", "35%", "0.35", "35", "0"]),
+    "standalone_cost": st.one_of(
+        st.integers(0, 10**12).map(lambda p: f"{p / 100:.2f}"),
+        st.integers(0, 10**6).map(str),
+        st.sampled_from(["", "£1,234.50", " 7 ", "9999999999999.99", "-0", "0012.5"])),
+    "joined": st.sampled_from(["", "2025-10-01", "01/06/2025", "45901"]),
+}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries(SP_VALID), min_size=1, max_size=8))
+def test_any_readable_table_is_read_by_columns_to_the_same_rows(
+    rows: list[dict[str, str]]
+) -> None:
+    cells = [[r[c] for c in SP_HEADER] for r in rows]
+    buf = io.StringIO(newline="")
+    csv.writer(buf).writerows([SP_HEADER, *cells])
+    fast = read_table_csv("service_parties", buf.getvalue().encode(), fb.MAX_ROWS)
+    assert fast is not None  # the columnar reader took every one
+    problems: list[object] = []
+    slow = _read_table("service_parties", fb.csv_table("service_parties",
+                                                       buf.getvalue().encode()), problems)
+    assert problems == [] and _rows_of(fast) == slow

@@ -1,17 +1,18 @@
 """From raw tables to a validated :class:`~finance.core.model.Book` (SPEC §3).
 
 Input is plain data: a mapping of table name to :class:`RawTable` (column names and the
-rows' cells with the row numbers the user sees).  Output is ``(book, problems)``: every
-problem found, not just the first, each located by table, row and column.  ``book`` is
-``None`` when any problem is an error.  No I/O happens here; reading files is
-:mod:`finance.book`'s job.
+rows' cells with the row numbers the user sees), or to a table a reader has already read
+a column at a time (:class:`ReadTable`, or a :class:`~finance.core.ledger.Ledger`).
+Output is ``(book, problems)``: every problem found, not just the first, each located by
+table, row and column.  ``book`` is ``None`` when any problem is an error.  No I/O happens
+here; reading files is :mod:`finance.book`'s job.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -52,6 +53,18 @@ class RawTable:
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[int, tuple[object, ...]], ...]
+
+
+@dataclass(frozen=True)
+class ReadTable:
+    """A table already read a column at a time (:mod:`finance.columnar`), every cell by
+    its column's reader in :data:`SCHEMA`: the rows' numbers and, for each column the
+    table has, each row's value (``None`` where blank).  Only a table in which every
+    cell was read without a problem comes this way; any other is a :class:`RawTable`."""
+
+    name: str
+    rows: Sequence[int]
+    values: Mapping[str, Sequence[Any]]
 
 
 Reader = Callable[[object], Any]
@@ -105,7 +118,7 @@ def _choice(options: Iterable[str], what: str) -> Reader:
     return read
 
 
-def _nonneg_money(v: object) -> int:
+def nonneg_money(v: object) -> int:
     p = cells.read_money(v)
     if p < 0:
         raise CellError(f"{cells.show(v)} must not be negative")
@@ -200,7 +213,7 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
         Col("year", T.read_year),
         Col("party", _code),
         _opt("fixed_share", T.read_pct),
-        _opt("standalone_cost", _nonneg_money),
+        _opt("standalone_cost", nonneg_money),
         _opt("joined", T.read_date),
     ),
     "service_blend": (
@@ -228,7 +241,7 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
         Col("project", _code),
         Col("year_index", _year_index),
         Col("kind", _choice(CASHFLOW_KINDS, "cash-flow kind")),
-        Col("amount", _nonneg_money),
+        Col("amount", nonneg_money),
     ),
     "criteria": (
         Col("project", _code),
@@ -338,6 +351,15 @@ def _read_table(
     return list(zip(rownums, rows, strict=True))
 
 
+def _rows_of(t: ReadTable) -> list[tuple[int, Row]]:
+    """A table read by columns as the rows :func:`_read_table` gives."""
+    names = [c.name for c in SCHEMA[norm(t.name)]]
+    blank = [None] * len(t.rows)
+    columns = [t.values.get(n, blank) for n in names]
+    return [(rn, dict(zip(names, cells, strict=True)))
+            for rn, cells in zip(t.rows, zip(*columns, strict=True), strict=True)]
+
+
 def _blank(v: object) -> bool:
     return v is None or (v.__class__ is str and not v.strip()) or (
         v.__class__ is float and v != v)
@@ -384,7 +406,7 @@ def _whole(row: Row) -> bool:
     return _HAS_BAD not in row
 
 
-def parse_book(raw: Mapping[str, RawTable | Ledger], source_sha256: str = ""
+def parse_book(raw: Mapping[str, RawTable | ReadTable | Ledger], source_sha256: str = ""
                ) -> tuple[Book | None, list[Problem]]:
     """Validate raw tables into a :class:`Book`; returns ``(book or None, problems)``.
 
@@ -394,7 +416,7 @@ def parse_book(raw: Mapping[str, RawTable | Ledger], source_sha256: str = ""
     run here.
     """
     problems: list[Problem] = []
-    tables: dict[str, RawTable | Ledger] = {}
+    tables: dict[str, RawTable | ReadTable | Ledger] = {}
     for name, t in raw.items():
         n = norm(name)
         if n in SCHEMA:
@@ -413,6 +435,9 @@ def parse_book(raw: Mapping[str, RawTable | Ledger], source_sha256: str = ""
         if isinstance(rt, Ledger):
             columns[tname] = rt
             rows[tname] = []
+            continue
+        if isinstance(rt, ReadTable):
+            rows[tname] = _rows_of(rt)
             continue
         read = _read_table(tname, rt, problems)
         rows[tname] = read if read is not None else []
@@ -779,6 +804,6 @@ def _add_months(d: date, months: int) -> date:
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
-def count_rows(raw: Mapping[str, RawTable | Ledger]) -> Counter[str]:
+def count_rows(raw: Mapping[str, RawTable | ReadTable | Ledger]) -> Counter[str]:
     return Counter({norm(k): len(v) if isinstance(v, Ledger) else len(v.rows)
                     for k, v in raw.items()})
