@@ -193,7 +193,7 @@ def settlement_tab(r: Result, specs: dict[str, Any]) -> None:
             "are dealt with between the parties taking the initiative forward. One net "
             "payment settles each pair of parties.")
     show_metrics(ad.settlement_metrics(r))
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([11, 9], gap="small")  # both tables whole at 1440 px
     with left:
         show_table(ad.payments_table(r), "Payments to make")
     with right:
@@ -222,8 +222,8 @@ def investments_tab(r: Result, specs: dict[str, Any]) -> None:
     show_table(ad.party_returns_table(r), "Return to each party")
     with st.expander("Cash flows and sensitivity"):
         show_table(ad.cashflow_table(r), "Cash flows, years 0 to 5")
-        show_table(ad.sensitivity_table(r),
-                   "NPV under other discount rates and optimism bias")
+        show_table(ad.sensitivity_table(r), "NPV under other discount rates and optimism "
+                   "bias; how far benefits can fall before NPV is zero")
 
 
 def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:

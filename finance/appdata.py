@@ -992,15 +992,13 @@ def investment_metrics(r: Result) -> list[Metric]:
 def investments_table(r: Result) -> Table:
     rows = [{"Project": a.name, "Lead": a.lead, "PV costs": a.pv_costs,
              "PV benefits": a.pv_benefits, "NPV": a.npv, "BCR": a.bcr, "IRR": a.irr,
-             "Payback": a.payback_years, "Discounted payback": a.discounted_payback_years,
-             "Switching value": a.switching_value} for a in r.investments]
+             "Payback": a.payback_years, "Discounted payback": a.discounted_payback_years}
+            for a in r.investments]
     return Table(rows, ["Project", "Lead", "PV costs", "PV benefits", "NPV", "BCR", "IRR",
-                        "Payback", "Discounted payback", "Switching value"],
+                        "Payback", "Discounted payback"],
                  {"PV costs": MONEY, "PV benefits": MONEY, "NPV": MONEY, "BCR": RATIO,
-                  "IRR": PCT, "Payback": YEARS, "Discounted payback": YEARS,
-                  "Switching value": PCT},
+                  "IRR": PCT, "Payback": YEARS, "Discounted payback": YEARS},
                  {"PV costs": "Costs uplifted for optimism bias, discounted (Green Book)",
-                  "Switching value": "How far benefits can fall before NPV is zero",
                   "IRR": "— where no single rate solves the cash flows",
                   "BCR": "Benefit-cost ratio: PV benefits / PV costs"})
 
@@ -1030,8 +1028,11 @@ def party_returns_table(r: Result) -> Table:
 
 def sensitivity_table(r: Result) -> Table:
     cases = [c for c, _ in r.investments[0].sensitivity] if r.investments else []
-    rows = [{"Project": a.name, **dict(a.sensitivity)} for a in r.investments]
-    return Table(rows, ["Project", *cases], dict.fromkeys(cases, MONEY))
+    rows = [{"Project": a.name, **dict(a.sensitivity), "Switching value": a.switching_value}
+            for a in r.investments]
+    return Table(rows, ["Project", *cases, "Switching value"],
+                 {**dict.fromkeys(cases, MONEY), "Switching value": PCT},
+                 {"Switching value": "How far benefits can fall before NPV is zero"})
 
 
 def cashflow_table(r: Result) -> Table:
@@ -1249,7 +1250,10 @@ def score_chart(r: Result) -> alt.Chart:
         y=alt.Y("Project:N", title=None),
         yOffset=alt.YOffset("Part:N", sort=parts),
         x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0 to 100)"),
-        color=alt.Color("Part:N", scale=alt.Scale(domain=parts, range=[NAVY, TEAL, SLATE])),
+        color=alt.Color("Part:N", scale=alt.Scale(domain=parts, range=[NAVY, TEAL, SLATE]),
+                        # one above another: side by side they are wider than the bars
+                        # beside long project names, and the last one was cut off
+                        legend=alt.Legend(direction="vertical")),
         tooltip=_tips("Project:N", "Part:N", ("Score:Q", "Score", ".1f")))
     return _finish(chart, 54)
 
