@@ -52,3 +52,22 @@ def test_the_corpus_is_rebuilt_by_its_script_unchanged(tmp_path, monkeypatch):
         if case.is_dir():
             for f in case.iterdir():
                 assert f.read_bytes() == (BAD / case.name / f.name).read_bytes(), f
+
+
+FOLDERS = [c for c in CASES if c[0].is_dir()]
+
+
+@pytest.mark.parametrize(("book", "expected"), FOLDERS, ids=[c[0].name for c in FOLDERS])
+def test_bad_book_is_refused_the_same_when_read_by_columns(
+    book: Path, expected: str, monkeypatch: pytest.MonkeyPatch
+):
+    """A large book is read a column at a time (finance.columnar); each defect still
+    comes back with the row reader's message, row and column (and a book whose defect
+    only the run finds is the same book)."""
+    import finance.book as fb
+
+    slow, slow_problems = fb.load_book(book)
+    monkeypatch.setattr(fb, "COLUMNAR_MIN_BYTES", 0)
+    fast, fast_problems = fb.load_book(book)
+    assert fast == slow
+    assert [str(p) for p in fast_problems] == [str(p) for p in slow_problems]
