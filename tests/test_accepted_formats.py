@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import finance.book
 from finance.book import load_book, load_xlsx_bytes
 from finance.core.jsonout import result_json
 from finance.core.run import run_year
@@ -113,8 +114,14 @@ CASES: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.mark.parametrize("read", ["by rows", "by columns"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_csv_forms_give_the_same_figures(case: str, tmp_path: Path, clean: dict):  # type: ignore[type-arg]
+def test_csv_forms_give_the_same_figures(case: str, read: str, tmp_path: Path,
+                                         clean: dict,  # type: ignore[type-arg]
+                                         monkeypatch: pytest.MonkeyPatch):
+    """Either reader: a large book's tables are read a column at a time (issue 6)."""
+    if read == "by columns":
+        monkeypatch.setattr(finance.book, "COLUMNAR_MIN_BYTES", 0)
     folder = tmp_path / "book"
     shutil.copytree(MKIP, folder)
     CASES[case](folder)
