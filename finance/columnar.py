@@ -32,12 +32,11 @@ from typing import Any, overload
 
 import numpy as np
 
-from finance.core.cells import CellError, is_blank, read_money, read_text
+from finance.core.cells import PLAIN_MONEY, CellError, is_blank, read_money, read_text
 from finance.core.ledger import Ledger
 from finance.core.model import LEDGER_KINDS
 from finance.core.parse import SCHEMA, Col, ReadTable, nonneg_money, norm
 
-_PLAIN_MONEY = r"^-?\d{1,13}(\.\d{1,2})?$"  # = cells._PLAIN_MONEY: exact in decimal(17, 2)
 #: Money readers, and whether the amount must not be negative.
 _MONEY: dict[Callable[[object], Any], bool] = {read_money: False, nonneg_money: True}
 
@@ -105,7 +104,7 @@ def _money(col: Any, spec: Col) -> tuple[np.ndarray, list[int]]:
     import pyarrow.compute as pc
 
     raw = col
-    plain = pc.match_substring_regex(col, _PLAIN_MONEY)
+    plain = pc.match_substring_regex(col, PLAIN_MONEY.pattern)
     others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
     if len(others):
         col = pc.if_else(plain, col, "0")

@@ -97,13 +97,15 @@ def _number_text(v: object) -> tuple[str, bool]:
     return s, neg
 
 
-_PLAIN_MONEY = re.compile(r"^(-?)(\d{1,13})(?:\.(\d{1,2}))?$")
+#: Money in the plain form ``-1234.56`` (at most 13 digits and 2 decimals: exact in
+#: ``decimal(17, 2)``); the columnar reader uses the same pattern.
+PLAIN_MONEY = re.compile(r"^(-?)(\d{1,13})(?:\.(\d{1,2}))?$")
 
 
 def read_money(v: object) -> int:
     """Pounds to integer pence."""
     if v.__class__ is str:
-        m = _PLAIN_MONEY.match(str(v))
+        m = PLAIN_MONEY.match(str(v))
         if m:  # the common case, without Decimal: 1234.5 -> 123450
             p = int(m.group(2)) * 100 + int((m.group(3) or "0").ljust(2, "0"))
             return -p if m.group(1) else p
