@@ -100,7 +100,28 @@ S_PARTY, S_FLOOR, S_RANK, S_EXTRA_PENNY, S_SHARE, S_WEIGHT_NUM, S_WEIGHT_DEN, S_
 SHARE_FIELDS = 8
 
 
-class Share(Record):
+class SplitLine(Record):
+    """The fields every line of a split starts with (:class:`Share`, and a service's
+    :class:`~finance.core.services.ServiceLine`, which stores a Share's fields first)."""
+
+    __slots__ = ()
+
+    @property
+    def party(self) -> str:
+        return self[S_PARTY]
+
+    @property
+    def share(self) -> int:
+        """Signed pence."""
+        return self[S_SHARE]
+
+    @property
+    def weight(self) -> Fraction:
+        """Normalised weight: this party's weight over the sum of the pool's weights."""
+        return Fraction(self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
+
+
+class Share(SplitLine):
     """One party's line of a largest-remainder split, kept for the audit trail.
 
     Fields: ``party``; ``weight``, the party's normalised weight (``w / W``); ``quota``, its
@@ -122,10 +143,6 @@ class Share(Record):
     _show = ("party", "weight", "quota", "floor", "remainder", "rank", "extra_penny", "share")
 
     @property
-    def party(self) -> str:
-        return self[S_PARTY]
-
-    @property
     def floor(self) -> int:
         """Quota rounded down, pence."""
         return self[S_FLOOR]
@@ -138,16 +155,6 @@ class Share(Record):
     @property
     def extra_penny(self) -> bool:
         return self[S_EXTRA_PENNY]
-
-    @property
-    def share(self) -> int:
-        """Signed pence."""
-        return self[S_SHARE]
-
-    @property
-    def weight(self) -> Fraction:
-        """Normalised weight: this party's weight over the sum of the pool's weights."""
-        return Fraction(self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
 
     @property
     def quota(self) -> Fraction:

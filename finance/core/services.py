@@ -54,9 +54,9 @@ from finance.core.apportion import (
     S_WEIGHT_DEN,
     S_WEIGHT_NUM,
     SHARE_FIELDS,
-    Record,
     Share,
     ShareColumns,
+    SplitLine,
     apportion_columns,
     apportion_detail,
     ordered_within_pools,
@@ -79,7 +79,7 @@ _T = TypeVar("_T")
 L_MONTHS, L_RAW_NUM, L_RAW_DEN, L_STANDALONE = range(SHARE_FIELDS, SHARE_FIELDS + 4)
 
 
-class ServiceLine(Record):
+class ServiceLine(SplitLine):
     """One participant's line of a service split.
 
     ``party``; ``months`` taken part; ``raw_weight``, the party's weight on the service's
@@ -97,20 +97,8 @@ class ServiceLine(Record):
     _show = ("party", "months", "raw_weight", "detail", "standalone_cost")
 
     @property
-    def party(self) -> str:
-        return self[S_PARTY]
-
-    @property
     def detail(self) -> Share:
         return Share(self[:SHARE_FIELDS])
-
-    @property
-    def share(self) -> int:
-        return self[S_SHARE]
-
-    @property
-    def weight(self) -> Fraction:
-        return Fraction(self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
 
     @property
     def months(self) -> int:
