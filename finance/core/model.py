@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from finance.core.ledger import Ledger
@@ -93,8 +93,15 @@ class Service:
         return self.gross_cost - self.income
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceParty:
+class ServiceParty(NamedTuple):
+    """One party's row of a service (SPEC §3 ``service_parties``).
+
+    A named tuple rather than a frozen dataclass like the other records: a large book has
+    tens of thousands of these, and a tuple is built about four times faster (issue 6).
+    Read it by field name; like any tuple it also compares equal to a plain tuple of the
+    same values.
+    """
+
     service: str
     year: str
     party: str

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from finance.core import cells
@@ -430,14 +431,10 @@ def parse_book(raw: Mapping[str, RawTable | ReadTable | Ledger], source_sha256: 
         if req not in tables:
             problems.append(Problem(req, None, None, "required table is missing"))
     rows: dict[str, list[tuple[int, Row]]] = {}
-    columns: dict[str, Ledger] = {}
+    columns: dict[str, Ledger | ReadTable] = {}
     for tname, rt in tables.items():
-        if isinstance(rt, Ledger):
-            columns[tname] = rt
-            rows[tname] = []
-            continue
-        if isinstance(rt, ReadTable):
-            rows[tname] = _rows_of(rt)
+        if isinstance(rt, Ledger | ReadTable):
+            columns[tname] = rt  # rows made from it only if a check asks for them
             continue
         read = _read_table(tname, rt, problems)
         rows[tname] = read if read is not None else []
@@ -450,12 +447,15 @@ def parse_book(raw: Mapping[str, RawTable | ReadTable | Ledger], source_sha256: 
     return book, problems
 
 
+_SERVICE_PARTY_KEY = itemgetter(0, 1, 2)  # service, year, party
+
+
 class _Builder:
     def __init__(self, rows: dict[str, list[tuple[int, Row]]], problems: list[Problem],
-                 columns: dict[str, Ledger] | None = None):
-        self.rows = rows
+                 columns: dict[str, Ledger | ReadTable] | None = None):
+        self.rows = rows  # tables read row by row
         self.p = problems
-        self.columns = columns or {}
+        self.columns = columns or {}  # tables read a column at a time
 
     def err(self, table: str, row: int | None, col: str | None, msg: str) -> None:
         self.p.append(Problem(table, row, col, msg))
@@ -463,8 +463,27 @@ class _Builder:
     def warn(self, table: str, row: int | None, col: str | None, msg: str) -> None:
         self.p.append(Problem(table, row, col, msg, "warning"))
 
+    def has(self, table: str) -> bool:
+        return table in self.rows or table in self.columns
+
     def get(self, table: str) -> list[tuple[int, Row]]:
-        return self.rows.get(table, [])
+        """The table's rows, each read cell by name (``[]`` for a table not given)."""
+        rows = self.rows.get(table)
+        if rows is None:
+            t = self.columns.get(table)
+            rows = self.rows[table] = _rows_of(t) if isinstance(t, ReadTable) else []
+        return rows
+
+    def read_columns(self, table: str, names: Sequence[str]
+                     ) -> tuple[Sequence[int], list[Sequence[Any]]]:
+        """The table's whole rows (every cell read) as columns: ``(row numbers, one
+        sequence per name)``; a blank column where the table lacks one."""
+        t = self.columns.get(table)
+        if isinstance(t, ReadTable):  # every cell was read
+            blank = [None] * len(t.rows)
+            return t.rows, [t.values.get(n, blank) for n in names]
+        whole = [(rn, r) for rn, r in self.get(table) if _whole(r)]
+        return [rn for rn, _ in whole], [[r[n] for _, r in whole] for n in names]
 
     # -- settings ---------------------------------------------------------------------
     def settings(self, codes: set[str]) -> Settings:
@@ -551,7 +570,7 @@ class _Builder:
             if p.joined and p.left and p.left <= p.joined:
                 self.err("parties", rownum, "left", "is not after the date the party joined")
             out.append(p)
-        if not out and "parties" in self.rows:
+        if not out and self.has("parties"):
             self.err("parties", None, None, "no parties are listed")
         return tuple(out)
 
@@ -595,7 +614,7 @@ class _Builder:
                 years.append(YearRow(r["year"], r["rate_pence"], r["opening_balance"],
                                      r["opening_commitments"], r["refund_share"], rn))
         self.dupes("years", ((y.row, (y.year,)) for y in years), "year", "this year")
-        if not years and "years" in self.rows and not any(
+        if not years and self.has("years") and not any(
             p.table == "years" for p in self.p
         ):
             self.err("years", None, None, "no years are listed")
@@ -606,7 +625,8 @@ class _Builder:
             for rn, r in self.get("ledger")
             if _whole(r)
         ]
-        ledger_cols = self.columns.get("ledger") or Ledger.of(ledger)
+        read = self.columns.get("ledger")
+        ledger_cols = read if isinstance(read, Ledger) else Ledger.of(ledger)
         for i in ledger_cols.misdated():
             e = ledger_cols[i]
             assert e.date is not None
@@ -639,19 +659,7 @@ class _Builder:
         svc_by_key = {(s.service, s.year): s for s in services}
         svc_codes = {s.service for s in services}
 
-        sps = []
-        for rn, r in self.get("service_parties"):
-            if not _whole(r):
-                continue
-            if (r["service"], r["year"]) not in svc_by_key:
-                self.err("service_parties", rn, "service",
-                         f"'{r['service']}' has no row in services for {r['year']}")
-                continue
-            if self.ref("service_parties", rn, "party", r["party"], codes):
-                sps.append(ServiceParty(r["service"], r["year"], r["party"], r["fixed_share"],
-                                        r["standalone_cost"], r["joined"], rn))
-        self.dupes("service_parties", ((x.row, (x.service, x.year, x.party)) for x in sps),
-                   "party", "this party in this service and year")
+        sps = self.service_parties(svc_by_key.keys(), codes)
 
         blends = []
         for rn, r in self.get("service_blend"):
@@ -752,11 +760,42 @@ class _Builder:
             budget_monitor=tuple(budget), performance=tuple(perf), source_sha256=sha,
         )
 
+    def service_parties(self, services: Set[tuple[str, str]], codes: set[str]
+                        ) -> list[ServiceParty]:
+        """The rows whose service (for the year) and party are known; a large table is
+        checked a column at a time, and row by row only to report what is wrong."""
+        rownums, cols = self.read_columns("service_parties", ServiceParty._fields[:-1])
+        svc, year, party = cols[:3]
+        keys = list(zip(svc, year, strict=True))
+        keep: Sequence[int] = range(len(rownums))
+        if not set(keys).issubset(services) or not codes.issuperset(party):
+            keep = [i for i, rn, key, p in zip(keep, rownums, keys, party, strict=True)
+                    if self._service_known(rn, key, services)
+                    and self.ref("service_parties", rn, "party", p, codes)]
+        rows = list(zip(*cols, rownums, strict=True))
+        if len(keep) < len(rows):
+            rows = [rows[i] for i in keep]
+        sps = list(map(ServiceParty._make, rows))
+        if len(set(map(_SERVICE_PARTY_KEY, sps))) < len(sps):
+            self.dupes("service_parties", ((x.row, x[:3]) for x in sps),
+                       "party", "this party in this service and year")
+        return sps
+
+    def _service_known(self, rownum: int, key: tuple[str, str],
+                       services: Set[tuple[str, str]]) -> bool:
+        if key in services:
+            return True
+        self.err("service_parties", rownum, "service",
+                 f"'{key[0]}' has no row in services for {key[1]}")
+        return False
+
     def _check_services(self, services: list[Service], sps: list[ServiceParty],
                         blends: list[BlendComponent]) -> None:
+        fixed = {(s.service, s.year) for s in services if s.basis == "fixed"}
         by_svc: dict[tuple[str, str], list[ServiceParty]] = defaultdict(list)
-        for x in sps:
-            by_svc[(x.service, x.year)].append(x)
+        for x in sps if fixed else ():  # only fixed services' participants are checked
+            if (key := x[:2]) in fixed:
+                by_svc[key].append(x)
         blend_by: dict[tuple[str, str], list[BlendComponent]] = defaultdict(list)
         for b in blends:
             blend_by[(b.service, b.year)].append(b)

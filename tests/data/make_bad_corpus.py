@@ -222,6 +222,11 @@ CSV_CASES: list[tuple[str, Callable[[Tables], None], str]] = [
      "ledger column kind: required column is missing"),
     ("no-population-for-year", lambda t: t["populations"].pop(2) and None,
      "no population estimate for BBB in or before 2025-26"),
+    ("service-party-unknown-party", cell("service_parties", 1, "party", "ZZZ"),
+     "service_parties row 3, column party: 'ZZZ' is not a known party code"),
+    ("service-party-repeated", add_row("service_parties", ["LEG", "2025-26", "AAA", "10%", "",
+                                                           ""]),
+     "service_parties row 4, column party: this party in this service and year repeats row 2"),
 ]
 
 
