@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import itemgetter
 
+from finance.core.apportion import S_SHARE
 from finance.core.contributions import Contributions, contributions
 from finance.core.governance import Governance, officers
 from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
@@ -19,6 +21,8 @@ from finance.core.problems import BookError, Problem
 from finance.core.services import ServiceSplit, check_services, participant_weights, split_services
 from finance.core.settlement import Settlement, settlement
 from finance.core.yearend import YearEnd, check_year_end, year_end
+
+_share = itemgetter(S_SHARE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +85,7 @@ def _checks(r_c: Contributions, ye: YearEnd, splits: tuple[ServiceSplit, ...],
     ]
     for sp in splits:
         out.append(Check(f"{sp.service} shares add up to its net cost",
-                         sum(x.share for x in sp.lines) == sp.net_cost))
+                         sum(map(_share, sp.lines)) == sp.net_cost))
     out.append(Check("settlement net positions sum to zero",
                      sum(n.amount for n in st.net_positions) == 0))
     paid: dict[str, int] = {n.party: 0 for n in st.net_positions}

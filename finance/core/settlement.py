@@ -78,9 +78,9 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
                 ) -> list[Obligation]:
     """Who owes whom, before netting.  ``project_weights`` (project -> party -> weight)
     saves working out each project's sharing again when the caller already has it."""
-    out = [Obligation(sp.service, line[S_PARTY], sp.host, line[S_SHARE])
-           for sp in splits for line in sp.lines
-           if line[S_SHARE] != 0 and line[S_PARTY] != sp.host]
+    out = list(map(Obligation._make, [
+        (sp.service, line[S_PARTY], sp.host, line[S_SHARE]) for sp in splits
+        for line in sp.lines if line[S_SHARE] != 0 and line[S_PARTY] != sp.host]))
     for pr in sorted(book.projects, key=lambda p: p.project):
         if (pr.start_year or year) != year:
             continue
@@ -126,13 +126,13 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
     pair, owed = pair[order], owed[order]
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
     net = np.add.reduceat(owed, starts) if len(pair) else owed
-    payments = []
-    for key, x in zip(pair[starts].tolist(), net.tolist(), strict=True):
-        a, b = codes[key // n], codes[key % n]
-        if x > 0:
-            payments.append(Payment(a, b, x))
-        elif x < 0:
-            payments.append(Payment(b, a, -x))
+    due = net != 0
+    pair, net = pair[starts][due], net[due]
+    low, high = pair // n, pair % n
+    pays, gets = np.where(net > 0, low, high), np.where(net > 0, high, low)
+    name = codes.__getitem__
+    payments = map(Payment._make, zip(map(name, pays.tolist()), map(name, gets.tolist()),
+                                      np.abs(net).tolist(), strict=True))
     nets = tuple(map(NetPosition, codes, position.tolist()))
     return Settlement(ob, tuple(payments), nets)
 
