@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from finance.core.money import MoneyError, fmt_pounds, round_pence, to_pence
+from finance.core.money import (
+    ARROW_MIN,
+    MoneyError,
+    fmt_pounds,
+    pounds_texts,
+    round_pence,
+    to_pence,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +52,23 @@ def test_pounds_string_is_the_decimal_text(p):
     from finance.core.money import pence_to_decimal
 
     assert fmt_pounds(p) == str(pence_to_decimal(p))
+
+
+EDGES = [0, 1, -1, 5, -5, 99, -99, 100, -100, 2**63 - 1, -(2**63), 10**15, -(10**15)]
+
+
+@pytest.mark.parametrize("size", [0, 3, ARROW_MIN - 1, ARROW_MIN, 3 * ARROW_MIN])
+def test_pounds_texts_are_fmt_pounds_below_and_above_the_arrow_threshold(size):
+    pence = [(i * 7919 - 5 * 10**6) * (-1) ** i for i in range(size)]
+    pence[:len(EDGES)] = EDGES[:size]
+    assert pounds_texts(pence) == [fmt_pounds(p) for p in pence]
+
+
+def test_pounds_texts_beyond_int64_go_amount_by_amount():
+    pence = [2**63, -(2**63) - 1, 10**30, *range(ARROW_MIN)]
+    assert pounds_texts(pence) == [fmt_pounds(p) for p in pence]
+
+
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=ARROW_MIN, max_size=ARROW_MIN + 5))
+def test_pounds_texts_of_any_int64_column_are_fmt_pounds(pence):
+    assert pounds_texts(pence) == [fmt_pounds(p) for p in pence]

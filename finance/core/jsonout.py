@@ -7,13 +7,18 @@ decimal places, so the JSON is stable across platforms); a value that does not e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any
 
 from finance import __version__
+from finance.core.apportion import S_PARTY, S_SHARE, S_WEIGHT_DEN, S_WEIGHT_NUM
 from finance.core.money import fmt_pounds as m
+from finance.core.money import pounds_texts
 from finance.core.run import Result
+from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit
 
 
 def ratio(x: Fraction | float | None) -> float | None:
@@ -30,6 +35,55 @@ def _rate(r: Fraction) -> str:
         ctx.prec = 60
         d = Decimal(r.numerator) / Decimal(r.denominator)
     return format(d.normalize(), "f")
+
+
+def _money_or_none(pence: list[int | None]) -> list[str | None]:
+    texts = iter(pounds_texts([p for p in pence if p is not None]))
+    return [None if p is None else next(texts) for p in pence]
+
+
+def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]:
+    """Each service's lines as SPEC §10 writes them (money formatted a column at a time):
+    party, months, the normalised weight (``float(weight)`` is ``numerator /
+    denominator``, so this is the same number, without a ``Fraction``), share, stand-alone
+    cost and saving.
+
+    >>> from finance.core.apportion import apportion_detail
+    >>> from finance.core.services import ServiceLine
+    >>> split = apportion_detail(100, {"A": 1, "B": 2})[0]
+    >>> sp = ServiceSplit("S", "Service", "2025-26", "A", "equal", 100, 0, (),
+    ...                   (ServiceLine((*split, 12, 1, 1, 40)),))
+    >>> _service_lines([sp])
+    [[{'party': 'A', 'months': 12, 'weight': 0.333333, 'share': '0.33', \
+'standalone_cost': '0.40', 'saving': '0.07'}]]
+    """
+    lines = [x for sp in splits for x in sp.lines]
+    costs: list[int | None] = [x[L_STANDALONE] for x in lines]
+    shares = [x[S_SHARE] for x in lines]
+    savings = [None if c is None else c - s for c, s in zip(costs, shares, strict=True)]
+    out = [{"party": x[S_PARTY], "months": x[L_MONTHS],
+            "weight": round(x[S_WEIGHT_NUM] / x[S_WEIGHT_DEN], 6), "share": share,
+            "standalone_cost": cost, "saving": saving}
+           for x, share, cost, saving in zip(lines, pounds_texts(shares),
+                                              _money_or_none(costs), _money_or_none(savings),
+                                              strict=True)]
+    ends = list(accumulate(len(sp.lines) for sp in splits))
+    return [out[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+
+
+def _services(splits: Sequence[ServiceSplit]) -> list[dict[str, Any]]:
+    """Each service: its figures, blend components (weights as numbers: ``float`` of a
+    ``Decimal`` is the nearest double, as ``float(Fraction(d))`` is) and its lines."""
+    gross = [s.gross_cost for s in splits]
+    income = [s.income for s in splits]
+    net = [g - i for g, i in zip(gross, income, strict=True)]
+    return [{"service": s.service, "name": s.name, "host": s.host, "basis": s.basis,
+             "gross_cost": g, "income": i, "net_cost": n,
+             "components": [{"component": k, "weight": round(float(w), 6)}
+                            for k, w in s.components],
+             "parties": lines}
+            for s, g, i, n, lines in zip(splits, pounds_texts(gross), pounds_texts(income),
+                                         pounds_texts(net), _service_lines(splits), strict=True)]
 
 
 def result_json(r: Result) -> dict[str, Any]:
@@ -81,17 +135,11 @@ def result_json(r: Result) -> dict[str, Any]:
                 for e in ye.exits
             ],
         },
-        "services": [
-            {"service": s.service, "name": s.name, "host": s.host, "basis": s.basis,
-             "gross_cost": m(s.gross_cost), "income": m(s.income), "net_cost": m(s.net_cost),
-             "components": [{"component": k, "weight": ratio(Fraction(w))}
-                            for k, w in s.components],
-             "parties": [x.as_json() for x in s.lines]}
-            for s in r.services
-        ],
+        "services": _services(r.services),
         "settlement": {
-            "payments": [{"from": p.payer, "to": p.payee, "amount": m(p.amount)}
-                         for p in r.settlement.payments],
+            "payments": [{"from": p.payer, "to": p.payee, "amount": amount}
+                         for p, amount in zip(r.settlement.payments, pounds_texts(
+                             [p.amount for p in r.settlement.payments]), strict=True)],
             "net_positions": [{"party": n.party, "amount": m(n.amount)}
                               for n in r.settlement.net_positions],
         },

@@ -16,6 +16,7 @@ exactly one place, :func:`round_pence`, which rounds half away from zero (Excel 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -26,6 +27,7 @@ __all__ = [
     "fmt_gbp",
     "fmt_pounds",
     "pence_to_decimal",
+    "pounds_texts",
     "round_pence",
     "to_decimal",
     "to_pence",
@@ -131,6 +133,37 @@ def fmt_pounds(pence: int) -> str:
     """
     pounds, p = divmod(-pence if pence < 0 else pence, 100)
     return f"-{pounds}.{p:02d}" if pence < 0 else f"{pounds}.{p:02d}"
+
+
+#: From this many amounts on, :func:`pounds_texts` has pyarrow format them.
+ARROW_MIN = 1000
+_INT64 = range(-(2**63), 2**63)
+
+
+def pounds_texts(pence: Sequence[int]) -> list[str]:
+    """:func:`fmt_pounds` of every amount, formatted together.
+
+    A long column of amounts that fit in int64 is formatted in one step by pyarrow (an
+    amount of pence is the stored integer of a ``decimal128`` with two decimal places,
+    and that decimal's text is the two-decimal string of pounds): about three times
+    quicker than one call per amount, for the tens of thousands of service lines in a
+    large book's JSON.  Any other column goes amount by amount; the texts are the same.
+
+    >>> pounds_texts([5, -5, 0, -123456])
+    ['0.05', '-0.05', '0.00', '-1234.56']
+    """
+    if len(pence) < ARROW_MIN or min(pence) not in _INT64 or max(pence) not in _INT64:
+        return list(map(fmt_pounds, pence))
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    low = np.asarray(pence, dtype="<i8")
+    words = np.empty((len(low), 2), dtype="<i8")  # 128-bit two's complement, low word first
+    words[:, 0], words[:, 1] = low, low >> 63
+    dec = pa.Array.from_buffers(pa.decimal128(38, 2), len(low), [None, pa.py_buffer(words)])
+    texts: list[str] = pc.cast(dec, pa.string()).to_pylist()
+    return texts
 
 
 def fmt_gbp(pence: int) -> str:

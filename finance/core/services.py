@@ -49,10 +49,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from finance.core.apportion import (
-    S_PARTY,
     S_SHARE,
-    S_WEIGHT_DEN,
-    S_WEIGHT_NUM,
     SHARE_FIELDS,
     Share,
     ShareColumns,
@@ -63,7 +60,6 @@ from finance.core.apportion import (
 )
 from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
-from finance.core.money import fmt_pounds
 from finance.core.problems import BookError, Problem
 from finance.core.years import months_remaining
 
@@ -116,23 +112,6 @@ class ServiceLine(SplitLine):
     def saving(self) -> int | None:
         cost = self[L_STANDALONE]
         return None if cost is None else cost - self[S_SHARE]
-
-    def as_json(self) -> dict[str, Any]:
-        """The line as SPEC §10's JSON writes it: money as two-decimal strings, the
-        normalised weight as a number rounded to six places (``float(weight)`` is
-        ``numerator / denominator``, so this is the same number, without a ``Fraction``).
-
-        >>> split = apportion_detail(100, {"A": 1, "B": 2})[0]
-        >>> ServiceLine((*split, 12, 1, 1, 40)).as_json()
-        {'party': 'A', 'months': 12, 'weight': 0.333333, 'share': '0.33', \
-'standalone_cost': '0.40', 'saving': '0.07'}
-        """
-        share, cost = self[S_SHARE], self[L_STANDALONE]
-        return {"party": self[S_PARTY], "months": self[L_MONTHS],
-                "weight": round(self[S_WEIGHT_NUM] / self[S_WEIGHT_DEN], 6),
-                "share": fmt_pounds(share),
-                "standalone_cost": None if cost is None else fmt_pounds(cost),
-                "saving": None if cost is None else fmt_pounds(cost - share)}
 
 
 def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],
