@@ -348,6 +348,9 @@ def test_detail_many_numpy_integers_do_not_wrap():
     assert [s.share for s in apportion_detail_many([10], [3], ["A", "B", "C"], w)] == [4, 3, 3]
     got = apportion_detail_many(np.array([-(2**63)]), [2], ["A", "B"], [1, 1])
     assert [s.share for s in got] == [-(2**62), -(2**62)]
+    listed = [1, np.int64(2**62), np.int64(2**62)]  # a list holding numpy integers
+    assert [s.share for s in apportion_detail_many([10], [3], ["A", "B", "C"], listed)] == [
+        0, 5, 5]
 
 
 def test_vectorised_weight_sum_beyond_int64_is_refused_not_wrapped():

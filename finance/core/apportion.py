@@ -374,7 +374,8 @@ def ordered_within_pools(codes: Sequence[str], bounds: Sequence[int]) -> npt.NDA
 
 def _ints(values: Sequence[int]) -> Sequence[int]:
     """``values``, with numpy integers (which wrap on overflow) as Python integers."""
-    if isinstance(values, np.ndarray) or any(isinstance(v, np.integer) for v in values):
+    if isinstance(values, np.ndarray) or any(issubclass(t, np.integer)
+                                             for t in set(map(type, values))):
         return [int(v) for v in values]
     return values
 
