@@ -35,7 +35,7 @@ import numpy as np
 from finance.core.cells import PLAIN_MONEY, CellError, is_blank, read_money, read_text
 from finance.core.ledger import Ledger
 from finance.core.model import LEDGER_KINDS
-from finance.core.parse import SCHEMA, Col, ReadTable, nonneg_money, norm
+from finance.core.parse import SCHEMA, TEXT_READERS, Col, ReadTable, nonneg_money, norm
 
 #: Money readers, and whether the amount must not be negative.
 _MONEY: dict[Callable[[object], Any], bool] = {read_money: False, nonneg_money: True}
@@ -83,6 +83,12 @@ class _Unusual(Exception):
 def _by_distinct(col: Any, spec: Col) -> tuple[list[Any], np.ndarray]:
     """Read each distinct value of a column once: ``(answers, index per row)``."""
     enc = col.dictionary_encode()
+    index = enc.indices.to_numpy(zero_copy_only=False)
+    if spec.read in TEXT_READERS:  # (every value is text: the file was read as text)
+        trimmed = [v.strip() or None for v in enc.dictionary.to_pylist()]
+        if spec.required and None in trimmed:
+            raise _Unusual(f"{spec.name} is blank")
+        return trimmed, index
     answers: list[Any] = []
     for v in enc.dictionary.to_pylist():
         if is_blank(v):
@@ -94,7 +100,7 @@ def _by_distinct(col: Any, spec: Col) -> tuple[list[Any], np.ndarray]:
             answers.append(spec.read(v))
         except CellError as exc:
             raise _Unusual(str(exc)) from exc
-    return answers, enc.indices.to_numpy(zero_copy_only=False)
+    return answers, index
 
 
 def _money(col: Any, spec: Col) -> tuple[np.ndarray, list[int]]:

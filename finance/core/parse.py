@@ -90,6 +90,11 @@ def _code(v: object) -> str:
     return s
 
 
+#: Readers that, given text, give it trimmed of spaces (:func:`_code` refusing a blank):
+#: a column reader may apply ``str.strip`` to text cells of these columns itself.
+TEXT_READERS: frozenset[Reader] = frozenset({cells.read_text, _code})
+
+
 def _basis(v: object) -> str:
     s = cells.read_text(v).lower().replace(" ", "")
     if s in BASES or (s.startswith("driver:") and len(s) > len("driver:")):
