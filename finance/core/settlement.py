@@ -108,7 +108,7 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
     nothing.
     """
     ob = tuple(obls)
-    _, payer, payee, amount = ([*c] for c in zip(*ob, strict=True)) if ob else ([], [], [], [])
+    payer, payee, amount = [o.payer for o in ob], [o.payee for o in ob], [o.amount for o in ob]
     codes = sorted(set(parties).union(payer, payee))
     number = {c: i for i, c in enumerate(codes)}
     n = len(codes)
@@ -120,14 +120,11 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
     position = np.zeros(n, dtype=amounts.dtype)
     np.add.at(position, q, amounts)
     np.subtract.at(position, p, amounts)
-    pair = np.minimum(p, q) * n + np.maximum(p, q)
-    owed = np.where(p < q, amounts, -amounts)  # what the lower code owes the higher
-    order = np.argsort(pair, kind="stable")
-    pair, owed = pair[order], owed[order]
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
-    net = np.add.reduceat(owed, starts) if len(pair) else owed
+    # each pair once, as (lower code, higher code): what the lower owes the higher
+    pair, net = _sum_by_key(np.minimum(p, q) * n + np.maximum(p, q),
+                            np.where(p < q, amounts, -amounts))
     due = net != 0
-    pair, net = pair[starts][due], net[due]
+    pair, net = pair[due], net[due]
     low, high = pair // n, pair % n
     pays, gets = np.where(net > 0, low, high), np.where(net > 0, high, low)
     name = codes.__getitem__
@@ -135,6 +132,17 @@ def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlemen
                                       np.abs(net).tolist(), strict=True))
     nets = tuple(map(NetPosition, codes, position.tolist()))
     return Settlement(ob, tuple(payments), nets)
+
+
+def _sum_by_key(keys: npt.NDArray[np.int64], values: npt.NDArray[Any]
+                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """The distinct keys, ascending, and the sum of the values of each."""
+    if not len(keys):
+        return keys, values
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(values, starts)
 
 
 def _summable(amounts: list[int]) -> npt.NDArray[Any]:
