@@ -27,6 +27,14 @@ def test_bench_large_book_smoke():
     assert r["checks_ok"] is True
 
 
+def test_bench_floor_smoke():
+    """The floor sketch still runs, and builds one JSON object per service line."""
+    from benchmarks import bench_floor
+
+    r = bench_floor.main(parties=12, services=40, ledger_rows=300, runs=1)
+    assert r["ratio"] > 0 and r["lines"] >= 2 * 40 and r["owed"] > 0
+
+
 @pytest.mark.slow
 def test_bench_batch_smoke():
     from benchmarks import bench_batch
