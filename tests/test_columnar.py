@@ -350,3 +350,22 @@ def test_any_readable_table_is_read_by_columns_to_the_same_rows(
     slow = _read_table("service_parties", fb.csv_table("service_parties",
                                                        buf.getvalue().encode()), problems)
     assert problems == [] and _rows_of(fast) == slow
+
+
+@pytest.mark.parametrize("table", ["parties", "years"])
+def test_a_missing_table_is_reported_once_either_way(table: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "book"
+    shutil.copytree(MKIP, folder)
+    (folder / f"{table}.csv").unlink()
+    (fast, fp), (slow, sp) = both_ways(folder, monkeypatch)
+    assert fast is None and slow is None
+    assert [str(p) for p in fp] == [str(p) for p in sp]
+    assert [str(p) for p in fp if p.table == table] == [f"{table}: required table is missing"]
+
+
+def test_no_tables_at_all_are_each_reported_missing_and_nothing_else_of_them() -> None:
+    problems = [str(p) for p in parse_book({})[1]]
+    assert "parties: required table is missing" in problems
+    assert not any("no parties are listed" in p or "no years are listed" in p
+                   for p in problems)

@@ -72,3 +72,11 @@ def test_pounds_texts_beyond_int64_go_amount_by_amount():
 @given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=ARROW_MIN, max_size=ARROW_MIN + 5))
 def test_pounds_texts_of_any_int64_column_are_fmt_pounds(pence):
     assert pounds_texts(pence) == [fmt_pounds(p) for p in pence]
+
+
+def test_pounds_texts_of_numpy_integers():
+    import numpy as np
+
+    pence = np.arange(-ARROW_MIN, ARROW_MIN, dtype=np.int64) * 997
+    assert pounds_texts(pence) == [fmt_pounds(int(p)) for p in pence]
+    assert pounds_texts(pence[:3]) == ["-9970.00", "-9960.03", "-9950.06"]

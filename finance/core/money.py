@@ -137,7 +137,7 @@ def fmt_pounds(pence: int) -> str:
 
 #: From this many amounts on, :func:`pounds_texts` has pyarrow format them.
 ARROW_MIN = 1000
-_INT64 = range(-(2**63), 2**63)
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def pounds_texts(pence: Sequence[int]) -> list[str]:
@@ -152,7 +152,7 @@ def pounds_texts(pence: Sequence[int]) -> list[str]:
     >>> pounds_texts([5, -5, 0, -123456])
     ['0.05', '-0.05', '0.00', '-1234.56']
     """
-    if len(pence) < ARROW_MIN or min(pence) not in _INT64 or max(pence) not in _INT64:
+    if len(pence) < ARROW_MIN or min(pence) < _INT64_MIN or max(pence) > _INT64_MAX:
         return list(map(fmt_pounds, pence))
     import numpy as np
     import pyarrow as pa

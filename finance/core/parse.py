@@ -476,7 +476,9 @@ class _Builder:
         rows = self.rows.get(table)
         if rows is None:
             t = self.columns.get(table)
-            rows = self.rows[table] = _rows_of(t) if isinstance(t, ReadTable) else []
+            if not isinstance(t, ReadTable):  # not given (kept out of self.rows: see has)
+                return []
+            rows = self.rows[table] = _rows_of(t)
         return rows
 
     def read_columns(self, table: str, names: Sequence[str]
