@@ -24,7 +24,7 @@ from finance.core.model import (
     YearRow,
 )
 from finance.core.services import participant_weights, service_splits
-from finance.core.settlement import Obligation, settle, settlement
+from finance.core.settlement import Obligation, Payment, settle, settlement
 from finance.core.yearend import year_end
 
 Y = "2025-26"
@@ -322,3 +322,24 @@ def test_row_order_never_changes_a_result(order):
     (s,) = service_splits(b, Y)
     # quotas 37,989.21 / 34,184.97 / 27,826.83: two pennies left, to .97 (SBC), .83 (TWBC)
     assert s.shares == {"MBC": 37989, "SBC": 34185, "TWBC": 27827}
+
+
+@pytest.mark.parametrize("record", [
+    ServiceParty("LEGAL", Y, "MBC", Decimal("0.4"), 1000, None, 7),
+    Obligation("LEGAL", "SBC", "MBC", 500),
+    Payment("SBC", "MBC", 500),
+], ids=lambda r: type(r).__name__)
+def test_tuple_records_compare_as_dataclasses_do(record):
+    """Stored as named tuples for speed, but equal only to the same kind of record."""
+    import copy
+    import pickle
+
+    same = type(record)._make(record)
+    assert record == same and hash(record) == hash(same)
+    assert (record != same) is False  # __ne__ too, not only __eq__
+    assert record != tuple(record) and tuple(record) != record
+    with pytest.raises(TypeError):
+        _ = record < same
+    with pytest.raises(AttributeError):
+        setattr(record, record._fields[0], "changed")
+    assert pickle.loads(pickle.dumps(record)) == record and copy.deepcopy(record) == record

@@ -49,6 +49,8 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from finance.core.model import value_record
+
 Weight = int | Fraction | Decimal
 
 __all__ = ["ApportionError", "Share", "ShareColumns", "apportion", "apportion_columns",
@@ -59,35 +61,20 @@ class ApportionError(ValueError):
     """Weights that cannot carry a total (negative, or all zero with a non-zero total)."""
 
 
+@value_record
 class Record(tuple):
     """Base of small immutable value records stored as a tuple (cheap to build in bulk).
 
-    Behaves like a frozen dataclass: equal when of the same class with equal fields,
-    hashable, not ordered, and shown as ``Name(field=value, ...)`` for the public names in
-    ``_show``.  Subclasses keep their fields in a canonical form (fractions in lowest
-    terms), so comparing the stored tuples compares the values.  Build one from its stored
-    fields in order, like a tuple: ``Cls((field, ...))``.
+    Behaves like a frozen dataclass (:func:`~finance.core.model.value_record`): equal when
+    of the same class with equal fields, hashable, not ordered, and shown as
+    ``Name(field=value, ...)`` for the public names in ``_show``.  Subclasses keep their
+    fields in a canonical form (fractions in lowest terms), so comparing the stored tuples
+    compares the values.  Build one from its stored fields in order, like a tuple:
+    ``Cls((field, ...))``.
     """
 
     __slots__ = ()
     _show: ClassVar[tuple[str, ...]] = ()
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is type(self):
-            return tuple.__eq__(self, other)
-        return False if isinstance(other, tuple) else NotImplemented
-
-    def __ne__(self, other: object) -> bool:
-        if type(other) is type(self):
-            return tuple.__ne__(self, other)
-        return True if isinstance(other, tuple) else NotImplemented
-
-    __hash__ = tuple.__hash__
-
-    def __lt__(self, other: object) -> bool:
-        return NotImplemented
-
-    __le__ = __gt__ = __ge__ = __lt__
 
     def __repr__(self) -> str:
         body = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._show)

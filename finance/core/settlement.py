@@ -34,17 +34,18 @@ import numpy as np
 import numpy.typing as npt
 
 from finance.core.apportion import S_PARTY, S_SHARE, apportion
-from finance.core.model import Book
+from finance.core.model import Book, value_record
 from finance.core.services import ServiceSplit, participant_weights
 
 _INT64_MAX = np.iinfo(np.int64).max
 
 
+@value_record
 class Obligation(NamedTuple):
     """What one party owes another for one service or project, before netting.
 
     A named tuple (a large book has tens of thousands; a tuple is built several times
-    faster than a frozen dataclass)."""
+    faster than a frozen dataclass) that compares as a dataclass does."""
 
     source: str  # service or project code
     payer: str  # owes
@@ -52,6 +53,7 @@ class Obligation(NamedTuple):
     amount: int  # pence, may be negative (reverses direction)
 
 
+@value_record
 class Payment(NamedTuple):
     """One payment of the netted settlement (a named tuple, as :class:`Obligation`)."""
 
