@@ -280,53 +280,12 @@ def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequen
         _check_sorted(codes, bounds)
     size = np.asarray(sizes, dtype=np.int64)
     pool = np.repeat(np.arange(len(sizes)), size)  # pool of each entry
-    in_python = np.zeros(len(sizes), dtype=bool)  # pools to split with Python integers
-    try:
-        w = np.asarray(weights, dtype=np.int64)
-        below_zero = bool((w < 0).any())
-    except OverflowError:  # a weight beyond int64: its pool is split in Python
-        below_zero = min(weights) < 0
-        if not below_zero:
-            huge = np.fromiter(map(lt, repeat(_INT64_MAX), weights), dtype=bool, count=n)
-            w = np.asarray([0 if h else x for x, h in zip(weights, huge.tolist(), strict=True)],
-                           dtype=np.int64)
-            in_python[pool[huge]] = True
-    if below_zero:  # refused with the first pool's error, as pool by pool
-        for a, b, t in zip(bounds, bounds[1:], totals, strict=True):
-            apportion_detail(int(t), dict(zip(codes[a:b], weights[a:b], strict=True)))
-    starts = np.asarray(bounds[:-1], dtype=np.int64)
-    filled = size > 0
-    wsum = np.zeros(len(sizes), dtype=np.int64)
-    wmax = np.zeros(len(sizes), dtype=np.int64)
-    wsum[filled] = np.add.reduceat(w, starts[filled])
-    wmax[filled] = np.maximum.reduceat(w, starts[filled])
-    # a sum may have wrapped only when its pool's largest weight x size reaches int64
-    wrapped = wmax > _INT64_MAX // np.maximum(size, 1)
-    for i in np.flatnonzero(wrapped & ~in_python).tolist():
-        in_python[i] = sum(weights[bounds[i]:bounds[i + 1]]) > _INT64_MAX
-    mags = list(map(abs, totals))
-    try:
-        mag = np.asarray(mags, dtype=np.int64)
-    except OverflowError:  # a total beyond int64: its pool is split in Python
-        big = np.fromiter(map(lt, repeat(_INT64_MAX), mags), dtype=bool, count=len(mags))
-        in_python |= big
-        mag = np.asarray([0 if b else m for m, b in zip(mags, big.tolist(), strict=True)],
-                         dtype=np.int64)
-    in_python |= wsum == 0  # nothing to share (or an error), done by _split_ints
-    # pools done in Python get neutral figures here, and are overwritten at the end
-    mag[in_python] = 0
-    wsum[in_python] = 1
-    # |total| x weight overflows int64 unless the largest weight <= int64 max // |total|
-    exact = wmax <= _INT64_MAX // np.maximum(mag, 1)
+    w, mag, wsum, wmax, in_python = _int64_pools(totals, weights, codes, bounds, size, pool)
     mag_e, wsum_e = mag[pool], wsum[pool]
-    floor, rem = np.divmod(w * np.where(exact, mag, 0)[pool], wsum_e)
-    slow = np.flatnonzero(~exact[pool])
-    if slow.size:
-        floor[slow], rem[slow] = zip(*map(divmod, map(mul, mag_e[slow].tolist(),
-                                                      w[slow].tolist()),
-                                          wsum_e[slow].tolist()), strict=True)
+    floor, rem = _floors(w, mag, wmax, pool, mag_e, wsum_e)
+    filled = size > 0  # the pennies each pool has left after its floors
     left = mag.copy()
-    left[filled] -= np.add.reduceat(floor, starts[filled])
+    left[filled] -= np.add.reduceat(floor, np.asarray(bounds[:-1], dtype=np.int64)[filled])
     pos = _queue_places(pool, rem, w, int(size.max()))
     extra = (pos < left[pool]) & (w > 0)
     negative = np.fromiter(map(lt, totals, repeat(0)), dtype=bool, count=len(totals))
@@ -342,6 +301,78 @@ def apportion_columns(totals: Sequence[int], sizes: Sequence[int], codes: Sequen
         for k in range(len(cols)):
             cols[k][a:b] = [r[k + 1] for r in rows]
     return cols
+
+
+def _int64_pools(totals: Sequence[int], weights: Sequence[int], codes: Sequence[str],
+                 bounds: list[int], size: npt.NDArray[np.int64], pool: npt.NDArray[np.int64]
+                 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+                            npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """:func:`apportion_columns`'s pools as int64 columns, and which to split in Python.
+
+    Returns the weights and ``|totals|`` as int64, each pool's weight sum and largest
+    weight, and ``in_python``: the pools that cannot be worked in int64 — a weight, weight
+    sum or total beyond it — or that have no weight at all (:func:`_split_ints` splits
+    those, or refuses them).  Such pools get neutral figures here (weights 0, sum 1,
+    total 0) and their results are overwritten.  A negative weight is refused with the
+    error :func:`apportion_detail` gives for the first pool that has one.
+    """
+    n = len(weights)
+    in_python = np.zeros(len(size), dtype=bool)
+    try:
+        w = np.asarray(weights, dtype=np.int64)
+        below_zero = bool((w < 0).any())
+    except OverflowError:  # a weight beyond int64: its pool is split in Python
+        below_zero = min(weights) < 0
+        if not below_zero:
+            huge = np.fromiter(map(lt, repeat(_INT64_MAX), weights), dtype=bool, count=n)
+            w = np.asarray([0 if h else x for x, h in zip(weights, huge.tolist(), strict=True)],
+                           dtype=np.int64)
+            in_python[pool[huge]] = True
+    if below_zero:  # refused with the first pool's error, as pool by pool
+        for a, b, t in zip(bounds, bounds[1:], totals, strict=True):
+            apportion_detail(int(t), dict(zip(codes[a:b], weights[a:b], strict=True)))
+    starts = np.asarray(bounds[:-1], dtype=np.int64)
+    filled = size > 0
+    wsum = np.zeros(len(size), dtype=np.int64)
+    wmax = np.zeros(len(size), dtype=np.int64)
+    wsum[filled] = np.add.reduceat(w, starts[filled])
+    wmax[filled] = np.maximum.reduceat(w, starts[filled])
+    # a sum may have wrapped only when its pool's largest weight x size reaches int64
+    wrapped = wmax > _INT64_MAX // np.maximum(size, 1)
+    for i in np.flatnonzero(wrapped & ~in_python).tolist():
+        in_python[i] = sum(weights[bounds[i]:bounds[i + 1]]) > _INT64_MAX
+    mags = list(map(abs, totals))
+    try:
+        mag = np.asarray(mags, dtype=np.int64)
+    except OverflowError:  # a total beyond int64: its pool is split in Python
+        big = np.fromiter(map(lt, repeat(_INT64_MAX), mags), dtype=bool, count=len(mags))
+        in_python |= big
+        mag = np.asarray([0 if b else m for m, b in zip(mags, big.tolist(), strict=True)],
+                         dtype=np.int64)
+    in_python |= wsum == 0  # nothing to share (or an error), done by _split_ints
+    mag[in_python] = 0
+    wsum[in_python] = 1
+    return w, mag, wsum, wmax, in_python
+
+
+def _floors(w: npt.NDArray[np.int64], mag: npt.NDArray[np.int64], wmax: npt.NDArray[np.int64],
+            pool: npt.NDArray[np.int64], mag_e: npt.NDArray[np.int64],
+            wsum_e: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64],
+                                                    npt.NDArray[np.int64]]:
+    """Each entry's floor and remainder: ``divmod(|total| x weight, weight sum)``.
+
+    In int64 for a pool whose largest weight is at most ``int64 max // |total|`` (so the
+    product cannot overflow); in Python integers entry by entry for any other (floor and
+    remainder, below ``|total|`` and the weight sum, still fit int64).
+    """
+    exact = wmax <= _INT64_MAX // np.maximum(mag, 1)
+    floor, rem = np.divmod(w * np.where(exact, mag, 0)[pool], wsum_e)
+    slow = np.flatnonzero(~exact[pool])
+    if slow.size:
+        floor[slow], rem[slow] = zip(*map(divmod, map(mul, mag_e[slow].tolist(),
+                                                      w[slow].tolist()),
+                                          wsum_e[slow].tolist()), strict=True)
+    return floor, rem
 
 
 def ordered_within_pools(codes: Sequence[str], bounds: Sequence[int]) -> npt.NDArray[np.bool_]:
