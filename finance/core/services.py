@@ -43,7 +43,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import gcd, lcm
-from operator import add, attrgetter, floordiv, is_not, mul, sub
+from operator import attrgetter, floordiv, is_not, mul, sub
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -468,11 +468,16 @@ def _bulk_blend(ix: _YearIndex, comps: _Blend, rows: list[ServiceParty], parties
     dens = list(map(lcm, *(q for _, _, q in layers))) if layers else [1] * len(sizes)
     nums = [0] * len(rows)
     for w, n, q in layers:
-        f = map(mul, repeat(n), map(floordiv, dens, q))
-        nums = list(map(add, nums, map(mul, chain.from_iterable(map(repeat, f, sizes)), w)))
+        factors = [n * (den // qd) for den, qd in zip(dens, q, strict=True)]  # one per pool
+        nums = [t + f * v for t, f, v in zip(nums, _per_row(factors, sizes), w, strict=True)]
     if bad_rows:
         bad |= _pools_of(bounds, bad_rows)
-    return nums, list(chain.from_iterable(map(repeat, dens, sizes))), bad
+    return nums, _per_row(dens, sizes), bad
+
+
+def _per_row(values: list[int], sizes: list[int]) -> list[int]:
+    """Each pool's value repeated for each of its rows (pools laid end to end)."""
+    return list(chain.from_iterable(map(repeat, values, sizes)))
 
 
 def _pools_of(bounds: list[int], entries: Iterable[int]) -> set[int]:
