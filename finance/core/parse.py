@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
@@ -453,6 +453,7 @@ def parse_book(raw: Mapping[str, RawTable | ReadTable | Ledger], source_sha256: 
 
 
 _SERVICE_PARTY_KEY = itemgetter(0, 1, 2)  # service, year, party
+_SERVICE_COLUMNS = tuple(f.name for f in fields(Service))[:-1]  # all but the row number
 
 
 class _Builder:
@@ -650,19 +651,7 @@ class _Builder:
                    "this driver, year and party")
         driver_names = {(d.year, d.driver) for d in drivers}
 
-        services = []
-        for rn, r in self.get("services"):
-            if not _whole(r):
-                continue
-            self.ref("services", rn, "host", r["host"], codes)
-            s = Service(r["service"], r["name"], r["year"], r["host"], r["gross_cost"],
-                        r["income"] or 0, r["basis"], rn)
-            if s.basis.startswith("driver:") and (s.year, s.basis[7:]) not in driver_names:
-                self.err("services", rn, "basis",
-                         f"driver '{s.basis[7:]}' has no values in drivers for {s.year}")
-            services.append(s)
-        self.dupes("services", ((s.row, (s.service, s.year)) for s in services), "service",
-                   "this service and year")
+        services = self.services(codes, driver_names)
         svc_by_key = {(s.service, s.year): s for s in services}
         svc_codes = {s.service for s in services}
 
@@ -766,6 +755,27 @@ class _Builder:
             cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
             budget_monitor=tuple(budget), performance=tuple(perf), source_sha256=sha,
         )
+
+    def services(self, codes: set[str], driver_names: set[tuple[str, str]]) -> list[Service]:
+        """Every whole row of ``services``, built from its columns; an unknown host, a
+        driver basis without values for the year, and a repeated service and year are
+        reported (looked for row by row only where the columns show one)."""
+        rownums, cols = self.read_columns("services", _SERVICE_COLUMNS)
+        service, _, year, host, _, income, basis = cols
+        if not codes.issuperset(host):
+            for rn, h in zip(rownums, host, strict=True):
+                self.ref("services", rn, "host", h, codes)
+        for rn, y, b in zip(rownums, year, basis, strict=True):
+            if b.startswith("driver:") and (y, b[7:]) not in driver_names:
+                self.err("services", rn, "basis",
+                         f"driver '{b[7:]}' has no values in drivers for {y}")
+        cols[5] = [0 if i is None else i for i in income]
+        out = list(map(Service, *cols, rownums))
+        keys = list(zip(service, year, strict=True))
+        if len(set(keys)) < len(keys):
+            self.dupes("services", zip(rownums, keys, strict=True), "service",
+                       "this service and year")
+        return out
 
     def service_parties(self, services: Set[tuple[str, str]], codes: set[str]
                         ) -> list[ServiceParty]:
