@@ -150,6 +150,10 @@ def test_ledger_sums_are_exact_beyond_float_precision() -> None:
                      LedgerEntry("2025-26", "spend", 1, row=3)] +
                     [LedgerEntry("2025-26", "spend", big, row=4 + i) for i in range(20)])
     assert led.totals("2025-26")["spend"] == 21 * big + 1  # over the int64 range too
+    # the most negative int64 has no int64 absolute value: still summed exactly
+    low = Ledger.of([LedgerEntry("2025-26", "income", -(2**63), row=2),
+                     LedgerEntry("2025-26", "income", -1, row=3)])
+    assert low.totals("2025-26")["income"] == -(2**63) - 1
 
 
 def test_ledger_pickles_for_batch_workers(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from finance.core.model import value_record
+from finance.core.money import INT64_MAX
 
 Weight = int | Fraction | Decimal
 
@@ -153,9 +154,6 @@ class Share(SplitLine):
         """``quota - floor``, in [0, 1)."""
         num, den = self[S_WEIGHT_NUM], self[S_WEIGHT_DEN]
         return Fraction(self[S_MAGNITUDE] * num - self[S_FLOOR] * den, den)
-
-
-_INT64_MAX = int(np.iinfo(np.int64).max)
 
 
 def _as_fraction(w: Weight) -> Fraction:
@@ -324,7 +322,7 @@ def _int64_pools(totals: Sequence[int], weights: Sequence[int], codes: Sequence[
     except OverflowError:  # a weight beyond int64: its pool is split in Python
         below_zero = min(weights) < 0
         if not below_zero:
-            huge = np.fromiter(map(lt, repeat(_INT64_MAX), weights), dtype=bool, count=n)
+            huge = np.fromiter(map(lt, repeat(INT64_MAX), weights), dtype=bool, count=n)
             w = np.asarray([0 if h else x for x, h in zip(weights, huge.tolist(), strict=True)],
                            dtype=np.int64)
             in_python[pool[huge]] = True
@@ -338,14 +336,14 @@ def _int64_pools(totals: Sequence[int], weights: Sequence[int], codes: Sequence[
     wsum[filled] = np.add.reduceat(w, starts[filled])
     wmax[filled] = np.maximum.reduceat(w, starts[filled])
     # a sum may have wrapped only when its pool's largest weight x size reaches int64
-    wrapped = wmax > _INT64_MAX // np.maximum(size, 1)
+    wrapped = wmax > INT64_MAX // np.maximum(size, 1)
     for i in np.flatnonzero(wrapped & ~in_python).tolist():
-        in_python[i] = sum(weights[bounds[i]:bounds[i + 1]]) > _INT64_MAX
+        in_python[i] = sum(weights[bounds[i]:bounds[i + 1]]) > INT64_MAX
     mags = list(map(abs, totals))
     try:
         mag = np.asarray(mags, dtype=np.int64)
     except OverflowError:  # a total beyond int64: its pool is split in Python
-        big = np.fromiter(map(lt, repeat(_INT64_MAX), mags), dtype=bool, count=len(mags))
+        big = np.fromiter(map(lt, repeat(INT64_MAX), mags), dtype=bool, count=len(mags))
         in_python |= big
         mag = np.asarray([0 if b else m for m, b in zip(mags, big.tolist(), strict=True)],
                          dtype=np.int64)
@@ -365,7 +363,7 @@ def _floors(w: npt.NDArray[np.int64], mag: npt.NDArray[np.int64], wmax: npt.NDAr
     product cannot overflow); in Python integers entry by entry for any other (floor and
     remainder, below ``|total|`` and the weight sum, still fit int64).
     """
-    exact = wmax <= _INT64_MAX // np.maximum(mag, 1)
+    exact = wmax <= INT64_MAX // np.maximum(mag, 1)
     floor, rem = np.divmod(w * np.where(exact, mag, 0)[pool], wsum_e)
     slow = np.flatnonzero(~exact[pool])
     if slow.size:
@@ -471,9 +469,9 @@ def apportion_many(
         raise ApportionError("weights must not be negative")
     # checked in Python integers, before any int64 sum or magnitude could wrap
     wmax, tmax = int(w.max()), max(-int(t.min()), int(t.max()))
-    sums_may_wrap = wmax * k * 2 >= _INT64_MAX
-    if (sums_may_wrap and max(map(sum, w.tolist())) * 2 >= _INT64_MAX) or (
-            tmax * max(wmax, 1) >= _INT64_MAX):
+    sums_may_wrap = wmax * k * 2 >= INT64_MAX
+    if (sums_may_wrap and max(map(sum, w.tolist())) * 2 >= INT64_MAX) or (
+            tmax * max(wmax, 1) >= INT64_MAX):
         raise OverflowError("pool too large for int64; use apportion() for this pool")
     mag = np.abs(t)
     wsum = w.sum(axis=1)

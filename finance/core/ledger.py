@@ -31,9 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from finance.core.model import LEDGER_KINDS, LedgerEntry
+from finance.core.money import int64_sums_fit
 from finance.core.years import year_end as last_day
-
-_INT64_MAX = np.iinfo(np.int64).max
 
 
 def _day(d: date | None) -> np.datetime64:
@@ -44,7 +43,7 @@ def _sum(values: npt.NDArray[np.int64]) -> int:
     """Exact sum of int64 pence: numpy when it cannot overflow, else Python integers."""
     if values.size == 0:
         return 0
-    if int(np.abs(values).max()) <= _INT64_MAX // max(values.size, 1):
+    if int64_sums_fit(int(values.min()), int(values.max()), values.size):
         return int(values.sum())
     return sum(int(v) for v in values)
 

@@ -26,6 +26,7 @@ __all__ = [
     "MoneyError",
     "fmt_gbp",
     "fmt_pounds",
+    "int64_sums_fit",
     "pence_to_decimal",
     "pounds_texts",
     "round_pence",
@@ -135,9 +136,22 @@ def fmt_pounds(pence: int) -> str:
     return f"-{pounds}.{p:02d}" if pence < 0 else f"{pounds}.{p:02d}"
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def int64_sums_fit(low: int, high: int, count: int) -> bool:
+    """Whether every sum of up to ``count`` amounts between ``low`` and ``high`` stays
+    within int64, so numpy can add them without wrapping round.
+
+    >>> int64_sums_fit(-5, 2**62 - 1, 2), int64_sums_fit(0, 2**62, 2)
+    (True, False)
+    """
+    bound = INT64_MAX // max(count, 1)
+    return -bound <= low and high <= bound
+
+
 #: From this many amounts on, :func:`pounds_texts` has pyarrow format them.
 ARROW_MIN = 1000
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def pounds_texts(pence: Sequence[int]) -> list[str]:
@@ -152,7 +166,7 @@ def pounds_texts(pence: Sequence[int]) -> list[str]:
     >>> pounds_texts([5, -5, 0, -123456])
     ['0.05', '-0.05', '0.00', '-1234.56']
     """
-    if len(pence) < ARROW_MIN or min(pence) < _INT64_MIN or max(pence) > _INT64_MAX:
+    if len(pence) < ARROW_MIN or min(pence) < INT64_MIN or max(pence) > INT64_MAX:
         return list(map(fmt_pounds, pence))
     import numpy as np
     import pyarrow as pa

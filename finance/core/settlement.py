@@ -35,9 +35,8 @@ import numpy.typing as npt
 
 from finance.core.apportion import S_PARTY, S_SHARE, apportion
 from finance.core.model import Book, value_record
+from finance.core.money import int64_sums_fit
 from finance.core.services import ServiceSplit, participant_weights
-
-_INT64_MAX = np.iinfo(np.int64).max
 
 
 @value_record
@@ -149,8 +148,7 @@ def _sum_by_key(keys: npt.NDArray[np.int64], values: npt.NDArray[Any]
 
 def _summable(amounts: list[int]) -> npt.NDArray[Any]:
     """Amounts as int64 when no sum of them can overflow it, else as Python integers."""
-    bound = _INT64_MAX // max(len(amounts), 1)
-    if all(-bound <= a <= bound for a in (min(amounts, default=0), max(amounts, default=0))):
+    if int64_sums_fit(min(amounts, default=0), max(amounts, default=0), len(amounts)):
         return np.asarray(amounts, dtype=np.int64)
     return np.asarray(amounts, dtype=object)
 
