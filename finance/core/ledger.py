@@ -1,17 +1,17 @@
-"""The ledger as columns (SPEC §3 ``ledger``; issue 6).
+"""The ledger as columns (the ``ledger`` table; built for large books).
 
 A book's ledger can hold a hundred thousand lines or more, and the year end only ever
 needs sums of them: by year and kind, and at most by date.  :class:`Ledger` keeps the
 lines as parallel numpy columns — year and kind as small integer codes, amounts as int64
 pence, dates as ``datetime64[D]`` (``NaT`` when undated) — and sums with column
-operations.  It is still a sequence of :class:`~finance.core.model.LedgerEntry` records
+operations.  It is still a sequence of :class:`~finance.core.entries.LedgerEntry` records
 for code that wants lines one at a time (the report, the app), built on demand.
 
 Sums are exact: int64 pence, with a fall-back to Python integers if a column could ever
 exceed the int64 range.
 
 >>> from datetime import date
->>> from finance.core.model import LedgerEntry
+>>> from finance.core.entries import LedgerEntry
 >>> led = Ledger.of([LedgerEntry("2025-26", "spend", 1250, date(2025, 5, 1), row=2),
 ...                  LedgerEntry("2025-26", "spend", 750, None, row=3),
 ...                  LedgerEntry("2025-26", "commitment", 300, date(2025, 6, 1), row=4)])
@@ -30,7 +30,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from finance.core.model import LEDGER_KINDS, LedgerEntry
+from finance.core.entries import LEDGER_KINDS, LedgerEntry
 from finance.core.money import int64_sums_fit
 from finance.core.years import year_end as last_day
 

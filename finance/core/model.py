@@ -1,4 +1,4 @@
-"""Immutable records of one partnership's book (SPEC §3).
+"""Immutable records of one partnership's book (docs/input-format.md).
 
 Money is integer pence; percentages are ``Decimal`` fractions (35% is ``Decimal("0.35")``);
 financial years are strings ``"2025-26"``.  Every record carries ``row``: the row number
@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-if TYPE_CHECKING:
-    from finance.core.ledger import Ledger
+# The ledger's records live below the ledger's columns, which the book holds; they are
+# named here too, with the book's other records.
+from finance.core.entries import LEDGER_KINDS as LEDGER_KINDS
+from finance.core.entries import LedgerEntry as LedgerEntry
+from finance.core.ledger import Ledger
 
 _T = TypeVar("_T", bound=type)
 
@@ -41,7 +44,7 @@ def value_record(cls: _T) -> _T:
     only to a record of the same class with equal fields, hashable, not ordered.
 
     A tuple is built several times faster than a frozen dataclass, which matters for the
-    tens of thousands of rows of a large book (issue 6); this keeps such records from
+    tens of thousands of rows of a large book; this keeps such records from
     comparing equal to, or sorting against, plain tuples and other records.
     """
     for name, method in (("__eq__", _record_eq), ("__ne__", _record_ne),
@@ -52,7 +55,6 @@ def value_record(cls: _T) -> _T:
     return cls
 
 
-LEDGER_KINDS = ("spend", "commitment", "external_funding", "income", "admin_recharge")
 CASHFLOW_KINDS = ("one_off_cost", "recurring_cost", "saving", "income")
 COST_KINDS = ("one_off_cost", "recurring_cost")
 BENEFIT_KINDS = ("saving", "income")
@@ -103,17 +105,6 @@ class YearRow:
 
 
 @dataclass(frozen=True, slots=True)
-class LedgerEntry:
-    year: str
-    kind: str
-    amount: int
-    date: date | None = None
-    description: str = ""
-    reference: str = ""
-    row: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class Service:
     service: str
     name: str
@@ -131,10 +122,10 @@ class Service:
 
 @value_record
 class ServiceParty(NamedTuple):
-    """One party's row of a service (SPEC §3 ``service_parties``).
+    """One party's row of a service (the ``service_parties`` table).
 
     A named tuple rather than a frozen dataclass like the other records: a large book has
-    tens of thousands of these, and a tuple is built about four times faster (issue 6).
+    tens of thousands of these, and a tuple is built about four times faster.
     It compares as the dataclasses do (:func:`value_record`).
     """
 
@@ -268,6 +259,4 @@ class Book:
 
 
 def _ledger(entries: object) -> Ledger:
-    from finance.core.ledger import Ledger  # ledger.py builds on the records above
-
     return Ledger.of(entries)  # type: ignore[arg-type]
