@@ -34,11 +34,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder, read_xlsx_bytes
-from finance.core.model import CASHFLOW_KINDS, CRITERIA, LEDGER_KINDS, Book
+from finance.core.model import Book
 from finance.core.money import fmt_gbp, round_pence
 from finance.core.parse import SCHEMA, RawTable, norm, parse_book
 from finance.core.problems import Problem
 from finance.core.run import Result
+from finance.core.schema import KINDS
+from finance.core.schema import TABLES as SCHEMA_TABLES
+from finance.core.schema import column as schema_column
 from finance.output import slug
 from finance.pipeline import compute, render
 
@@ -48,85 +51,13 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- tables
 
-#: Input tables in the order the Data tab shows them, with the label a user reads.
-TABLE_LABELS: dict[str, str] = {
-    "settings": "Settings",
-    "parties": "Parties",
-    "populations": "Populations",
-    "years": "Years",
-    "ledger": "Ledger",
-    "services": "Services",
-    "service_parties": "Service parties",
-    "service_blend": "Service blend",
-    "drivers": "Drivers",
-    "projects": "Projects",
-    "cashflows": "Cash flows",
-    "criteria": "Criteria",
-    "savings": "Savings",
-    "budget_monitor": "Budget monitor",
-    "performance": "Performance",
-}
+#: Input tables in the order the Data tab shows them, with the label a user reads
+#: (from the column registry, :mod:`finance.core.schema`).
+TABLE_LABELS: dict[str, str] = {name: t.label for name, t in SCHEMA_TABLES.items()}
 TABLES: tuple[str, ...] = tuple(TABLE_LABELS)
-assert set(TABLES) == set(SCHEMA), "every validator table has a Data tab editor"
 
 #: What each input table holds, shown above its editor.
-TABLE_NOTES: dict[str, str] = {
-    "settings": "Partnership name, accountable body (§13.3), chair rotation (§10.1), "
-                "discount rate and financial weight.",
-    "parties": "Each council: a short unique code, name, voting member (§6.2), and dates.",
-    "populations": "Population estimates; the latest not after the year is used (§13.2).",
-    "years": "Rate per head, openings and the board's refund decision for each year.",
-    "ledger": "Spend, commitments, external funding, income and admin recharges.",
-    "services": "Shared services: host, gross cost, income and the basis of the split "
-                "(§18.1a).",
-    "service_parties": "Who takes part in each service, with fixed shares and stand-alone "
-                       "costs.",
-    "service_blend": "Components and weights for services on the blend basis.",
-    "drivers": "Activity counts (caseload, FTE, PCs, audit days) for driver bases.",
-    "projects": "Five-year investment cases (Annex A §5.2).",
-    "cashflows": "Each project's costs and benefits, years 0 to 5.",
-    "criteria": "Non-financial scores 0 to 5 against criteria a to j (§13.5).",
-    "savings": "Savings predicted and delivered (Annex A §5.1).",
-    "budget_monitor": "Quarterly MKIP budget monitoring (Annex A §5.1).",
-    "performance": "Quarterly performance indicators (Annex A §4.1).",
-}
-
-_MONEY = "Pounds and pence, e.g. 1234.56"
-_YEAR = "Financial year, e.g. 2025-26"
-_DATE = "Date, e.g. 2025-09-01 or 01/09/2025 (optional)"
-_PCT = "Percentage, e.g. 35% or 0.35"
-_CODE = "Party code, as in the parties table"
-_HINTS: dict[str, str] = {
-    "year": _YEAR, "start_year": _YEAR + " (year 0; default: the year run)",
-    "date": _DATE, "joined": _DATE, "notice_given": _DATE, "left": _DATE,
-    "party": _CODE, "host": _CODE, "lead": _CODE,
-    "amount": _MONEY, "opening_balance": _MONEY + " (blank: carried from last year)",
-    "opening_commitments": _MONEY + " (blank: carried from last year)",
-    "gross_cost": _MONEY, "income": _MONEY, "standalone_cost": _MONEY + " (optional)",
-    "predicted": _MONEY, "actual": _MONEY, "budget": _MONEY, "actual_to_date": _MONEY,
-    "forecast_outturn": _MONEY,
-    "fixed_share": _PCT + " (basis fixed: shares total 100%)",
-    "weight": _PCT, "refund_share": _PCT + " (board decision; blank: carry all over)",
-    "optimism_bias": _PCT + " (Green Book uplift on costs)",
-    "discount_rate": _PCT + " (blank: the settings rate)",
-    "rate_pence": "Pence per head of population, e.g. 30 or 30.5",
-    "population": "Whole number of residents",
-    "basis": "equal, fixed, population, driver:NAME or blend",
-    "component": "equal, population or driver:NAME",
-    "voting": "yes or no", "higher_is_better": "yes or no",
-    "quarter": "1 to 4", "year_index": "0 to 5", "score": "0 to 5",
-    "criterion": "a to j (§13.5)", "code": "Short unique code, e.g. MBC",
-}
-#: Columns whose values come from a fixed list: (options, extra options allowed).
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("parties", "voting"): ("yes", "no"),
-    ("ledger", "kind"): LEDGER_KINDS,
-    ("cashflows", "kind"): CASHFLOW_KINDS,
-    ("criteria", "criterion"): CRITERIA,
-    ("performance", "higher_is_better"): ("yes", "no"),
-    ("budget_monitor", "quarter"): ("1", "2", "3", "4"),
-    ("performance", "quarter"): ("1", "2", "3", "4"),
-}
+TABLE_NOTES: dict[str, str] = {name: t.help for name, t in SCHEMA_TABLES.items()}
 
 
 def columns(table: str) -> tuple[str, ...]:
@@ -135,19 +66,28 @@ def columns(table: str) -> tuple[str, ...]:
 
 
 def column_hint(table: str, column: str) -> str:
-    """The help text shown for an input column (format, and whether it is required)."""
-    col = next(c for c in SCHEMA[table] if c.name == column)
-    hint = _HINTS.get(column, "Text")
-    if table == "settings" and column == "value":
-        hint = "The setting's value, e.g. MBC, 3.5%, TWBC,MBC,SBC"
-    return hint + ("" if col.required else " (may be left blank)")
+    """The help text shown for an input column: what it holds, its form, and whether
+    it may be left blank (all from the column registry).
+
+    >>> print(column_hint("years", "refund_share"))  # doctest: +NORMALIZE_WHITESPACE
+    Share of the uncommitted balance the board decides to refund, e.g. 50% (§13.2).
+    Blank: carry everything over. Form: a percentage, 35% or 0.35. May be left blank.
+    """
+    col = schema_column(table, column)
+    blank = "" if col.required else " May be left blank."
+    return f"{col.help} Form: {KINDS[col.kind]}.{blank}"
 
 
 def choices(table: str, column: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
-    """Options for a drop-down column, keeping any value the book already holds."""
-    opts = CHOICES.get((table, column))
-    if opts is None:
+    """Options for a drop-down column, keeping any value the book already holds.
+
+    Only columns whose words are a closed list get a drop-down (a basis may also be
+    ``driver:NAME``, so it stays free text).
+    """
+    col = schema_column(table, column)
+    if not col.choices or not col.strict:
         return None
+    opts = col.choices
     held = [v for v in frame[column].dropna().unique() if str(v) not in opts]
     return (*opts, *sorted(str(v) for v in held))
 

@@ -1,4 +1,4 @@
-"""The blank input workbook (SPEC §3, §10): one sheet per table, instructions, drop-downs.
+"""The blank input workbook : one sheet per table, instructions, drop-downs.
 
 :func:`build_template` gives the workbook the app and ``mkip template`` hand out: a
 ``README`` sheet of instructions, then a sheet per table of :data:`finance.core.parse.SCHEMA`
@@ -20,7 +20,6 @@ The ``README`` sheet is not a table: the reader skips sheets of notes
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -35,8 +34,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from finance.core import cells
 from finance.core.cells import CellError
-from finance.core.model import CASHFLOW_KINDS, CRITERIA, LEDGER_KINDS
-from finance.core.parse import SCHEMA, SETTING_KEYS, norm
+from finance.core.parse import SCHEMA, norm
+from finance.core.schema import TABLES as SCHEMA_TABLES
+from finance.core.schema import Col
 from finance.report import FONT, HEAD, NAVY, text_cell, workbook_bytes
 
 __all__ = ["COLUMNS", "EXAMPLE", "TABLES", "book_to_xlsx", "build_template"]
@@ -45,190 +45,16 @@ __all__ = ["COLUMNS", "EXAMPLE", "TABLES", "book_to_xlsx", "build_template"]
 TEMPLATE_ROWS = 1000
 
 
-@dataclass(frozen=True)
-class Column:
-    """How one column is typed, formatted, validated and explained."""
-
-    kind: str  # text | code | money | pct | date | year | whole | number | bool | choice
-    help: str
-    choices: tuple[str, ...] = ()
-    strict: bool = True  # False: the list is a suggestion (e.g. driver:NAME is allowed too)
-    width: float = 14
-
-
-_YESNO = ("yes", "no")
-_BASES = ("equal", "fixed", "population", "blend", "driver:NAME")
-_COMPONENTS = ("equal", "population", "driver:NAME")
-
-#: Every column of every table (SPEC §3), keyed like :data:`finance.core.parse.SCHEMA`.
-COLUMNS: dict[str, dict[str, Column]] = {
-    "settings": {
-        "key": Column("choice", "Setting name: " + ", ".join(SETTING_KEYS) + ".",
-                      SETTING_KEYS, width=20),
-        "value": Column("text", "The setting's value. name: the partnership's name. "
-                        "accountable_body: party code of the council holding the budget "
-                        "(§13.3). rotation: party codes in chair order, comma separated "
-                        "(§10.1). rotation_start: financial year of the first in the rotation. "
-                        "discount_rate: default 3.5%. financial_weight: default 60%. "
-                        "rag_green / rag_amber: savings thresholds, default 95% / 75%.",
-                        width=40),
-    },
-    "parties": {
-        "code": Column("code", "Short unique party code, e.g. MBC. Used in every other "
-                       "table.", width=10),
-        "name": Column("text", "The council's full name.", width=34),
-        "voting": Column("bool", "yes for a voting party that pays contributions; no for an "
-                         "observer (e.g. KCC, §6.2).", _YESNO, width=9),
-        "joined": Column("date", "Date the party joined (optional). Joining after 1 April "
-                         "pays for the whole months remaining.", width=12),
-        "notice_given": Column("date", "Date notice to leave was given (optional; §16.2 needs "
-                               "six months).", width=13),
-        "left": Column("date", "Date the party left (optional).", width=12),
-    },
-    "populations": {
-        "party": Column("code", "Party code.", width=10),
-        "year": Column("year", "Financial year of the estimate, like 2025-26. The most "
-                       "recent one not after the year run is used.", width=10),
-        "population": Column("whole", "Population estimate (a whole number).", width=13),
-        "source": Column("text", "Where the estimate comes from (optional).", width=40),
-    },
-    "years": {
-        "year": Column("year", "Financial year, like 2025-26 (1 April to 31 March).",
-                       width=10),
-        "rate_pence": Column("number", "Contribution per head of population, in pence "
-                             "(30 for 30p; 30.5 is allowed).", width=11),
-        "opening_balance": Column("money", "Balance brought forward, £ (blank: last "
-                                  "year's carry-over).", width=16),
-        "opening_commitments": Column("money", "Commitments brought forward, £ (blank: "
-                                      "last year's closing commitments).", width=16),
-        "refund_share": Column("pct", "Share of the uncommitted balance the Board decides to "
-                               "refund, e.g. 50%. Blank: carry everything over.", width=12),
-    },
-    "ledger": {
-        "date": Column("date", "Date of the entry (optional; must fall in the year).",
-                       width=12),
-        "year": Column("year", "Financial year, like 2025-26.", width=10),
-        "kind": Column("choice", "One of: " + ", ".join(LEDGER_KINDS) + ".", LEDGER_KINDS,
-                       width=17),
-        "amount": Column("money", "Amount in £, positive for its kind (a negative amount "
-                         "reverses an entry).", width=14),
-        "description": Column("text", "What it was for (optional).", width=44),
-        "reference": Column("text", "Invoice or order reference (optional).", width=14),
-    },
-    "services": {
-        "service": Column("code", "Short service code, e.g. LEGAL.", width=11),
-        "name": Column("text", "Service name.", width=30),
-        "year": Column("year", "Financial year, like 2025-26.", width=10),
-        "host": Column("code", "Party code of the host council (it pays the costs).",
-                       width=9),
-        "gross_cost": Column("money", "Gross cost of the service for the year, £.", width=15),
-        "income": Column("money", "Income of the service, £ (optional).", width=14),
-        "basis": Column("choice", "How the net cost is split: equal, fixed (fixed_share in "
-                        "service_parties), population, driver:NAME (a driver in the drivers "
-                        "table, e.g. driver:caseload) or blend (service_blend).", _BASES,
-                        strict=False, width=18),
-    },
-    "service_parties": {
-        "service": Column("code", "Service code.", width=11),
-        "year": Column("year", "Financial year.", width=10),
-        "party": Column("code", "Party code of a participant (only participants share the "
-                        "cost).", width=9),
-        "fixed_share": Column("pct", "For basis fixed: this party's agreed share, e.g. 35%. "
-                              "Shares must total exactly 100%.", width=12),
-        "standalone_cost": Column("money", "What this party would pay on its own, £ "
-                                  "(optional; gives its saving).", width=16),
-        "joined": Column("date", "Date the party joined this service, if part-way through "
-                         "the year (optional).", width=12),
-    },
-    "service_blend": {
-        "service": Column("code", "Service code (its basis must be blend).", width=11),
-        "year": Column("year", "Financial year.", width=10),
-        "component": Column("choice", "equal, population or driver:NAME.", _COMPONENTS,
-                            strict=False, width=18),
-        "weight": Column("pct", "Weight of this component; a service's weights total "
-                         "exactly 100%.", width=10),
-    },
-    "drivers": {
-        "year": Column("year", "Financial year.", width=10),
-        "driver": Column("code", "Activity driver name, e.g. caseload, fte, pcs, "
-                         "audit_days.", width=14),
-        "party": Column("code", "Party code.", width=9),
-        "value": Column("number", "The party's count of the activity (not negative).",
-                        width=12),
-    },
-    "projects": {
-        "project": Column("code", "Short project code.", width=11),
-        "name": Column("text", "Project name.", width=32),
-        "service": Column("code", "Service the project belongs to (optional): its cost is "
-                          "shared like that service's.", width=11),
-        "lead": Column("code", "Party code of the lead council (it pays the set-up cost).",
-                       width=9),
-        "start_year": Column("year", "Financial year of year 0 (optional; default the year "
-                             "run).", width=11),
-        "optimism_bias": Column("pct", "Green Book optimism bias uplift on costs, e.g. 24% "
-                                "(optional).", width=12),
-        "discount_rate": Column("pct", "Discount rate for this project (optional; default "
-                                "the settings discount_rate).", width=12),
-    },
-    "cashflows": {
-        "project": Column("code", "Project code.", width=11),
-        "year_index": Column("whole", "Year of the five-year profile, 0 to 5 (0: the start "
-                             "year, undiscounted).", ("0", "1", "2", "3", "4", "5"), width=11),
-        "kind": Column("choice", "One of: " + ", ".join(CASHFLOW_KINDS) + ".", CASHFLOW_KINDS,
-                       width=16),
-        "amount": Column("money", "Amount in £ (positive).", width=14),
-    },
-    "criteria": {
-        "project": Column("code", "Project code.", width=11),
-        "criterion": Column("choice", "Criterion a to j of §13.5.", CRITERIA, width=10),
-        "score": Column("number", "Score from 0 to 5.", width=8),
-        "weight": Column("number", "Relative weight (optional; blank for equal weights).",
-                         width=9),
-    },
-    "savings": {
-        "service": Column("code", "Service code.", width=11),
-        "year": Column("year", "Financial year.", width=10),
-        "predicted": Column("money", "Savings predicted for the year, £.", width=15),
-        "actual": Column("money", "Savings delivered, £.", width=15),
-    },
-    "budget_monitor": {
-        "year": Column("year", "Financial year.", width=10),
-        "quarter": Column("whole", "Quarter 1 to 4.", ("1", "2", "3", "4"), width=9),
-        "line": Column("text", "Budget line.", width=30),
-        "budget": Column("money", "Budget for the year, £.", width=14),
-        "actual_to_date": Column("money", "Spent to date, £.", width=14),
-        "forecast_outturn": Column("money", "Forecast outturn for the year, £.", width=16),
-    },
-    "performance": {
-        "service": Column("code", "Service code.", width=11),
-        "year": Column("year", "Financial year.", width=10),
-        "quarter": Column("whole", "Quarter 1 to 4.", ("1", "2", "3", "4"), width=9),
-        "indicator": Column("text", "Indicator name.", width=32),
-        "target": Column("number", "Target value.", width=10),
-        "actual": Column("number", "Actual value.", width=10),
-        "higher_is_better": Column("bool", "yes if a higher value is better (default yes).",
-                                   _YESNO, width=14),
-    },
+#: Every column of every table, keyed by table then column: the registry's entries
+#: (:data:`finance.core.schema.TABLES`), which carry each column's kind, help text,
+#: drop-down words and width.
+COLUMNS: dict[str, dict[str, Col]] = {
+    name: {c.name: c for c in t.columns} for name, t in SCHEMA_TABLES.items()
 }
 
-#: What each table is for, and whether it must be there (SPEC §3).
+#: What each table is for, and whether it must be there: ``{table: (required, help)}``.
 TABLES: dict[str, tuple[bool, str]] = {
-    "settings": (True, "The partnership's name, accountable body, chair rotation and rates."),
-    "parties": (True, "The councils in the partnership."),
-    "populations": (True, "Population estimates; several years may be given."),
-    "years": (True, "Per-head rate, opening balances and the Board's refund decision per "
-                    "year."),
-    "ledger": (False, "Spend, commitments, external funding, income and admin recharges."),
-    "services": (False, "Shared services: cost, income, host and split basis."),
-    "service_parties": (False, "Who is in each service (default: every paying party)."),
-    "service_blend": (False, "Components of a blend basis."),
-    "drivers": (False, "Activity counts used by a driver:NAME basis."),
-    "projects": (False, "Five-year investment cases."),
-    "cashflows": (False, "Each project's costs and benefits for years 0 to 5."),
-    "criteria": (False, "Non-financial benefit scores, criteria a to j of §13.5."),
-    "savings": (False, "Savings predicted and delivered per service."),
-    "budget_monitor": (False, "Quarterly monitoring of the MKIP budget."),
-    "performance": (False, "Performance indicators per service and quarter."),
+    name: (t.required, t.help) for name, t in SCHEMA_TABLES.items()
 }
 
 #: A small consistent book: the template's example rows (it loads and runs as it is).
@@ -279,7 +105,7 @@ _FORMATS = {"money": "#,##0.00", "pct": "0.0#%", "date": "yyyy-mm-dd", "year": "
             "choice": "@"}
 
 
-def _typed(col: Column, v: object) -> object:
+def _typed(col: Col, v: object) -> object:
     """A cell value of the column's type; unreadable values are returned unchanged."""
     if v is None or cells.is_blank(v):
         return None
@@ -304,7 +130,7 @@ def _typed(col: Column, v: object) -> object:
     return cells.read_text(v) if not isinstance(v, str) else v.strip()
 
 
-def _put(ws: Worksheet, row: int, c: int, col: Column, v: object) -> None:
+def _put(ws: Worksheet, row: int, c: int, col: Col, v: object) -> None:
     value: Any = _typed(col, v)
     cell = cast(Cell, ws.cell(row=row, column=c))
     if value is None:

@@ -1,4 +1,4 @@
-"""From raw tables to a validated :class:`~finance.core.model.Book` (SPEC §3).
+"""From raw tables to a validated :class:`~finance.core.model.Book` (docs/input-format.md).
 
 Input is plain data: a mapping of table name to :class:`RawTable` (column names and the
 rows' cells with the row numbers the user sees), or to a table a reader has already read
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -23,10 +23,6 @@ from finance.core import cells
 from finance.core.cells import CellError
 from finance.core.ledger import Ledger
 from finance.core.model import (
-    BASES,
-    CASHFLOW_KINDS,
-    CRITERIA,
-    LEDGER_KINDS,
     BlendComponent,
     Book,
     BudgetLine,
@@ -45,6 +41,21 @@ from finance.core.model import (
     YearRow,
 )
 from finance.core.problems import Problem
+from finance.core.schema import (
+    REQUIRED_TABLES,
+    SCHEMA,
+    SETTING_KEYS,
+    TEXT_READERS,
+    Col,
+    Reader,
+    nonneg_money,
+)
+
+# Names the readers of books import from here (the registry is their home).
+__all__ = [
+    "NOTES_SHEETS", "REQUIRED_TABLES", "SCHEMA", "SETTING_KEYS", "TEXT_READERS", "Col",
+    "RawTable", "ReadTable", "Reader", "count_rows", "nonneg_money", "norm", "parse_book",
+]
 
 
 @dataclass(frozen=True)
@@ -68,225 +79,8 @@ class ReadTable:
     values: Mapping[str, Sequence[Any]]
 
 
-Reader = Callable[[object], Any]
-
-
-@dataclass(frozen=True)
-class Col:
-    name: str
-    read: Reader
-    required: bool = True  # a value must be given on every row
-    present: bool = True  # the column must exist in the table
-
-
-def _opt(name: str, read: Reader) -> Col:
-    return Col(name, read, required=False, present=False)
-
-
-def _code(v: object) -> str:
-    s = cells.read_text(v)
-    if not s:
-        raise CellError("is blank")
-    return s
-
-
-#: Readers that, given text, give it trimmed of spaces (:func:`_code` refusing a blank):
-#: a column reader may apply ``str.strip`` to text cells of these columns itself.
-TEXT_READERS: frozenset[Reader] = frozenset({cells.read_text, _code})
-
-
-def _basis(v: object) -> str:
-    s = cells.read_text(v).lower().replace(" ", "")
-    if s in BASES or (s.startswith("driver:") and len(s) > len("driver:")):
-        return s
-    raise CellError(
-        f"{cells.show(v)} is not a basis (equal, fixed, population, driver:NAME or blend)"
-    )
-
-
-def _component(v: object) -> str:
-    s = _basis(v)
-    if s in ("fixed", "blend"):
-        raise CellError(f"{cells.show(v)} cannot be a blend component (equal, population "
-                        "or driver:NAME)")
-    return s
-
-
-def _choice(options: Iterable[str], what: str) -> Reader:
-    opts = tuple(options)
-
-    def read(v: object) -> str:
-        s = cells.read_text(v).lower().replace(" ", "_")
-        if s not in opts:
-            raise CellError(f"{cells.show(v)} is not a {what} ({', '.join(opts)})")
-        return s
-
-    return read
-
-
-def nonneg_money(v: object) -> int:
-    p = cells.read_money(v)
-    if p < 0:
-        raise CellError(f"{cells.show(v)} must not be negative")
-    return p
-
-
-def _population(v: object) -> int:
-    n = cells.read_whole(v)
-    if n <= 0:
-        raise CellError(f"{cells.show(v)} must be a population above zero")
-    return n
-
-
-def _nonneg(v: object) -> Decimal:
-    d = cells.read_decimal(v)
-    if d < 0:
-        raise CellError(f"{cells.show(v)} must not be negative")
-    return d
-
-
-def _quarter(v: object) -> int:
-    q = cells.read_whole(v)
-    if not 1 <= q <= 4:
-        raise CellError(f"{cells.show(v)} is not a quarter (1 to 4)")
-    return q
-
-
-def _year_index(v: object) -> int:
-    i = cells.read_whole(v)
-    if not 0 <= i <= 5:
-        raise CellError(f"{cells.show(v)} is not a year of the five-year profile (0 to 5)")
-    return i
-
-
-def _score(v: object) -> Decimal:
-    d = cells.read_decimal(v)
-    if not 0 <= d <= 5:
-        raise CellError(f"{cells.show(v)} is not a score from 0 to 5")
-    return d
-
-
-def _criterion(v: object) -> str:
-    s = cells.read_text(v).lower().strip("() ")
-    if s not in CRITERIA:
-        raise CellError(f"{cells.show(v)} is not a §13.5 criterion (a to j)")
-    return s
-
-
-T = cells
-SCHEMA: dict[str, tuple[Col, ...]] = {
-    "settings": (Col("key", _code), Col("value", T.read_text, required=False)),
-    "parties": (
-        Col("code", _code),
-        Col("name", _code),
-        Col("voting", T.read_bool),
-        _opt("joined", T.read_date),
-        _opt("notice_given", T.read_date),
-        _opt("left", T.read_date),
-    ),
-    "populations": (
-        Col("party", _code),
-        Col("year", T.read_year),
-        Col("population", _population),
-        _opt("source", T.read_text),
-    ),
-    "years": (
-        Col("year", T.read_year),
-        Col("rate_pence", _nonneg),
-        Col("opening_balance", T.read_money, required=False),
-        Col("opening_commitments", T.read_money, required=False),
-        Col("refund_share", T.read_pct, required=False),
-    ),
-    "ledger": (
-        _opt("date", T.read_date),
-        Col("year", T.read_year),
-        Col("kind", _choice(LEDGER_KINDS, "ledger kind")),
-        Col("amount", T.read_money),
-        _opt("description", T.read_text),
-        _opt("reference", T.read_text),
-    ),
-    "services": (
-        Col("service", _code),
-        Col("name", _code),
-        Col("year", T.read_year),
-        Col("host", _code),
-        Col("gross_cost", T.read_money),
-        _opt("income", T.read_money),
-        Col("basis", _basis),
-    ),
-    "service_parties": (
-        Col("service", _code),
-        Col("year", T.read_year),
-        Col("party", _code),
-        _opt("fixed_share", T.read_pct),
-        _opt("standalone_cost", nonneg_money),
-        _opt("joined", T.read_date),
-    ),
-    "service_blend": (
-        Col("service", _code),
-        Col("year", T.read_year),
-        Col("component", _component),
-        _opt("weight", T.read_pct),
-    ),
-    "drivers": (
-        Col("year", T.read_year),
-        Col("driver", lambda v: _code(v).lower()),
-        Col("party", _code),
-        Col("value", _nonneg),
-    ),
-    "projects": (
-        Col("project", _code),
-        Col("name", _code),
-        Col("service", T.read_text, required=False),
-        Col("lead", _code),
-        _opt("start_year", T.read_year),
-        _opt("optimism_bias", T.read_pct),
-        _opt("discount_rate", T.read_pct),
-    ),
-    "cashflows": (
-        Col("project", _code),
-        Col("year_index", _year_index),
-        Col("kind", _choice(CASHFLOW_KINDS, "cash-flow kind")),
-        Col("amount", nonneg_money),
-    ),
-    "criteria": (
-        Col("project", _code),
-        Col("criterion", _criterion),
-        Col("score", _score),
-        _opt("weight", _nonneg),
-    ),
-    "savings": (
-        Col("service", _code),
-        Col("year", T.read_year),
-        Col("predicted", T.read_money),
-        Col("actual", T.read_money),
-    ),
-    "budget_monitor": (
-        Col("year", T.read_year),
-        Col("quarter", _quarter),
-        Col("line", _code),
-        Col("budget", T.read_money),
-        Col("actual_to_date", T.read_money),
-        Col("forecast_outturn", T.read_money),
-    ),
-    "performance": (
-        Col("service", _code),
-        Col("year", T.read_year),
-        Col("quarter", _quarter),
-        Col("indicator", _code),
-        Col("target", T.read_decimal),
-        Col("actual", T.read_decimal),
-        _opt("higher_is_better", T.read_bool),
-    ),
-}
-
 #: Sheets of notes for people (the template's instructions), skipped without a warning.
 NOTES_SHEETS = ("readme", "instructions", "notes")
-REQUIRED_TABLES = ("settings", "parties", "populations", "years")
-SETTING_KEYS = (
-    "name", "accountable_body", "rotation", "rotation_start", "discount_rate",
-    "financial_weight", "rag_green", "rag_amber",
-)
 
 
 def norm(name: object) -> str:
