@@ -1,4 +1,4 @@
-"""Partnership finance: the finance officers' web app (SPEC §1, §10).
+"""Partnership finance: the finance officers' web app.
 
 Start it with ``scripts/app`` (http://127.0.0.1:8501).  This file describes the screen:
 widgets, calls into :mod:`finance`, and what is shown.  Every figure comes from the core
@@ -146,7 +146,7 @@ def contributions_tab(r: Result, specs: dict[str, Any]) -> None:
         st.markdown("\n".join(f"- {ad.md_escape(line)}"
                                for line in ad.contribution_workings(r)))
         st.caption("Rate x population (x months of membership / 12), rounded once to the "
-                   "penny, half away from zero (SPEC §2, §4).")
+                   "penny, half away from zero (§13.2).")
 
 
 def year_end_tab(r: Result, specs: dict[str, Any]) -> None:

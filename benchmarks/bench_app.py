@@ -1,4 +1,4 @@
-"""The web app's recompute after an edit of the bundled MKIP book (issue 5).
+"""The web app's recompute after an edit of the bundled MKIP book.
 
 Target: a recompute after an edit (the edited tables back through the validator, then the
 whole year end) in under 200 ms.  It is timed the way the app does it, through

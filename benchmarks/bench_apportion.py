@@ -1,6 +1,6 @@
 """Apportionment kernel: vectorised largest remainder against a plain Decimal loop.
 
-Target (issue 6): 1,000,000 pools of 4 parties in under 1 s, at least 20x faster than a
+Target: 1,000,000 pools of 4 parties in under 1 s, at least 20x faster than a
 straightforward Decimal loop doing the same work.  The Decimal loop is timed on a sample
 of the same pools in the same run and scaled per pool.  The kernel runs five times: the
 target is judged on the first call, which also pays for touching fresh memory (later calls

@@ -1,6 +1,6 @@
 """A batch of three-council books with board reports, books per second on this machine.
 
-Issue 6 target: 100 books with reports at 4 or more books per second on 2 cores.
+Target: 100 books with reports at 4 or more books per second on 2 cores.
 Baseline in the same run: one book processed in this process (read, compute, JSON,
 report), giving the single-core rate the workers are compared with.
 

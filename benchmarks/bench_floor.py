@@ -1,4 +1,4 @@
-"""A lower bound for issue 6's large-book target: the least a run could do with exact money.
+"""A lower bound for the large-book target: the least a run could do with exact money.
 
 Not the engine, and not a result anyone should use: a sketch of the smallest run that
 still reads money exactly and writes the result's JSON objects, to show where the floor
@@ -116,7 +116,7 @@ def main(parties: int = 300, services: int = 3000, ledger_rows: int = 100_000,
           f"owed objects, {r['bytes']:,} bytes of JSON): {r['s']:.3f} s (quickest of {runs}; "
           f"of which JSON objects and their text {r['json_s']:.3f} s)")
     print(f"ratio: {r['ratio']:.1f}x pandas — the least a run to JSON with exact money takes "
-          "(issue 6 target for the whole run: <= 3x)")
+          "(the whole run's first target: <= 3x)")
     return r
 
 

@@ -1,6 +1,6 @@
 """``mkip --help`` start-up time against a bare ``python -c pass`` in the same run.
 
-Issue 6 target: under 0.5 s (heavy libraries are imported lazily).
+Target: under 0.5 s (heavy libraries are imported lazily).
 
     .venv/bin/python -m benchmarks.bench_help
 """

@@ -1,6 +1,6 @@
 """A large book run to JSON, against pandas alone reading the same CSV files.
 
-Issue 6 target: 300 parties, 3,000 services of 2-8 participants across every basis,
+Target: 300 parties, 3,000 services of 2-8 participants across every basis,
 100,000 ledger rows: run to JSON in at most 3x the time pandas takes to read the CSVs,
 with peak memory under 1 GB.  Each run happens in a fresh process so its peak RSS is its own;
 the baselines are the quickest of five reads and the result the quickest of five runs

@@ -1,6 +1,6 @@
 """The board report for the large book, against a plain openpyxl dump of the same rows.
 
-Issue 6 target: the report for the large book (300 parties, 3,000 services, 100,000
+Target: the report for the large book (300 parties, 3,000 services, 100,000
 ledger lines; one row per service participant and per ledger line) in under 10 s.
 Baseline, same run: openpyxl's write-only mode writing the same ledger and service rows
 as bare values (no styles, no formulas, no other sheets).

@@ -1,4 +1,4 @@
-"""Year end in batch: every book in a folder, spread over worker processes (SPEC §10).
+"""Year end in batch: every book in a folder, spread over worker processes.
 
 Each book is read, validated, computed and written (JSON result and board report) by a
 worker; one bad book never stops the others.  Progress is a bar on a terminal and plain

@@ -1,4 +1,5 @@
-"""Reading a book from disk: an ``.xlsx`` workbook or a folder of ``NAME.csv`` files (SPEC §3).
+"""Reading a book from disk: an ``.xlsx`` workbook or a folder of ``NAME.csv`` files
+(docs/input-format.md).
 
 This is the only module that opens input files.  It turns files into
 :class:`~finance.core.parse.RawTable` values and hands them to the pure validator.
@@ -22,7 +23,7 @@ from finance.core.model import Book
 from finance.core.parse import SCHEMA, RawTable, ReadTable, norm, parse_book
 from finance.core.problems import BookError, Problem
 
-#: Limits that keep a hostile file from exhausting memory (issue 7).
+#: Limits that keep a hostile file from exhausting memory.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -31,7 +32,7 @@ ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 #: A book whose CSV files come to at least this many bytes has its tables read a column
 #: at a time (pyarrow); a smaller one is read row by row, which is quicker than importing
-#: pyarrow for it (issue 6).
+#: pyarrow for it.
 COLUMNAR_MIN_BYTES = 1024 * 1024
 
 

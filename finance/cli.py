@@ -1,4 +1,4 @@
-"""Command line: ``mkip run``, ``mkip validate``, ``mkip template`` (SPEC §10).
+"""Command line: ``mkip run``, ``mkip validate``, ``mkip template``.
 
 Exit codes: 0 success, 2 bad input (nothing written for that book), 1 anything else.
 Heavy libraries (pandas, openpyxl, numpy-financial) are imported only when a command runs,

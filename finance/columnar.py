@@ -1,4 +1,4 @@
-"""Reading large CSV tables a column at a time (issue 6).
+"""Reading large CSV tables a column at a time (large books).
 
 A ledger of a hundred thousand lines read row by row in Python takes seconds; pyarrow
 splits the same file into columns in milliseconds.  Each column is then read by the
@@ -80,30 +80,30 @@ class _Unusual(Exception):
     """The fast reader cannot take this file; read it row by row instead."""
 
 
-def _by_distinct(col: Any, spec: Col) -> tuple[list[Any], np.ndarray]:
+def _by_distinct(col: Any, column: Col) -> tuple[list[Any], np.ndarray]:
     """Read each distinct value of a column once: ``(answers, index per row)``."""
     enc = col.dictionary_encode()
     index = enc.indices.to_numpy(zero_copy_only=False)
-    if spec.read in TEXT_READERS:  # (every value is text: the file was read as text)
+    if column.read in TEXT_READERS:  # (every value is text: the file was read as text)
         trimmed = [v.strip() or None for v in enc.dictionary.to_pylist()]
-        if spec.required and None in trimmed:
-            raise _Unusual(f"{spec.name} is blank")
+        if column.required and None in trimmed:
+            raise _Unusual(f"{column.name} is blank")
         return trimmed, index
     answers: list[Any] = []
     for v in enc.dictionary.to_pylist():
         if is_blank(v):
-            if spec.required:
-                raise _Unusual(f"{spec.name} is blank")
+            if column.required:
+                raise _Unusual(f"{column.name} is blank")
             answers.append(None)
             continue
         try:
-            answers.append(spec.read(v))
+            answers.append(column.read(v))
         except CellError as exc:
             raise _Unusual(str(exc)) from exc
     return answers, index
 
 
-def _money(col: Any, spec: Col) -> tuple[np.ndarray, list[int]]:
+def _money(col: Any, column: Col) -> tuple[np.ndarray, list[int]]:
     """Amounts as int64 pence, exactly (see the module docstring), and the rows left
     blank (0 in the array) where the column is optional."""
     import pyarrow as pa
@@ -124,28 +124,28 @@ def _money(col: Any, spec: Col) -> tuple[np.ndarray, list[int]]:
     if len(others):  # blanks and other forms (£1,234.50, (12.00)): cell by cell
         for i, v in zip(others.tolist(), raw.take(others).to_pylist(), strict=True):
             if is_blank(v):
-                if spec.required:
-                    raise _Unusual(f"{spec.name} is blank")
+                if column.required:
+                    raise _Unusual(f"{column.name} is blank")
                 blank.append(i)
                 continue
             try:
-                out[i] = spec.read(v)
+                out[i] = column.read(v)
             except CellError as exc:
                 raise _Unusual(str(exc)) from exc
-    if _MONEY[spec.read] and (out < 0).any():
-        raise _Unusual(f"{spec.name} is negative")
+    if _MONEY[column.read] and (out < 0).any():
+        raise _Unusual(f"{column.name} is negative")
     return out, blank
 
 
-def _values(col: Any, spec: Col) -> list[Any]:
+def _values(col: Any, column: Col) -> list[Any]:
     """Every row's value of one column, read by the column's reader."""
-    if spec.read in _MONEY:
-        pence, blank = _money(col, spec)
+    if column.read in _MONEY:
+        pence, blank = _money(col, column)
         values: list[Any] = pence.tolist()
         for i in blank:
             values[i] = None
         return values
-    answers, index = _by_distinct(col, spec)
+    answers, index = _by_distinct(col, column)
     return list(map(answers.__getitem__, index.tolist()))
 
 

@@ -1,5 +1,5 @@
 """What officers really type is accepted by a documented rule and gives the same figures
-as the clean book (issue 7; rules in docs/rules.md and finance/core/cells.py)."""
+as the clean book (rules in docs/calculations.md and finance/core/cells.py)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ CASES: dict[str, Callable[[Path], None]] = {
 def test_csv_forms_give_the_same_figures(case: str, read: str, tmp_path: Path,
                                          clean: dict,  # type: ignore[type-arg]
                                          monkeypatch: pytest.MonkeyPatch):
-    """Either reader: a large book's tables are read a column at a time (issue 6)."""
+    """Either reader: a large book's tables are read a column at a time."""
     if read == "by columns":
         monkeypatch.setattr(finance.book, "COLUMNAR_MIN_BYTES", 0)
     folder = tmp_path / "book"
@@ -196,7 +196,7 @@ def test_json_is_deterministic_whatever_the_row_order(tmp_path: Path, clean: dic
 
 
 def test_report_cells_are_the_same_whatever_the_row_order(tmp_path: Path):
-    """Issue 7: the same book in another row order gives the same report cell values,
+    """The same book in another row order gives the same report cell values,
     apart from what must differ: the input's SHA-256 and the rows warnings point to."""
     import re
     from datetime import UTC

@@ -1,4 +1,4 @@
-"""The web app driven headless with Streamlit's AppTest (SPEC §10 "Web app", issue 5).
+"""The web app driven headless with Streamlit's AppTest.
 
 Each test starts ``app.py`` as a user would see it, acts through widgets (the data editor's
 edit state, the file uploader, the sidebar inputs) and asserts on what the app displays:
@@ -101,7 +101,7 @@ def test_every_tab_renders_on_the_bundled_book() -> None:
         assert any(s.startswith(heading) for s in subheaders), (tab.label, subheaders)
         assert tab.caption, f"{tab.label} cites no governance clause"
         assert tab.metric, f"{tab.label} shows no headline figures"
-    # Headline figures of SPEC §4 and §5 for the bundled MKIP book (2025-26).
+    # Headline figures of §13.2 and §13.3 for the bundled MKIP book (2025-26).
     assert metric(at, "Total contributions") == "£112,770.00"
     assert metric(at, "Rate per head") == "30p"
     assert metric(at, "Uncommitted at 31 March") == "£41,419.50"
@@ -242,7 +242,7 @@ def test_a_good_workbook_upload_is_computed() -> None:
     upload(at, "good.xlsx", good)
     assert_clean(at)
     assert at.title[0].value == "Two Councils"
-    assert metric(at, "Total contributions") == "£306.23"  # 30531p + 92p (SPEC §2 rounding)
+    assert metric(at, "Total contributions") == "£306.23"  # 30531p + 92p, each rounded once
     assert not [e for e in at.error if "problem" in e.value]
 
 

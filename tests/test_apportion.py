@@ -1,4 +1,4 @@
-"""Largest-remainder apportionment (SPEC §2): one test per edge case, then properties."""
+"""Largest-remainder apportionment: one test per edge case, then properties."""
 
 from collections.abc import Mapping
 from decimal import Decimal

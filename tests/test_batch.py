@@ -1,4 +1,4 @@
-"""Year end in batch over a folder of books (issue 6, SPEC §10)."""
+"""Year end in batch over a folder of books ."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The committed corpus of bad books (tests/data/bad/): one defect each, its message,
-exit code 2, nothing written, no traceback (issue 7)."""
+exit code 2, nothing written, no traceback."""
 
 from __future__ import annotations
 

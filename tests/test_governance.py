@@ -1,4 +1,4 @@
-"""Officers by rotation and board quorum (SPEC §9; §10.1, §10.3, §12.1, §13.3)."""
+"""Officers by rotation and board quorum (§10.1, §10.3, §12.1, §13.3)."""
 
 from __future__ import annotations
 

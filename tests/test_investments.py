@@ -1,4 +1,4 @@
-"""Five-year investment appraisal and portfolio score (SPEC §7), with hand-worked values."""
+"""Five-year investment appraisal and portfolio score (Annex A §5.2), with hand-worked values."""
 
 from __future__ import annotations
 

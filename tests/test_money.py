@@ -1,4 +1,4 @@
-"""Money helpers: exact pence, one rounding rule (SPEC §2)."""
+"""Money helpers: exact pence, one rounding rule."""
 
 from decimal import Decimal
 from fractions import Fraction

@@ -1,4 +1,4 @@
-"""Savings, budget and performance monitoring (SPEC §8; Annex A §4.1, §5.1; Annex D f)."""
+"""Savings, budget and performance monitoring (Annex A §4.1, §5.1; Annex D f)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile input and faults: fuzzing, a zip bomb, a batch killed mid-run (issue 7)."""
+"""Hostile input and faults: fuzzing, a zip bomb, a batch killed mid-run."""
 
 from __future__ import annotations
 

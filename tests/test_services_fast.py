@@ -1,8 +1,8 @@
-"""Shared-service splits (SPEC §6) computed in bulk with integers equal the exact-Fraction rule.
+"""Shared-service splits (§18.1) computed in bulk with integers equal the exact-Fraction rule.
 
 ``reference_split_services`` below is ``finance.core.services.split_services`` as it was
 before it was made fast: every weight a ``Fraction``, one service at a time, each split by
-the Fraction rule of SPEC §2 (``tests.test_apportion.reference_detail``).  The fast code
+the exact Fraction rule (``tests.test_apportion.reference_detail``).  The fast code
 must give the same figures, every field of every line, and the same problems in the same
 order (or the same error).
 """

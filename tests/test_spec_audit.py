@@ -1,4 +1,4 @@
-"""Independent audit of the calculation core against SPEC.md and docs/rules.md.
+"""Independent audit of the calculation core against the written rules (docs/calculations.md).
 
 Every expected figure here is worked out by hand (or with ``fractions.Fraction`` in the
 comments / in a small independent helper), never by calling the function under test.
@@ -48,7 +48,7 @@ W = {"MBC": 4284000, "SBC": 3855000, "TWBC": 3138000}
 
 
 def hand_lr(total: int, weights: dict[str, int]) -> dict[str, int]:
-    """Independent Hamilton split (SPEC §2), written from the SPEC text for this audit."""
+    """Independent Hamilton split, written from the rule's text for this audit."""
     s = sum(weights.values())
     mag = abs(total)
     quota = {p: Fraction(mag * w, s) for p, w in weights.items()}
@@ -245,7 +245,7 @@ def test_every_problem_is_reported_with_row_and_column(book_copy: BookCopy):
 )
 def test_decimal_comma_is_reported_not_guessed(book_copy: BookCopy, table, index, column,
                                                value):
-    # SPEC §3: money in pounds (1234.56), percentages 35% or 0.35; "bad input is reported,
+    # The input format: money in pounds (1234.56), percentages 35% or 0.35; "bad input is reported,
     # never guessed at".  "21750,50" is not a thousands-grouped number (groups of three),
     # and "0,5" is not 0.5 read as "05" = 5%.
     book_copy.set(table, index, column, value)
@@ -402,7 +402,7 @@ def test_exit_liability_includes_last_years_commitments_made_before_notice(
 ):
     # 2024-25: a 5,000.00 commitment on 10 Jan 2025, carried into 2025-26 as opening
     # commitments.  MBC gives notice 1 Feb 2025 and leaves 1 Aug 2025.  The commitment was
-    # made before notice, so (SPEC §5, rules.md "commitments dated before the notice date")
+    # made before notice, so (§16.3; docs/calculations.md, commitments dated before notice)
     # MBC stays liable for its weight share: 500,000p x 4,284,000/11,277,000 = 189,944.13
     # -> 1,899.44.
     book_copy.set("parties", 0, "notice_given", "2025-02-01")
@@ -424,7 +424,7 @@ def test_exit_liability_includes_last_years_commitments_made_before_notice(
 
 def test_party_leaving_on_1_april_gets_an_exit_settlement(book_copy: BookCopy):
     # MBC: notice 1 Sep 2025, leaves 1 Apr 2026 (7 months' notice, valid).  It paid for
-    # 2025-26 and has a weight share of the balance carried over; SPEC §5 gives it an exit
+    # 2025-26 and has a weight share of the balance carried over; §16.3 gives it an exit
     # settlement "at the date it leaves".  Neither the 2025-26 nor the 2026-27 run has one.
     book_copy.set("parties", 0, "notice_given", "2025-09-01")
     book_copy.set("parties", 0, "left", "2026-04-01")

@@ -1,4 +1,4 @@
-"""The blank input workbook (issue 4): every table, instructions, drop-downs, round trip."""
+"""The blank input workbook: every table, instructions, drop-downs, round trip."""
 
 from __future__ import annotations
 

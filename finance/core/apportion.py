@@ -1,6 +1,6 @@
-"""Largest-remainder (Hamilton) apportionment of a money total between parties (SPEC §2).
+"""Largest-remainder (Hamilton) apportionment of a money total between parties.
 
-Rule, as SPEC §2 states it:
+The rule (docs/calculations.md, "Largest remainder"):
 
 * each party's exact quota is ``|total| x weight / sum(weights)``;
 * each share is the quota floored to the penny;
@@ -12,7 +12,7 @@ Rule, as SPEC §2 states it:
 
 Shares therefore always add up to the total exactly.
 
-Worked example (SPEC §4 contribution weights, a £100.00 refund):
+Worked example (§13.2 contribution weights, a £100.00 refund):
 
 >>> apportion(10000, {"MBC": 4284000, "SBC": 3855000, "TWBC": 3138000})
 {'MBC': 3799, 'SBC': 3418, 'TWBC': 2783}

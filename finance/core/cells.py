@@ -1,4 +1,4 @@
-"""Reading one cell as typed data, by a documented rule (SPEC §3).
+"""Reading one cell as typed data, by a documented rule (docs/input-format.md).
 
 Each reader takes the raw cell (a ``str`` from CSV, or a ``str``/``int``/``float``/
 ``datetime`` from a workbook, or ``None``) and returns a typed value or raises
@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from finance.core.money import MoneyError, to_decimal, to_pence
 from finance.core.years import YearError, parse_year, year_label
 
-#: A population, count or amount beyond this is refused as absurd (issue 7).
+#: A population, count or amount beyond this is refused as absurd.
 MAX_MONEY_PENCE = 10**15  # ten trillion pounds
 MAX_WHOLE = 10**10
 

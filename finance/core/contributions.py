@@ -1,4 +1,4 @@
-"""Per-head contributions (SPEC §4, MKIP §13.2).
+"""Per-head contributions (MKIP §13.2).
 
 §13.2: "Each Party will make a per-head-of-population contribution to MKIP ... The payment
 will be made on (1 April) of each year.  The initial contribution will be 30p per head of
@@ -49,7 +49,7 @@ class Contributions:
 
     @property
     def weights(self) -> dict[str, int]:
-        """The year-end split weights: each party's contribution in pence (SPEC §4)."""
+        """The year-end split weights: each party's contribution in pence (§13.2)."""
         return {x.party: x.amount for x in self.lines}
 
 

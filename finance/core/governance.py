@@ -1,4 +1,4 @@
-"""Governance facts shown in reports: officers for a year and board quorum (SPEC §9).
+"""Governance facts shown in reports: officers for a year and board quorum (§10, §12, §13.3).
 
 Governance basis:
 
@@ -47,7 +47,7 @@ class Governance:
     accountable_body: str
 
     def as_json(self) -> dict[str, Any]:
-        """The SPEC §10 ``governance`` object."""
+        """The result's ``governance`` object (docs/json.md)."""
         return {
             "chair": self.chair,
             "vice_chair": self.vice_chair,

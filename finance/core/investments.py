@@ -1,4 +1,4 @@
-"""Five-year investment appraisal and the partnership's overall investment score (SPEC §7).
+"""Five-year investment appraisal and the partnership's overall investment score (Annex A §5.2).
 
 Governance basis, Annex A §5.2: *"Finances will also be considered in all projects
 including an investment profile, including an investment score for an investment over
@@ -26,7 +26,7 @@ Conventions used throughout this module
 * **NPV rounding choice.** ``npv = round_pence(PV_exact(benefits) - PV_exact(costs))``:
   the difference of the exact present values, rounded once.  It can therefore differ
   by one penny from ``pv_benefits - pv_costs`` computed from the two rounded figures;
-  this is the deliberate "round once, at the end" rule of SPEC §2.
+  this is the deliberate "round once, at the end" rule (docs/calculations.md).
 
 Worked example: a £100,000 set-up cost in year 0, £10,000 a year running costs and
 £40,000 a year savings in years 1..5, no optimism bias, Green Book 3.5%:
@@ -96,7 +96,7 @@ __all__ = [
 HORIZON = 6  # year indices 0..5: "an investment over 5 years" (Annex A §5.2)
 
 #: Value-for-money bands for the financial score: (BCR, score) points joined by straight
-#: lines; BCR at or above the last point scores 100 (SPEC §7).
+#: lines; BCR at or above the last point scores 100 (Annex A §5.2).
 VFM_BANDS: tuple[tuple[Fraction, Fraction], ...] = (
     (Fraction(0), Fraction(0)),
     (Fraction(1), Fraction(25)),
@@ -284,7 +284,7 @@ def payback(flows: Sequence[Fraction | int]) -> Fraction | None:
 
 
 def bcr_score(bcr: Fraction | Decimal | int) -> Fraction:
-    """Financial score 0..100 for a benefit-cost ratio, piecewise linear (SPEC §7).
+    """Financial score 0..100 for a benefit-cost ratio, piecewise linear (Annex A §5.2).
 
     Through the value-for-money band points (BCR -> score): 0 -> 0, 1 -> 25,
     1.5 -> 50, 2 -> 75, 4 -> 100; 100 for BCR at or above 4, 0 at or below 0.
@@ -306,7 +306,7 @@ def bcr_score(bcr: Fraction | Decimal | int) -> Fraction:
 def financial_score(pv_benefits: Fraction | int, pv_costs: Fraction | int) -> Fraction:
     """Financial score 0..100 from the present values: ``bcr_score(PV(b) / PV(c))``.
 
-    Where SPEC §7 gives no BCR (no costs): benefits with no cost at all are the best
+    Where there is no BCR (no costs): benefits with no cost at all are the best
     value there is and score 100; a project with neither costs nor benefits scores 0.
 
     >>> financial_score(150, 100), financial_score(5, 0), financial_score(0, 0)
@@ -327,7 +327,7 @@ def non_financial_score(criteria: Sequence[Criterion]) -> Fraction | None:
     need not add to 100%); when every weight is blank the criteria count equally.
     ``None`` when no criterion was scored.
 
-    Bad input is reported, not guessed at (SPEC §3): a score outside 0..5, a criterion
+    Bad input is reported, not guessed at: a score outside 0..5, a criterion
     other than a..j, the same criterion twice, a negative weight, weights all zero, or a
     mix of blank and given weights raises ``ValueError``.
 
@@ -374,7 +374,7 @@ def non_financial_score(criteria: Sequence[Criterion]) -> Fraction | None:
 
 @dataclass(frozen=True, slots=True)
 class Appraisal:
-    """One project's five-year investment case (SPEC §7).
+    """One project's five-year investment case (Annex A §5.2).
 
     ``costs``, ``benefits``, ``net_flows`` and ``discount_factors`` are six exact
     ``Fraction`` values for years 0..5 (pence; costs already uplifted by optimism bias;
@@ -414,7 +414,8 @@ class Appraisal:
     sensitivity: tuple[tuple[str, int], ...]
 
     def as_json(self) -> dict[str, Any]:
-        """The SPEC §10 ``investments`` item, plus ``name``, ``financial_only``, ``sensitivity``.
+        """The result's ``investments`` item (docs/json.md), plus ``name``,
+        ``financial_only`` and ``sensitivity``.
 
         Money is a two-decimal string of pounds; ratios, years and scores are floats
         rounded to 6 d.p.; a figure that does not exist is ``None`` (JSON ``null``).
@@ -480,7 +481,7 @@ def appraise(
     financial_weight: Decimal,
     start_year: str | None = None,
 ) -> Appraisal:
-    """Appraise one project over years 0..5 (SPEC §7, Annex A §5.2).
+    """Appraise one project over years 0..5 (Annex A §5.2).
 
     Only the ``cashflows`` and ``criteria`` whose ``project`` matches are used, so the
     whole book's tables may be passed.  Formulas (exact ``Fraction`` arithmetic, pence):
@@ -504,7 +505,7 @@ def appraise(
       7% with the project's optimism bias, and at optimism bias 0%, 24%, 41% at the
       project's rate
 
-    ``start_year`` is used when the project gives none (SPEC §3: default the year being
+    ``start_year`` is used when the project gives none (default: the year being
     run).
 
     >>> from finance.core.model import Cashflow, Criterion, Project
@@ -620,7 +621,7 @@ class PartyReturn:
 
 @dataclass(frozen=True, slots=True)
 class Portfolio:
-    """The partnership's overall investment score (SPEC §7; Annex A §5.2).
+    """The partnership's overall investment score (Annex A §5.2).
 
     Money in integer pence: ``npv``, ``pv_costs`` and ``pv_benefits`` are the sums of
     the projects' rounded figures (so the report's columns add up).  ``bcr`` and
@@ -637,7 +638,7 @@ class Portfolio:
     shares: tuple[ProjectShare, ...]
 
     def as_json(self) -> dict[str, Any]:
-        """The SPEC §10 ``portfolio`` object."""
+        """The result's ``portfolio`` object (docs/json.md)."""
         return {
             "npv": fmt_pounds(self.npv),
             "bcr": _round6(self.bcr),
@@ -649,7 +650,7 @@ class Portfolio:
 def portfolio(
     appraisals: Sequence[Appraisal], project_weights: Mapping[str, Mapping[str, Weight]]
 ) -> Portfolio:
-    """Overall investment score, portfolio NPV and BCR, and each party's return (SPEC §7).
+    """Overall investment score, portfolio NPV and BCR, and each party's return (Annex A §5.2).
 
     * ``npv = sum(npv_i)``, ``pv_costs = sum(pv_costs_i)``, ``pv_benefits = sum(pv_benefits_i)``
       (pence)
@@ -657,12 +658,13 @@ def portfolio(
     * ``score = sum(score_i x pv_costs_i) / sum(pv_costs_i)``: the mean of project scores
       weighted by PV of costs, ``None`` when no project has costs
     * per party: each project's ``pv_costs`` and ``pv_benefits`` split by
-      ``apportion(total, project_weights[project])`` (largest remainder, SPEC §2), then
+      ``apportion(total, project_weights[project])`` (largest remainder), then
       summed; ``return_per_pound = pv_benefits / pv_costs``
 
     ``project_weights[project]`` maps party code -> weight; the caller builds it by
-    SPEC §6's rule (the project's service participants on the service's basis, else all
-    voting parties equally).  A project missing from it raises ``KeyError``.
+    the settlement rule of §18.1(b) (the project's service participants on the
+    service's basis, else all voting parties equally).  A project missing from it raises
+    ``KeyError``.
 
     >>> a = appraise(Project("P", "P", lead="MBC"),
     ...              [Cashflow("P", 0, "one_off_cost", 100), Cashflow("P", 1, "saving", 301)], [],

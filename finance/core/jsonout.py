@@ -1,4 +1,4 @@
-"""The machine-readable result of SPEC §10, as plain JSON-ready data.
+"""The machine-readable result (docs/json.md), as plain JSON-ready data.
 
 Parties by code; money a two-decimal string; ratios and scores numbers (rounded to six
 decimal places, so the JSON is stable across platforms); a value that does not exist is
@@ -43,7 +43,7 @@ def _money_or_none(pence: list[int | None]) -> list[str | None]:
 
 
 def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]:
-    """Each service's lines as SPEC §10 writes them (money formatted a column at a time):
+    """Each service's lines as the result writes them (money formatted a column at a time):
     party, months, the normalised weight (``float(weight)`` is ``numerator /
     denominator``, so this is the same number, without a ``Fraction``), share, stand-alone
     cost and saving.

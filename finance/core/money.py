@@ -1,4 +1,4 @@
-"""Money as exact integer pence, built and rounded through one set of helpers (SPEC §2).
+"""Money as exact integer pence, built and rounded through one set of helpers.
 
 Every stored or reported amount is an ``int`` of pence.  Rates may carry fractions of a
 penny, so intermediate products are ``Decimal`` or ``Fraction``; they become pence in
@@ -44,7 +44,7 @@ class MoneyError(ValueError):
 def to_decimal(value: object) -> Decimal:
     """Exact decimal from a string, int, Decimal or spreadsheet float.
 
-    Floats go through ``str`` so ``0.1`` stays ``0.1`` (SPEC §2).
+    Floats go through ``str`` so ``0.1`` stays ``0.1``.
 
     >>> to_decimal(0.1)
     Decimal('0.1')
@@ -123,7 +123,7 @@ def pence_to_decimal(pence: int) -> Decimal:
 
 
 def fmt_pounds(pence: int) -> str:
-    """Two-decimal string of pounds, as JSON money is written (SPEC §2).
+    """Two-decimal string of pounds, as JSON money is written.
 
     Integer arithmetic only (the same text as ``str(pence_to_decimal(pence))``, about
     four times faster, which matters for the tens of thousands of amounts in a large

@@ -1,4 +1,4 @@
-"""Savings, quarterly budget and performance monitoring (SPEC §8).
+"""Savings, quarterly budget and performance monitoring (Annex A §4.1, §5.1).
 
 Governance basis:
 
@@ -71,7 +71,7 @@ def _round6(x: float | None) -> float | None:
 
 
 def delivery_rag(predicted: int, actual: int, green: Decimal, amber: Decimal) -> str:
-    """RAG for savings delivered against savings predicted (SPEC §8).
+    """RAG for savings delivered against savings predicted (Annex A §5.1).
 
     With a positive prediction the rating is on ``delivered = actual / predicted``,
     compared exactly: ``green`` when ``delivered >= green`` (95%), ``amber`` when
@@ -454,7 +454,7 @@ def performance_monitor(rows: Sequence[Indicator]) -> PerformanceReport:
 
 @dataclass(frozen=True, slots=True)
 class Monitoring:
-    """Savings, budget and performance monitoring for one run (SPEC §8)."""
+    """Savings, budget and performance monitoring for one run (Annex A §4.1, §5.1)."""
 
     year: str | None
     savings: SavingsReport
@@ -462,7 +462,7 @@ class Monitoring:
     performance: PerformanceReport
 
     def as_json(self) -> dict[str, Any]:
-        """``{"savings", "budget", "performance", "flags"}`` as in SPEC §10, plus
+        """``{"savings", "budget", "performance", "flags"}`` as in the result (docs/json.md), plus
         ``"savings_totals"``: the partnership totals per year, then the overall total
         (``year`` null)."""
         return {
@@ -476,7 +476,7 @@ class Monitoring:
 
 
 def monitor(book: Book, year: str | None = None) -> Monitoring:
-    """All monitoring for a book, as reported for ``year`` (SPEC §8).
+    """All monitoring for a book, as reported for ``year`` (Annex A §4.1, §5.1).
 
     * savings and budget: the rows of ``year`` only (the board report for that year);
       every year when ``year`` is None;

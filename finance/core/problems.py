@@ -1,4 +1,4 @@
-"""Problems found in a book: located, plain-sentence records (SPEC §3).
+"""Problems found in a book: located, plain-sentence records.
 
 User-data problems come back as a list of these, never as a crash.
 

@@ -1,4 +1,4 @@
-"""The whole year end for one book and one year: every figure of SPEC §4-§9, plus checks.
+"""The whole year end for one book and one year: every figure, plus checks.
 
 :func:`check_year` lists the problems that stop a run (beyond what the book validator
 already found); :func:`run_year` computes a :class:`Result`, a tree of immutable records
@@ -54,7 +54,7 @@ class Result:
 
 
 def default_year(book: Book) -> str:
-    """The latest year in ``years`` (SPEC §10)."""
+    """The latest year in ``years`` (the year run when none is given)."""
     if not book.years:
         raise ValueError("the book has no years")
     return book.year_labels[-1]
@@ -112,7 +112,7 @@ def run_year(book: Book, year: str | None = None) -> Result:
         raise BookError(problems)
     c = contributions(book, y)
     ye = year_end(book, y, c)
-    # each project's sharing, on its service's basis in its start year (SPEC §6, §7)
+    # each project's sharing, on its service's basis in its start year (§18.1(b), Annex A §5.2)
     pw = {pr.project: participant_weights(book, pr.service, pr.start_year or y)
           for pr in book.projects}
     st = settlement(book, y, splits, pw)

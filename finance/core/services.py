@@ -1,11 +1,11 @@
-"""Shared-service cost splits (SPEC §6; MKIP §18.1(a), §13.4, §13.5, §11.4).
+"""Shared-service cost splits (MKIP §18.1(a), §13.4, §13.5, §11.4).
 
 §18.1(a): "all of the costs attributable to the provision of any Shared or Joint Service
 shall be apportioned between those of the Parties that are engaged in the service and in
 such proportions as they shall agree (and if not otherwise then in equal shares)."
 
 A service's net cost (``gross_cost - income``, pence; negative when income exceeds cost) is
-split between its participants, and only them, in one largest-remainder step (SPEC §2).
+split between its participants, and only them, in one largest-remainder step.
 Raw weights per basis, each multiplied by the months the party takes part (§11.4: a party
 joining later is weighted by the months it takes part):
 
@@ -312,7 +312,7 @@ def _weights(ix: _YearIndex, svc: Service, parts: list[ServiceParty],
     """Participants (one row per party, in code order), their months and raw weights.
 
     A party listed twice counts once, with its last row (its problems are reported per row).
-    A blend's raw weight is ``sum(cw x w_c / sum(w_c))`` over its components (SPEC §6),
+    A blend's raw weight is ``sum(cw x w_c / sum(w_c))`` over its components,
     computed exactly over the common denominator of every ``cw`` and ``sum(w_c)``.
     """
     last = {x.party: x for x in parts}
@@ -611,7 +611,7 @@ def service_splits(book: Book, year: str) -> tuple[ServiceSplit, ...]:
 
 
 def participant_weights(book: Book, service: str | None, year: str) -> dict[str, Fraction]:
-    """Weights a project's costs are shared on (SPEC §6 settlement rule).
+    """Weights a project's costs are shared on (the settlement rule of §18.1(b)).
 
     The project's service participants on that service's basis for ``year``; else every
     paying voting party in equal shares.

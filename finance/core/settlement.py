@@ -1,4 +1,4 @@
-"""Settlement and indemnity between parties (SPEC §6; MKIP §18.1(b), §13.4).
+"""Settlement and indemnity between parties (MKIP §18.1(b), §13.4).
 
 §18.1(b): "where one of the Parties takes responsibility for leading on a particular
 business case and undertakes actions or incurs liabilities in that respect then it shall be

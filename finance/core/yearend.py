@@ -1,4 +1,4 @@
-"""Year end: refund or carry over (SPEC §5, MKIP §13.2-§13.3, §16.2-§16.3).
+"""Year end: refund or carry over (MKIP §13.2-§13.3, §16.2-§16.3).
 
 §13.2: "Any funds that are not spent or committed at the year end will be returned based
 on the proportions outlined above or carried over, as agreed by MKIP Board."
@@ -14,7 +14,7 @@ Fund account for year Y, all in pence::
 Sign convention: ledger amounts are positive for their kind (a ``spend`` of 100 is money
 out); a negative entry is a reversal.  ``refund_share`` is the board's decision; blank
 means 0 (carry everything over).  The refund, the spend and the carry-over are each split
-between parties by that year's contribution weights, largest remainder (SPEC §2).
+between parties by that year's contribution weights, largest remainder.
 
 Deficit (uncommitted < 0): no refund; the deficit is carried (``carry_over`` is negative)
 and each party's ``supplementary`` is its share of the deficit on the same weights, the

@@ -1,4 +1,4 @@
-"""Financial years: 1 April to 31 March, written ``2025-26`` (SPEC §2).
+"""Financial years: 1 April to 31 March, written ``2025-26``.
 
 >>> parse_year("2025-26")
 2025
@@ -66,7 +66,7 @@ def year_of(d: date) -> str:
 def months_remaining(joined: date | None, label: str) -> int:
     """Whole months a party takes part in year ``label`` when it joins on ``joined``.
 
-    SPEC §4: a party joining after 1 April pays for the whole months remaining from the
+    §13.2: a party joining after 1 April pays for the whole months remaining from the
     month it joins (joining on 1 September: September..March, 7 of 12).  Joined on or
     before 1 April: 12; joined after the year: 0.
 

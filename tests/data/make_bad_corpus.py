@@ -1,4 +1,4 @@
-"""Build the committed corpus of bad books: ``tests/data/bad/`` (issue 7).
+"""Build the committed corpus of bad books: ``tests/data/bad/``.
 
 Each entry holds exactly one defect: a folder of CSV files with an ``expected.txt``, or a
 single file with ``NAME.expected.txt`` beside it.  ``expected.txt`` holds the message the
