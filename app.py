@@ -254,11 +254,11 @@ def editor_config(table: str, frame: Any) -> dict[str, Any]:
         disabled=True)}
     for c in ad.columns(table):
         options = ad.choices(table, c, frame)
+        label, hint = ad.column_label(table, c), ad.column_hint(table, c)
         if options is None:
-            config[c] = st.column_config.TextColumn(c, help=ad.column_hint(table, c))
+            config[c] = st.column_config.TextColumn(label, help=hint)
         else:
-            config[c] = st.column_config.SelectboxColumn(c, options=options,
-                                                         help=ad.column_hint(table, c))
+            config[c] = st.column_config.SelectboxColumn(label, options=options, help=hint)
     return config
 
 

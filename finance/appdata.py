@@ -65,6 +65,15 @@ def columns(table: str) -> tuple[str, ...]:
     return tuple(c.name for c in SCHEMA[table])
 
 
+def column_label(table: str, column: str) -> str:
+    """The heading an editor shows over an input column (the registry's label).
+
+    >>> column_label("years", "rate_pence"), column_label("ledger", "amount")
+    ('Rate per head (p)', 'Amount')
+    """
+    return schema_column(table, column).label
+
+
 def column_hint(table: str, column: str) -> str:
     """The help text shown for an input column: what it holds, its form, and whether
     it may be left blank (all from the column registry).

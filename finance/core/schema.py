@@ -274,7 +274,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           "votes (§6.2), and the dates it joined, gave notice and left.", (
         _col("code", _code, "code", "Short unique party code, e.g. MBC. Used in every other "
              "table.", "Code", width=10),
-        _col("name", _code, "text", "The council's full name.", "Council", width=34),
+        _col("name", _code, "text", "The council's full name.", "Party", width=34),
         _col("voting", T.read_bool, "bool", "yes for a voting party that pays contributions; "
              "no for an observer (e.g. Kent County Council, §6.2).", "Voting",
              choices=_YESNO, width=9),
@@ -286,7 +286,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     )),
     Table("populations", "Populations", True, "Population estimates; several years may be "
           "given, and the latest not after the year run is used (§13.2).", (
-        _col("party", _code, "code", "Party code, as in parties.", "Council", width=10),
+        _col("party", _code, "code", "Party code, as in parties.", "Party", width=10),
         _col("year", T.read_year, "year", "Financial year of the estimate, like 2025-26. The "
              "most recent one not after the year run is used (§13.2).", "Year", width=10),
         _col("population", _population, "whole", "Population estimate, a whole number above "
@@ -347,7 +347,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
                    width=11),
               _col("year", T.read_year, "year", _YEAR, "Year", width=10),
               _col("party", _code, "code", "Party code of a participant (only participants "
-                   "share the cost).", "Council", width=9),
+                   "share the cost).", "Party", width=9),
               _opt("fixed_share", T.read_pct, "pct", "For basis fixed: this party's agreed "
                    "share, e.g. 35%. Shares must total exactly 100%.", "Fixed share",
                    width=12),
@@ -371,7 +371,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _col("year", T.read_year, "year", _YEAR, "Year", width=10),
         _col("driver", _driver, "code", "Activity driver name, e.g. caseload, fte, pcs, "
              "audit_days.", "Driver", width=14),
-        _col("party", _code, "code", "Party code.", "Council", width=9),
+        _col("party", _code, "code", "Party code.", "Party", width=9),
         _col("value", _nonneg, "number", "The party's count of the activity (not "
              "negative).", "Value", width=12),
     )),
