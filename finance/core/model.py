@@ -64,6 +64,27 @@ CRITERIA = tuple("abcdefghij")  # §13.5 (a)..(j)
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The partnership's settings (the ``settings`` table, one value per key).
+
+    Fields:
+        name: the partnership's name, as typed (Mid Kent Improvement Partnership).
+        accountable_body: the party code of the council that holds the budget (§13.3).
+        rotation: party codes of voting parties in the order the chair rotates (§10.1);
+            ``()``: no rotation set, so no chair, vice-chair or host is named.
+        rotation_start: the financial year, ``"2025-26"``, in which the first party of
+            ``rotation`` chairs (``None``: not set, so no chair is named).
+        discount_rate: the discount rate for business cases, a ``Decimal`` fraction
+            (0.035 for 3.5%, the default); a project's own rate overrides it (Annex A §5.2).
+        financial_weight: the weight of the financial score in a project's investment
+            score, a ``Decimal`` fraction (0.6 for 60%, the default); the non-financial
+            score has the rest (Annex A §5.2).
+        rag_green: savings delivered at or above this share of those predicted are green,
+            a ``Decimal`` fraction (0.95 for 95%, the default); a budget line's forecast
+            overspend of up to ``1 - rag_green`` of its budget is amber (Annex A §5.1).
+        rag_amber: savings delivered at or above this share are amber (below it, red), a
+            ``Decimal`` fraction (0.75 for 75%, the default); not above ``rag_green``.
+    """
+
     name: str
     accountable_body: str
     rotation: tuple[str, ...] = ()
@@ -76,6 +97,24 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Party:
+    """One council of the partnership (the ``parties`` table).
+
+    Fields:
+        code: the party code, short and unique (``"MBC"``), used in every other table.
+        name: the council's full name, as typed.
+        voting: ``True`` for a voting party, which pays contributions (§13.2) and, unless
+            a service lists its participants, shares each service's cost; ``False`` for
+            an observer, which pays no contribution (§6.2).
+        joined: the date it joined (``None``: a member from before every year); joining
+            after 1 April it pays for the whole months left in that year (§13.2).
+        notice_given: the date it gave notice to leave, at least six months before
+            ``left`` (§16.2); ``None``: no notice given.
+        left: the date it left (§16): it settles in the year it leaves (leaving on
+            1 April, in the year just ended) and pays nothing for a year that starts on or
+            after it (``None``: still a member).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     code: str
     name: str
     voting: bool
@@ -87,6 +126,17 @@ class Party:
 
 @dataclass(frozen=True, slots=True)
 class Population:
+    """One population estimate of a party (the ``populations`` table, §13.2).
+
+    Fields:
+        party: the party code.
+        year: the financial year of the estimate, ``"2025-26"``; a year's contributions
+            use the latest estimate whose year is not after it.
+        population: the number of residents, a whole number above zero.
+        source: where the estimate comes from, as typed (``""``: not given).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     party: str
     year: str
     population: int
@@ -96,23 +146,54 @@ class Population:
 
 @dataclass(frozen=True, slots=True)
 class YearRow:
+    """The figures the board sets for one financial year (the ``years`` table).
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        rate_pence: the contribution per head of population, in pence, a ``Decimal`` that
+            may carry fractions of a penny (30.5 for 30.5p) (§13.2).
+        opening_balance: the balance brought forward, pence (``None``: last year's
+            carry-over when last year is in the book, else 0).
+        opening_commitments: the commitments brought forward, pence (``None``: last
+            year's closing commitments when last year is in the book, else 0).
+        refund_share: the share of the uncommitted balance the board decides to refund, a
+            ``Decimal`` fraction (0.5 for 50%) (§13.2); ``None``: 0, carry everything over.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     year: str
     rate_pence: Decimal
-    opening_balance: int | None = None  # None: carried from the previous year's run
+    opening_balance: int | None = None
     opening_commitments: int | None = None
-    refund_share: Decimal | None = None  # None: carry everything over
+    refund_share: Decimal | None = None
     row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Service:
+    """One shared service in one year (the ``services`` table, §18.1).
+
+    Fields:
+        service: the service code (``"LEGAL"``).
+        name: the service's name, as typed.
+        year: the financial year, ``"2025-26"``.
+        host: the party code of the host council, which pays the costs and is owed the
+            other participants' shares (§18.1(b)).
+        gross_cost: the service's gross cost for the year, pence.
+        income: the service's income for the year, pence (0 when left blank).
+        basis: how the net cost (``gross_cost - income``) is split (§18.1(a)):
+            ``"equal"``, ``"fixed"``, ``"population"``, ``"blend"`` or ``"driver:NAME"``
+            (lower case).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     service: str
     name: str
     year: str
     host: str
     gross_cost: int
     income: int
-    basis: str  # equal | fixed | population | driver:NAME | blend
+    basis: str
     row: int = 0
 
     @property
@@ -127,6 +208,20 @@ class ServiceParty(NamedTuple):
     A named tuple rather than a frozen dataclass like the other records: a large book has
     tens of thousands of these, and a tuple is built about four times faster.
     It compares as the dataclasses do (:func:`value_record`).
+
+    Fields:
+        service: the service code, as in ``services``.
+        year: the financial year, ``"2025-26"``.
+        party: the party code of a participant (only participants share the cost).
+        fixed_share: on the fixed basis, this party's agreed share, a ``Decimal`` fraction
+            (0.35 for 35%; a service's shares total exactly 1); ``None``: not given
+            (it must be, on the fixed basis).
+        standalone_cost: what the party would pay for the service on its own, pence, not
+            negative; its saving is this less its share (``None``: not given).
+        joined: the date the party joined the service part-way through the year; it takes
+            part for the months from the later of this and its own ``joined`` (§11.4)
+            (``None``: the whole year, or from the party's joining).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
     """
 
     service: str
@@ -140,15 +235,39 @@ class ServiceParty(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class BlendComponent:
+    """One component of a service on the blend basis (the ``service_blend`` table).
+
+    Fields:
+        service: the service code; its basis in ``year`` is ``"blend"``.
+        year: the financial year, ``"2025-26"``.
+        component: the basis of this component: ``"equal"``, ``"population"`` or
+            ``"driver:NAME"``.
+        weight: the weight of this component, a ``Decimal`` fraction (0.4 for 40%); a
+            service's weights total exactly 1.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     service: str
     year: str
-    component: str  # equal | population | driver:NAME
+    component: str
     weight: Decimal
     row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Driver:
+    """One party's count of an activity in one year (the ``drivers`` table).
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        driver: the activity's name, lower case (``"caseload"``); a service on the basis
+            ``driver:caseload`` is split by it.
+        party: the party code.
+        value: the party's count of the activity, a ``Decimal``, not negative, in the
+            activity's own unit (cases, full-time staff, PCs, audit days).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     year: str
     driver: str
     party: str
@@ -158,6 +277,24 @@ class Driver:
 
 @dataclass(frozen=True, slots=True)
 class Project:
+    """One five-year investment case (the ``projects`` table, Annex A §5.2).
+
+    Fields:
+        project: the project code.
+        name: the project's name, as typed.
+        lead: the party code of the lead council, which pays the year-0 set-up cost and
+            is indemnified by the other participants (§18.1(b)).
+        service: the code of the service whose participants share the project's costs, on
+            that service's basis in the start year (``None``, or no such service that
+            year: every paying voting party equally).
+        start_year: the financial year of year 0, ``"2025-26"`` (``None``: the year run).
+        optimism_bias: the uplift on costs, a ``Decimal`` fraction (0.24 for 24%)
+            (``None``: 0).
+        discount_rate: the project's discount rate, a ``Decimal`` fraction (0.035 for
+            3.5%) (``None``: the settings' ``discount_rate``).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     project: str
     name: str
     lead: str
@@ -170,24 +307,59 @@ class Project:
 
 @dataclass(frozen=True, slots=True)
 class Cashflow:
+    """One cost or benefit of a project in one year (the ``cashflows`` table).
+
+    Fields:
+        project: the project code.
+        year_index: the year of the five-year profile, 0..5 (0: the start year,
+            undiscounted).
+        kind: one of :data:`CASHFLOW_KINDS`: ``"one_off_cost"``, ``"recurring_cost"``,
+            ``"saving"`` or ``"income"``.
+        amount: pence, not negative (costs and benefits alike).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     project: str
-    year_index: int  # 0..5
-    kind: str  # one_off_cost | recurring_cost | saving | income
-    amount: int  # pence, positive
+    year_index: int
+    kind: str
+    amount: int
     row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """One non-financial score of a project (the ``criteria`` table, §13.5).
+
+    Fields:
+        project: the project code.
+        criterion: the criterion of §13.5, a letter ``"a"`` .. ``"j"``.
+        score: the score, a ``Decimal`` from 0 to 5.
+        weight: the criterion's relative weight, a ``Decimal``, not negative; weights need
+            not total 1 (``None``: every criterion of the project counts equally; a
+            project gives every criterion a weight or none).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     project: str
-    criterion: str  # a..j
-    score: Decimal  # 0..5
+    criterion: str
+    score: Decimal
     weight: Decimal | None = None
     row: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class SavingRow:
+    """Savings predicted and delivered by one service in one year (the ``savings``
+    table, Annex A §5.1).
+
+    Fields:
+        service: the service code, as typed (not checked against ``services``).
+        year: the financial year, ``"2025-26"``.
+        predicted: the savings predicted for the year, pence.
+        actual: the savings delivered, pence.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     service: str
     year: str
     predicted: int
@@ -197,8 +369,21 @@ class SavingRow:
 
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
+    """One budget line as reported in one quarter (the ``budget_monitor`` table,
+    Annex A §5.1).
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        quarter: the quarter of the financial year, 1..4 (1: April to June).
+        line: the budget line's name, as typed.
+        budget: the budget for the whole year, pence.
+        actual_to_date: spent so far in the year, as reported in this quarter, pence.
+        forecast_outturn: the spend forecast for the whole year, pence.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     year: str
-    quarter: int  # 1..4
+    quarter: int
     line: str
     budget: int
     actual_to_date: int
@@ -208,6 +393,22 @@ class BudgetLine:
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
+    """One performance indicator of a service in one quarter (the ``performance``
+    table, Annex A §4.1).
+
+    Fields:
+        service: the service code, as typed (not checked against ``services``).
+        year: the financial year, ``"2025-26"``.
+        quarter: the quarter of the financial year, 1..4 (1: April to June).
+        indicator: the indicator's name, as typed.
+        target: the target, a ``Decimal`` in the indicator's own unit (days, %, cases).
+        actual: the value achieved, a ``Decimal`` in the same unit.
+        higher_is_better: ``True`` when a higher value is better (missed when ``actual <
+            target``), ``False`` when lower is (missed when ``actual > target``); ``True``
+            when left blank.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
     service: str
     year: str
     quarter: int
@@ -220,13 +421,35 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Book:
-    """One partnership's validated figures."""
+    """One partnership's validated figures (docs/input-format.md).
+
+    Fields:
+        settings: the ``settings`` table, one :class:`Settings`.
+        parties: the ``parties`` table, a :class:`Party` per row, in row order.
+        populations: the ``populations`` table, a :class:`Population` per row.
+        years: the ``years`` table, a :class:`YearRow` per row.
+        ledger: the ``ledger`` table as columns (:class:`~finance.core.ledger.Ledger`,
+            a sequence of :class:`LedgerEntry`); records given here are stored as columns.
+        services: the ``services`` table, a :class:`Service` per row.
+        service_parties: the ``service_parties`` table, a :class:`ServiceParty` per row.
+        service_blend: the ``service_blend`` table, a :class:`BlendComponent` per row.
+        drivers: the ``drivers`` table, a :class:`Driver` per row.
+        projects: the ``projects`` table, a :class:`Project` per row.
+        cashflows: the ``cashflows`` table, a :class:`Cashflow` per row.
+        criteria: the ``criteria`` table, a :class:`Criterion` per row.
+        savings: the ``savings`` table, a :class:`SavingRow` per row.
+        budget_monitor: the ``budget_monitor`` table, a :class:`BudgetLine` per row.
+        performance: the ``performance`` table, an :class:`Indicator` per row.
+        source_sha256: the SHA-256, in hex, that identifies the input the book was read
+            from (the result's ``input_sha256``); ``""``: not given.  Not compared: two
+            books with the same figures are equal.
+    """
 
     settings: Settings
     parties: tuple[Party, ...]
     populations: tuple[Population, ...] = ()
     years: tuple[YearRow, ...] = ()
-    ledger: Ledger = field(default_factory=lambda: _ledger(()))  # columns; see ledger.py
+    ledger: Ledger = field(default_factory=lambda: _ledger(()))
     services: tuple[Service, ...] = ()
     service_parties: tuple[ServiceParty, ...] = ()
     service_blend: tuple[BlendComponent, ...] = ()

@@ -60,7 +60,17 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RawTable:
-    """One sheet or CSV file as read: header names and ``(row_number, cells)`` pairs."""
+    """One sheet or CSV file as read: header names and ``(row_number, cells)`` pairs.
+
+    Fields:
+        name: the table's name as given: a sheet's name, or a CSV file's name without
+            ``.csv`` (matched to a table ignoring case and spaces).
+        columns: the header's cells as text, in the order of the columns (matched to
+            column names ignoring case and spaces; ``""`` for a blank header cell).
+        rows: each row below the header as ``(row number the user sees, its cells)``,
+            the cells as read: text from a CSV file; text, numbers, dates or ``None``
+            from a workbook.
+    """
 
     name: str
     columns: tuple[str, ...]
@@ -72,7 +82,16 @@ class ReadTable:
     """A table already read a column at a time (:mod:`finance.columnar`), every cell by
     its column's reader in :data:`SCHEMA`: the rows' numbers and, for each column the
     table has, each row's value (``None`` where blank).  Only a table in which every
-    cell was read without a problem comes this way; any other is a :class:`RawTable`."""
+    cell was read without a problem comes this way; any other is a :class:`RawTable`.
+
+    Fields:
+        name: the table's name as given (a CSV file's name without ``.csv``).
+        rows: the row number the user sees of each row, in order (the first data row
+            of a CSV file is 2).
+        values: for each column the table has, by its name in :data:`SCHEMA`, each row's
+            value as the column's reader gives it (pence for money, a ``Decimal``
+            fraction for a percentage, ``"2025-26"`` for a year), ``None`` where blank.
+    """
 
     name: str
     rows: Sequence[int]

@@ -16,11 +16,24 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
+    """One problem found in a book, located for the person who fixes it.
+
+    Fields:
+        table: the table (or, for a problem with a file, the file or sheet) it is in,
+            by name: ``"populations"``.
+        row: the row number the user sees in the sheet or CSV file (``None``: not one
+            row, e.g. a missing column or a total).
+        column: the column's name (``None``: the whole row or table).
+        message: what is wrong, as a plain sentence for the user.
+        severity: ``"error"``, which stops the run, or ``"warning"``, which is shown in
+            every output and does not.
+    """
+
     table: str
     row: int | None
     column: str | None
     message: str
-    severity: str = "error"  # "error" stops the run; "warning" is shown in every output
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = self.table
