@@ -1,0 +1,70 @@
+"""Refresh the README's pictures: the app at 1280 px, and a council's statement page.
+
+    .venv/bin/python scripts/screenshots.py
+
+Needs Debian's chromium (and poppler-utils for the statement); serves the app on
+127.0.0.1 only, and stops it by its process id when done.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    stop,
+    wait_healthy,
+    wait_idle,
+)
+
+IMG = ROOT / "docs" / "img"
+
+
+def app_picture(out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "streamlit.log"
+        with log.open("wb") as f:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
+                 "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+                 "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=f,
+                stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, proc, log)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.set_default_timeout(60_000)
+                page.goto(url)
+                for text in ("Contribution per party", "Total contributions", "Board report"):
+                    page.get_by_text(text).first.wait_for(state="visible")
+                wait_idle(page)
+                page.locator("canvas, svg.marks").first.wait_for(state="visible")
+                page.wait_for_timeout(1500)  # let the chart and metrics paint
+                page.screenshot(path=str(out))
+                browser.close()
+        finally:
+            stop(proc)
+
+
+def main() -> int:
+    IMG.mkdir(parents=True, exist_ok=True)
+    app_picture(IMG / "app.png")
+    print("wrote", IMG / "app.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
