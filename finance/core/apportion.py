@@ -90,7 +90,14 @@ SHARE_FIELDS = 8
 
 class SplitLine(Record):
     """The fields every line of a split starts with (:class:`Share`, and a service's
-    :class:`~finance.core.services.ServiceLine`, which stores a Share's fields first)."""
+    :class:`~finance.core.services.ServiceLine`, which stores a Share's fields first).
+
+    Fields:
+        party: the party code.
+        share: its share of the total, signed pence.
+        weight: its normalised weight, an exact ``Fraction``: its weight over the sum of
+            the pool's weights.
+    """
 
     __slots__ = ()
 
@@ -112,10 +119,19 @@ class SplitLine(Record):
 class Share(SplitLine):
     """One party's line of a largest-remainder split, kept for the audit trail.
 
-    Fields: ``party``; ``weight``, the party's normalised weight (``w / W``); ``quota``, its
-    exact share of ``|total|`` in pence; ``floor``, the quota rounded down; ``remainder``
-    (``quota - floor``, in [0, 1)); ``rank`` (1 = first in line for a left-over penny);
-    ``extra_penny``; and ``share``, the signed pence.
+    Fields:
+        party: the party code.
+        weight: its normalised weight ``w / W``, its weight over the sum of the pool's
+            weights, an exact ``Fraction`` (0 for a zero weight).
+        quota: its exact share of ``|total|``, pence, a ``Fraction`` (``|total| x
+            weight``).
+        floor: the quota rounded down, whole pence.
+        remainder: ``quota - floor``, a ``Fraction`` of a penny in [0, 1).
+        rank: its place in the queue for a left-over penny (1: first): larger remainder
+            first, then larger weight, then party code.
+        extra_penny: ``True`` when it got one of the left-over pennies.
+        share: its share of the total, signed pence: ``floor`` plus the extra penny,
+            negated when the total is negative.
 
     Stored as the tuple ``(party, floor, rank, extra_penny, share, weight numerator, weight
     denominator, |total|)``: the weight in lowest terms and ``|total|`` 0 when the weight
@@ -220,6 +236,15 @@ class ShareColumns(NamedTuple):
     Entry ``i``'s share is ``Share`` built from ``(party, floor[i], rank[i], ...,
     magnitude[i])``: the weight as ``weight_num / weight_den`` in lowest terms and
     ``magnitude`` the pool's ``|total|`` (0 for a zero weight).
+
+    Fields:
+        floor: each entry's quota rounded down, whole pence.
+        rank: each entry's place in its pool's queue for a left-over penny (1: first).
+        extra_penny: whether each entry got a left-over penny.
+        share: each entry's share, signed pence.
+        weight_num: the numerator of each entry's normalised weight, in lowest terms.
+        weight_den: its denominator (1 for a zero weight).
+        magnitude: the ``|total|`` of each entry's pool, pence (0 for a zero weight).
     """
 
     floor: list[int]

@@ -27,17 +27,43 @@ from finance.core.years import months_remaining, parse_year, year_start
 
 @dataclass(frozen=True, slots=True)
 class ContributionLine:
+    """One paying party's contribution for the year (§13.2).
+
+    Fields:
+        party: the party code.
+        name: the council's full name.
+        population: the population estimate used, a whole number of residents.
+        population_year: the financial year of that estimate, ``"2025-26"``: the latest
+            not after the year (an older one is warned about).
+        months: the months it pays for, 1..12 (12 unless it joined after 1 April).
+        amount: its contribution, pence: ``rate_pence x population x months / 12``,
+            rounded once to the penny, half away from zero.
+        weight: its share of the year's total contributions, an exact ``Fraction``
+            (``amount / total``; 0 when the total is 0).
+    """
+
     party: str
     name: str
     population: int
     population_year: str
     months: int
-    amount: int  # pence
-    weight: Fraction  # amount / total
+    amount: int
+    weight: Fraction
 
 
 @dataclass(frozen=True, slots=True)
 class Contributions:
+    """The year's per-head contributions (§13.2).
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        rate_pence: the contribution per head, in pence, an exact ``Fraction`` of the
+            year's ``rate_pence`` (fractions of a penny kept: 61/2 for 30.5p).
+        lines: one line per paying party (voting, and a member for part of the year at
+            least), in party-code order.
+        warnings: the estimates older than the year, as warnings.
+    """
+
     year: str
     rate_pence: Fraction
     lines: tuple[ContributionLine, ...]

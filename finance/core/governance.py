@@ -38,7 +38,19 @@ QUORUM = 5  # §10.3
 
 @dataclass(frozen=True, slots=True)
 class Governance:
-    """Officers for one financial year (party codes; ``None`` where no rotation is set)."""
+    """Officers for one financial year (party codes; ``None`` where no rotation is set).
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        chair: the party code of the party whose leader chairs the board that year
+            (§10.1); ``None``: no rotation, or no ``rotation_start``, is set.
+        vice_chair: the party code of the vice-chair's party: next year's chair (§10.1);
+            ``None`` as for ``chair``.
+        host: the party code of the host authority: the chair's party (§10.4, §12.1);
+            ``None`` as for ``chair``.
+        accountable_body: the party code of the accountable body, which holds the budget
+            (§13.3), from the settings.
+    """
 
     year: str
     chair: str | None
@@ -99,9 +111,20 @@ def officers(settings: Settings, year: str) -> Governance:
 class QuorumResult:
     """Whether a board meeting is quorate (§10.3), and why.
 
-    ``present`` counts the distinct members from voting parties; ``parties_present`` and
-    ``missing_parties`` are sorted party codes; ``not_counted`` names attendees who do not
-    count towards the quorum (from a non-voting party such as KCC, §6.2).
+    Fields:
+        quorate: ``True`` when at least ``minimum`` members are present and every voting
+            party has one.
+        present: the number of distinct members present from voting parties (a name
+            listed twice counts once).
+        minimum: the number of members needed, 5 unless given (§10.3).
+        parties_present: the party codes of the voting parties with a member present,
+            sorted.
+        missing_parties: the party codes of the voting parties with no one present,
+            sorted.
+        not_counted: the names, as given, of attendees who do not count towards the
+            quorum (from a party that does not vote, such as KCC, §6.2), in the order
+            listed.
+        reason: why, as a sentence for the minutes.
     """
 
     quorate: bool

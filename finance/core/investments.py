@@ -384,6 +384,57 @@ class Appraisal:
     ``None`` where the figure does not exist.  ``irr_rates`` lists every rate that solves
     the NPV (more than one means the IRR is ambiguous and ``irr`` is ``None``).
     ``sensitivity`` is ``(label, npv_pence)`` for each case.
+
+    Fields:
+        project: the project code.
+        name: the project's name.
+        service: the code of the service whose participants share its costs (``None``:
+            every paying voting party equally).
+        lead: the party code of the lead council (§18.1(b)).
+        start_year: the financial year of year 0, ``"2025-26"``: the project's own, else
+            the year run (``None``: neither given).
+        discount_rate: the rate used, a ``Decimal`` fraction (0.035 for 3.5%): the
+            project's own, else the settings' ``discount_rate``.
+        optimism_bias: the uplift applied to costs, a ``Decimal`` fraction (0.24 for 24%;
+            0 when the project gives none).
+        costs: the costs of years 0..5 (``one_off_cost + recurring_cost``), uplifted by
+            ``optimism_bias``, exact ``Fraction`` s of pence.
+        benefits: the benefits of years 0..5 (``saving + income``), not adjusted, exact
+            ``Fraction`` s of pence.
+        net_flows: ``benefits - costs`` for years 0..5, exact ``Fraction`` s of pence
+            (negative in a year of investment).
+        discount_factors: ``1 / (1 + discount_rate)^t`` for years 0..5, exact
+            ``Fraction`` s (year 0 is 1).
+        pv_costs: the present value of ``costs``, pence, rounded once, half away from zero.
+        pv_benefits: the present value of ``benefits``, pence, rounded once.
+        npv: the net present value, pence, rounded once from the exact present values (so
+            it may differ by a penny from ``pv_benefits - pv_costs``).
+        bcr: the benefit-cost ratio ``PV(benefits) / PV(costs)``, a float (1.25);
+            ``None`` without costs.
+        irr: the internal rate of return of ``net_flows``, a float fraction (0.15 for
+            15%); ``None`` when no rate, or more than one, makes the NPV zero.
+        irr_rates: every rate that makes the NPV zero, float fractions, ascending.
+        payback_years: the years until the cumulative net flow is paid back for good, a
+            float, interpolated within the year; ``None``: never paid back, or every
+            flow is zero.
+        discounted_payback_years: the same, on the discounted net flows.
+        switching_value: ``NPV / PV(benefits)``, a float fraction (0.3 for 30%): how far
+            benefits can fall before the NPV reaches zero (negative when the NPV is);
+            ``None`` when ``PV(benefits)`` is 0.
+        financial_score: the financial score, a float 0..100, from the benefit-cost ratio
+            by :data:`VFM_BANDS` (100 with benefits and no costs; 0 with neither).
+        non_financial_score: 20 x the weighted mean of the §13.5 criteria scores, a float
+            0..100; ``None`` when no criterion was scored.
+        score: the project's investment score, a float 0..100: ``financial_weight`` x
+            the financial score + the rest x the non-financial score, or the financial
+            score alone when ``financial_only``.
+        financial_only: ``True`` when no criterion was scored, so ``score`` is the
+            financial score alone.
+        criteria_count: the number of criteria scored for the project.
+        sensitivity: ``(case, NPV in pence)`` for each case: discount rates 0%, 1.5%,
+            3.5%, 5% and 7% at the project's optimism bias (``"discount rate 3.5%"``),
+            then optimism bias 0%, 24% and 41% at the project's rate
+            (``"optimism bias 24%"``).
     """
 
     project: str
@@ -588,7 +639,14 @@ def appraise(
 
 @dataclass(frozen=True, slots=True)
 class ProjectShare:
-    """One party's largest-remainder share of one project's PVs (pence), for the audit trail."""
+    """One party's largest-remainder share of one project's PVs (pence), for the audit trail.
+
+    Fields:
+        project: the project code.
+        party: the party code.
+        pv_costs: its share of the project's ``pv_costs``, pence.
+        pv_benefits: its share of the project's ``pv_benefits``, pence.
+    """
 
     project: str
     party: str
@@ -602,6 +660,14 @@ class PartyReturn:
 
     ``return_per_pound = pv_benefits / pv_costs`` (``None`` when its PV costs are 0);
     ``npv = pv_benefits - pv_costs``.
+
+    Fields:
+        party: the party code.
+        pv_costs: its shares of the projects' PV costs, summed, pence.
+        pv_benefits: its shares of the projects' PV benefits, summed, pence.
+        npv: ``pv_benefits - pv_costs``, pence.
+        return_per_pound: ``pv_benefits / pv_costs``, a float: pounds of benefit for each
+            pound of cost (1.5); ``None`` when its PV costs are 0.
     """
 
     party: str
@@ -627,6 +693,17 @@ class Portfolio:
     the projects' rounded figures (so the report's columns add up).  ``bcr`` and
     ``score`` are floats or ``None``.  ``parties`` is sorted by party code and its PVs
     add up exactly to the portfolio's; ``shares`` holds every project x party line.
+
+    Fields:
+        npv: the sum of the projects' ``npv``, pence.
+        pv_costs: the sum of the projects' ``pv_costs``, pence.
+        pv_benefits: the sum of the projects' ``pv_benefits``, pence.
+        bcr: ``pv_benefits / pv_costs``, a float; ``None`` when ``pv_costs`` is 0.
+        score: the overall investment score, a float 0..100: the projects' scores
+            weighted by their ``pv_costs``; ``None`` when no project has costs.
+        parties: each party's return, sorted by party code.
+        shares: each project's PVs split between its parties (by the settlement rule of
+            §18.1(b)), project by project, parties in code order.
     """
 
     npv: int

@@ -104,6 +104,17 @@ class SavingLine:
     shortfall).  ``pct_delivered = actual / predicted`` as a float (1.0 = 100%), ``None``
     when nothing was predicted.  A yearly total has ``service`` None; the overall total
     has ``service`` and ``year`` None.
+
+    Fields:
+        service: the service code (``None``: a total over services).
+        year: the financial year, ``"2025-26"`` (``None``: the total over every year).
+        predicted: the savings predicted, pence.
+        actual: the savings delivered, pence.
+        variance: ``actual - predicted``, pence (negative: a shortfall).
+        pct_delivered: ``actual / predicted``, a float (0.95 for 95%); ``None`` when
+            ``predicted`` is 0.
+        rag: ``"green"``, ``"amber"`` or ``"red"``, by :func:`delivery_rag` on the
+            settings' ``rag_green`` and ``rag_amber`` (Annex A §5.1).
     """
 
     service: str | None
@@ -143,7 +154,13 @@ def _saving_line(
 
 @dataclass(frozen=True, slots=True)
 class SavingsReport:
-    """Savings monitoring: one line per row, partnership totals per year, and overall."""
+    """Savings monitoring: one line per row, partnership totals per year, and overall.
+
+    Fields:
+        rows: one line per ``savings`` row, sorted by year, then service.
+        by_year: the partnership's total for each year (``service`` None), by year.
+        total: the total over every row (``service`` and ``year`` None).
+    """
 
     rows: tuple[SavingLine, ...]
     by_year: tuple[SavingLine, ...]
@@ -222,6 +239,22 @@ class BudgetVariance:
     forecast_outturn - budget`` (positive = overspend, negative = underspend).  Floats:
     ``variance_pct = variance / budget`` and ``spent_pct = actual_to_date / budget``
     (``None`` when the budget is 0).  ``rag`` by :func:`overspend_rag`.
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        quarter: the quarter reported, 1..4.
+        line: the budget line's name.
+        budget: the budget for the year, pence.
+        actual_to_date: spent so far in the year, pence.
+        forecast_outturn: the spend forecast for the year, pence.
+        variance: ``forecast_outturn - budget``, pence (positive: an overspend).
+        variance_pct: ``variance / budget``, a float (0.04 for 4%); ``None`` when the
+            budget is 0.
+        spent_pct: ``actual_to_date / budget``, a float (0.5 for 50%); ``None`` when the
+            budget is 0.
+        rag: ``"green"`` (on or under budget), ``"amber"`` (an overspend of up to
+            ``amber_over`` of the budget: ``1 - rag_green`` in a run, 5% by default) or
+            ``"red"`` (Annex A §5.1).
     """
 
     year: str
@@ -310,7 +343,19 @@ def indicator_missed(target: Decimal, actual: Decimal, higher_is_better: bool) -
 
 @dataclass(frozen=True, slots=True)
 class IndicatorResult:
-    """One indicator in one quarter and whether it was missed."""
+    """One indicator in one quarter and whether it was missed.
+
+    Fields:
+        service: the service code.
+        year: the financial year, ``"2025-26"``.
+        quarter: the quarter, 1..4.
+        indicator: the indicator's name.
+        target: the target, a ``Decimal`` in the indicator's own unit.
+        actual: the value achieved, a ``Decimal`` in the same unit.
+        higher_is_better: ``True`` when a higher value is better.
+        missed: ``True`` when ``actual`` is worse than ``target`` in that direction
+            (meeting it exactly is not a miss).
+    """
 
     service: str
     year: str
@@ -325,7 +370,16 @@ class IndicatorResult:
 @dataclass(frozen=True, slots=True)
 class ServiceQuarter:
     """One service in one quarter: how many indicators, how many missed, and whether the
-    quarter was missed (``missed > indicators / 2``: a strict majority)."""
+    quarter was missed (``missed > indicators / 2``: a strict majority).
+
+    Fields:
+        service: the service code.
+        year: the financial year, ``"2025-26"``.
+        quarter: the quarter, 1..4.
+        indicators: the number of indicators reported for the quarter.
+        missed: how many of them were missed.
+        missed_quarter: ``True`` when more than half were missed (Annex A §4.1).
+    """
 
     service: str
     year: str
@@ -348,7 +402,14 @@ class ServiceQuarter:
 @dataclass(frozen=True, slots=True)
 class PerformanceFlag:
     """A run of ``quarters`` (3 or more) consecutive missed quarters of one service, from
-    ``start`` to ``end`` (each ``(year, quarter)``): to be reported to the MKIP Board."""
+    ``start`` to ``end`` (each ``(year, quarter)``): to be reported to the MKIP Board.
+
+    Fields:
+        service: the service code.
+        start: the first missed quarter of the run, ``("2024-25", 3)``.
+        end: the last missed quarter of the run, ``("2025-26", 1)``.
+        quarters: the number of consecutive missed quarters, 3 or more (Annex A §4.1).
+    """
 
     service: str
     start: tuple[str, int]
@@ -369,7 +430,14 @@ class PerformanceFlag:
 @dataclass(frozen=True, slots=True)
 class PerformanceReport:
     """Indicator results, per-service-quarter results and board flags (sorted by service,
-    then time)."""
+    then time).
+
+    Fields:
+        indicators: every indicator of every quarter and whether it was missed.
+        quarters: each service's result for each quarter it reported.
+        flags: each run of three or more consecutive missed quarters of a service: its
+            continuous poor performance, to be reported to the board (Annex A §4.1).
+    """
 
     indicators: tuple[IndicatorResult, ...]
     quarters: tuple[ServiceQuarter, ...]
@@ -454,7 +522,16 @@ def performance_monitor(rows: Sequence[Indicator]) -> PerformanceReport:
 
 @dataclass(frozen=True, slots=True)
 class Monitoring:
-    """Savings, budget and performance monitoring for one run (Annex A §4.1, §5.1)."""
+    """Savings, budget and performance monitoring for one run (Annex A §4.1, §5.1).
+
+    Fields:
+        year: the financial year reported, ``"2025-26"`` (``None``: every year).
+        savings: the ``savings`` rows of the year, and their totals.
+        budget: the ``budget_monitor`` rows of the year, sorted by year, quarter and
+            line.
+        performance: the ``performance`` rows of every quarter up to the end of the year
+            (earlier years too, since a run of missed quarters crosses year ends).
+    """
 
     year: str | None
     savings: SavingsReport

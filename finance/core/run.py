@@ -27,6 +27,15 @@ _share = itemgetter(S_SHARE)
 
 @dataclass(frozen=True, slots=True)
 class Check:
+    """One arithmetic check of a run's figures (the result's ``checks``, docs/json.md).
+
+    Fields:
+        check: what is checked, as a sentence (``"refund + carry-over = uncommitted"``).
+        ok: ``True`` when it holds.
+        detail: more about it, for the reader (``""``: nothing more; :func:`run_year`
+            leaves it empty).
+    """
+
     check: str
     ok: bool
     detail: str = ""
@@ -34,6 +43,28 @@ class Check:
 
 @dataclass(frozen=True, slots=True)
 class Result:
+    """Every figure of one book's year end, and the checks on them.
+
+    Fields:
+        book: the book the figures were worked out from.
+        year: the financial year run, ``"2025-26"``.
+        contributions: the year's per-head contributions (§13.2).
+        year_end: the fund account, refund or carry-over, and each party's part
+            (§13.2, §13.3, §16).
+        services: each shared service's split for the year, by service code (§18.1(a)).
+        settlement: who owes whom for the services and the projects starting this year,
+            netted (§18.1(b)).
+        investments: each project's appraisal, by project code (Annex A §5.2).
+        portfolio: the partnership's overall investment score (Annex A §5.2).
+        project_weights: for each project code, the weight of each party code that shares
+            its costs, exact ``Fraction`` s (its service's basis in its start year, or 1
+            each for every paying voting party).
+        monitoring: savings, budget and performance monitoring (Annex A §4.1, §5.1).
+        governance: the year's chair, vice-chair, host and accountable body.
+        checks: the arithmetic checks of the figures; the run is ``ok`` when all hold.
+        warnings: every warning of the year end, each once, in the order first found.
+    """
+
     book: Book
     year: str
     contributions: Contributions

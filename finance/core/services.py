@@ -76,12 +76,24 @@ L_MONTHS, L_RAW_NUM, L_RAW_DEN, L_STANDALONE = range(SHARE_FIELDS, SHARE_FIELDS 
 
 
 class ServiceLine(SplitLine):
-    """One participant's line of a service split.
+    """One participant's line of a service split (§18.1(a)).
 
-    ``party``; ``months`` taken part; ``raw_weight``, the party's weight on the service's
-    basis before normalising; ``detail``, its largest-remainder line (:class:`Share`:
-    weight (normalised), quota, floor, remainder, rank, extra penny, share);
-    ``standalone_cost``.
+    Fields:
+        party: the party code.
+        months: the months it takes part in the year, 0..12 (§11.4).
+        raw_weight: its weight on the service's basis before normalising, an exact
+            ``Fraction``: its months (equal), its fixed share (fixed), population x
+            months, driver value x months, or for a blend the sum over components of
+            component weight x (this weight / the component's total).
+        detail: its largest-remainder line (:class:`~finance.core.apportion.Share`):
+            normalised weight, quota, floor, remainder, rank, extra penny and share.
+        standalone_cost: what it would pay for the service on its own, pence (``None``:
+            not given).
+
+    A line also gives ``share``, its share of the net cost in signed pence; ``weight``,
+    its normalised weight (``raw_weight`` over the participants' total, a ``Fraction``);
+    and ``saving``, ``standalone_cost - share`` in pence (``None`` without a stand-alone
+    cost).
 
     Stored as one flat tuple: the :class:`Share`'s eight stored fields (so ``detail`` is
     built when read, an equal value each time), then the months, the raw weight's numerator
@@ -123,6 +135,24 @@ def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],
 
 @dataclass(frozen=True, slots=True)
 class ServiceSplit:
+    """One service's net cost for the year, split between its participants (§18.1(a)).
+
+    Fields:
+        service: the service code.
+        name: the service's name.
+        year: the financial year, ``"2025-26"``.
+        host: the party code of the host council, which pays the costs (§18.1(b)).
+        basis: ``"equal"``, ``"fixed"``, ``"population"``, ``"blend"`` or
+            ``"driver:NAME"``.
+        gross_cost: the gross cost, pence.
+        income: the income, pence; ``net_cost = gross_cost - income`` is what is split
+            (negative when income exceeds the cost).
+        components: on the blend basis, each component's ``(basis, weight)``, the weight
+            a ``Decimal`` fraction, sorted by component; ``()`` on any other basis.
+        lines: one line per participant, in party-code order; their shares sum to the net
+            cost exactly.
+    """
+
     service: str
     name: str
     year: str
@@ -130,7 +160,7 @@ class ServiceSplit:
     basis: str
     gross_cost: int
     income: int
-    components: tuple[tuple[str, Decimal], ...]  # blend components and weights
+    components: tuple[tuple[str, Decimal], ...]
     lines: tuple[ServiceLine, ...]
 
     @property

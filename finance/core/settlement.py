@@ -44,31 +44,68 @@ class Obligation(NamedTuple):
     """What one party owes another for one service or project, before netting.
 
     A named tuple (a large book has tens of thousands; a tuple is built several times
-    faster than a frozen dataclass) that compares as a dataclass does."""
+    faster than a frozen dataclass) that compares as a dataclass does.
 
-    source: str  # service or project code
-    payer: str  # owes
-    payee: str  # is owed
-    amount: int  # pence, may be negative (reverses direction)
+    Fields:
+        source: the code of the service or project it is for.
+        payer: the party code of the party that owes: a participant of a service, or of
+            a project other than its lead.
+        payee: the party code of the party owed: the service's host (§18.1(b)) or the
+            project's lead.
+        amount: the payer's share of the service's net cost, or of the project's year-0
+            one-off cost, pence; negative (the payee owes the payer) when a service's
+            income exceeds its cost.
+    """
+
+    source: str
+    payer: str
+    payee: str
+    amount: int
 
 
 @value_record
 class Payment(NamedTuple):
-    """One payment of the netted settlement (a named tuple, as :class:`Obligation`)."""
+    """One payment of the netted settlement (a named tuple, as :class:`Obligation`).
+
+    Fields:
+        payer: the party code of the party that pays.
+        payee: the party code of the party paid.
+        amount: pence, above 0: what the payer owes the payee less what the payee owes
+            the payer, over all their obligations.
+    """
 
     payer: str
     payee: str
-    amount: int  # pence, > 0
+    amount: int
 
 
 @dataclass(frozen=True, slots=True)
 class NetPosition:
+    """One party's net position in the settlement.
+
+    Fields:
+        party: the party code.
+        amount: pence: what it receives less what it pays (positive: it is owed;
+            negative: it pays; every party's positions sum to 0).
+    """
+
     party: str
-    amount: int  # pence: positive receives, negative pays
+    amount: int
 
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
+    """Who owes whom for the year's services and projects, netted (§18.1(b)).
+
+    Fields:
+        obligations: every obligation before netting: the services', in service order,
+            then the projects', in project order.
+        payments: one payment per pair of parties whose obligations to each other do
+            not net to zero, ordered by the pair's party codes (the lower first).
+        net_positions: one per party (every party of the book, and any other named in an
+            obligation), in party-code order.
+    """
+
     obligations: tuple[Obligation, ...]
     payments: tuple[Payment, ...]
     net_positions: tuple[NetPosition, ...]

@@ -53,6 +53,20 @@ from finance.core.years import year_end as last_day
 
 @dataclass(frozen=True, slots=True)
 class YearEndLine:
+    """One paying party's part of the year end (§13.2), split on the year's
+    contribution weights (largest remainder).
+
+    Fields:
+        party: the party code.
+        contribution: its contribution for the year, pence; the weight each of the other
+            figures is split on.
+        spend: its share of the year's spend, pence.
+        refund: its share of the refund, pence (0 in a deficit).
+        carry_over: its share of the carry-over, pence (negative in a deficit).
+        supplementary: its share of a deficit, pence: what it would pay to clear it (0
+            unless the uncommitted balance is below zero).
+    """
+
     party: str
     contribution: int
     spend: int
@@ -63,6 +77,25 @@ class YearEndLine:
 
 @dataclass(frozen=True, slots=True)
 class ExitSettlement:
+    """What a party leaving during the year, or on the 1 April after it, takes and owes
+    (§16).
+
+    Fields:
+        party: the party code.
+        notice_given: the date it gave notice (``None``: none recorded, so it is liable
+            for no commitments).
+        left: the date it left.
+        balance_at_leaving: the partnership's uncommitted balance at that date, pence:
+            the year's fund account with only the ledger lines dated on or before it (an
+            undated line counts as dated 31 March).
+        share: its share of that balance on the year's contribution weights, pence
+            (negative when the balance is).
+        commitments_before_notice: the commitments open in the year that were made
+            before its notice, pence.
+        commitment_liability: its share of those commitments on the same weights, pence:
+            what it stays liable for.
+    """
+
     party: str
     notice_given: date | None
     left: date
@@ -74,6 +107,33 @@ class ExitSettlement:
 
 @dataclass(frozen=True, slots=True)
 class YearEnd:
+    """The fund account and per-party statement of one financial year (§13.2, §13.3,
+    §16; docs/calculations.md).
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        opening_balance: the balance brought forward, pence (as given, or last year's
+            carry-over, or 0).
+        opening_commitments: the commitments brought forward, pence (as given, or last
+            year's closing commitments, or 0).
+        contributions: the year's contributions in all, pence.
+        external_funding: the ledger's ``external_funding`` for the year, pence.
+        income: the ledger's ``income`` for the year, pence.
+        admin_recharge: the ledger's ``admin_recharge`` for the year, pence (money out).
+        spend: the ledger's ``spend`` for the year, pence.
+        commitments: the year's closing commitments, pence: the sum of its ledger
+            ``commitment`` lines (next year's opening commitments).
+        refund_share: the share of the uncommitted balance refunded, a ``Decimal``
+            fraction (0.5 for 50%; 0 when the year's ``refund_share`` is blank).
+        refund: the refund, pence: the uncommitted balance x ``refund_share``, rounded
+            once, half away from zero (0 unless the uncommitted balance is above 0).
+        parties: one line per paying party, in party-code order.
+        exits: the settlements of paying parties leaving in the year (or on the 1 April
+            after it), in the order of the ``parties`` table.
+        warnings: the year's warnings: the contributions', opening figures that differ
+            from last year's, then those of the years it carries from.
+    """
+
     year: str
     opening_balance: int
     opening_commitments: int
