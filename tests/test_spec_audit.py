@@ -617,7 +617,7 @@ def test_portfolio_score_is_weighted_by_pv_costs():
 
 
 def test_irr_with_two_solving_rates_is_null_and_both_are_listed():
-    """Chosen rule (docs/rules.md): when several rates solve the flows there is no single
+    """Chosen rule (docs/calculations.md): when several rates solve the flows there is no single
     IRR to report, so ``irr`` is null and ``irr_rates`` lists every solving rate."""
     # Net flows -100, +230, -132 at rate 0, no bias: 10% and 20% both solve it.
     pr = Project("X", "X", "A", discount_rate=Decimal(0))
