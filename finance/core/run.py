@@ -12,6 +12,7 @@ from fractions import Fraction
 from operator import itemgetter
 
 from finance.core.apportion import S_SHARE
+from finance.core.chain import ClosedOpening
 from finance.core.contributions import Contributions, contributions
 from finance.core.governance import Governance, officers
 from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
@@ -91,9 +92,9 @@ def default_year(book: Book) -> str:
     return book.year_labels[-1]
 
 
-def check_year(book: Book, year: str) -> list[Problem]:
+def check_year(book: Book, year: str, opening: ClosedOpening | None = None) -> list[Problem]:
     """Problems that stop :func:`run_year` for this book and year."""
-    problems = check_year_end(book, year)
+    problems = check_year_end(book, year, opening)
     if not any(p.table == "years" for p in problems):
         problems += check_services(book, year)
     return problems
@@ -132,17 +133,22 @@ def _checks(r_c: Contributions, ye: YearEnd, splits: tuple[ServiceSplit, ...],
     return tuple(out)
 
 
-def run_year(book: Book, year: str | None = None) -> Result:
-    """Compute the year end; raises :class:`BookError` with every problem that stops it."""
+def run_year(book: Book, year: str | None = None, opening: ClosedOpening | None = None
+             ) -> Result:
+    """Compute the year end; raises :class:`BookError` with every problem that stops it.
+
+    ``opening``: the previous year as closed in the history, which opens this one (see
+    :func:`finance.core.yearend.year_end`).
+    """
     y = year or default_year(book)
-    problems = check_year_end(book, y)
+    problems = check_year_end(book, y, opening)
     if problems:
         raise BookError(problems)
     splits, problems = split_services(book, y)
     if problems:
         raise BookError(problems)
     c = contributions(book, y)
-    ye = year_end(book, y, c)
+    ye = year_end(book, y, c, opening)
     # each project's sharing, on its service's basis in its start year (§18.1(b), Annex A §5.2)
     pw = {pr.project: participant_weights(book, pr.service, pr.start_year or y)
           for pr in book.projects}

@@ -42,6 +42,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from finance.core.apportion import apportion
+from finance.core.chain import ClosedOpening, opening_differences
 from finance.core.contributions import Contributions, check_contributions, contributions
 from finance.core.ledger import Ledger
 from finance.core.model import Book, LedgerEntry, YearRow
@@ -181,51 +182,52 @@ def _year_row(book: Book, year: str) -> YearRow | None:
     return next((y for y in book.years if y.year == year), None)
 
 
-def check_year_end(book: Book, year: str) -> list[Problem]:
-    """Problems that stop the year end for ``year`` (and any year it carries from)."""
+def _chained(opening: ClosedOpening | None, year: str) -> ClosedOpening | None:
+    """The closed previous year's figures, if they are for the year before ``year``."""
+    return opening if opening is not None and opening.year == previous_year(year) else None
+
+
+def check_year_end(book: Book, year: str, opening: ClosedOpening | None = None
+                   ) -> list[Problem]:
+    """Problems that stop the year end for ``year`` (and any year it carries from).
+
+    With the previous year closed in the history (``opening``), its figures open this
+    year, so the book's copy of that year is not worked and not checked."""
     yr = _year_row(book, year)
     if yr is None:
         return [Problem("years", None, "year", f"{year} is not in the years table")]
     out = check_contributions(book, year)
     prev = previous_year(year)
-    if (yr.opening_balance is None or yr.opening_commitments is None) and _year_row(
-        book, prev
-    ) is not None:
+    if (_chained(opening, year) is None
+            and (yr.opening_balance is None or yr.opening_commitments is None)
+            and _year_row(book, prev) is not None):
         out += check_year_end(book, prev)
     return out
 
 
-def year_end(book: Book, year: str, contrib: Contributions | None = None) -> YearEnd:
-    """The fund account and per-party statement for ``year`` (see module docstring)."""
+def year_end(book: Book, year: str, contrib: Contributions | None = None,
+             opening: ClosedOpening | None = None) -> YearEnd:
+    """The fund account and per-party statement for ``year`` (see module docstring).
+
+    ``opening``: the previous year as closed in the history.  When given (for the year
+    before ``year``), its carry-over and closing commitments fill a blank opening, and a
+    given opening that differs is a warning naming both figures; the book's own copy of
+    the previous year is then not used for the openings.
+    """
     yr = _year_row(book, year)
     if yr is None:
         raise ValueError(f"{year} is not in the years table")
     c = contrib if contrib is not None else contributions(book, year)
     warnings: list[Problem] = []
-    prev_row = _year_row(book, previous_year(year))
-    prev = None
-    if prev_row is not None and (
-        yr.opening_balance is None or yr.opening_commitments is None
-        or not check_year_end(book, prev_row.year)
-    ):
-        prev = year_end(book, prev_row.year)
-    if prev is not None:
-        derived_bal, derived_com = prev.carry_over, prev.commitments
+    closed = _chained(opening, year)
+    if closed is not None:
+        opening_balance = closed.balance if yr.opening_balance is None else yr.opening_balance
+        opening_commitments = (closed.commitments if yr.opening_commitments is None
+                               else yr.opening_commitments)
+        warnings += opening_differences(yr, closed)
+        prev = None
     else:
-        derived_bal, derived_com = 0, 0
-    opening_balance = derived_bal if yr.opening_balance is None else yr.opening_balance
-    opening_commitments = derived_com if yr.opening_commitments is None else yr.opening_commitments
-    if prev is not None and yr.opening_balance is not None and yr.opening_balance != derived_bal:
-        warnings.append(Problem("years", yr.row, "opening_balance",
-                                f"{fmt_gbp(yr.opening_balance)} differs from the "
-                                f"{fmt_gbp(derived_bal)} carried over from {prev.year}",
-                                "warning"))
-    if (prev is not None and yr.opening_commitments is not None
-            and yr.opening_commitments != derived_com):
-        warnings.append(Problem("years", yr.row, "opening_commitments",
-                                f"{fmt_gbp(yr.opening_commitments)} differs from the "
-                                f"{fmt_gbp(derived_com)} committed at the end of {prev.year}",
-                                "warning"))
+        opening_balance, opening_commitments, prev = _book_openings(book, yr, warnings)
     t = ledger_totals(book.ledger, year)
     share = yr.refund_share if yr.refund_share is not None else Decimal(0)
     weights = c.weights
@@ -253,6 +255,36 @@ def year_end(book: Book, year: str, contrib: Contributions | None = None) -> Yea
                    tuple(c.warnings) + tuple(warnings) + (prev.warnings if prev else ()))
 
 
+def _book_openings(book: Book, yr: YearRow, warnings: list[Problem]
+                   ) -> tuple[int, int, YearEnd | None]:
+    """Openings from the book: a blank one is last year's figure when last year is in
+    the book (worked out in full), else 0; a given one that differs is warned about.
+    Returns ``(opening balance, opening commitments, last year's year end or None)``."""
+    prev_row = _year_row(book, previous_year(yr.year))
+    prev = None
+    if prev_row is not None and (
+        yr.opening_balance is None or yr.opening_commitments is None
+        or not check_year_end(book, prev_row.year)
+    ):
+        prev = year_end(book, prev_row.year)
+    if prev is None:
+        return (yr.opening_balance or 0, yr.opening_commitments or 0, None)
+    derived_bal, derived_com = prev.carry_over, prev.commitments
+    if yr.opening_balance is not None and yr.opening_balance != derived_bal:
+        warnings.append(Problem("years", yr.row, "opening_balance",
+                                f"{fmt_gbp(yr.opening_balance)} differs from the "
+                                f"{fmt_gbp(derived_bal)} carried over from {prev.year}",
+                                "warning"))
+    if yr.opening_commitments is not None and yr.opening_commitments != derived_com:
+        warnings.append(Problem("years", yr.row, "opening_commitments",
+                                f"{fmt_gbp(yr.opening_commitments)} differs from the "
+                                f"{fmt_gbp(derived_com)} committed at the end of {prev.year}",
+                                "warning"))
+    balance = derived_bal if yr.opening_balance is None else yr.opening_balance
+    commitments = derived_com if yr.opening_commitments is None else yr.opening_commitments
+    return balance, commitments, prev
+
+
 def _exits(book: Book, year: str, ye: YearEnd, weights: dict[str, int]) -> list[ExitSettlement]:
     """Exit settlements of parties leaving during ``year`` or on the 1 April after it (the
     last year they paid for)."""
@@ -276,8 +308,9 @@ def _exits(book: Book, year: str, ye: YearEnd, weights: dict[str, int]) -> list[
 
 
 def _committed_before(book: Book, year: str, ye: YearEnd, notice: date | None) -> int:
-    """Commitments open in ``year`` that were made before ``notice`` (§16.3; seed 001
-    §3.24): this year's commitment lines dated before it, plus the opening commitments
+    """Commitments open in ``year`` that were made before ``notice`` (§16.3; the Kent
+    Partnership's terms of reference, §3.24, in docs/agreement.md): this year's
+    commitment lines dated before it, plus the opening commitments
     when notice came in this year, or else the part of them made before notice (last
     year's commitment lines dated before it, at most the opening commitments)."""
     if notice is None:
