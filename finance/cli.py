@@ -1,4 +1,5 @@
-"""Command line: ``mkip run``, ``mkip validate``, ``mkip template``.
+"""Command line: ``mkip run``, ``validate``, ``template``; and the history: ``close``,
+``reopen``, ``history`` and ``db upgrade``.
 
 Exit codes: 0 success, 2 bad input (nothing written for that book), 1 anything else.
 Heavy libraries (pandas, openpyxl, numpy-financial) are imported only when a command runs,
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +22,10 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="History database URL (default: $MKIP_DATABASE_URL, else "
+    "sqlite:///mkip.db in the current folder).")]
 
 
 def _err(text: str) -> None:
@@ -45,8 +50,14 @@ def run(
     workers: Annotated[int | None, typer.Option(
         help="Worker processes for a folder of books (default: number of cores).")] = None,
     report: Annotated[bool, typer.Option(help="Also write the Excel board report.")] = True,
+    db: DbOption = None,
 ) -> None:
-    """Run the year end on a book and write its JSON result and board report."""
+    """Run the year end on a book and write its JSON result and board report.
+
+    With a history database (given, or the default file present), blank openings are
+    taken from the previous year as closed there, and a given one that differs is
+    warned about.
+    """
     from finance.book import bundled_book_path
 
     path = book if book is not None else bundled_book_path()
@@ -57,13 +68,20 @@ def run(
         from finance.batch import run_batch
 
         raise typer.Exit(run_batch(path, out, year=year, workers=workers, with_report=report))
-    raise typer.Exit(_run_one(path, year, out, json_out, report))
+    raise typer.Exit(_run_one(path, year, out, json_out, report, db))
 
 
-def _run_one(path: Path, year: str | None, out: Path, json_out: bool, with_report: bool) -> int:
+def _run_one(path: Path, year: str | None, out: Path, json_out: bool, with_report: bool,
+             db: str | None = None) -> int:
+    from finance.history.db import HistoryError
     from finance.pipeline import process, write_outcome
 
-    outcome = process(path, year, with_report=with_report and not json_out)
+    try:
+        chain = _history_chain(db)
+    except HistoryError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    outcome = process(path, year, with_report=with_report and not json_out, chain=chain)
     if outcome.status == "invalid":
         _err(f"{path}: {len([p for p in outcome.problems if p.is_error])} problem(s); "
              "nothing was written.")
@@ -121,6 +139,161 @@ def template(
 
     atomic_write(out, build_template())
     typer.echo(f"wrote {out}")
+
+
+def _history_chain(db: str | None) -> Any:
+    """How ``run`` finds the previous closed year: ``None`` when there is no history
+    database (none given, and the default file absent)."""
+    from finance.history import store
+    from finance.history.db import resolve
+
+    url = resolve(db)
+    engine = store.open_engine(url, create=False)
+    if engine is None:
+        return None
+    return lambda partnership, year: store.closed_opening(engine, url, partnership, year)
+
+
+@app.command()
+def close(
+    book: Annotated[Path | None, typer.Argument(
+        help="The book of the year to close (default: the bundled MKIP example).")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="Financial year like 2025-26 (default: the latest year in the book).")] = None,
+    approved_by: Annotated[str, typer.Option(
+        "--approved-by", help="Who approved the year end (e.g. the chair of the board).")]
+    = "",
+    minute: Annotated[str, typer.Option(help="The board minute reference.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Close a year: store its book, result and approval in the history, for good."""
+    from finance.book import bundled_book_path
+    from finance.history.db import HistoryError
+
+    path = book if book is not None else bundled_book_path()
+    if not approved_by.strip():
+        _err("Say who approved the year end: --approved-by NAME.")
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        raise typer.Exit(_close(path, year, approved_by.strip(), minute.strip(), db))
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _close(path: Path, year: str | None, approved_by: str, minute: str, db: str | None) -> int:
+    from finance.history import store
+    from finance.history.db import resolve
+    from finance.pipeline import close_problems, process
+
+    if not path.exists():
+        _err(f"{path}: does not exist")
+        return EXIT_INVALID
+    url = resolve(db)
+    engine = store.open_engine(url, create=True)
+    assert engine is not None
+
+    def chain(partnership: str, y: str) -> Any:
+        return store.closed_opening(engine, url, partnership, y)
+
+    outcome = process(path, year, with_report=False, chain=chain)
+    problems = close_problems(outcome)
+    if outcome.status != "ok" or problems:
+        if outcome.status == "error":
+            _err(f"{path}: failed: {outcome.error}")
+            return EXIT_ERROR
+        errors = [p for p in outcome.problems + problems if p.is_error]
+        _err(f"{path}: {len(errors)} problem(s); nothing was stored.")
+        for p in errors:
+            _err(f"  {p}")
+        return EXIT_INVALID
+    assert outcome.result is not None
+    rec = store.close_year(engine, url, outcome.result, outcome.json, store.book_bytes(path),
+                           approved_by, minute)
+    typer.echo(f"closed {rec.year} of {rec.partnership}: version {rec.version}, approved by "
+               f"{rec.approved_by}" + (f", minute {rec.minute}" if rec.minute else "")
+               + f", {rec.closed_at:%Y-%m-%d %H:%M} UTC")
+    return EXIT_OK
+
+
+@app.command()
+def reopen(
+    year: Annotated[str, typer.Option(help="The closed year to reopen, like 2025-26.")],
+    reason: Annotated[str, typer.Option(help="Why it is reopened (required).")] = "",
+    by: Annotated[str, typer.Option(help="Who reopens it.")] = "",
+    partnership: Annotated[str | None, typer.Option(
+        help="The partnership's name (needed when the history holds several).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Reopen the latest closed year (recorded as an event; nothing is overwritten)."""
+    from finance.history import store
+    from finance.history.db import HistoryError, resolve
+
+    url = resolve(db)
+    try:
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
+        rec = store.reopen_year(engine, url, year, reason, by, partnership)
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"reopened {rec.year} of {rec.partnership} (version {rec.version} stays "
+               f"stored): {rec.reason}")
+
+
+@app.command("history")
+def history_cmd(
+    partnership: Annotated[str | None, typer.Option(help="Only this partnership.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List every stored year: status, version, approver, minute and key figures."""
+    from finance.history import store
+    from finance.history.db import HistoryError, resolve
+
+    url = resolve(db)
+    try:
+        engine = store.open_engine(url, create=False)
+        years = store.history(engine, url, partnership) if engine is not None else {}
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    if json_out:
+        from finance.output import json_bytes
+
+        doc = {"partnerships": [{"name": n, "years": [y.as_json() for y in ys]}
+                                for n, ys in years.items()]}
+        sys.stdout.write(json_bytes(doc).decode("utf-8"))
+        return
+    from finance.history.summary import print_history
+
+    print_history(years)
+
+
+db_app = typer.Typer(help="The history database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the history database to the current schema (creating it if need be)."""
+    from finance.history import migrate
+    from finance.history.db import HistoryError, connect, redact, resolve, sentence
+
+    url = resolve(db)
+    try:
+        engine = connect(url)
+        try:
+            migrate.upgrade(engine, url)
+        except HistoryError:
+            raise
+        except Exception as exc:  # a driver or migration failure, worded without secrets
+            raise HistoryError(sentence(url, exc), EXIT_ERROR) from exc
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"{redact(url)} is at schema {migrate.head()}")
 
 
 def main() -> None:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import gc
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from finance.book import load_book
+from finance.core.chain import ClosedOpening, opening_differences
 from finance.core.model import Book
 from finance.core.problems import BookError, Problem
 from finance.core.run import Result, default_year, run_year
+from finance.history.errors import HistoryError
 from finance.output import atomic_write, json_bytes, slug
 
 
@@ -36,6 +38,7 @@ class Outcome:
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
     error: str = ""
+    opening: ClosedOpening | None = None  # the previous year, as closed in the history
 
     @property
     def exit_code(self) -> int:
@@ -65,12 +68,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def compute(book: Book, year: str | None) -> tuple[Result | None, list[Problem]]:
+#: How a run finds the previous year closed in the history: ``(partnership, year)`` to
+#: that year's opening figures, or ``None`` when the previous year is not closed.
+Chain = Callable[[str, str], ClosedOpening | None]
+
+
+def compute(book: Book, year: str | None, opening: ClosedOpening | None = None
+            ) -> tuple[Result | None, list[Problem]]:
     """Result for a validated book, or the problems that stop it."""
     if year is not None and year not in book.year_labels:
         return None, [Problem("years", None, "year", f"{year} is not in the years table")]
     try:
-        return run_year(book, year or default_year(book)), []
+        return run_year(book, year or default_year(book), opening), []
     except BookError as exc:
         return None, list(exc.problems)
 
@@ -90,13 +99,16 @@ def render(result: Result, with_report: bool = True,
 
 
 def process(path: Path, year: str | None = None, with_report: bool = True,
-            generated: datetime | None = None) -> Outcome:
-    """Read, validate, compute and render one book; never raises."""
+            generated: datetime | None = None, chain: Chain | None = None) -> Outcome:
+    """Read, validate, compute and render one book; never raises (except for a history
+    database that cannot be read, :class:`finance.history.db.HistoryError`)."""
     t0 = time.perf_counter()
     out = Outcome(source=str(path), status="error")
     try:
         with collector_paused():
-            _work(out, path, year, with_report, generated)
+            _work(out, path, year, with_report, generated, chain)
+    except HistoryError:  # the history database: the caller words it
+        raise
     except Exception as exc:  # a defect, not bad input: report it, keep the batch going
         out.status = "error"
         out.error = f"{type(exc).__name__}: {exc}"
@@ -109,7 +121,7 @@ def process(path: Path, year: str | None = None, with_report: bool = True,
 
 
 def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
-          generated: datetime | None) -> None:
+          generated: datetime | None, chain: Chain | None = None) -> None:
     """:func:`process`'s steps, filling ``out``; raises only on a defect."""
     book, problems = load_book(path)
     out.problems = problems
@@ -117,7 +129,9 @@ def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
         out.status = "invalid"
         return
     out.partnership = book.settings.name
-    result, more = compute(book, year)
+    if chain is not None and book.years and (year is None or year in book.year_labels):
+        out.opening = chain(book.settings.name, year or default_year(book))
+    result, more = compute(book, year, out.opening)
     if result is None:
         out.problems = problems + more
         out.status = "invalid"
@@ -126,6 +140,15 @@ def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
     out.year = result.year
     out.json, out.report = render(result, with_report, generated)
     out.status = "ok"
+
+
+def close_problems(out: Outcome) -> list[Problem]:
+    """What stops a good outcome from being closed: an opening the book gives that
+    differs from the previous year as closed in the history (both figures named)."""
+    if out.result is None or out.opening is None:
+        return []
+    row = next(y for y in out.result.book.years if y.year == out.result.year)
+    return opening_differences(row, out.opening, "error")
 
 
 def write_outcome(out: Outcome, out_dir: Path) -> list[Path]:

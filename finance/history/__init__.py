@@ -1,0 +1,14 @@
+"""The partnership's record across years: closed years kept in a SQL database.
+
+A year the board has approved is *closed*: the input book as given, its result, who
+approved it and the board minute are stored in one transaction, and nothing stored can
+be changed or deleted afterwards, by the software or by hand in SQL (triggers refuse it).
+Reopening adds an event; closing again stores version 2.  See ``docs/history.md``.
+
+- :mod:`finance.history.db` finds the database (``--db``, ``MKIP_DATABASE_URL``, or
+  ``sqlite:///mkip.db``), connects, and words every failure as one sentence with any
+  password hidden;
+- :mod:`finance.history.tables` is the schema, :mod:`finance.history.migrate` brings a
+  database to it with Alembic;
+- :mod:`finance.history.store` closes, reopens and lists years.
+"""

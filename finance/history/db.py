@@ -1,0 +1,128 @@
+"""Where the history database is, how to reach it, and how its failures are worded.
+
+The URL comes from ``--db``, else the environment variable ``MKIP_DATABASE_URL``, else
+``sqlite:///mkip.db`` in the current folder.  A password in the URL never appears in a
+message: every URL shown goes through :func:`redact`, and every database error through
+:func:`sentence`, which also removes the password's text should a driver repeat it.
+
+>>> redact("postgresql+psycopg://mkip:s3cret@db.example/mkip")
+'postgresql+psycopg://mkip:***@db.example/mkip'
+>>> resolve(None, {}) == DEFAULT_URL
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from finance.history.errors import HistoryError
+
+__all__ = ["HistoryError", "connect", "exists", "redact", "resolve", "sentence"]
+
+#: The environment variable naming the database.
+ENV = "MKIP_DATABASE_URL"
+#: The database used when none is named: a SQLite file in the current folder.
+DEFAULT_URL = "sqlite:///mkip.db"
+#: How long a SQLite writer waits for another to finish before giving up, in seconds.
+SQLITE_BUSY_SECONDS = 10
+
+
+def resolve(given: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The database URL: the one given, else ``MKIP_DATABASE_URL``, else the default."""
+    env = os.environ if environ is None else environ
+    return given or env.get(ENV) or DEFAULT_URL
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for messages and logs)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a database URL that cannot be read)"
+
+
+def _password(url: str) -> str | None:
+    try:
+        return make_url(url).password
+    except ArgumentError:
+        return None
+
+
+def sentence(url: str, exc: BaseException) -> str:
+    """One sentence saying why the database at ``url`` could not be used."""
+    where = redact(url)
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+    else:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    low = detail.lower()
+    if "locked" in low or "busy" in low:
+        text = f"The history database {where} is locked by another program; try again."
+    elif any(w in low for w in ("connect", "resolve", "refused", "no such host",
+                                "unable to open", "authentication", "does not exist")):
+        text = f"The history database {where} cannot be reached: {detail}."
+    else:
+        text = f"The history database {where} could not be used: {detail}."
+    secret = _password(url)
+    return text.replace(secret, "***") if secret else text
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (``None`` for an in-memory database)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def exists(url: str) -> bool:
+    """Whether there is a database to read: a SQLite file on disk, or any server URL."""
+    if not is_sqlite(url):
+        return True
+    path = sqlite_path(url)
+    return path is not None and path.exists()
+
+
+def connect(url: str) -> Engine:
+    """An engine for ``url``; raises :class:`HistoryError` (exit 1) if it cannot be made.
+
+    SQLite connections enforce foreign keys, wait :data:`SQLITE_BUSY_SECONDS` for a
+    writer to finish, and begin each transaction with ``BEGIN IMMEDIATE`` so that two
+    writers take turns instead of both reading then failing to write.
+    """
+    try:
+        u = make_url(url)
+        if u.get_backend_name() == "postgresql" and u.get_driver_name() in ("", "psycopg2"):
+            u = u.set(drivername="postgresql+psycopg")
+        if u.get_backend_name() == "sqlite":
+            engine = create_engine(u, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+            _sqlite_transactions(engine)
+        else:
+            engine = create_engine(u, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
+        raise HistoryError(sentence(url, exc), 1) from exc
+    return engine
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: object, _record: object) -> None:
+        conn: object = dbapi_conn
+        conn.isolation_level = None  # type: ignore[attr-defined]  # we issue BEGIN ourselves
+        cur = conn.cursor()  # type: ignore[attr-defined]
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: object) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]

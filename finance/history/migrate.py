@@ -1,0 +1,89 @@
+"""Bring a history database to the current schema with Alembic, or refuse one that is
+ahead of this software.
+
+The migration scripts live beside this module (``migrations/``); they run on a
+connection opened here, so no ``alembic.ini`` or URL in a file is involved.  A SQLite
+database is brought up to date on first use; a server database needs ``mkip db
+upgrade`` (run by whoever administers it), and is refused until then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from finance.history.db import HistoryError, redact
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    """The revision this software writes."""
+    rev = ScriptDirectory.from_config(_config()).get_current_head()
+    assert rev is not None
+    return rev
+
+
+def known() -> set[str]:
+    """Every revision this software knows."""
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def current(engine: Engine) -> str | None:
+    """The database's revision (``None`` for a database with no history yet)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_not_newer(engine: Engine, url: str) -> str | None:
+    """The database's revision; :class:`HistoryError` (exit 1) if this software does not
+    know it (a newer version of the software wrote it)."""
+    rev = current(engine)
+    if rev is not None and rev not in known():
+        raise HistoryError(
+            f"The history database {redact(url)} was written by a newer version of this "
+            f"software (schema {rev}); upgrade the software to use it.", 1)
+    return rev
+
+
+def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
+    """Migrate the database to ``revision`` (default: the newest)."""
+    check_not_newer(engine, url)
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
+
+
+def downgrade(engine: Engine, url: str, revision: str) -> None:
+    """Migrate the database back to ``revision`` (``"base"``: no history tables)."""
+    check_not_newer(engine, url)
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), revision)
+
+
+def ensure_current(engine: Engine, url: str, *, auto: bool) -> None:
+    """Make sure the database has the current schema before it is used.
+
+    ``auto``: upgrade it if it is behind (SQLite, on first use); otherwise a database
+    that is behind is refused with the command that upgrades it.
+    """
+    rev = check_not_newer(engine, url)
+    if rev == head():
+        return
+    if auto:
+        upgrade(engine, url)
+        return
+    raise HistoryError(f"The history database {redact(url)} is not at the current schema; "
+                       f"run `mkip db upgrade --db URL` first.", 1)

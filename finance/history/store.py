@@ -1,0 +1,430 @@
+"""Close, reopen and list the years of a partnership in the history database.
+
+Every write happens in one transaction, so a process killed part-way leaves the database
+as it was.  Two ``close`` runs of the same year race to insert version N of it; the
+unique key (partnership, year, version) lets exactly one win, and the other is told the
+year is closed.  Nothing is ever updated or deleted: a year's status is the kind of its
+latest event, and reopening adds an event.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from finance import __version__
+from finance.core.chain import ClosedOpening
+from finance.core.run import Result
+from finance.core.years import previous_year
+from finance.history import migrate
+from finance.history.db import HistoryError, connect, exists, is_sqlite, sentence
+from finance.history.tables import (
+    closed_years,
+    events,
+    partnerships,
+    party_figures,
+    service_shares,
+)
+
+#: A zip of a folder's CSV files carries this fixed time, so the same files give the
+#: same bytes (and the same stored book) whenever they are closed.
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredYear:
+    """The current version of one stored year of a partnership.
+
+    Fields:
+        partnership: the partnership's name.
+        year: the financial year, ``"2025-26"``.
+        status: ``"closed"``, or ``"reopened"`` when its latest event is a reopening.
+        version: the number of its latest closed version (1, 2, ...).
+        approved_by: who approved that version (the board's approver).
+        minute: the board minute reference ("" when none was given).
+        closed_at: when that version was closed, UTC.
+        input_sha256: the SHA-256 of the input book as given.
+        result: the result JSON as stored (a dict).
+        reopened_by: who reopened it ("" unless ``status`` is ``"reopened"``).
+        reopened_at: when (``None`` unless reopened).
+        reason: why it was reopened ("" unless reopened).
+    """
+
+    partnership: str
+    year: str
+    status: str
+    version: int
+    approved_by: str
+    minute: str
+    closed_at: datetime
+    input_sha256: str
+    result: dict[str, Any]
+    reopened_by: str = ""
+    reopened_at: datetime | None = None
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The year as ``mkip history --json`` lists it."""
+        out: dict[str, Any] = {
+            "year": self.year, "status": self.status, "version": self.version,
+            "approved_by": self.approved_by, "minute": self.minute,
+            "closed_at": _iso(self.closed_at), "input_sha256": self.input_sha256,
+        }
+        if self.status == "reopened":
+            out["reopened_by"] = self.reopened_by
+            out["reopened_at"] = _iso(self.reopened_at)
+            out["reason"] = self.reason
+        out["result"] = self.result
+        return out
+
+
+def _iso(t: datetime | None) -> str | None:
+    if t is None:
+        return None
+    if t.tzinfo is None:  # SQLite gives back naive times; they were stored as UTC
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def book_bytes(path: Path) -> tuple[str, bytes]:
+    """The input book as given: ``("xlsx", the workbook's bytes)``, or for a folder
+    ``("csv-zip", a zip of its CSV files)`` with names sorted and times fixed."""
+    if not path.is_dir():
+        return "xlsx", path.read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"):
+            info = zipfile.ZipInfo(f.name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, f.read_bytes())
+    return "csv-zip", buf.getvalue()
+
+
+# ----------------------------------------------------------------------- opening
+
+
+def open_engine(url: str, *, create: bool) -> Engine | None:
+    """An engine on a database at the current schema, or ``None`` when there is no
+    history to read (a SQLite file that does not exist, and ``create`` is false).
+
+    A SQLite database is brought to the current schema on first use; a server database
+    must have been upgraded with ``mkip db upgrade``.
+    """
+    if not create and not exists(url):
+        return None
+    engine = connect(url)
+    try:
+        migrate.ensure_current(engine, url, auto=is_sqlite(url))
+    except HistoryError:
+        engine.dispose()
+        raise
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise HistoryError(sentence(url, exc), 1) from exc
+    return engine
+
+
+@contextmanager
+def _worded(url: str) -> Iterator[None]:
+    """Database failures as one sentence (exit 1), the password hidden."""
+    try:
+        yield
+    except HistoryError:
+        raise
+    except SQLAlchemyError as exc:
+        raise HistoryError(sentence(url, exc), 1) from exc
+
+
+# ----------------------------------------------------------------------- reading
+
+
+def _partnership_id(conn: Connection, name: str) -> int | None:
+    return conn.execute(select(partnerships.c.id).where(partnerships.c.name == name)
+                        ).scalar_one_or_none()
+
+
+def _latest_events(conn: Connection, pid: int) -> dict[str, Any]:
+    """Each stored year's latest event row."""
+    rows = conn.execute(select(events).where(events.c.partnership_id == pid)
+                        .order_by(events.c.id)).mappings().all()
+    latest: dict[str, Any] = {}
+    for r in rows:
+        latest[r["year"]] = r
+    return latest
+
+
+def _stored(conn: Connection, name: str, pid: int, year: str, event: Any) -> StoredYear:
+    cy = conn.execute(select(closed_years).where(and_(
+        closed_years.c.partnership_id == pid, closed_years.c.year == year,
+        closed_years.c.version == event["version"]))).mappings().one()
+    reopened = event["kind"] == "reopened"
+    return StoredYear(name, year, "reopened" if reopened else "closed", cy["version"],
+                      cy["approved_by"], cy["minute"], cy["closed_at"], cy["input_sha256"],
+                      json.loads(cy["result_json"]),
+                      event["actor"] if reopened else "", event["at"] if reopened else None,
+                      event["reason"] if reopened else "")
+
+
+def history(engine: Engine, url: str, partnership: str | None = None
+            ) -> dict[str, list[StoredYear]]:
+    """Every stored year of every partnership (or of one), oldest year first, each at
+    its current version: ``{partnership: [StoredYear, ...]}``, partnerships by name."""
+    with _worded(url), engine.connect() as conn:
+        q = select(partnerships.c.id, partnerships.c.name).order_by(partnerships.c.name)
+        if partnership is not None:
+            q = q.where(partnerships.c.name == partnership)
+        out: dict[str, list[StoredYear]] = {}
+        for pid, name in conn.execute(q).all():
+            latest = _latest_events(conn, pid)
+            out[name] = [_stored(conn, name, pid, y, latest[y]) for y in sorted(latest)]
+        return out
+
+
+def year_record(engine: Engine, url: str, partnership: str, year: str) -> StoredYear | None:
+    """The stored year (current version), or ``None`` when it was never closed."""
+    with _worded(url), engine.connect() as conn:
+        pid = _partnership_id(conn, partnership)
+        if pid is None:
+            return None
+        latest = _latest_events(conn, pid)
+        return _stored(conn, partnership, pid, year, latest[year]) if year in latest else None
+
+
+def closed_opening(engine: Engine, url: str, partnership: str, year: str
+                   ) -> ClosedOpening | None:
+    """What the previous year, if it is closed, hands to ``year``."""
+    prev = previous_year(year)
+    with _worded(url), engine.connect() as conn:
+        pid = _partnership_id(conn, partnership)
+        if pid is None:
+            return None
+        ev = _latest_events(conn, pid).get(prev)
+        if ev is None or ev["kind"] != "closed":
+            return None
+        cy = conn.execute(select(closed_years).where(and_(
+            closed_years.c.partnership_id == pid, closed_years.c.year == prev,
+            closed_years.c.version == ev["version"]))).mappings().one()
+        return ClosedOpening(prev, cy["carry_over_pence"], cy["closing_commitments_pence"],
+                             f"closed version {cy['version']}, approved by "
+                             f"{cy['approved_by']}")
+
+
+def stored_shares(engine: Engine, url: str, partnership: str
+                  ) -> dict[str, dict[str, Fraction]]:
+    """Each service's shares as applied in the latest closed year that has it:
+    ``{service: {party: share}}`` (exact fractions summing to 1)."""
+    out: dict[str, dict[str, Fraction]] = {}
+    with _worded(url), engine.connect() as conn:
+        pid = _partnership_id(conn, partnership)
+        if pid is None:
+            return out
+        latest = _latest_events(conn, pid)
+        for year in sorted(latest, reverse=True):
+            ev = latest[year]
+            if ev["kind"] != "closed":
+                continue
+            rows = conn.execute(
+                select(service_shares.c.service, service_shares.c.party,
+                       service_shares.c.share_exact)
+                .join(closed_years, closed_years.c.id == service_shares.c.closed_year_id)
+                .where(and_(closed_years.c.partnership_id == pid, closed_years.c.year == year,
+                            closed_years.c.version == ev["version"]))).all()
+            found: dict[str, dict[str, Fraction]] = {}
+            for service, party, exact in rows:
+                found.setdefault(service, {})[party] = Fraction(exact)
+            for service, shares in found.items():
+                out.setdefault(service, shares)  # the latest closed year's, not older
+    return out
+
+
+# ----------------------------------------------------------------------- writing
+
+
+def _figures(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of ``party_figures`` and ``service_shares`` for a result."""
+    ye = result.year_end
+    parties: dict[str, dict[str, int]] = {}
+
+    def row(p: str) -> dict[str, int]:
+        return parties.setdefault(p, dict.fromkeys(
+            ("contribution_pence", "refund_pence", "carry_over_pence", "supplementary_pence",
+             "services_pence", "net_position_pence"), 0))
+
+    for c in result.contributions.lines:
+        row(c.party)["contribution_pence"] = c.amount
+    for line in ye.parties:
+        r = row(line.party)
+        r["refund_pence"], r["carry_over_pence"] = line.refund, line.carry_over
+        r["supplementary_pence"] = line.supplementary
+    shares = []
+    for sp in result.services:
+        for sl in sp.lines:
+            row(sl.party)["services_pence"] += sl.share
+            w = sl.weight
+            shares.append({"service": sp.service, "party": sl.party, "share_pence": sl.share,
+                           "share_exact": f"{w.numerator}/{w.denominator}",
+                           "share": Decimal(w.numerator) / Decimal(w.denominator)})
+    for n in result.settlement.net_positions:
+        row(n.party)["net_position_pence"] = n.amount
+    return [{"party": p, **v} for p, v in sorted(parties.items())], shares
+
+
+def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
+               book: tuple[str, bytes], approved_by: str, minute: str = "",
+               now: datetime | None = None) -> StoredYear:
+    """Store ``result`` as the next closed version of its (partnership, year).
+
+    Refused (:class:`HistoryError`, exit 2, nothing stored) when the year is closed,
+    when a later year is closed, or when an earlier stored year is reopened and not
+    closed again.  The caller checks the book and its openings first.
+    """
+    name, year = result.book.settings.name, result.year
+    when = now or datetime.now(UTC)
+    kind, data = book
+    party_rows, share_rows = _figures(result)
+    ye = result.year_end
+    try:
+        with _worded(url), engine.begin() as conn:
+            pid = _partnership_id(conn, name)
+            if pid is None:
+                pid = conn.execute(insert(partnerships).values(name=name, created_at=when)
+                                   .returning(partnerships.c.id)).scalar_one()
+            latest = _latest_events(conn, pid)
+            _refuse_out_of_order(conn, name, pid, year, latest)
+            version = (conn.execute(select(func.max(closed_years.c.version)).where(and_(
+                closed_years.c.partnership_id == pid, closed_years.c.year == year))
+                ).scalar_one_or_none() or 0) + 1
+            cid = conn.execute(insert(closed_years).returning(closed_years.c.id).values(
+                partnership_id=pid, year=year, version=version,
+                input_sha256=result.book.source_sha256, input_kind=kind, input_book=data,
+                result_json=result_json.decode("utf-8"), software_version=__version__,
+                approved_by=approved_by, minute=minute, closed_at=when,
+                carry_over_pence=ye.carry_over, closing_commitments_pence=ye.commitments,
+            )).scalar_one()
+            if party_rows:
+                conn.execute(insert(party_figures), [{"closed_year_id": cid, **r}
+                                                     for r in party_rows])
+            if share_rows:
+                conn.execute(insert(service_shares), [{"closed_year_id": cid, **r}
+                                                      for r in share_rows])
+            conn.execute(insert(events).values(partnership_id=pid, year=year, kind="closed",
+                                               version=version, actor=approved_by,
+                                               minute=minute, at=when))
+    except IntegrityError as exc:  # another close of the same year won the race
+        raise _already_closed(engine, url, name, year) from exc
+    except HistoryError as exc:
+        if exc.exit_code == 1 and "locked" in str(exc):
+            raise _already_closed_or(engine, url, name, year, exc) from exc
+        raise
+    stored = year_record(engine, url, name, year)
+    assert stored is not None
+    return stored
+
+
+def _already_closed(engine: Engine, url: str, name: str, year: str) -> HistoryError:
+    rec = year_record(engine, url, name, year)
+    if rec is not None and rec.status == "closed":
+        return HistoryError(_closed_sentence(rec), 2)
+    return HistoryError(f"{year} of {name} could not be closed: another change was made to "
+                        "it at the same moment; try again.", 2)
+
+
+def _already_closed_or(engine: Engine, url: str, name: str, year: str,
+                       exc: HistoryError) -> HistoryError:
+    try:
+        rec = year_record(engine, url, name, year)
+    except HistoryError:
+        return exc
+    return HistoryError(_closed_sentence(rec), 2) if rec and rec.status == "closed" else exc
+
+
+def _closed_sentence(rec: StoredYear) -> str:
+    return (f"{rec.year} of {rec.partnership} is already closed (version {rec.version}, "
+            f"approved by {rec.approved_by} on {_iso(rec.closed_at)}); reopen it first.")
+
+
+def _refuse_out_of_order(conn: Connection, name: str, pid: int, year: str,
+                         latest: Mapping[str, Any]) -> None:
+    ev = latest.get(year)
+    if ev is not None and ev["kind"] == "closed":
+        raise HistoryError(_closed_sentence(_stored(conn, name, pid, year, ev)), 2)
+    later = sorted(y for y, e in latest.items() if y > year and e["kind"] == "closed")
+    if later:
+        raise HistoryError(f"{year} of {name} cannot be closed: a later year ({later[-1]}) "
+                           "is already closed, and years close in order.", 2)
+    open_earlier = sorted(y for y, e in latest.items() if y < year and e["kind"] != "closed")
+    if open_earlier:
+        raise HistoryError(f"{year} of {name} cannot be closed: {open_earlier[0]} was "
+                           "reopened and is not closed again; years close in order.", 2)
+
+
+def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
+                partnership: str | None = None, now: datetime | None = None) -> StoredYear:
+    """Reopen the latest closed year of a partnership (an event; nothing is changed).
+
+    ``partnership`` may be left out when the database holds only one.  Refused
+    (exit 2) without a reason, for a year that is not closed, or for one that is not the
+    partnership's latest closed year.
+    """
+    if not reason.strip():
+        raise HistoryError("A reason is required to reopen a closed year.", 2)
+    if not by.strip():
+        raise HistoryError("Say who is reopening the year (--by NAME).", 2)
+    when = now or datetime.now(UTC)
+    try:
+        with _worded(url), engine.begin() as conn:
+            name, pid = _one_partnership(conn, partnership)
+            latest = _latest_events(conn, pid)
+            ev = latest.get(year)
+            if ev is None or ev["kind"] != "closed":
+                state = "is not stored" if ev is None else "is already reopened"
+                raise HistoryError(f"{year} of {name} {state}: only a closed year can be "
+                                   "reopened.", 2)
+            later = sorted(y for y, e in latest.items() if y > year and e["kind"] == "closed")
+            if later:
+                raise HistoryError(f"{year} of {name} cannot be reopened: {later[-1]} is "
+                                   "closed after it; only the latest closed year can be "
+                                   "reopened.", 2)
+            conn.execute(insert(events).values(partnership_id=pid, year=year,
+                                               kind="reopened", version=ev["version"],
+                                               actor=by, reason=reason, at=when))
+            name_ = name
+    except IntegrityError as exc:
+        raise HistoryError(f"{year} was reopened by someone else at the same moment.",
+                           2) from exc
+    rec = year_record(engine, url, name_, year)
+    assert rec is not None
+    return rec
+
+
+def _one_partnership(conn: Connection, partnership: str | None) -> tuple[str, int]:
+    rows: Sequence[Any] = conn.execute(select(partnerships.c.name, partnerships.c.id)
+                                       .order_by(partnerships.c.name)).all()
+    if partnership is not None:
+        for name, pid in rows:
+            if name == partnership:
+                return name, pid
+        raise HistoryError(f"No partnership called {partnership!r} is in the history.", 2)
+    if len(rows) == 1:
+        return rows[0][0], rows[0][1]
+    if not rows:
+        raise HistoryError("The history holds no closed years yet.", 2)
+    names = ", ".join(repr(r[0]) for r in rows)
+    raise HistoryError(f"The history holds several partnerships ({names}): say which "
+                       "with --partnership NAME.", 2)
+
+
+__all__ = ["OperationalError", "StoredYear", "book_bytes", "close_year", "closed_opening",
+           "history", "open_engine", "reopen_year", "stored_shares", "year_record"]

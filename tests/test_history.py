@@ -1,0 +1,442 @@
+"""The history: closing years into a real database, chaining, locks, faults.
+
+Every test runs twice, on SQLite and on a PostgreSQL server.  The PostgreSQL URL comes
+from ``MKIP_TEST_POSTGRES_URL`` (a role that may create databases; each test gets a
+fresh database, dropped afterwards).  Without it the PostgreSQL runs skip with the
+reason, except under ``CI=true``, where ``.ci/run`` starts the server and they must run.
+Locally:
+
+    pg_ctlcluster 15 main start
+    runuser -u postgres -- psql -c "CREATE ROLE mkip LOGIN PASSWORD 'pw' CREATEDB"
+    runuser -u postgres -- psql -c "CREATE DATABASE mkip_test OWNER mkip"
+    MKIP_TEST_POSTGRES_URL=postgresql://mkip:pw@127.0.0.1/mkip_test scripts/test
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from finance.cli import app
+from finance.history import db as history_db
+from finance.history import migrate, store
+from finance.history.tables import LOCKED
+from tests.conftest import IN_CI, ROOT, BookCopy
+
+PG_ENV = "MKIP_TEST_POSTGRES_URL"
+
+
+def _pg_admin() -> str:
+    url = os.environ.get(PG_ENV)
+    if url:
+        return url
+    reason = f"{PG_ENV} is not set: no PostgreSQL server to test the history on"
+    if IN_CI:
+        pytest.fail(reason + " (required under CI=true; .ci/run starts one)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'history.db'}"
+        return
+    admin = make_url(_pg_admin())
+    name = f"mkip_t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin.set(drivername="postgresql+psycopg"),
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.set(drivername="postgresql", database=name).render_as_string(
+        hide_password=False)
+    try:
+        yield url
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def mkip(*args: str) -> tuple[int, str]:
+    """Run the command line in this process: (exit code, everything it printed)."""
+    result = CliRunner().invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def two_year_book(folder: Path) -> BookCopy:
+    """The bundled book with 2024-25 before 2025-26 (whose openings are left blank)."""
+    b = BookCopy(folder)
+    b.edit("years", lambda rows: rows.__setitem__(slice(None), [
+        {"year": "2024-25", "rate_pence": "30", "opening_balance": "0.00",
+         "opening_commitments": "0.00", "refund_share": "50%"},
+        {"year": "2025-26", "rate_pence": "30", "opening_balance": "",
+         "opening_commitments": "", "refund_share": "50%"}]))
+    b.edit("ledger", lambda rows: rows.extend([
+        {"date": "2024-06-03", "year": "2024-25", "kind": "spend", "amount": "40000.00",
+         "description": "Programme support", "reference": "INV-2024-010"},
+        {"date": "2025-02-11", "year": "2024-25", "kind": "commitment", "amount": "5000.00",
+         "description": "Training ordered", "reference": "PO-2025-002"}]))
+    return b
+
+
+# 2024-25 of the two-year book: contributions £112,770.00 less £40,000.00 spend and
+# £5,000.00 committed leave £67,770.00 uncommitted; half is refunded, half carried.
+CARRY_2024 = "33885.00"
+COMMITTED_2024 = "5000.00"
+
+
+def rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = history_db.connect(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql)).all()]
+    finally:
+        engine.dispose()
+
+
+def history_json(url: str) -> dict:
+    code, out = mkip("history", "--json", "--db", url)
+    assert code == 0, out
+    return json.loads(out)
+
+
+# ------------------------------------------------------------------ close and history
+
+
+def test_close_stores_the_year_and_history_lists_it(db_url: str, tmp_path: Path) -> None:
+    book = BookCopy(tmp_path / "book")
+    if not history_db.is_sqlite(db_url):
+        assert mkip("db", "upgrade", "--db", db_url)[0] == 0
+    code, out = mkip("close", str(book.path), "--approved-by", "Cllr A Chair",
+                     "--minute", "MKIP/26/14", "--db", db_url)
+    assert code == 0, out
+    assert "closed 2025-26 of Mid Kent Improvement Partnership: version 1" in out
+    doc = history_json(db_url)
+    [p] = doc["partnerships"]
+    [y] = p["years"]
+    assert (p["name"], y["year"], y["status"], y["version"], y["approved_by"], y["minute"]) \
+        == ("Mid Kent Improvement Partnership", "2025-26", "closed", 1, "Cllr A Chair",
+            "MKIP/26/14")
+    assert mkip("run", str(book.path), "--json")[0] == 0
+    _code, run_json = mkip("run", str(book.path), "--json")
+    assert y["result"] == json.loads(run_json)  # the full result, as stored
+    assert y["input_sha256"] == y["result"]["input_sha256"]
+    # per-party figures are real columns an analyst can query
+    assert rows(db_url, "SELECT party, contribution_pence, refund_pence FROM party_figures "
+                "ORDER BY party") == [("KCC", 0, 0), ("MBC", 4284000, 786739),
+                                      ("SBC", 3855000, 707955), ("TWBC", 3138000, 576281)]
+    shares = rows(db_url, "SELECT party, share_pence, share_exact FROM service_shares "
+                  "WHERE service = 'LEGAL' ORDER BY party")
+    assert [s[2] for s in shares] == ["7/20", "7/20", "3/10"]  # the fixed 35%, 35%, 30%
+    [(kind, blob)] = rows(db_url, "SELECT input_kind, input_book FROM closed_years")
+    assert kind == "csv-zip" and bytes(blob)[:2] == b"PK"
+
+
+def test_closing_a_closed_year_is_refused_naming_who_and_when(db_url: str,
+                                                              tmp_path: Path) -> None:
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
+    code, out = mkip("close", str(book.path), "--approved-by", "B", "--db", db_url)
+    assert code == 2
+    assert "2025-26 of Mid Kent Improvement Partnership is already closed (version 1, " \
+           "approved by A on 20" in out
+    assert rows(db_url, "SELECT count(*) FROM closed_years") == [(1,)]
+
+
+def test_close_needs_an_approver_and_a_good_book(db_url: str, tmp_path: Path) -> None:
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    code, out = mkip("close", str(book.path), "--db", db_url)
+    assert (code, out.strip()) == (2, "Say who approved the year end: --approved-by NAME.")
+    book.set("populations", 0, "population", "abc")
+    code, out = mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    assert code == 2 and "nothing was stored" in out
+    assert "populations row 2, column population: 'abc' is not a whole number" in out
+    assert rows(db_url, "SELECT count(*) FROM closed_years") == [(0,)]
+
+
+def test_reopen_needs_a_reason_then_closing_again_stores_version_2(db_url: str,
+                                                                   tmp_path: Path) -> None:
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    mkip("close", str(book.path), "--approved-by", "A", "--minute", "M1", "--db", db_url)
+    code, out = mkip("reopen", "--year", "2025-26", "--by", "S151", "--db", db_url)
+    assert (code, out.strip()) == (2, "A reason is required to reopen a closed year.")
+    code, out = mkip("reopen", "--year", "2025-26", "--by", "S151", "--reason",
+                     "Late invoice from ICT", "--db", db_url)
+    assert code == 0, out
+    [y] = history_json(db_url)["partnerships"][0]["years"]
+    assert (y["status"], y["version"], y["reopened_by"], y["reason"]) == (
+        "reopened", 1, "S151", "Late invoice from ICT")
+    code, out = mkip("reopen", "--year", "2025-26", "--by", "S151", "--reason", "again",
+                     "--db", db_url)
+    assert code == 2 and "is already reopened" in out
+    assert mkip("close", str(book.path), "--approved-by", "B", "--minute", "M2",
+                "--db", db_url)[0] == 0
+    [y] = history_json(db_url)["partnerships"][0]["years"]
+    assert (y["status"], y["version"], y["approved_by"], y["minute"]) == ("closed", 2, "B",
+                                                                          "M2")
+    # nothing was overwritten: both versions and every event are still there
+    assert rows(db_url, "SELECT version, approved_by FROM closed_years ORDER BY version") \
+        == [(1, "A"), (2, "B")]
+    assert rows(db_url, "SELECT kind, version FROM events ORDER BY id") == [
+        ("closed", 1), ("reopened", 1), ("closed", 2)]
+
+
+# ------------------------------------------------------------------ years in order, chaining
+
+
+def test_the_next_year_opens_from_the_closed_one(db_url: str, tmp_path: Path) -> None:
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    assert mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A",
+                "--db", db_url)[0] == 0
+    [y] = history_json(db_url)["partnerships"][0]["years"]
+    assert y["result"]["year_end"]["carry_over"] == CARRY_2024
+    assert y["result"]["year_end"]["commitments"] == COMMITTED_2024
+    # drop 2024-25 from the book: 2025-26's blank openings now come from the database
+    book.edit("years", lambda rs: rs.pop(0))
+    code, out = mkip("run", str(book.path), "--json", "--db", db_url)
+    assert code == 0, out
+    ye = json.loads(out)["year_end"]
+    assert (ye["opening_balance"], ye["opening_commitments"]) == (CARRY_2024,
+                                                                  COMMITTED_2024)
+    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
+    years = history_json(db_url)["partnerships"][0]["years"]
+    assert [(y["year"], y["status"]) for y in years] == [("2024-25", "closed"),
+                                                          ("2025-26", "closed")]
+
+
+def test_a_given_opening_that_differs_is_warned_by_run_and_refused_by_close(
+        db_url: str, tmp_path: Path) -> None:
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", "--db", db_url)
+    book.set("years", 1, "opening_balance", "30000.00")
+    code, out = mkip("run", str(book.path), "--json", "--db", db_url)
+    assert code == 0
+    warnings = json.loads(out)["warnings"]
+    assert any("£30,000.00 differs from the £33,885.00 carried over from 2024-25" in w
+               for w in warnings), warnings
+    code, out = mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    assert code == 2 and "nothing was stored" in out
+    assert "£30,000.00 differs from the £33,885.00 carried over from 2024-25" in out
+    assert rows(db_url, "SELECT year FROM closed_years") == [("2024-25",)]
+
+
+def test_years_close_in_order(db_url: str, tmp_path: Path) -> None:
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
+    code, out = mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A",
+                     "--db", db_url)
+    assert code == 2 and "a later year (2025-26) is already closed" in out
+
+
+def test_only_the_latest_closed_year_reopens_and_a_reopened_year_blocks_later_ones(
+        db_url: str, tmp_path: Path) -> None:
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    for year in ("2024-25", "2025-26"):
+        assert mkip("close", str(book.path), "--year", year, "--approved-by", "A",
+                    "--db", db_url)[0] == 0
+    code, out = mkip("reopen", "--year", "2024-25", "--by", "S", "--reason", "r",
+                     "--db", db_url)
+    assert code == 2 and "only the latest closed year can be reopened" in out
+    assert mkip("reopen", "--year", "2025-26", "--by", "S", "--reason", "r",
+                "--db", db_url)[0] == 0
+    assert mkip("reopen", "--year", "2024-25", "--by", "S", "--reason", "r",
+                "--db", db_url)[0] == 0
+    code, out = mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    assert code == 2 and "2024-25 was reopened and is not closed again" in out
+
+
+# ------------------------------------------------------------------ locks and migrations
+
+
+@pytest.mark.parametrize("table", LOCKED)
+def test_a_hand_written_update_or_delete_is_refused_by_the_database(
+        db_url: str, tmp_path: Path, table: str) -> None:
+    mkip("db", "upgrade", "--db", db_url)
+    mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A",
+         "--db", db_url)
+    engine = create_engine(make_url(db_url).set(
+        drivername="postgresql+psycopg" if not history_db.is_sqlite(db_url) else "sqlite"))
+    column = {"partnerships": "name", "closed_years": "approved_by", "party_figures": "party",
+              "service_shares": "party", "events": "actor"}[table]
+    before = rows(db_url, f"SELECT count(*) FROM {table}")
+    assert before[0][0] > 0
+    for sql in (f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(sql))
+    engine.dispose()
+    assert rows(db_url, f"SELECT count(*) FROM {table}") == before
+
+
+def test_migrations_upgrade_from_empty_then_down_and_up_again(db_url: str) -> None:
+    engine = history_db.connect(db_url)
+    try:
+        assert migrate.current(engine) is None
+        migrate.upgrade(engine, db_url)
+        assert migrate.current(engine) == migrate.head() == "0001"
+        migrate.downgrade(engine, db_url, "base")
+        assert migrate.current(engine) is None
+        with engine.connect() as conn:
+            names = set(engine.dialect.get_table_names(conn))
+        assert not names & set(LOCKED)
+        migrate.upgrade(engine, db_url)
+        assert migrate.current(engine) == "0001"
+    finally:
+        engine.dispose()
+
+
+def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
+    mkip("db", "upgrade", "--db", db_url)
+    engine = history_db.connect(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    code, out = mkip("history", "--db", db_url)
+    assert code == 1
+    assert "was written by a newer version of this software (schema 9999)" in out
+
+
+def test_a_server_database_must_be_upgraded_first_and_sqlite_upgrades_itself(
+        db_url: str, tmp_path: Path) -> None:
+    code, out = mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A",
+                     "--db", db_url)
+    if history_db.is_sqlite(db_url):
+        assert code == 0, out
+    else:
+        assert code == 1 and "run `mkip db upgrade --db URL` first" in out
+
+
+# ------------------------------------------------------------------ security and faults
+
+
+def test_a_password_never_appears_in_a_message(db_url: str, tmp_path: Path) -> None:
+    if history_db.is_sqlite(db_url):
+        url = "postgresql://mkip:S3cret-pw@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    else:
+        url = make_url(db_url).set(password="S3cret-pw").render_as_string(hide_password=False)
+    for args in (("history",), ("db", "upgrade"),
+                 ("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A"),
+                 ("reopen", "--year", "2025-26", "--by", "x", "--reason", "y"),
+                 ("run", str(tmp_path / "book"), "--json")):
+        code, out = mkip(*args, "--db", url)
+        assert code == 1, (args, out)
+        assert "S3cret-pw" not in out and "***" in out, out
+        assert "Traceback" not in out and len(out.strip().splitlines()) == 1, out
+
+
+def test_an_unreachable_database_is_one_sentence_and_exit_1(db_url: str) -> None:
+    url = "postgresql://mkip@127.0.0.1:1/nowhere"
+    code, out = mkip("history", "--db", url)
+    assert code == 1 and out.startswith("The history database postgresql://mkip@127.0.0.1:1/")
+    assert "cannot be reached" in out and len(out.strip().splitlines()) == 1
+
+
+def test_a_locked_sqlite_database_is_one_sentence_and_exit_1(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    assert mkip("db", "upgrade", "--db", url)[0] == 0
+    monkeypatch.setattr(history_db, "SQLITE_BUSY_SECONDS", 0.2)
+    import sqlite3
+
+    holder = sqlite3.connect(tmp_path / "h.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, out = mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by",
+                         "A", "--db", url)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1, out
+    assert out.strip() == (f"The history database {url} is locked by another program; "
+                           "try again.")
+
+
+def _close_process(book: Path, url: str, extra: str = "") -> subprocess.Popen[str]:
+    code = ("import sys\n" + extra + "from finance.cli import main\n"
+            f"sys.argv = ['mkip', 'close', {str(book)!r}, '--approved-by', 'A', "
+            f"'--db', {url!r}]\nmain()\n")
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+@pytest.mark.slow
+def test_two_closes_of_the_same_year_at_once_exactly_one_wins(db_url: str,
+                                                              tmp_path: Path) -> None:
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    procs = [_close_process(book.path, db_url) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes == [0, 2], outs
+    loser = next(o for p, (o, _e) in zip(procs, outs, strict=True) if p.returncode == 2)
+    assert "is already closed (version 1" in loser
+    assert rows(db_url, "SELECT count(*) FROM closed_years") == [(1,)]
+    assert rows(db_url, "SELECT count(*) FROM events") == [(1,)]
+
+
+#: A close that stops inside its transaction, just before it writes its event, until
+#: it is killed.
+PAUSE = """import time
+import finance.history.store as s
+_insert = s.insert
+def _slow(table):
+    if getattr(table, "name", "") == "events":
+        print("paused", flush=True)
+        time.sleep(120)
+    return _insert(table)
+s.insert = _slow
+"""
+
+
+@pytest.mark.slow
+def test_a_close_killed_mid_way_leaves_the_database_as_it_was(db_url: str,
+                                                              tmp_path: Path) -> None:
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    before = {t: rows(db_url, f"SELECT count(*) FROM {t}") for t in LOCKED}
+    proc = _close_process(book.path, db_url, PAUSE)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+    line = ""
+    while time.monotonic() < deadline and "paused" not in line:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+    assert "paused" in line, line
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    time.sleep(0.5)  # let the server see the connection go
+    assert {t: rows(db_url, f"SELECT count(*) FROM {t}") for t in LOCKED} == before
+    # and the database is usable: the year closes normally afterwards
+    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
+
+
+def test_run_reads_no_database_unless_one_is_given_or_the_default_file_exists(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(history_db.ENV, raising=False)
+    code, _out = mkip("run", "--json")
+    assert code == 0 and not (tmp_path / "mkip.db").exists()
+    assert store.open_engine(history_db.DEFAULT_URL, create=False) is None
