@@ -17,12 +17,15 @@ Session state (documented for tests):
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import Any, Literal
 
 import streamlit as st
 
 from finance import appdata as ad
+from finance import apphistory as ah
+from finance.core.chain import ClosedOpening
 from finance.core.model import Book
 from finance.core.parse import RawTable
 from finance.core.problems import Problem
@@ -30,7 +33,7 @@ from finance.core.run import Result
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "Data")
+          "Monitoring", "History", "Data")
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; max-width: 1500px;}
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
@@ -74,9 +77,9 @@ def validated(key: str, _src: ad.Source, _tables: dict[str, RawTable] | None) ->
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def figures(key: str, year: str, decisions: ad.Decisions,
+def figures(key: str, year: str, decisions: ad.Decisions, opening: ClosedOpening | None,
             _book: Book) -> tuple[Result | None, tuple[Problem, ...]]:
-    return ad.run_safely(_book, year, decisions)
+    return ad.run_safely(_book, year, decisions, opening)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -245,6 +248,104 @@ def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
         show_table(ad.performance_table(r))
 
 
+# --------------------------------------------------------------------------- history tab
+
+
+def secrets() -> dict[str, Any]:
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets file: nothing configured
+        return {}
+
+
+def history_url() -> str:
+    return ah.database_url(os.environ, secrets())
+
+
+def who_may_close(r: Result) -> ah.Gate:
+    user = getattr(st, "user", None)
+    logged_in = bool(user is not None and user.get("is_logged_in"))
+    email = user.get("email") if logged_in and user is not None else None
+    return ah.gate(st.get_option("server.address"), logged_in,
+                   str(email) if email else None, r.book.settings.approvers)
+
+
+def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, bytes] | None,
+                specs: dict[str, Any]) -> None:
+    v = ah.view(history_url(), r.book.settings.name, r.year)
+    heading("History of closed years",
+            f"§13.2-§13.3: what the board approved for each year is kept in {v.url} and "
+            "cannot be changed afterwards; the next year opens from it.")
+    if v.problem:
+        st.error(v.problem, icon=":material/database:")
+        return
+    if v.this_year is not None and v.this_year.status == "closed":
+        y = v.this_year
+        st.success(ah.closed_line(y), icon=":material/lock:")
+    else:
+        st.info(ah.open_line(r.year, v.this_year, v.opening), icon=":material/lock_open:")
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        if v.years:
+            show_table(ah.years_table(v.years), "Stored years")
+        else:
+            st.caption("No year of this partnership is closed yet.")
+    with right:
+        spec = ah.party_chart(v.years)
+        if spec is not None:
+            st.markdown("**Per council over the years**")
+            st.vega_lite_chart(spec, width="stretch")
+    close_panel(r, v, fresh, changes, book)
+
+
+def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
+                book: tuple[str, bytes] | None) -> None:
+    closed = v.this_year is not None and v.this_year.status == "closed"
+    g = who_may_close(r)
+    if not g.allowed:
+        st.warning(g.reason, icon=":material/person_off:")
+        if g.sign_in and "auth" in secrets():
+            st.button("Sign in", on_click=st.login, icon=":material/login:")
+        return
+    if closed:
+        latest = max(y.year for y in v.years if y.status == "closed")
+        if latest == r.year:
+            with st.expander(f"Reopen {r.year}"), st.form("reopen"):
+                reason = st.text_area("Reason (required)")
+                by = st.text_input("Reopened by", value=g.actor, disabled=bool(g.actor))
+                if st.form_submit_button("Reopen this year", icon=":material/lock_open:"):
+                    try:
+                        ah.reopen_shown(history_url(), r.book.settings.name, r.year,
+                                        reason, g.actor or by)
+                    except ah.HistoryError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.rerun()
+        return
+    blocked = ah.close_blocked(fresh, changes, book)
+    st.markdown(f"**Close {r.year}**")
+    if blocked:
+        st.warning(blocked, icon=":material/block:")
+        return
+    with st.form("close"):
+        approver = st.text_input("Approved by", value=g.actor, disabled=bool(g.actor),
+                                 help="Who approved the year end for the board")
+        minute = st.text_input("Board minute reference", placeholder="e.g. MKIP/2026/14")
+        sure = st.checkbox(f"The board approved these figures for {r.year}. Once closed they "
+                           "cannot be changed, only reopened with a reason.")
+        if st.form_submit_button(f"Close {r.year}", type="primary", icon=":material/lock:"):
+            if not sure:
+                st.error("Tick the box to confirm first.")
+                return
+            assert book is not None
+            try:
+                ah.close_shown(history_url(), r, book, g.actor or approver, minute)
+            except ah.HistoryError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+
 # --------------------------------------------------------------------------- data tab
 
 
@@ -302,6 +403,12 @@ def show_table_problems(slots: dict[str, Any], problems: tuple[Problem, ...]) ->
 
 
 # --------------------------------------------------------------------------- sidebar
+
+
+def upload_bytes() -> bytes | None:
+    """The uploaded workbook's bytes, if a workbook is uploaded."""
+    file = st.session_state.get("upload")
+    return None if file is None else file.getvalue()
 
 
 def choose_source() -> ad.Source | None:
@@ -442,6 +549,7 @@ def page() -> None:
 
     parsed: ad.Parsed | None = None
     slots: dict[str, Any] = {}
+    edited_tables: dict[str, RawTable] | None = None
     with tabs["Data"]:
         if src is None:
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
@@ -450,6 +558,7 @@ def page() -> None:
             edited, slots = data_tab(src, base, version)
             tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
                 edited, src.present)
+            edited_tables = tables
             key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
             parsed = validated(key, src, tables)
             show_table_problems(slots, parsed.problems)
@@ -467,13 +576,15 @@ def page() -> None:
     elif book is not None and parsed is not None:
         with st.sidebar:
             year, decisions = year_and_decisions(book, version, disabled=False)
-        result, run_problems = figures(parsed.sha256, year, decisions, book)
+        opening = ah.opening_for(history_url(), book.settings.name, year)
+        result, run_problems = figures(parsed.sha256, year, decisions, opening, book)
         show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
         changes = ad.changed_decisions(book, year, decisions)
         if result is not None:
             label = src.label + (", edited" if parsed.edited else "") if src else ""
             st.session_state["last_good"] = {
                 "result": result, "book": book, "label": label,
+                "input": ah.input_book(src, parsed, edited_tables, upload_bytes()),
                 "stem": ad.file_stem(result.book, year),
                 "json": result_json(parsed.sha256, year, decisions, result),
                 "charts": charts(parsed.sha256, year, decisions, result)}
@@ -498,6 +609,8 @@ def page() -> None:
                        ("Investments", investments_tab), ("Monitoring", monitoring_tab)):
         with tabs[name]:
             draw(r, shown["charts"])
+    with tabs["History"]:
+        history_tab(r, fresh, changes, shown.get("input"), shown["charts"])
 
 
 st.set_page_config(page_title="Partnership finance", page_icon=":material/account_balance:",

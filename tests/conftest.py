@@ -61,6 +61,13 @@ class BookCopy:
         return self
 
 
+@pytest.fixture(autouse=True)
+def _own_history_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's history database is its own (a file that does not exist until a test
+    closes a year), never an ``mkip.db`` that happens to lie in the working folder."""
+    monkeypatch.setenv("MKIP_DATABASE_URL", f"sqlite:///{tmp_path / 'mkip-history.db'}")
+
+
 @pytest.fixture
 def book_copy(tmp_path: Path) -> BookCopy:
     return BookCopy(tmp_path / "book")

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "Data"]
+          "Monitoring", "History", "Data"]
 
 
 def start() -> Any:
@@ -92,7 +92,7 @@ def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
 def test_every_tab_renders_on_the_bundled_book() -> None:
     at = start()
     labels = [t.label for t in at.tabs]
-    assert labels[:7] == TOPICS
+    assert labels[:8] == TOPICS
     for tab, heading in zip(at.tabs[:6], ["Per-head contributions", "Year end",
                                            "Shared-service cost splits", "Settlement",
                                            "Five-year investment cases", "Monitoring"],

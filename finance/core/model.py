@@ -83,6 +83,8 @@ class Settings:
             overspend of up to ``1 - rag_green`` of its budget is amber (Annex A §5.1).
         rag_amber: savings delivered at or above this share are amber (below it, red), a
             ``Decimal`` fraction (0.75 for 75%, the default); not above ``rag_green``.
+        approvers: the e-mail addresses, lower case, of those who may close or reopen a
+            year from an app that serves a network (``()``: none named).
     """
 
     name: str
@@ -93,6 +95,7 @@ class Settings:
     financial_weight: Decimal = Decimal("0.6")
     rag_green: Decimal = Decimal("0.95")
     rag_amber: Decimal = Decimal("0.75")
+    approvers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -355,6 +355,15 @@ class _Builder:
                     kw[key] = cells.read_pct(text)
                 except CellError as exc:
                     self.err("settings", rownum, "value", f"{key}: {exc}")
+        if "approvers" in values and values["approvers"][1]:
+            rownum, text = values["approvers"]
+            emails = tuple(dict.fromkeys(
+                e.lower() for e in text.replace(";", ",").replace(" ", ",").split(",") if e))
+            for e in emails:
+                if "@" not in e:
+                    self.err("settings", rownum, "value", f"approvers: '{e}' is not an "
+                             "e-mail address")
+            kw["approvers"] = emails
         s = Settings(**kw)
         if s.rag_amber > s.rag_green:
             self.err("settings", values["rag_amber"][0] if "rag_amber" in values else None,

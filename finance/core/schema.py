@@ -250,6 +250,9 @@ SETTINGS: dict[str, str] = {
                         "(default 60%).",
     "rag_green": "Savings delivered at or above this share are green (default 95%).",
     "rag_amber": "Savings delivered at or above this share are amber (default 75%).",
+    "approvers": "E-mail addresses, comma separated, of those who may close or reopen a "
+                 "year from an app that serves a network (signed in with their council "
+                 "account).",
 }
 SETTING_KEYS: tuple[str, ...] = tuple(SETTINGS)
 

@@ -1,0 +1,275 @@
+"""The app's History tab: which database, who may close a year, and what is shown.
+
+Plain data in and out, no Streamlit, so that the gate and the tables are unit-tested:
+``app.py`` asks :func:`gate` whether the person at the screen may close or reopen a year,
+shows :func:`years_table` and :func:`party_chart`, and calls :func:`close_shown` when the
+officer confirms.
+
+Who may close or reopen (§13.3: the accountable body holds the budget, so its record must
+say who approved each year):
+
+* the app serves only this computer (``127.0.0.1``): whoever is at it, as on the command
+  line;
+* the app serves a network: only a person signed in through the council's identity
+  provider (Streamlit's ``st.login``, OpenID Connect) whose e-mail is in the book's
+  ``approvers`` setting; the e-mail is recorded with the event.  Otherwise the action is
+  not offered, and the tab says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from finance import appdata as ad
+from finance.core.chain import ClosedOpening
+from finance.core.money import to_pence
+from finance.core.run import Result
+from finance.history import store
+from finance.history.db import ENV, HistoryError, redact, resolve
+from finance.history.store import StoredYear
+from finance.history.summary import FIGURES, party_figures
+
+#: The addresses at which the app serves only the computer it runs on.
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
+#: The key of the app's Streamlit secrets that may name the database.
+SECRET = "database_url"
+
+
+def database_url(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> str:
+    """The history database: ``MKIP_DATABASE_URL``, else the ``database_url`` secret,
+    else the default SQLite file."""
+    return resolve(environ.get(ENV) or str(secrets.get(SECRET) or "") or None, {})
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether the person at the screen may close or reopen a year.
+
+    Fields:
+        allowed: the action is offered.
+        actor: who the event records: the signed-in e-mail, or "" on a local app (the
+            officer types the approver's name).
+        reason: why not, in a sentence ("" when allowed).
+        sign_in: a sign-in button would help (network app, nobody signed in).
+    """
+
+    allowed: bool
+    actor: str = ""
+    reason: str = ""
+    sign_in: bool = False
+
+
+def gate(address: str | None, logged_in: bool, email: str | None,
+         approvers: Sequence[str]) -> Gate:
+    """Who may close or reopen, by where the app serves and who is signed in.
+
+    >>> gate("127.0.0.1", False, None, ())
+    Gate(allowed=True, actor='', reason='', sign_in=False)
+    >>> gate("0.0.0.0", True, "Chief.Finance@swale.gov.uk", ["chief.finance@swale.gov.uk"])
+    Gate(allowed=True, actor='chief.finance@swale.gov.uk', reason='', sign_in=False)
+    >>> gate("0.0.0.0", False, None, ["a@x.gov.uk"]).sign_in
+    True
+    """
+    if (address or "") in LOCAL_ADDRESSES:
+        return Gate(True)
+    if not logged_in or not email:
+        return Gate(False, reason="This app serves a network: sign in with your council "
+                    "account to close or reopen a year.", sign_in=True)
+    who = email.strip().lower()
+    allowed = {a.strip().lower() for a in approvers if a.strip()}
+    if not allowed:
+        return Gate(False, reason="No approvers are named in the book's settings "
+                    "(the approvers key), so no one may close a year from a networked app.")
+    if who not in allowed:
+        return Gate(False, reason=f"{who} is not one of the approvers named in the book's "
+                    "settings, who alone may close or reopen a year.")
+    return Gate(True, who)
+
+
+def years_table(years: Sequence[StoredYear]) -> ad.Table:
+    """Each stored year: status, version, who approved it, minute and when."""
+    rows = [{"Year": y.year, "Status": "Closed" if y.status == "closed" else "Reopened",
+             "Version": y.version, "Approved by": y.approved_by, "Minute": y.minute,
+             "Closed (UTC)": f"{y.closed_at:%Y-%m-%d %H:%M}",
+             "Reopened by": y.reopened_by, "Reason": y.reason} for y in years]
+    cols = ["Year", "Status", "Version", "Approved by", "Minute", "Closed (UTC)"]
+    if any(y.status == "reopened" for y in years):
+        cols += ["Reopened by", "Reason"]
+    return ad.Table(rows, cols, {"Version": ad.INT})
+
+
+def party_rows(years: Sequence[StoredYear]) -> list[dict[str, Any]]:
+    """One row per stored year, party and figure, in pounds (for the chart): the
+    contribution, refund, carry-over and net settlement position."""
+    out = []
+    labels = {**dict(FIGURES), "net_position": "Net settlement"}
+    wanted = ("contribution", "refund", "carry_over", "net_position")
+    for y in years:
+        for party, figs in sorted(party_figures(y.result).items()):
+            for key in wanted:
+                v = figs.get(key)
+                if v is not None:
+                    out.append({"Year": y.year, "Party": party,
+                                "Figure": labels.get(key, key.replace("_", " ").title()),
+                                "Amount": float(v), "Label": ad.gbp(to_pence(v))})
+    return out
+
+
+def party_chart(years: Sequence[StoredYear]) -> dict[str, Any] | None:
+    """A Vega-Lite spec: each council's figures over the years, one panel per figure."""
+    rows = party_rows(years)
+    if not rows:
+        return None
+    import altair as alt
+    import pandas as pd
+    from altair.utils.schemapi import debug_mode
+
+    df = pd.DataFrame(rows)
+    with debug_mode(False):
+        chart = alt.Chart(df).mark_line(point=True).encode(
+            x=alt.X("Year:O", title=None),
+            y=alt.Y("Amount:Q", title=None, axis=alt.Axis(format=",.0f")),
+            color=alt.Color("Party:N", scale=ad.party_scale(df["Party"])),
+            tooltip=["Year:O", "Party:N", "Figure:N", alt.Tooltip("Label:N", title="Amount")],
+        ).properties(width=260, height=170).facet(
+            facet=alt.Facet("Figure:N", title=None, sort=[
+                "Contribution", "Refund", "Carried over", "Net settlement"]), columns=2)
+        return chart.to_dict(validate=False)
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """What the History tab shows for the figures on screen.
+
+    Fields:
+        url: the database URL, password hidden.
+        years: the partnership's stored years, oldest first.
+        this_year: the stored record of the year on screen (``None``: never closed).
+        opening: the previous year as closed, which opened the year on screen.
+        problem: why the database could not be read ("" when it could).
+    """
+
+    url: str
+    years: tuple[StoredYear, ...] = ()
+    this_year: StoredYear | None = None
+    opening: ClosedOpening | None = None
+    problem: str = ""
+
+
+def view(url: str, partnership: str, year: str) -> HistoryView:
+    """The history of ``partnership`` around ``year``; never raises for the database."""
+    try:
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            return HistoryView(redact(url))
+        try:
+            years = tuple(store.history(engine, url, partnership).get(partnership, ()))
+            opening = store.closed_opening(engine, url, partnership, year)
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        return HistoryView(redact(url), problem=str(exc))
+    this = next((y for y in years if y.year == year), None)
+    return HistoryView(redact(url), years, this, opening)
+
+
+def opening_for(url: str, partnership: str, year: str) -> ClosedOpening | None:
+    """The previous year as closed in the history, to open ``year`` (``None`` when there
+    is no history, it is not closed, or the database cannot be read: the tab says so)."""
+    v = view(url, partnership, year)
+    return v.opening
+
+
+def _when(y: StoredYear) -> str:
+    return f"{y.closed_at:%d %B %Y, %H:%M} UTC"
+
+
+def closed_line(y: StoredYear) -> str:
+    """The closed year on screen, in a sentence."""
+    minute = f", board minute {y.minute}" if y.minute else ""
+    return (f"{y.year} is closed (FINAL): version {y.version}, approved by {y.approved_by}"
+            f"{minute}, on {_when(y)}. Its figures cannot be changed; it can only be "
+            "reopened, with a reason, by an approver.")
+
+
+def open_line(year: str, stored: StoredYear | None, opening: ClosedOpening | None) -> str:
+    """The open year on screen, in a sentence: DRAFT, and where its opening comes from."""
+    text = f"{year} is open (DRAFT)."
+    if stored is not None:
+        text = (f"{year} was reopened by {stored.reopened_by} ({stored.reason}); version "
+                f"{stored.version} stays stored. It is open (DRAFT) until closed again.")
+    if opening is not None:
+        text += (f" It opens from {opening.year} as closed: balance "
+                 f"{ad.gbp(opening.balance)}, commitments {ad.gbp(opening.commitments)}.")
+    return text
+
+
+def close_blocked(fresh: bool, changes: Sequence[str], book: tuple[str, bytes] | None
+                  ) -> str:
+    """Why the figures on screen cannot be closed now ("" when they can)."""
+    if not fresh:
+        return ("The figures on screen are not those of the current inputs (the book has "
+                "problems): put them right before closing.")
+    if changes:
+        return ("Board decisions were changed in the sidebar. Put them in the book (Data "
+                "tab: years and settings) before closing, so that the stored book gives "
+                "the stored figures.")
+    if book is None:
+        return "The input book could not be kept for the record, so the year cannot be closed."
+    return ""
+
+
+def input_book(src: ad.Source | None, parsed: ad.Parsed | None,
+               edited: Mapping[str, Any] | None, upload: bytes | None
+               ) -> tuple[str, bytes] | None:
+    """The book as given, to store with a closed year: the bundled folder's CSV files,
+    the uploaded workbook's bytes, or (after edits on the Data tab) the edited tables as
+    a workbook in the template's layout."""
+    if src is None or parsed is None:
+        return None
+    if parsed.edited and edited is not None:
+        from finance.template import book_to_xlsx
+
+        return "xlsx", book_to_xlsx({name: [dict(zip(t.columns, cells, strict=False))
+                                            for _row, cells in t.rows]
+                                     for name, t in edited.items()})
+    if src.kind == ad.BUNDLED:
+        from finance.book import bundled_book_path
+
+        return store.book_bytes(bundled_book_path())
+    if upload is not None:
+        return "xlsx", upload
+    if src.kind == ad.TEMPLATE:
+        from finance.template import build_template
+
+        return "xlsx", build_template()
+    return None
+
+
+def close_shown(url: str, result: Result, book: tuple[str, bytes], approved_by: str,
+                minute: str) -> StoredYear:
+    """Close the year on screen; raises :class:`HistoryError` with the sentence to show."""
+    if not approved_by.strip():
+        raise HistoryError("Say who approved the year end.", 2)
+    js, problem = ad.json_bytes(result)
+    if problem:
+        raise HistoryError(problem, 1)
+    engine = store.open_engine(url, create=True)
+    assert engine is not None
+    try:
+        return store.close_year(engine, url, result, js, book, approved_by.strip(),
+                                minute.strip())
+    finally:
+        engine.dispose()
+
+
+def reopen_shown(url: str, partnership: str, year: str, reason: str, by: str) -> StoredYear:
+    engine = store.open_engine(url, create=False)
+    if engine is None:
+        raise HistoryError("There is no history database to reopen a year in.", 2)
+    try:
+        return store.reopen_year(engine, url, year, reason, by, partnership)
+    finally:
+        engine.dispose()

@@ -1,0 +1,165 @@
+"""The app's History tab: status, close from the screen, chaining, and who may close.
+
+The gate is tested with stand-in users (signed in or not, on a local or a networked
+app); the tab is driven with AppTest against a SQLite history in the test's folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from finance import apphistory as ah
+from finance.history import db as history_db
+from tests.test_app import APP, assert_clean
+
+
+@pytest.fixture(autouse=True)
+def _server_address() -> Iterator[None]:
+    """Put Streamlit's server address back as it was after each test."""
+    from streamlit import config
+
+    was = config.get_option("server.address")
+    yield
+    config.set_option("server.address", was)
+
+
+def start_local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{tmp_path / 'app-history.db'}"
+    monkeypatch.setenv(history_db.ENV, url)
+    config.set_option("server.address", "127.0.0.1")  # one officer's machine
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert_clean(at)
+    return at, url
+
+
+def history_tab(at: Any) -> Any:
+    return next(t for t in at.tabs if t.label == "History")
+
+
+def texts(block: Any) -> str:
+    return "\n".join(e.value for kind in ("success", "info", "warning", "error")
+                     for e in getattr(block, kind))
+
+
+def stored(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = history_db.connect(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql)).all()]
+    finally:
+        engine.dispose()
+
+
+def test_the_year_on_screen_is_a_draft_until_closed(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    at, _url = start_local(tmp_path, monkeypatch)
+    tab = history_tab(at)
+    assert "2025-26 is open (DRAFT)." in texts(tab)
+    assert any(b.label == "Close 2025-26" for b in tab.button)
+    assert not (tmp_path / "app-history.db").exists()  # looking creates nothing
+
+
+def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at, url = start_local(tmp_path, monkeypatch)
+    tab = history_tab(at)
+    tab.text_input[0].input("Cllr A Chair")
+    tab.text_input[1].input("MKIP/2026/14")
+    next(b for b in tab.button if b.label == "Close 2025-26").click()
+    at.run()
+    assert "Tick the box to confirm first." in texts(history_tab(at))
+    assert not (tmp_path / "app-history.db").exists()  # nothing stored unconfirmed
+    tab = history_tab(at)
+    tab.checkbox[0].check()
+    next(b for b in tab.button if b.label == "Close 2025-26").click()
+    at.run()
+    assert_clean(at)
+    tab = history_tab(at)
+    assert "2025-26 is closed (FINAL): version 1, approved by Cllr A Chair, board minute " \
+           "MKIP/2026/14" in texts(tab)
+    assert not any(b.label == "Close 2025-26" for b in tab.button)  # never twice
+    assert stored(url, "SELECT year, version, approved_by, minute, input_kind "
+                  "FROM closed_years") == [("2025-26", 1, "Cllr A Chair", "MKIP/2026/14",
+                                            "csv-zip")]
+    # the stored result is exactly the JSON the app offers for download
+    [(result_json,)] = stored(url, "SELECT result_json FROM closed_years")
+    assert json.loads(result_json) == json.loads(at.session_state["offered_downloads"]["json"])
+
+
+def test_a_sidebar_override_blocks_closing(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    at, _url = start_local(tmp_path, monkeypatch)
+    refund = next(n for n in at.sidebar.number_input if n.label == "Refund share (%)")
+    refund.set_value(80.0)
+    at.run()
+    tab = history_tab(at)
+    assert "Board decisions were changed in the sidebar" in texts(tab)
+    assert not any(b.label == "Close 2025-26" for b in tab.button)
+
+
+def test_a_networked_app_offers_no_close_without_a_signed_in_approver(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(history_db.ENV, f"sqlite:///{tmp_path / 'h.db'}")
+    config.set_option("server.address", "0.0.0.0")  # every interface: a network
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    tab = history_tab(at)
+    assert "sign in with your council account to close or reopen a year" in texts(tab)
+    assert not any(b.label == "Close 2025-26" for b in tab.button)
+
+
+# ---------------------------------------------------------------- the gate, stand-in users
+
+
+def test_gate_local_app_lets_the_officer_at_it_close() -> None:
+    for address in ("127.0.0.1", "localhost", "::1"):
+        assert ah.gate(address, False, None, ()) == ah.Gate(True)
+
+
+def test_gate_network_app_wants_a_signed_in_user() -> None:
+    g = ah.gate("0.0.0.0", False, None, ["cfo@maidstone.gov.uk"])
+    assert (g.allowed, g.sign_in) == (False, True)
+    assert ah.gate(None, False, None, ["cfo@maidstone.gov.uk"]).allowed is False  # all hosts
+
+
+def test_gate_signed_in_approver_may_close_and_is_recorded_in_lower_case() -> None:
+    g = ah.gate("0.0.0.0", True, " CFO@Maidstone.gov.uk ", ["cfo@maidstone.gov.uk"])
+    assert g == ah.Gate(True, "cfo@maidstone.gov.uk")
+
+
+def test_gate_signed_in_stranger_may_not() -> None:
+    g = ah.gate("10.0.0.5", True, "intern@maidstone.gov.uk", ["cfo@maidstone.gov.uk"])
+    assert not g.allowed and "is not one of the approvers" in g.reason
+
+
+def test_gate_no_approvers_named_means_no_one_on_a_network() -> None:
+    g = ah.gate("10.0.0.5", True, "cfo@maidstone.gov.uk", [])
+    assert not g.allowed and "No approvers are named" in g.reason
+
+
+def test_approvers_are_read_from_settings(book_copy) -> None:
+    from finance.book import load_book
+
+    book_copy.edit("settings", lambda rows: rows.append(
+        {"key": "approvers", "value": "CFO@maidstone.gov.uk; s151@swale.gov.uk"}))
+    book, problems = load_book(book_copy.path)
+    assert book is not None, problems
+    assert book.settings.approvers == ("cfo@maidstone.gov.uk", "s151@swale.gov.uk")
+    book_copy.edit("settings", lambda rows: rows.__setitem__(-1, {"key": "approvers",
+                                                                  "value": "not-an-email"}))
+    book, problems = load_book(book_copy.path)
+    assert book is None
+    assert any("approvers: 'not-an-email' is not an e-mail address" in p.message
+               for p in problems)
