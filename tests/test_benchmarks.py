@@ -52,3 +52,12 @@ def test_bench_app_smoke():
     from benchmarks import bench_app
 
     assert bench_app.main(repeats=2)
+
+
+@pytest.mark.slow
+def test_bench_history_smoke():
+    """Closing two years in order and listing them: both are listed as closed."""
+    from benchmarks import bench_history
+
+    r = bench_history.main(runs=1, years=2)
+    assert r["years_listed"] == 2 and r["close_s"] > 0 and r["history_s"] > 0
