@@ -439,7 +439,8 @@ def year_and_decisions(book: Book, version: int, disabled: bool) -> tuple[str, a
     st.subheader("Board decisions")
     st.caption(f"For {year}. A change here overrides the book for this run.")
     rate = st.number_input("Rate per head (pence)", min_value=0.0, max_value=100000.0,
-                           value=float(now.rate_pence), step=0.5, format="%.2f",
+                           value=float(now.rate_pence), step=0.5,
+                           format=ad.number_format(now.rate_pence),
                            key=f"rate.{tag}.{now.rate_pence}", disabled=disabled,
                            help="§13.2: the per-head contribution (initially 30p)")
     refund = st.number_input("Refund share (%)", min_value=0.0, max_value=100.0,
@@ -457,8 +458,7 @@ def year_and_decisions(book: Book, version: int, disabled: bool) -> tuple[str, a
                              format="%.0f", key=f"weight.{tag}.{now.financial_weight}",
                              disabled=disabled,
                              help="Share of the investment score from the financial score")
-    return year, ad.Decisions(ad.decimal_input(rate), ad.pct_input(refund),
-                              ad.pct_input(discount), ad.pct_input(weight))
+    return year, ad.decisions_from_widgets(now, rate, refund, discount, weight)
 
 
 # --------------------------------------------------------------------------- header

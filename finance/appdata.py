@@ -468,6 +468,39 @@ def changed_decisions(book: Book, year: str, d: Decisions) -> list[str]:
     return out
 
 
+def decisions_from_widgets(now: Decisions, rate: float, refund: float, discount: float,
+                           weight: float) -> Decisions:
+    """The decisions the sidebar's number widgets show, keeping the book's exact value
+    wherever a widget still shows what it started at (a widget holds a float: a rate of
+    30.12345p must not come back as 30.1234p and count as a change nobody made).
+
+    >>> now = Decisions(Decimal("30.12345"), Decimal("0.5"), Decimal("0.035"),
+    ...                 Decimal("0.6"))
+    >>> decisions_from_widgets(now, 30.12345, 50.0, 3.5, 60.0) == now
+    True
+    >>> decisions_from_widgets(now, 31.0, 50.0, 3.5, 60.0).rate_pence
+    Decimal('31')
+    """
+    def keep(typed: float, book: Decimal, shown: float, read: Any) -> Decimal:
+        return book if typed == shown else read(typed)
+
+    return Decisions(
+        keep(rate, now.rate_pence, float(now.rate_pence), decimal_input),
+        keep(refund, now.refund_share, pct_value(now.refund_share), pct_input),
+        keep(discount, now.discount_rate, pct_value(now.discount_rate), pct_input),
+        keep(weight, now.financial_weight, pct_value(now.financial_weight), pct_input))
+
+
+def number_format(d: Decimal, least: int = 2) -> str:
+    """A widget format that shows every decimal place of ``d`` (at least ``least``).
+
+    >>> number_format(Decimal("30")), number_format(Decimal("30.12345"))
+    ('%.2f', '%.5f')
+    """
+    places = max(least, -int(d.normalize().as_tuple().exponent))
+    return f"%.{places}f"
+
+
 def decimal_input(x: float, places: int = 4) -> Decimal:
     """A number typed in a widget (a float) as the exact decimal the user meant.
 

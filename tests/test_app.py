@@ -346,3 +346,30 @@ def test_board_decisions_survive_a_bad_edit() -> None:
     at.run()
     assert_clean(at)
     assert metric(at, "Refund (100%)") == "£43,579.50"
+
+
+def test_a_rate_with_five_decimal_places_survives_untouched_into_the_json(
+        tmp_path: Path) -> None:
+    """A book rate of 30.12345p is the book's, not a board override: the sidebar shows
+    all five places, nothing is listed as changed, and the JSON download equals
+    ``mkip run --json`` of the same workbook."""
+    from finance.book import bundled_book_path, read_csv_folder
+    from finance.template import book_to_xlsx
+
+    raw, _, _ = read_csv_folder(bundled_book_path())
+    tables = {name: [dict(zip(t.columns, cells, strict=False)) for _, cells in t.rows]
+              for name, t in raw.items()}
+    tables["years"][0]["rate_pence"] = "30.12345"
+    data = book_to_xlsx(tables)
+    path = tmp_path / "rate.xlsx"
+    path.write_bytes(data)
+    cli = subprocess.run([sys.executable, "-m", "finance", "run", str(path), "--json"],
+                         capture_output=True, cwd=ROOT, check=True).stdout
+    at = start()
+    upload(at, "rate.xlsx", data)
+    assert_clean(at)
+    rate = next(n for n in at.sidebar.number_input if n.label == "Rate per head (pence)")
+    assert rate.format == "%.5f"
+    assert not [i.value for i in at.info if "override" in i.value.lower()]
+    assert at.session_state["offered_downloads"]["json"] == cli
+    assert b'"rate_pence": "30.12345"' in cli
