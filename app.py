@@ -518,10 +518,20 @@ def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
                 "download the template, fill it in Excel and upload it.",
                 icon=":material/edit_note:")
     errors = ad.errors_of(parsed, run_problems)
-    if errors:
+    kind_of_file = ad.what_file(src) if src is not None and src.kind == ad.UPLOAD else ""
+    if kind_of_file:
+        st.error(kind_of_file, icon=":material/block:")
+    elif errors:
         box = st.info if src is not None and src.kind == ad.TEMPLATE else st.error
         last = None if shown is None else (shown["label"], shown["result"].year)
         box(ad.errors_message(errors, last), icon=":material/error:")
+        rest = ad.more_problems(errors)
+        if rest:
+            with st.expander(f"The other {ad.count_text(len(rest), 'problem')}"):
+                st.markdown(ad.grouped(rest))
+        st.download_button("Every problem (CSV)", data=ad.problems_csv(errors),
+                           file_name="problems.csv", mime="text/csv", key="dl_problems",
+                           icon=":material/table_view:")
     if changes and fresh:
         st.info(ad.decisions_message(changes), icon=":material/gavel:")
     warnings = ad.warnings_of(parsed, shown["result"] if shown is not None and fresh else None)

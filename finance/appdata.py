@@ -23,6 +23,7 @@ Three jobs:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -348,14 +349,83 @@ def warnings_of(parsed: Parsed | None, result: Result | None) -> tuple[Problem, 
     return (parsed.warnings if parsed else ()) + (result.warnings if result else ())
 
 
+#: Problems shown at once in the error box; the rest are behind an expander.
+FIRST_PROBLEMS = 20
+#: Sheets only the board report has: a workbook with these is a report, not a book.
+REPORT_SHEETS = frozenset({"cover", "checks", "contributions", "year_end", "settlement"})
+
+
 def errors_message(errors: Sequence[Problem], last_good: tuple[str, str] | None) -> str:
-    """The error box: what happened, what to do, then every problem, located."""
+    """The error box: what happened, what to do, then the first problems, located and
+    grouped by table (:func:`more_problems` gives the rest)."""
     head = (f"**The book has {count_text(len(errors), 'problem')}, so the figures were not "
             "recomputed.** Each is listed with its table, row and column; fix them on the "
             "Data tab or in the workbook.")
     if last_good:
         head += f" Showing the last good figures ({last_good[0]}, {last_good[1]})."
-    return head + "\n\n" + problem_lines(errors)
+    shown = grouped(errors[:FIRST_PROBLEMS])
+    if len(errors) > FIRST_PROBLEMS:
+        shown += (f"\n\nThe first {FIRST_PROBLEMS} are shown; "
+                  f"{count_text(len(errors) - FIRST_PROBLEMS, 'more problem')} below.")
+    return head + "\n\n" + shown
+
+
+def grouped(problems: Sequence[Problem]) -> str:
+    """Problems as markdown, a bold heading per table with its count, in book order."""
+    out = []
+    for table, ps in problems_by_table(problems).items():
+        out.append(f"**{md_escape(table)}** ({count_text(len(ps), 'problem')})")
+        out.append(problem_lines(ps))
+    return "\n\n".join(out)
+
+
+def more_problems(errors: Sequence[Problem]) -> tuple[Problem, ...]:
+    """The problems the error box leaves for its expander."""
+    return tuple(errors[FIRST_PROBLEMS:])
+
+
+def problems_csv(problems: Iterable[Problem]) -> bytes:
+    """Every problem as CSV (table, row, column, severity, problem), for a spreadsheet."""
+    import csv
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["table", "row", "column", "severity", "problem"])
+    for p in problems:
+        w.writerow([p.table, "" if p.row is None else p.row, p.column or "", p.severity,
+                    safe_csv_text(p.message)])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def safe_csv_text(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (a leading ``=+-@`` is quoted).
+
+    >>> safe_csv_text("=SUM(A1) is not a number"), safe_csv_text("fine")
+    ("'=SUM(A1) is not a number", 'fine')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def what_file(src: Source) -> str:
+    """One sentence when an uploaded workbook is plainly not an input book (a board
+    report, a workbook with none of the tables, the blank template with nothing in
+    it), saying what it is and what to upload instead; "" otherwise."""
+    names = {norm(n) for n in src.tables}
+    known = names & set(SCHEMA)
+    name = src.label
+    if names & REPORT_SHEETS and not known & {"settings", "parties", "populations"}:
+        return (f"“{name}” is a board report written by this tool, not an input book: "
+                "upload the workbook of figures it was made from (sheets settings, parties, "
+                "populations, years …), or start from the blank template.")
+    if names and not known:
+        return (f"“{name}” has none of the input tables (settings, parties, populations, "
+                "years …), so it is not an input book: download the blank template to "
+                "see the layout, fill it in and upload it.")
+    required = ("settings", "parties", "populations", "years")
+    if known and all(not src.tables[t].rows for t in src.tables if norm(t) in required):
+        return (f"“{name}” has the input tables but no figures in them yet: fill in at "
+                "least settings, parties, populations and years, then upload it again.")
+    return ""
 
 
 def notes_label(warnings: Sequence[Problem]) -> str:

@@ -373,3 +373,64 @@ def test_a_rate_with_five_decimal_places_survives_untouched_into_the_json(
     assert not [i.value for i in at.info if "override" in i.value.lower()]
     assert at.session_state["offered_downloads"]["json"] == cli
     assert b'"rate_pence": "30.12345"' in cli
+
+
+def test_a_board_report_uploaded_as_the_book_is_named_for_what_it_is(tmp_path: Path) -> None:
+    _json, report = cli_outputs(tmp_path, dict(os.environ))
+    at = start()
+    upload(at, "mid-kent-improvement-partnership-2025-26.xlsx", report)
+    assert_clean(at)
+    assert header_errors(at) == [
+        "“mid-kent-improvement-partnership-2025-26.xlsx” is a board report "
+                      "written by this tool, not an input book: upload the workbook of "
+                      "figures it was made from (sheets settings, parties, populations, "
+                      "years …), or start from the blank template."]
+
+
+def header_errors(at: Any) -> list[str]:
+    """The error boxes above the tabs (what the file is, or the list of problems)."""
+    return [e.value for e in at.error if e.value.startswith("“") or "problem" in e.value]
+
+
+def test_a_workbook_of_something_else_and_an_empty_template_get_one_sentence() -> None:
+    at = start()
+    upload(at, "budget.xlsx", workbook({"Budget": [["Line", "Amount"], ["Staff", 10]]}))
+    assert header_errors(at) == [
+        "“budget.xlsx” has none of the input tables (settings, parties, populations, years "
+        "…), so it is not an input book: download the blank template to see the layout, fill "
+        "it in and upload it."]
+    from finance.template import build_template
+
+    upload(at, "blank.xlsx", build_template(examples=False))
+    assert header_errors(at) == [
+        "“blank.xlsx” has the input tables but no figures in them yet: fill in at least "
+        "settings, parties, populations and years, then upload it again."]
+
+
+def test_a_long_problem_list_shows_twenty_grouped_and_the_rest_behind_an_expander() -> None:
+    rows = [["party", "year", "population"]] + [["MBC", "2025-26", f"bad{i}"]
+                                                 for i in range(30)]
+    bad = workbook({"settings": [["key", "value"], ["name", "P"], ["accountable_body", "MBC"]],
+                    "parties": [["code", "name", "voting"], ["MBC", "Maidstone", "yes"]],
+                    "populations": rows,
+                    "years": [["year", "rate_pence", "opening_balance",
+                               "opening_commitments", "refund_share"],
+                              ["2025-26", "30", "0", "0", "50%"]]})
+    at = start()
+    upload(at, "bad.xlsx", bad)
+    assert_clean(at)
+    [box] = [e.value for e in at.error if "problem" in e.value]
+    assert "**The book has 30 problems" in box and "**populations** (20 problems)" in box
+    assert plain(box).count("populations row") == 20
+    assert "The first 20 are shown; 10 more problems below." in box
+    [more] = [x for x in at.expander if x.label == "The other 10 problems"]
+    assert plain(more.markdown[0].value).count("populations row") == 10
+    csv_bytes = at.session_state["offered_downloads"]  # the page still offers downloads
+    assert csv_bytes is not None
+    from finance import appdata as ad
+
+    book_problems = [p for p in ad.parse_source(ad.workbook_source(bad, "bad.xlsx")).problems
+                     if p.is_error]
+    text = ad.problems_csv(book_problems).decode("utf-8-sig").splitlines()
+    assert text[0] == "table,row,column,severity,problem" and len(text) == 31
+    assert text[1].startswith("populations,2,population,error,'bad0' is not")
