@@ -19,6 +19,7 @@ from finance.core.money import fmt_pounds as m
 from finance.core.money import pounds_texts
 from finance.core.run import Result
 from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit
+from finance.core.statements import fund_accounts, net_cash
 
 
 def ratio(x: Fraction | float | None) -> float | None:
@@ -86,6 +87,28 @@ def _services(splits: Sequence[ServiceSplit]) -> list[dict[str, Any]]:
                                          pounds_texts(net), _service_lines(splits), strict=True)]
 
 
+def _year_end_parties(r: Result) -> list[dict[str, Any]]:
+    """Each paying party's year-end line: its contribution, spend share, refund,
+    carry-over and supplementary, then its statement (:mod:`finance.core.statements`):
+    its shares of the other fund lines, the rounding line, its uncommitted share and its
+    net cash.  ``opening_balance + opening_commitments + contribution + external_funding
+    + income - admin_recharge - spend - commitments + rounding = uncommitted = refund +
+    carry_over``."""
+    nets = {n.party: n.amount for n in r.settlement.net_positions}
+    return [
+        {"party": x.party, "contribution": m(x.contribution), "spend": m(x.spend),
+         "refund": m(x.refund), "carry_over": m(x.carry_over),
+         "supplementary": m(x.supplementary),
+         "opening_balance": m(a.opening_balance),
+         "opening_commitments": m(a.opening_commitments),
+         "external_funding": m(a.external_funding), "income": m(a.income),
+         "admin_recharge": m(a.admin_recharge), "commitments": m(a.commitments),
+         "rounding": m(a.rounding), "uncommitted": m(a.uncommitted),
+         "net_cash": m(net_cash(a, nets.get(x.party, 0)))}
+        for x, a in zip(r.year_end.parties, fund_accounts(r.year_end), strict=True)
+    ]
+
+
 def result_json(r: Result) -> dict[str, Any]:
     c, ye = r.contributions, r.year_end
     return {
@@ -119,12 +142,7 @@ def result_json(r: Result) -> dict[str, Any]:
             "refund_share": ratio(Fraction(ye.refund_share)),
             "refund": m(ye.refund),
             "carry_over": m(ye.carry_over),
-            "parties": [
-                {"party": x.party, "contribution": m(x.contribution), "spend": m(x.spend),
-                 "refund": m(x.refund), "carry_over": m(x.carry_over),
-                 "supplementary": m(x.supplementary)}
-                for x in ye.parties
-            ],
+            "parties": _year_end_parties(r),
             "exits": [
                 {"party": e.party,
                  "notice_given": e.notice_given.isoformat() if e.notice_given else None,
