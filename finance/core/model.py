@@ -70,6 +70,7 @@ class Settings:
     financial_weight: Decimal = Decimal("0.6")
     rag_green: Decimal = Decimal("0.95")
     rag_amber: Decimal = Decimal("0.75")
+    prepared_by: str = ""  # who prepared the statements (shown on each), optional
 
 
 @dataclass(frozen=True, slots=True)

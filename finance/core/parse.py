@@ -285,7 +285,7 @@ NOTES_SHEETS = ("readme", "instructions", "notes")
 REQUIRED_TABLES = ("settings", "parties", "populations", "years")
 SETTING_KEYS = (
     "name", "accountable_body", "rotation", "rotation_start", "discount_rate",
-    "financial_weight", "rag_green", "rag_amber",
+    "financial_weight", "rag_green", "rag_amber", "prepared_by",
 )
 
 
@@ -535,6 +535,8 @@ class _Builder:
                 kw["rotation_start"] = cells.read_year(text)
             except CellError as exc:
                 self.err("settings", rownum, "value", str(exc))
+        if "prepared_by" in values:
+            kw["prepared_by"] = values["prepared_by"][1]
         for key in ("discount_rate", "financial_weight", "rag_green", "rag_amber"):
             if key in values and values[key][1]:
                 rownum, text = values[key]
