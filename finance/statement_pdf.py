@@ -31,8 +31,8 @@ __all__ = ["Approval", "fmt_amount", "statement_pdf", "statement_pdfs"]
 
 #: Services and settlement lines shown before the rest are summed on one line, so a
 #: statement of a large book still fits one page.
-MAX_SERVICES = 10
-MAX_SETTLEMENT = 5
+MAX_SERVICES = 8
+MAX_SETTLEMENT = 4
 
 _INK = (33, 37, 41)
 _GREY = (108, 117, 125)
@@ -275,9 +275,14 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
         w.row([(label, cols[0], "L"), (partnership, cols[1], "R"),
                (fmt_amount(own), cols[2], "R")], style=style, rule_above=total,
               rule_below=total)
-    w.text(0, 4, f"{st.party}'s shares are split on {r.year} contribution weights "
-           f"({st.party} {_pct(weight)}) by largest remainder; the rounding line brings its "
-           "lines to its own refund and carry-over.", size=7, colour=_GREY, new_line=True)
+    if st.account.weight:
+        note = (f"{st.party}'s shares are split on {r.year} contribution weights ({st.party} "
+                f"{_pct(weight)}) by largest remainder; the rounding line brings its lines to "
+                "its own " + ("share of the deficit." if r.year_end.deficit
+                              else "refund and carry-over."))
+    else:
+        note = f"{st.party} pays no contribution in {r.year}, so it has no share of the fund."
+    w.text(0, 4, note, size=7, colour=_GREY, new_line=True)
 
     # -- services
     w.heading("2. Shared service charges", "§18.1(a)")
@@ -358,7 +363,8 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
     pdf.ln(1.5)
     w.text(24, 6, "Prepared by:", size=9)
     if who:
-        w.text(0, 6, who, size=9, style="B", new_line=True)
+        pdf.set_font("Helvetica", "B", 9)
+        w.text(0, 6, _fit(pdf, who, "", 148), size=9, style="B", new_line=True)
     else:
         pdf.set_draw_color(*_INK)
         pdf.line(42, pdf.get_y() + 5, 110, pdf.get_y() + 5)

@@ -159,3 +159,28 @@ def test_pdf_bytes_are_deterministic_and_status_is_a_parameter(mkip_result: Resu
         Approval("FINAL")
     with pytest.raises(ValueError):
         Approval("APPROVED")
+
+
+def test_a_long_statement_still_fits_one_page(mkip_result: Result, tmp_path: Path) -> None:
+    """Many services and counterparties, long names: the first few are listed, the rest
+    summed on one line, and the page still holds the signature block."""
+    import dataclasses
+
+    from finance.core.statements import ServiceCharge, SettlementItem
+
+    st = statements(mkip_result)[0]
+    long = "A shared service with a very long name indeed, for the layout " * 2
+    many = dataclasses.replace(
+        st,
+        services=tuple(ServiceCharge(f"S{i:03d}", long, "SBC", "driver:caseload", 7,
+                                     99_999_999_99, 1_234_567_89) for i in range(60)),
+        settlement=tuple(SettlementItem(f"X{i:02d}", (-1) ** i * 9_876_543_21)
+                         for i in range(30)))
+    data = statement_pdf(many, mkip_result, prepared_by="B. Treasurer " * 5)
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(data)
+    assert _pages(pdf) == 1
+    text = _text(pdf)
+    assert "and 52 more services" in text and "and 26 more councils" in text
+    assert fmt_amount(52 * 1_234_567_89) in text
+    assert "Signed, section 151 officer" in text
