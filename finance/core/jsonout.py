@@ -18,7 +18,7 @@ from finance.core.apportion import S_PARTY, S_SHARE, S_WEIGHT_DEN, S_WEIGHT_NUM
 from finance.core.money import fmt_pounds as m
 from finance.core.money import pounds_texts
 from finance.core.run import Result
-from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit
+from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit, pro_rata
 from finance.core.statements import fund_accounts, net_cash
 
 
@@ -47,7 +47,8 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     """Each service's lines as SPEC §10 writes them (money formatted a column at a time):
     party, months, the normalised weight (``float(weight)`` is ``numerator /
     denominator``, so this is the same number, without a ``Fraction``), share, stand-alone
-    cost and saving.
+    cost (as given, for a whole year) and saving (against the stand-alone cost for the
+    months taken part).
 
     >>> from finance.core.apportion import apportion_detail
     >>> from finance.core.services import ServiceLine
@@ -61,7 +62,8 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     lines = [x for sp in splits for x in sp.lines]
     costs: list[int | None] = [x[L_STANDALONE] for x in lines]
     shares = [x[S_SHARE] for x in lines]
-    savings = [None if c is None else c - s for c, s in zip(costs, shares, strict=True)]
+    savings = [None if c is None else pro_rata(c, x[L_MONTHS]) - s
+               for c, s, x in zip(costs, shares, lines, strict=True)]
     out = [{"party": x[S_PARTY], "months": x[L_MONTHS],
             "weight": round(x[S_WEIGHT_NUM] / x[S_WEIGHT_DEN], 6), "share": share,
             "standalone_cost": cost, "saving": saving}
