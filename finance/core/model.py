@@ -176,6 +176,7 @@ class Project:
     optimism_bias: Decimal | None = None
     discount_rate: Decimal | None = None
     row: int = 0
+    approved: bool = True  # only an approved business case creates obligations (§18.1(b))
 
 
 @dataclass(frozen=True, slots=True)

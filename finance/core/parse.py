@@ -242,6 +242,7 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
         _opt("start_year", T.read_year),
         _opt("optimism_bias", T.read_pct),
         _opt("discount_rate", T.read_pct),
+        _opt("approved", T.read_bool),
     ),
     "cashflows": (
         Col("project", _code),
@@ -693,7 +694,8 @@ class _Builder:
             if svc is not None:
                 self.ref("projects", rn, "service", svc, svc_codes, "service")
             projects.append(Project(r["project"], r["name"], r["lead"], svc, r["start_year"],
-                                    r["optimism_bias"], r["discount_rate"], rn))
+                                    r["optimism_bias"], r["discount_rate"], rn,
+                                    r["approved"] is not False))
         self.dupes("projects", ((p.row, (p.project,)) for p in projects), "project",
                    "this project code")
         proj_codes = {p.project for p in projects}
