@@ -34,7 +34,9 @@ settlement it pays or receives and with whom (§18.1(b)), and its net cash for t
     net_cash_p = refund_p - contribution_p - supplementary_p + settlement_net_p
 
 (positive: the party is better off in cash by that much; ``settlement_net_p`` is the
-settlement's net position, positive when the party is owed).
+settlement's net position, positive when the party is owed).  What a host pays to run
+the services it hosts is its own spending, not in the partnership's accounts, so it is
+not in its net cash: only what the other councils pay it for them is.
 
 A paying party, for a statement, is one with a contribution, a refund, a supplementary
 contribution, a service share or a settlement amount in the year (any of them non-zero).
@@ -71,12 +73,12 @@ if TYPE_CHECKING:
     from finance.core.run import Result
     from finance.core.yearend import YearEnd
 
-__all__ = ["FUND_LINES", "FundAccount", "ServiceCharge", "SettlementItem", "Statement",
-           "fund_accounts", "net_cash", "statements"]
+__all__ = ["FUND_LINES", "SPLIT_LINES", "FundAccount", "ServiceCharge", "SettlementItem",
+           "Statement", "fund_accounts", "net_cash", "statements"]
 
 #: The partnership's fund lines each party gets a share of, with the sign each carries in
 #: the account (+1 adds, -1 is shown "less").  Seven lines split, plus the refund and the
-#: carry-over (the year end's split): the bound on ``|rounding|`` is 9 lines' worth.
+#: carry-over (the year end's split): ``|rounding|`` is under :data:`SPLIT_LINES` pence.
 FUND_LINES: tuple[tuple[str, int], ...] = (
     ("opening_balance", 1),
     ("opening_commitments", 1),
