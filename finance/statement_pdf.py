@@ -44,9 +44,15 @@ _DRAFT = (176, 42, 55)
 
 @dataclass(frozen=True, slots=True)
 class Approval:
-    """The statement's status.  ``DRAFT`` until the board approves the accounts; then
-    ``FINAL`` with who approved them (``approver``), the board minute (``minute``) and
-    when (``approved_at``)."""
+    """The statement's status: ``DRAFT`` until the board approves the accounts, then
+    ``FINAL`` with who approved them, the board minute and when.
+
+    Fields:
+        status: ``"DRAFT"`` or ``"FINAL"``.
+        approver: who approved the statement (FINAL only).
+        minute: the board minute that approved it (FINAL only).
+        approved_at: when it was approved, a timezone-aware date and time (FINAL only).
+    """
 
     status: str = "DRAFT"
     approver: str = ""

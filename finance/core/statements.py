@@ -99,22 +99,26 @@ class FundAccount:
     Every amount is integer pence.  Lines shown "less" in the account (``admin_recharge``,
     ``spend``, ``commitments``) are held as positive amounts, as the ledger holds them.
 
-    * ``party``: the party's code.
-    * ``weight``: the party's contribution for the year in pence: the weight every line
-      below is split on (largest remainder over all paying parties' contributions).
-    * ``opening_balance``: its share of the opening balance.
-    * ``opening_commitments``: its share of the opening commitments.
-    * ``contribution``: its own contribution for the year (§13.2), not split.
-    * ``external_funding``: its share of external funding received.
-    * ``income``: its share of the fund's income.
-    * ``admin_recharge``: its share of the administration recharge (less).
-    * ``spend``: its share of the spend (less); the year end's own spend share.
-    * ``commitments``: its share of the commitments open at 31 March (less).
-    * ``rounding``: the pence that bring the lines above to ``uncommitted``; small
-      (fewer pence than lines split) and usually 0; the parties' lines add up to 0.
-    * ``refund``: its refund (the year end's figure).
-    * ``carry_over``: its share of the balance carried over (negative in a deficit).
-    * ``supplementary``: its supplementary contribution to clear a deficit (0 otherwise).
+    ``uncommitted`` (a property) is ``refund + carry_over``, pence.
+
+    Fields:
+        party: the party's code.
+        weight: the party's contribution for the year, pence: the weight every line
+            below is split on (largest remainder over all paying parties' contributions).
+        opening_balance: its share of the opening balance, pence.
+        opening_commitments: its share of the opening commitments, pence.
+        contribution: its own contribution for the year (§13.2), pence; not split.
+        external_funding: its share of the external funding received, pence.
+        income: its share of the fund's income, pence.
+        admin_recharge: its share of the administration recharge, pence (shown less).
+        spend: its share of the spend, pence (shown less); the year end's own figure.
+        commitments: its share of the commitments open at 31 March, pence (shown less).
+        rounding: the pence that bring the lines above to its uncommitted share; under
+            9p, usually 0, and the parties' rounding lines add up to 0.
+        refund: its refund, pence (the year end's figure).
+        carry_over: its share of the balance carried over, pence (negative in a deficit).
+        supplementary: its supplementary contribution to clear a deficit, pence (0
+            otherwise).
     """
 
     party: str
@@ -173,12 +177,15 @@ class FundAccount:
 class ServiceCharge:
     """One party's charge for one shared service (§18.1(a)).
 
-    * ``service``, ``name``: the service's code and name.
-    * ``host``: the code of the party that hosts it (and pays its cost).
-    * ``basis``: the basis its net cost is split on.
-    * ``months``: the months of the year the party takes part.
-    * ``net_cost``: the service's whole net cost, pence.
-    * ``share``: the party's share of it, pence (negative when income exceeds cost).
+    Fields:
+        service: the service's code.
+        name: the service's name.
+        host: the code of the party that hosts it (and pays its cost).
+        basis: the basis its net cost is split on (equal, fixed, population,
+            driver:NAME or blend).
+        months: the months of the year the party takes part, 1 to 12.
+        net_cost: the service's whole net cost, pence.
+        share: the party's share of it, pence (negative when income exceeds cost).
     """
 
     service: str
@@ -194,8 +201,9 @@ class ServiceCharge:
 class SettlementItem:
     """One settlement payment the party makes or receives (§18.1(b)).
 
-    * ``counterparty``: the code of the other party.
-    * ``amount``: pence, positive when the party receives it, negative when it pays.
+    Fields:
+        counterparty: the code of the other party.
+        amount: pence, positive when the party receives it, negative when it pays.
     """
 
     counterparty: str
@@ -207,16 +215,20 @@ class Statement:
     """One party's statement for one year: its fund account, service charges,
     settlement and net cash.
 
-    * ``party``, ``name``: the party's code and name.
-    * ``year``: the financial year, ``"2025-26"``.
-    * ``account``: its :class:`FundAccount` (all zero for a party that pays no
-      contribution but has a service share or a settlement amount).
-    * ``services``: its :class:`ServiceCharge` for each service it takes part in, by
-      service code.
-    * ``settlement``: the payments it makes or receives (:class:`SettlementItem`), by
-      counterparty code.
-    * ``settlement_net``: its settlement net position, pence (positive: it is owed).
-    * ``net_cash``: ``refund - contribution - supplementary + settlement_net``, pence.
+    ``net_cash`` (a property) is ``refund - contribution - supplementary +
+    settlement_net``, pence; ``service_total`` its service charges summed, pence.
+
+    Fields:
+        party: the party's code.
+        name: the party's name.
+        year: the financial year, ``"2025-26"``.
+        account: its :class:`FundAccount` (all zero for a party that pays no
+            contribution but has a service share or a settlement amount).
+        services: its :class:`ServiceCharge` for each service it takes part in, by
+            service code.
+        settlement: the payments it makes or receives (:class:`SettlementItem`), by
+            counterparty code.
+        settlement_net: its settlement net position, pence (positive: it is owed).
     """
 
     party: str
