@@ -383,7 +383,9 @@ class Appraisal:
     Ratios (``bcr``, ``irr``, ``switching_value``), years and scores are floats, or
     ``None`` where the figure does not exist.  ``irr_rates`` lists every rate that solves
     the NPV (more than one means the IRR is ambiguous and ``irr`` is ``None``).
-    ``sensitivity`` is ``(label, npv_pence)`` for each case.
+    ``sensitivity`` is ``(label, npv_pence)`` for each case.  ``approved`` is the
+    project's approval: an unapproved business case is appraised and scored all the same,
+    but creates no settlement obligation (§18.1(b)).
 
     Fields:
         project: the project code.
@@ -435,6 +437,8 @@ class Appraisal:
             3.5%, 5% and 7% at the project's optimism bias (``"discount rate 3.5%"``),
             then optimism bias 0%, 24% and 41% at the project's rate
             (``"optimism bias 24%"``).
+        approved: the project's approval (the ``approved`` column; yes when blank): only
+            an approved project's set-up cost creates settlement obligations (§18.1(b)).
     """
 
     project: str
@@ -463,9 +467,10 @@ class Appraisal:
     financial_only: bool
     criteria_count: int
     sensitivity: tuple[tuple[str, int], ...]
+    approved: bool = True
 
     def as_json(self) -> dict[str, Any]:
-        """The result's ``investments`` item (docs/json.md), plus ``name``,
+        """The result's ``investments`` item (docs/json.md), plus ``name``, ``approved``,
         ``financial_only`` and ``sensitivity``.
 
         Money is a two-decimal string of pounds; ratios, years and scores are floats
@@ -474,6 +479,7 @@ class Appraisal:
         return {
             "project": self.project,
             "name": self.name,
+            "approved": self.approved,
             "pv_costs": fmt_pounds(self.pv_costs),
             "pv_benefits": fmt_pounds(self.pv_benefits),
             "npv": fmt_pounds(self.npv),
@@ -631,6 +637,7 @@ def appraise(
         financial_only=nonfin is None,
         criteria_count=len(own),
         sensitivity=tuple(sensitivity),
+        approved=project.approved,
     )
 
 

@@ -85,6 +85,8 @@ class Settings:
             ``Decimal`` fraction (0.75 for 75%, the default); not above ``rag_green``.
         approvers: the e-mail addresses, lower case, of those who may close or reopen a
             year from an app that serves a network (``()``: none named).
+        prepared_by: who prepared the year's papers, as typed; shown on the statements
+            and the report's sign-off ("": a line left to write on).
     """
 
     name: str
@@ -96,6 +98,7 @@ class Settings:
     rag_green: Decimal = Decimal("0.95")
     rag_amber: Decimal = Decimal("0.75")
     approvers: tuple[str, ...] = ()
+    prepared_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +299,9 @@ class Project:
         discount_rate: the project's discount rate, a ``Decimal`` fraction (0.035 for
             3.5%) (``None``: the settings' ``discount_rate``).
         row: the row number the user sees in the sheet or CSV file (0: not read from one).
+        approved: the business case is approved (the ``approved`` column; yes when blank
+            or absent): only an approved project's set-up cost creates settlement
+            obligations (§18.1(b)); an unapproved one is still appraised and scored.
     """
 
     project: str
@@ -306,6 +312,7 @@ class Project:
     optimism_bias: Decimal | None = None
     discount_rate: Decimal | None = None
     row: int = 0
+    approved: bool = True
 
 
 @dataclass(frozen=True, slots=True)

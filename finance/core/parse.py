@@ -348,6 +348,8 @@ class _Builder:
                 kw["rotation_start"] = cells.read_year(text)
             except CellError as exc:
                 self.err("settings", rownum, "value", str(exc))
+        if "prepared_by" in values:
+            kw["prepared_by"] = values["prepared_by"][1]
         for key in ("discount_rate", "financial_weight", "rag_green", "rag_amber"):
             if key in values and values[key][1]:
                 rownum, text = values[key]
@@ -355,6 +357,8 @@ class _Builder:
                     kw[key] = cells.read_pct(text)
                 except CellError as exc:
                     self.err("settings", rownum, "value", f"{key}: {exc}")
+        if "prepared_by" in values:
+            kw["prepared_by"] = values["prepared_by"][1]
         if "approvers" in values and values["approvers"][1]:
             rownum, text = values["approvers"]
             emails = tuple(dict.fromkeys(
@@ -513,7 +517,8 @@ class _Builder:
             if svc is not None:
                 self.ref("projects", rn, "service", svc, svc_codes, "service")
             projects.append(Project(r["project"], r["name"], r["lead"], svc, r["start_year"],
-                                    r["optimism_bias"], r["discount_rate"], rn))
+                                    r["optimism_bias"], r["discount_rate"], rn,
+                                    r["approved"] is not False))
         self.dupes("projects", ((p.row, (p.project,)) for p in projects), "project",
                    "this project code")
         proj_codes = {p.project for p in projects}

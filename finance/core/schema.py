@@ -250,6 +250,8 @@ SETTINGS: dict[str, str] = {
                         "(default 60%).",
     "rag_green": "Savings delivered at or above this share are green (default 95%).",
     "rag_amber": "Savings delivered at or above this share are amber (default 75%).",
+    "prepared_by": "Who prepared the year's papers (shown on the statements and the "
+                   "report's sign-off).",
     "approvers": "E-mail addresses, comma separated, of those who may close or reopen a "
                  "year from an app that serves a network (signed in with their council "
                  "account).",
@@ -392,6 +394,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
              "costs, e.g. 24%.", "Optimism bias", width=12),
         _opt("discount_rate", T.read_pct, "pct", "Discount rate for this project (default: "
              "the settings discount_rate).", "Discount rate", width=12),
+        _opt("approved", T.read_bool, "bool", "yes when the business case is approved "
+             "(blank: yes). Only an approved project's set-up cost is shared between the "
+             "councils (§18.1b); an unapproved one is still appraised and scored.",
+             "Approved", choices=_YESNO, width=10),
     )),
     Table("cashflows", "Cash flows", False, "Each project's costs and benefits for years 0 "
           "to 5.", (
