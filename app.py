@@ -291,10 +291,10 @@ def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, byt
         else:
             st.caption("No year of this partnership is closed yet.")
     with right:
-        spec = ah.party_chart(v.years)
-        if spec is not None:
+        chart = ah.party_chart(v.years)
+        if chart is not None:
             st.markdown("**Per council over the years**")
-            st.vega_lite_chart(spec, width="stretch")
+            st.vega_lite_chart(chart, width="stretch")
     close_panel(r, v, fresh, changes, book)
 
 
