@@ -118,7 +118,7 @@ def party_rows(years: Sequence[StoredYear]) -> list[dict[str, Any]]:
 
 
 def party_chart(years: Sequence[StoredYear]) -> dict[str, Any] | None:
-    """A Vega-Lite chart description: each council's figures over the years, one panel per figure."""
+    """A Vega-Lite chart: each council's figures over the years, a panel per figure."""
     rows = party_rows(years)
     if not rows:
         return None

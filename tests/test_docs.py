@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from finance import appdata, inputdoc, template
+from finance import appdata, docgen, template
 from finance.core import schema
 from finance.core.cells import CellError
 from finance.core.parse import SCHEMA
@@ -14,13 +14,13 @@ from tests.conftest import ROOT
 
 
 def test_input_format_page_is_generated_from_the_registry_and_current() -> None:
-    page = ROOT / inputdoc.PAGE
-    assert page.read_text(encoding="utf-8") == inputdoc.render(), (
-        "docs/input-format.md is out of date: run `python -m finance.inputdoc`")
+    page = ROOT / docgen.PAGE
+    assert page.read_text(encoding="utf-8") == docgen.render(), (
+        "docs/input-format.md is out of date: run `python -m finance.docgen`")
 
 
 def test_input_format_page_lists_every_table_and_column() -> None:
-    text = inputdoc.render()
+    text = docgen.render()
     for name, t in schema.TABLES.items():
         assert f"## {name}\n" in text
         for c in t.columns:
@@ -31,8 +31,8 @@ def test_input_format_page_lists_every_table_and_column() -> None:
 
 def test_page_written_by_the_script_reads_back(tmp_path) -> None:
     (tmp_path / "docs").mkdir()
-    assert inputdoc.main([str(tmp_path)]) == 0
-    assert (tmp_path / inputdoc.PAGE).read_text(encoding="utf-8") == inputdoc.render()
+    assert docgen.main([str(tmp_path)]) == 0
+    assert (tmp_path / docgen.PAGE).read_text(encoding="utf-8") == docgen.render()
     assert not list((tmp_path / "docs").glob("*.tmp"))
 
 
@@ -81,3 +81,30 @@ def test_the_rate_keeps_every_decimal_place_typed() -> None:
 def test_an_unknown_column_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown column kind"):
         schema._col("x", str, "colour", "help")
+
+
+def test_the_json_page_example_is_the_golden_result_abridged() -> None:
+    page = (ROOT / docgen.JSON_PAGE).read_text(encoding="utf-8")
+    golden = (ROOT / docgen.GOLDEN).read_text(encoding="utf-8")
+    assert page == docgen.json_page(page, golden), (
+        "docs/json.md's example is out of date: run `python -m finance.docgen`")
+
+
+def test_every_key_of_the_result_is_described_on_the_json_page() -> None:
+    import json
+
+    page = (ROOT / docgen.JSON_PAGE).read_text(encoding="utf-8")
+    result = json.loads((ROOT / docgen.GOLDEN).read_text(encoding="utf-8"))
+
+    def keys(node: object, path: str = "") -> set[str]:
+        out: set[str] = set()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                out.add(k)
+                out |= keys(v, f"{path}.{k}")
+        elif isinstance(node, list) and node:
+            out |= keys(node[0], path)
+        return out
+
+    described = set(__import__("re").findall(r"`(?:[a-z_]+\[\]\.)*([a-z_0-9]+)`", page))
+    assert keys(result) - described == set()
