@@ -9,6 +9,7 @@ so ``mkip --help`` stays quick.
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -137,10 +138,13 @@ def statements(
     year: Annotated[str | None, typer.Option(
         help="Financial year like 2025-26 (default: the latest year in the book).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the statements.")] = Path("reports"),
+    db: DbOption = None,
 ) -> None:
     """Write each paying council's statement for the year: one A4 PDF per council,
-    <partnership>-<year>-<CODE>.pdf (status DRAFT)."""
+    <partnership>-<year>-<CODE>.pdf, DRAFT until the year is closed in the history, then
+    FINAL with its approver, minute and time."""
     from finance.book import bundled_book_path, load_book
+    from finance.history.db import HistoryError
     from finance.output import atomic_write, slug
     from finance.pipeline import collector_paused, compute
 
@@ -149,11 +153,18 @@ def statements(
         _err(f"{path}: does not exist")
         raise typer.Exit(EXIT_INVALID)
     try:
+        history = _history(db)
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    try:
         with collector_paused():
             b, problems = load_book(path)
             result = None
             if b is not None:
-                result, more = compute(b, year)
+                y = year or (b.year_labels[-1] if b.year_labels else None)
+                opening = history.opening(b.settings.name, y) if history and y else None
+                result, more = compute(b, year, opening)
                 problems = problems + more
             if result is None:
                 _err(f"{path}: {len([p for p in problems if p.is_error])} problem(s); "
@@ -163,7 +174,8 @@ def statements(
                 raise typer.Exit(EXIT_INVALID)
             from finance.statement_pdf import statement_pdfs
 
-            pdfs = statement_pdfs(result)  # every PDF built before any is written
+            approval, note = _approval(history, result)
+            pdfs = statement_pdfs(result, approval=approval)  # all built before any is written
     except typer.Exit:
         raise
     except Exception as exc:  # a defect, not bad input
@@ -171,6 +183,8 @@ def statements(
         raise typer.Exit(EXIT_ERROR) from exc
     for p in problems:
         _err(f"warning: {p}")
+    if note:
+        _err(note)
     stem = f"{slug(result.book.settings.name)}-{result.year}"
     for party, data in pdfs.items():
         target = out / f"{stem}-{party}.pdf"
@@ -190,17 +204,55 @@ def template(
     typer.echo(f"wrote {out}")
 
 
-def _history_chain(db: str | None) -> Any:
-    """How ``run`` finds the previous closed year: ``None`` when there is no history
-    database (none given, and the default file absent)."""
+class _History:
+    """The history database as ``run`` and ``statements`` read it."""
+
+    def __init__(self, engine: Any, url: str) -> None:
+        self.engine, self.url = engine, url
+
+    def opening(self, partnership: str, year: str) -> Any:
+        from finance.history import store
+
+        return store.closed_opening(self.engine, self.url, partnership, year)
+
+    def record(self, partnership: str, year: str) -> Any:
+        from finance.history import store
+
+        return store.year_record(self.engine, self.url, partnership, year)
+
+
+def _history(db: str | None) -> _History | None:
+    """The history database, or ``None`` when there is none (none given, and the
+    default file absent)."""
     from finance.history import store
     from finance.history.db import resolve
 
     url = resolve(db)
     engine = store.open_engine(url, create=False)
-    if engine is None:
-        return None
-    return lambda partnership, year: store.closed_opening(engine, url, partnership, year)
+    return None if engine is None else _History(engine, url)
+
+
+def _history_chain(db: str | None) -> Any:
+    """How ``run`` finds the previous closed year (``None`` without a history)."""
+    history = _history(db)
+    return None if history is None else history.opening
+
+
+def _approval(history: _History | None, result: Any) -> tuple[Any, str]:
+    """FINAL, with its approver, minute and time, when the year is closed in the history
+    from this same book; else DRAFT (with a note when it is closed from another book)."""
+    from finance.statement_pdf import DRAFT, Approval
+
+    if history is None:
+        return DRAFT, ""
+    rec = history.record(result.book.settings.name, result.year)
+    if rec is None or rec.status != "closed":
+        return DRAFT, ""
+    if rec.input_sha256 != result.book.source_sha256:
+        return DRAFT, (f"note: {result.year} is closed (version {rec.version}) from a "
+                       "different book; these statements are marked DRAFT.")
+    at = rec.closed_at if rec.closed_at.tzinfo else rec.closed_at.replace(tzinfo=UTC)
+    return Approval("FINAL", rec.approved_by, rec.minute, at), ""
 
 
 @app.command()

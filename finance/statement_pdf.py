@@ -50,7 +50,7 @@ class Approval:
     Fields:
         status: ``"DRAFT"`` or ``"FINAL"``.
         approver: who approved the statement (FINAL only).
-        minute: the board minute that approved it (FINAL only).
+        minute: the board minute that approved it (FINAL only; "" when none was given).
         approved_at: when it was approved, a timezone-aware date and time (FINAL only).
     """
 
@@ -62,8 +62,8 @@ class Approval:
     def __post_init__(self) -> None:
         if self.status not in ("DRAFT", "FINAL"):
             raise ValueError(f"status {self.status!r} is not DRAFT or FINAL")
-        if self.status == "FINAL" and not (self.approver and self.minute and self.approved_at):
-            raise ValueError("a FINAL statement needs its approver, minute and time")
+        if self.status == "FINAL" and not (self.approver and self.approved_at):
+            raise ValueError("a FINAL statement needs its approver and time")
 
 
 DRAFT = Approval()
@@ -260,13 +260,15 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
            f"body: {body} ({s.accountable_body}), §13.3.", size=8.5, colour=_GREY,
            new_line=True)
     if approval.status == "DRAFT":
-        w.text(0, 4.5, "Draft for checking: not yet approved by the MKIP Board.", size=8.5,
+        w.text(0, 4.5, "Draft for checking: not yet approved by the partnership board.",
+               size=8.5,
                style="I", colour=_DRAFT, new_line=True)
     else:
         at = approval.approved_at
         assert at is not None
-        w.text(0, 4.5, f"Approved by {approval.approver}, minute {approval.minute}, "
-               f"{_long_date(at)} {at.strftime('%H:%M')}.", size=8.5, new_line=True)
+        minute = f", minute {approval.minute}" if approval.minute else ""
+        w.text(0, 4.5, f"Approved by {approval.approver}{minute}, "
+               f"{_long_date(at)} {at.strftime('%H:%M')} UTC.", size=8.5, new_line=True)
 
     # -- fund account
     weight = Fraction(st.account.weight, r.year_end.contributions or 1)

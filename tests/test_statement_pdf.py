@@ -184,3 +184,31 @@ def test_a_long_statement_still_fits_one_page(mkip_result: Result, tmp_path: Pat
     assert "and 52 more services" in text and "and 26 more councils" in text
     assert fmt_amount(52 * 1_234_567_89) in text
     assert "Signed, section 151 officer" in text
+
+
+def test_statements_say_final_once_the_year_is_closed_from_the_same_book(
+        book_copy: BookCopy, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["statements", str(book_copy.path), "--out", str(out),
+                              "--db", db])
+    assert res.exit_code == 0, res.output
+    draft = _text(out / f"{STEM}-MBC.pdf")
+    assert "DRAFT" in draft and "not yet approved by the partnership board" in draft
+    res = runner.invoke(app, ["close", str(book_copy.path), "--approved-by", "Cllr J Smith",
+                              "--minute", "MKIP/2026/14", "--db", db])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["statements", str(book_copy.path), "--out", str(out),
+                              "--db", db])
+    assert res.exit_code == 0, res.output
+    final = _text(out / f"{STEM}-MBC.pdf")
+    assert "FINAL" in final and "DRAFT" not in final
+    assert re.search(r"Approved by Cllr J Smith, minute MKIP/2026/14, \d+ \w+ 20\d\d "
+                     r"\d\d:\d\d UTC\.", final)
+    # a different book for the same closed year is not the approved one
+    book_copy.set("ledger", 0, "amount", "15001.00")
+    res = runner.invoke(app, ["statements", str(book_copy.path), "--out", str(out),
+                              "--db", db])
+    assert res.exit_code == 0
+    assert "is closed (version 1) from a different book" in res.output
+    assert "DRAFT" in _text(out / f"{STEM}-MBC.pdf")
