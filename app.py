@@ -25,7 +25,7 @@ import streamlit as st
 
 from finance import appdata as ad
 from finance import apphistory as ah
-from finance.core.chain import ClosedOpening
+from finance.core.chain import Prior
 from finance.core.model import Book
 from finance.core.parse import RawTable
 from finance.core.problems import Problem
@@ -77,9 +77,9 @@ def validated(key: str, _src: ad.Source, _tables: dict[str, RawTable] | None) ->
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def figures(key: str, year: str, decisions: ad.Decisions, opening: ClosedOpening | None,
+def figures(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
             _book: Book) -> tuple[Result | None, tuple[Problem, ...]]:
-    return ad.run_safely(_book, year, decisions, opening)
+    return ad.run_safely(_book, year, decisions, prior)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -586,8 +586,8 @@ def page() -> None:
     elif book is not None and parsed is not None:
         with st.sidebar:
             year, decisions = year_and_decisions(book, version, disabled=False)
-        opening = ah.opening_for(history_url(), book.settings.name, year)
-        result, run_problems = figures(parsed.sha256, year, decisions, opening, book)
+        prior = ah.prior_for(history_url(), book.settings.name, year)
+        result, run_problems = figures(parsed.sha256, year, decisions, prior, book)
         show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
         changes = ad.changed_decisions(book, year, decisions)
         if result is not None:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder, read_xlsx_bytes
-from finance.core.chain import ClosedOpening
+from finance.core.chain import Prior
 from finance.core.model import Book
 from finance.core.money import fmt_gbp, round_pence
 from finance.core.parse import SCHEMA, RawTable, norm, parse_book
@@ -492,12 +492,12 @@ def apply_decisions(book: Book, year: str, d: Decisions) -> Book:
     return replace(book, years=years, settings=settings, source_sha256=sha)
 
 
-def run_safely(book: Book, year: str, d: Decisions, opening: ClosedOpening | None = None
+def run_safely(book: Book, year: str, d: Decisions, prior: Prior | None = None
                ) -> tuple[Result | None, tuple[Problem, ...]]:
     """The year end with the board's decisions applied, opening from the previous year
     as closed in the history when there is one; problems instead of a crash."""
     try:
-        result, problems = compute(apply_decisions(book, year, d), year, opening)
+        result, problems = compute(apply_decisions(book, year, d), year, prior)
     except Exception as exc:  # a defect, not bad input: report it, keep the app up
         return None, (Problem("book", None, None,
                               f"internal error: {type(exc).__name__}: {exc}"),)

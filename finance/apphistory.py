@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from finance import appdata as ad
-from finance.core.chain import ClosedOpening
+from finance.core.chain import ClosedOpening, Prior
 from finance.core.money import to_pence
 from finance.core.run import Result
 from finance.history import store
@@ -175,11 +175,19 @@ def view(url: str, partnership: str, year: str) -> HistoryView:
     return HistoryView(redact(url), years, this, opening)
 
 
-def opening_for(url: str, partnership: str, year: str) -> ClosedOpening | None:
-    """The previous year as closed in the history, to open ``year`` (``None`` when there
-    is no history, it is not closed, or the database cannot be read: the tab says so)."""
-    v = view(url, partnership, year)
-    return v.opening
+def prior_for(url: str, partnership: str, year: str) -> Prior | None:
+    """What the history holds before ``year`` (``None`` when there is no history or it
+    cannot be read: the History tab says why)."""
+    try:
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            return None
+        try:
+            return store.prior(engine, url, partnership, year)
+        finally:
+            engine.dispose()
+    except HistoryError:
+        return None
 
 
 def _when(y: StoredYear) -> str:

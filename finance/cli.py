@@ -163,8 +163,8 @@ def statements(
             result = None
             if b is not None:
                 y = year or (b.year_labels[-1] if b.year_labels else None)
-                opening = history.opening(b.settings.name, y) if history and y else None
-                result, more = compute(b, year, opening)
+                prior = history.prior(b.settings.name, y) if history and y else None
+                result, more = compute(b, year, prior)
                 problems = problems + more
             if result is None:
                 _err(f"{path}: {len([p for p in problems if p.is_error])} problem(s); "
@@ -210,10 +210,10 @@ class _History:
     def __init__(self, engine: Any, url: str) -> None:
         self.engine, self.url = engine, url
 
-    def opening(self, partnership: str, year: str) -> Any:
+    def prior(self, partnership: str, year: str) -> Any:
         from finance.history import store
 
-        return store.closed_opening(self.engine, self.url, partnership, year)
+        return store.prior(self.engine, self.url, partnership, year)
 
     def record(self, partnership: str, year: str) -> Any:
         from finance.history import store
@@ -235,7 +235,7 @@ def _history(db: str | None) -> _History | None:
 def _history_chain(db: str | None) -> Any:
     """How ``run`` finds the previous closed year (``None`` without a history)."""
     history = _history(db)
-    return None if history is None else history.opening
+    return None if history is None else history.prior
 
 
 def _approval(history: _History | None, result: Any) -> tuple[Any, str]:
@@ -295,7 +295,7 @@ def _close(path: Path, year: str | None, approved_by: str, minute: str, db: str 
     assert engine is not None
 
     def chain(partnership: str, y: str) -> Any:
-        return store.closed_opening(engine, url, partnership, y)
+        return store.prior(engine, url, partnership, y)
 
     outcome = process(path, year, with_report=False, chain=chain)
     problems = close_problems(outcome)

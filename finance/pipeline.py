@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from finance.book import load_book
-from finance.core.chain import ClosedOpening, opening_differences
+from finance.core.chain import Prior, opening_differences
 from finance.core.model import Book
 from finance.core.problems import BookError, Problem
 from finance.core.run import Result, default_year, run_year
@@ -38,7 +38,7 @@ class Outcome:
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
     error: str = ""
-    opening: ClosedOpening | None = None  # the previous year, as closed in the history
+    prior: Prior | None = None  # what the history holds before the year
 
     @property
     def exit_code(self) -> int:
@@ -68,18 +68,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-#: How a run finds the previous year closed in the history: ``(partnership, year)`` to
-#: that year's opening figures, or ``None`` when the previous year is not closed.
-Chain = Callable[[str, str], ClosedOpening | None]
+#: How a run reads the history: ``(partnership, year)`` to what the history holds before
+#: that year (the previous year as closed, the shares in force).
+Chain = Callable[[str, str], Prior]
 
 
-def compute(book: Book, year: str | None, opening: ClosedOpening | None = None
+def compute(book: Book, year: str | None, prior: Prior | None = None
             ) -> tuple[Result | None, list[Problem]]:
     """Result for a validated book, or the problems that stop it."""
     if year is not None and year not in book.year_labels:
         return None, [Problem("years", None, "year", f"{year} is not in the years table")]
     try:
-        return run_year(book, year or default_year(book), opening), []
+        return run_year(book, year or default_year(book), prior), []
     except BookError as exc:
         return None, list(exc.problems)
 
@@ -130,8 +130,8 @@ def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
         return
     out.partnership = book.settings.name
     if chain is not None and book.years and (year is None or year in book.year_labels):
-        out.opening = chain(book.settings.name, year or default_year(book))
-    result, more = compute(book, year, out.opening)
+        out.prior = chain(book.settings.name, year or default_year(book))
+    result, more = compute(book, year, out.prior)
     if result is None:
         out.problems = problems + more
         out.status = "invalid"
@@ -145,10 +145,10 @@ def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
 def close_problems(out: Outcome) -> list[Problem]:
     """What stops a good outcome from being closed: an opening the book gives that
     differs from the previous year as closed in the history (both figures named)."""
-    if out.result is None or out.opening is None:
+    if out.result is None or out.prior is None or out.prior.opening is None:
         return []
     row = next(y for y in out.result.book.years if y.year == out.result.year)
-    return opening_differences(row, out.opening, "error")
+    return opening_differences(row, out.prior.opening, "error")
 
 
 def write_outcome(out: Outcome, out_dir: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from rich.console import Console
@@ -57,6 +58,31 @@ def _g(pounds: str | None) -> str:
 
 def _f(x: float | None, fmt: str = "{:.2f}") -> str:
     return "-" if x is None else fmt.format(x)
+
+
+def _points(x: Fraction) -> str:
+    return f"{float(x) * 100:.2f} points"
+
+
+def rebase_lines(r: Result) -> list[str]:
+    """A sentence for each service under the tolerance rule (§18.1(a)): kept on its
+    shares in force, or re-based, with the largest movement against the tolerance."""
+    out = []
+    for s in r.services:
+        rb = s.rebase
+        if rb is None:
+            continue
+        if rb.max_movement is None:
+            why = ("no shares in force" if rb.in_force is None
+                   else "its participants changed")
+            out.append(f"{s.service}: re-based on the computed shares ({why}; tolerance "
+                       f"{_points(rb.tolerance)})")
+        else:
+            verdict = "re-based on the computed shares" if rb.rebased else (
+                f"kept on the shares in force (from the {rb.source})")
+            out.append(f"{s.service}: {verdict}; largest movement {_points(rb.max_movement)}"
+                       f", tolerance {_points(rb.tolerance)}")
+    return out
 
 
 def print_summary(r: Result, console: Console | None = None) -> None:
@@ -112,6 +138,8 @@ def print_summary(r: Result, console: Console | None = None) -> None:
             def service_row(s: Any) -> None:
                 t.add_row(s.service, s.basis, s.host, fmt_gbp(s.net_cost), str(len(s.lines)))
         _fill(con, t, r.services, service_row)()
+        for line in rebase_lines(r):
+            con.print(line)
         t = _money_table("Settlement (§18.1b)", ["From", "To", "Amount"])
         rows: list[tuple[str, str, int, str | None]] = [
             (pay.payer, pay.payee, pay.amount, None) for pay in r.settlement.payments]

@@ -82,6 +82,7 @@ EXAMPLE: dict[str, list[dict[str, object]]] = {
                   "basis": "blend"}],
     "service_parties": [{"service": "EXSVC", "year": "2025-26", "party": "EXA",
                          "standalone_cost": "120000.00"}],
+    "shares_in_force": [{"service": "EXSVC", "party": "EXA", "share": "100%"}],
     "service_blend": [{"service": "EXSVC", "year": "2025-26", "component": "equal",
                        "weight": "100%"}],
     "drivers": [{"year": "2025-26", "driver": "caseload", "party": "EXA", "value": "120"}],

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from finance.core.schema import SCHEMA
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
@@ -107,7 +109,7 @@ def test_every_tab_renders_on_the_bundled_book() -> None:
     assert metric(at, "Uncommitted at 31 March") == "£41,419.50"
     assert metric(at, "Refund (50%)") == "£20,709.75"
     # One editor per input table, all editable with rows to add and delete.
-    assert len(at.data_editor) == 15
+    assert len(at.data_editor) == len(SCHEMA) == 16
     assert {d.editing_mode for d in at.data_editor} == {"dynamic"}
     # Money is shown in pounds, no Fraction or Decimal reprs anywhere.
     shown = " ".join(str(m.value) for m in at.metric)

@@ -21,7 +21,9 @@ from 2024-25 (closed 2024-25, version 1) (warning)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from finance.core.model import YearRow
 from finance.core.money import fmt_gbp
@@ -44,6 +46,31 @@ class ClosedOpening:
     balance: int
     commitments: int
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """What the history hands to a year's run.
+
+    Fields:
+        opening: the previous year as closed (``None``: it is not closed).
+        shares: each service's shares as applied by the latest closed year that had it,
+            ``(service, ((party, share), ...))`` in code order, shares exact fractions
+            summing to 1 (the shares in force for the tolerance rule, §18.1(a)).
+    """
+
+    opening: ClosedOpening | None = None
+    shares: tuple[tuple[str, tuple[tuple[str, Fraction], ...]], ...] = ()
+
+    @classmethod
+    def of(cls, opening: ClosedOpening | None,
+           shares: Mapping[str, Mapping[str, Fraction]]) -> Prior:
+        return cls(opening, tuple((svc, tuple(sorted(ps.items())))
+                                  for svc, ps in sorted(shares.items())))
+
+    def stored_shares(self) -> dict[str, dict[str, Fraction]]:
+        """``{service: {party: share}}``."""
+        return {svc: dict(ps) for svc, ps in self.shares}
 
 
 def opening_differences(row: YearRow, prior: ClosedOpening, severity: str = "warning"

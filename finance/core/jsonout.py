@@ -47,8 +47,8 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     """Each service's lines as the result writes them (money formatted a column at a time):
     party, months, the normalised weight (``float(weight)`` is ``numerator /
     denominator``, so this is the same number, without a ``Fraction``), share, stand-alone
-    cost (as given, for a whole year) and saving (against the stand-alone cost for the
-    months taken part).
+    cost (as given, for a whole year), saving (against the stand-alone cost for the
+    months taken part) and the share in force (``None`` without a tolerance rule).
 
     >>> from finance.core.apportion import apportion_detail
     >>> from finance.core.services import ServiceLine
@@ -57,19 +57,22 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     ...                   (ServiceLine((*split, 12, 1, 1, 40)),))
     >>> _service_lines([sp])
     [[{'party': 'A', 'months': 12, 'weight': 0.333333, 'share': '0.33', \
-'standalone_cost': '0.40', 'saving': '0.07'}]]
+'standalone_cost': '0.40', 'saving': '0.07', 'share_in_force': None}]]
     """
     lines = [x for sp in splits for x in sp.lines]
     costs: list[int | None] = [x[L_STANDALONE] for x in lines]
     shares = [x[S_SHARE] for x in lines]
     savings = [None if c is None else pro_rata(c, x[L_MONTHS]) - s
                for c, s, x in zip(costs, shares, lines, strict=True)]
+    in_force = [sp.rebase.share_in_force(x[S_PARTY]) if sp.rebase else None
+                for sp in splits for x in sp.lines]
     out = [{"party": x[S_PARTY], "months": x[L_MONTHS],
             "weight": round(x[S_WEIGHT_NUM] / x[S_WEIGHT_DEN], 6), "share": share,
-            "standalone_cost": cost, "saving": saving}
-           for x, share, cost, saving in zip(lines, pounds_texts(shares),
-                                              _money_or_none(costs), _money_or_none(savings),
-                                              strict=True)]
+            "standalone_cost": cost, "saving": saving, "share_in_force": ratio(kept)}
+           for x, share, cost, saving, kept in zip(lines, pounds_texts(shares),
+                                                    _money_or_none(costs),
+                                                    _money_or_none(savings), in_force,
+                                                    strict=True)]
     ends = list(accumulate(len(sp.lines) for sp in splits))
     return [out[a:b] for a, b in zip([0, *ends], ends, strict=False)]
 
@@ -84,6 +87,8 @@ def _services(splits: Sequence[ServiceSplit]) -> list[dict[str, Any]]:
              "gross_cost": g, "income": i, "net_cost": n,
              "components": [{"component": k, "weight": round(float(w), 6)}
                             for k, w in s.components],
+             "rebased": None if s.rebase is None else s.rebase.rebased,
+             "max_movement": None if s.rebase is None else ratio(s.rebase.max_movement),
              "parties": lines}
             for s, g, i, n, lines in zip(splits, pounds_texts(gross), pounds_texts(income),
                                          pounds_texts(net), _service_lines(splits), strict=True)]

@@ -190,6 +190,10 @@ class Service:
         basis: how the net cost (``gross_cost - income``) is split (§18.1(a)):
             ``"equal"``, ``"fixed"``, ``"population"``, ``"blend"`` or ``"driver:NAME"``
             (lower case).
+        rebase_tolerance: how far, in points of share, each participant's computed share
+            may move from its share in force before the split is re-based, a ``Decimal``
+            fraction (0.03 for 3 points); ``None``: no tolerance, always re-based (§18.1(a)
+            "in such proportions as they shall agree").
         row: the row number the user sees in the sheet or CSV file (0: not read from one).
     """
 
@@ -200,6 +204,7 @@ class Service:
     gross_cost: int
     income: int
     basis: str
+    rebase_tolerance: Decimal | None = None
     row: int = 0
 
     @property
@@ -236,6 +241,25 @@ class ServiceParty(NamedTuple):
     fixed_share: Decimal | None = None
     standalone_cost: int | None = None
     joined: date | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShareInForce:
+    """One party's agreed share of a service's cost, held until the measure drifts past
+    the service's ``rebase_tolerance`` (the ``shares_in_force`` table).
+
+    Fields:
+        service: the service code.
+        party: the party code.
+        share: its share, a ``Decimal`` fraction (0.35 for 35%); a service's shares total
+            exactly 1.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
+    service: str
+    party: str
+    share: Decimal
     row: int = 0
 
 
@@ -450,6 +474,7 @@ class Book:
         savings: the ``savings`` table, a :class:`SavingRow` per row.
         budget_monitor: the ``budget_monitor`` table, a :class:`BudgetLine` per row.
         performance: the ``performance`` table, an :class:`Indicator` per row.
+        shares_in_force: the ``shares_in_force`` table, a :class:`ShareInForce` per row.
         source_sha256: the SHA-256, in hex, that identifies the input the book was read
             from (the result's ``input_sha256``); ``""``: not given.  Not compared: two
             books with the same figures are equal.
@@ -470,6 +495,7 @@ class Book:
     savings: tuple[SavingRow, ...] = ()
     budget_monitor: tuple[BudgetLine, ...] = ()
     performance: tuple[Indicator, ...] = ()
+    shares_in_force: tuple[ShareInForce, ...] = ()
     source_sha256: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

@@ -38,6 +38,7 @@ from finance.core.model import (
     Service,
     ServiceParty,
     Settings,
+    ShareInForce,
     YearRow,
 )
 from finance.core.problems import Problem
@@ -507,6 +508,7 @@ class _Builder:
         self.dupes("service_blend", ((b.row, (b.service, b.year, b.component)) for b in blends),
                    "component", "this component")
         self._check_services(services, sps, blends)
+        in_force = self.shares_in_force(svc_codes, codes)
 
         projects = []
         for rn, r in self.get("projects"):
@@ -580,7 +582,8 @@ class _Builder:
             ledger=ledger_cols, services=tuple(services), service_parties=tuple(sps),
             service_blend=tuple(blends), drivers=tuple(drivers), projects=tuple(projects),
             cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
-            budget_monitor=tuple(budget), performance=tuple(perf), source_sha256=sha,
+            budget_monitor=tuple(budget), performance=tuple(perf),
+            shares_in_force=tuple(in_force), source_sha256=sha,
         )
 
     def services(self, codes: set[str], driver_names: set[tuple[str, str]]) -> list[Service]:
@@ -588,7 +591,7 @@ class _Builder:
         driver basis without values for the year, and a repeated service and year are
         reported (looked for row by row only where the columns show one)."""
         rownums, cols = self.read_columns("services", _SERVICE_COLUMNS)
-        service, _, year, host, _, income, basis = cols
+        service, _, year, host, _, income, basis, _tolerance = cols
         if not codes.issuperset(host):
             for rn, h in zip(rownums, host, strict=True):
                 self.ref("services", rn, "host", h, codes)
@@ -624,6 +627,29 @@ class _Builder:
             self.dupes("service_parties", ((x.row, x[:3]) for x in sps),
                        "party", "this party in this service and year")
         return sps
+
+    def shares_in_force(self, services: set[str], codes: set[str]) -> list[ShareInForce]:
+        """The agreed shares per service: a known service and party each, a party once
+        per service, and each service's shares totalling exactly 100%."""
+        out = []
+        for rn, r in self.get("shares_in_force"):
+            if not _ok(r, "service", "party", "share"):
+                continue
+            if self.ref("shares_in_force", rn, "service", r["service"], services, "service"
+                        ) and self.ref("shares_in_force", rn, "party", r["party"], codes):
+                out.append(ShareInForce(r["service"], r["party"], r["share"], rn))
+        self.dupes("shares_in_force", ((x.row, (x.service, x.party)) for x in out), "party",
+                   "this party in this service")
+        totals: dict[str, list[ShareInForce]] = defaultdict(list)
+        for x in out:
+            totals[x.service].append(x)
+        for svc, xs in totals.items():
+            total = sum((x.share for x in xs), Decimal(0))
+            if total != 1:
+                self.err("shares_in_force", xs[-1].row, "share",
+                         f"shares in force for '{svc}' total {_pct_text(total)}, not exactly "
+                         "100%")
+        return out
 
     def _service_known(self, rownum: int, key: tuple[str, str],
                        services: Set[tuple[str, str]]) -> bool:

@@ -12,13 +12,14 @@ from fractions import Fraction
 from operator import itemgetter
 
 from finance.core.apportion import S_SHARE
-from finance.core.chain import ClosedOpening
+from finance.core.chain import Prior
 from finance.core.contributions import Contributions, contributions
 from finance.core.governance import Governance, officers
 from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
 from finance.core.model import Book
 from finance.core.monitoring import Monitoring, budget_against_ledger, monitor
 from finance.core.problems import BookError, Problem
+from finance.core.rebase import apply_tolerances
 from finance.core.services import ServiceSplit, check_services, participant_weights, split_services
 from finance.core.settlement import Settlement, settlement
 from finance.core.yearend import YearEnd, check_year_end, year_end
@@ -92,9 +93,9 @@ def default_year(book: Book) -> str:
     return book.year_labels[-1]
 
 
-def check_year(book: Book, year: str, opening: ClosedOpening | None = None) -> list[Problem]:
+def check_year(book: Book, year: str, prior: Prior | None = None) -> list[Problem]:
     """Problems that stop :func:`run_year` for this book and year."""
-    problems = check_year_end(book, year, opening)
+    problems = check_year_end(book, year, prior.opening if prior else None)
     if not any(p.table == "years" for p in problems):
         problems += check_services(book, year)
     return problems
@@ -133,20 +134,23 @@ def _checks(r_c: Contributions, ye: YearEnd, splits: tuple[ServiceSplit, ...],
     return tuple(out)
 
 
-def run_year(book: Book, year: str | None = None, opening: ClosedOpening | None = None
-             ) -> Result:
+def run_year(book: Book, year: str | None = None, prior: Prior | None = None) -> Result:
     """Compute the year end; raises :class:`BookError` with every problem that stops it.
 
-    ``opening``: the previous year as closed in the history, which opens this one (see
-    :func:`finance.core.yearend.year_end`).
+    ``prior``: what the history database holds before this year: the previous year as
+    closed, which opens this one (:func:`finance.core.yearend.year_end`), and the shares
+    the latest closed year applied, the shares in force for the tolerance rule
+    (:mod:`finance.core.rebase`).
     """
     y = year or default_year(book)
+    opening = prior.opening if prior else None
     problems = check_year_end(book, y, opening)
     if problems:
         raise BookError(problems)
     splits, problems = split_services(book, y)
     if problems:
         raise BookError(problems)
+    splits = apply_tolerances(book, y, splits, prior.stored_shares() if prior else None)
     c = contributions(book, y)
     ye = year_end(book, y, c, opening)
     # each project's sharing, on its service's basis in its start year (§18.1(b), Annex A §5.2)

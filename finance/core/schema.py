@@ -345,6 +345,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
              "(fixed_share in service_parties), population, driver:NAME (a driver in the "
              "drivers table, e.g. driver:caseload) or blend (service_blend).", "Basis",
              choices=_BASIS_WORDS, strict=False, width=18),
+        _opt("rebase_tolerance", T.read_pct, "pct", "Points of share each council's "
+             "computed share may move from its share in force before the split is re-based, "
+             "e.g. 3% (blank: always split on the computed shares).", "Re-base tolerance",
+             width=12),
     )),
     Table("service_parties", "Service parties", False, "Who takes part in each service, "
           "with fixed shares and stand-alone costs (default: every paying party).", (
@@ -360,6 +364,15 @@ TABLES: dict[str, Table] = {t.name: t for t in (
                    "its own, £ (gives its saving).", "Stand-alone cost", width=16),
               _opt("joined", T.read_date, "date", "Date the party joined this service, if "
                    "part-way through the year.", "Joined", width=12),
+          )),
+    Table("shares_in_force", "Shares in force", False, "The agreed split of a service "
+          "that has a rebase_tolerance, held until the computed shares move past it "
+          "(blank table: the shares stored with the latest closed year).", (
+              _col("service", _code, "code", "Service code, as in services.", "Service",
+                   width=11),
+              _col("party", _code, "code", "Party code of a participant.", "Party", width=9),
+              _col("share", T.read_pct, "pct", "Its agreed share, e.g. 35%; a service's "
+                   "shares total exactly 100%.", "Share", width=10),
           )),
     Table("service_blend", "Service blend", False, "Components and weights for services on "
           "the blend basis.", (

@@ -169,6 +169,40 @@ def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],
 
 
 @dataclass(frozen=True, slots=True)
+class Rebase:
+    """How the tolerance rule treated one service this year.
+
+    Fields:
+        tolerance: the service's ``rebase_tolerance``, an exact fraction of a share
+            (3 points is ``Fraction(3, 100)``).
+        computed: each participant's computed share on the service's basis, party code to
+            exact fraction, in code order.
+        in_force: the shares in force, party code to exact fraction (``None``: none).
+        source: where the shares in force come from: ``"book"`` (the shares_in_force
+            table), ``"history"`` (the latest closed year), or ``""`` (none).
+        rebased: ``True`` when the split is on the computed shares, ``False`` when it is
+            kept on the shares in force.
+        max_movement: the largest ``|computed - in force|`` over the participants, an exact
+            fraction (``None``: no shares in force for the same participants).
+    """
+
+    tolerance: Fraction
+    computed: tuple[tuple[str, Fraction], ...]
+    in_force: tuple[tuple[str, Fraction], ...] | None
+    source: str
+    rebased: bool
+    max_movement: Fraction | None
+
+    def share_in_force(self, party: str) -> Fraction | None:
+        """The party's share in force (``None``: none, or not a party in force)."""
+        return None if self.in_force is None else dict(self.in_force).get(party)
+
+    def computed_share(self, party: str) -> Fraction | None:
+        return dict(self.computed).get(party)
+
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSplit:
     """One service's net cost for the year, split between its participants (§18.1(a)).
 
@@ -186,6 +220,8 @@ class ServiceSplit:
             a ``Decimal`` fraction, sorted by component; ``()`` on any other basis.
         lines: one line per participant, in party-code order; their shares sum to the net
             cost exactly.
+        rebase: how the tolerance rule treated the service (:mod:`finance.core.rebase`);
+            ``None`` when the service has no ``rebase_tolerance``.
     """
 
     service: str
@@ -197,6 +233,7 @@ class ServiceSplit:
     income: int
     components: tuple[tuple[str, Decimal], ...]
     lines: tuple[ServiceLine, ...]
+    rebase: Rebase | None = None
 
     @property
     def net_cost(self) -> int:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from finance import __version__
-from finance.core.chain import ClosedOpening
+from finance.core.chain import ClosedOpening, Prior
 from finance.core.run import Result
 from finance.core.years import previous_year
 from finance.history import migrate
@@ -221,10 +221,17 @@ def closed_opening(engine: Engine, url: str, partnership: str, year: str
                              f"{cy['approved_by']}")
 
 
-def stored_shares(engine: Engine, url: str, partnership: str
+def prior(engine: Engine, url: str, partnership: str, year: str) -> Prior:
+    """What the history holds before ``year``: the previous year as closed, and the
+    shares in force (those the latest closed year before ``year`` applied)."""
+    return Prior.of(closed_opening(engine, url, partnership, year),
+                    stored_shares(engine, url, partnership, before=year))
+
+
+def stored_shares(engine: Engine, url: str, partnership: str, before: str | None = None
                   ) -> dict[str, dict[str, Fraction]]:
-    """Each service's shares as applied in the latest closed year that has it:
-    ``{service: {party: share}}`` (exact fractions summing to 1)."""
+    """Each service's shares as applied in the latest closed year that has it (before
+    ``before``, when given): ``{service: {party: share}}``, exact fractions summing to 1."""
     out: dict[str, dict[str, Fraction]] = {}
     with _worded(url), engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
@@ -233,7 +240,7 @@ def stored_shares(engine: Engine, url: str, partnership: str
         latest = _latest_events(conn, pid)
         for year in sorted(latest, reverse=True):
             ev = latest[year]
-            if ev["kind"] != "closed":
+            if ev["kind"] != "closed" or (before is not None and year >= before):
                 continue
             rows = conn.execute(
                 select(service_shares.c.service, service_shares.c.party,
@@ -427,4 +434,4 @@ def _one_partnership(conn: Connection, partnership: str | None) -> tuple[str, in
 
 
 __all__ = ["OperationalError", "StoredYear", "book_bytes", "close_year", "closed_opening",
-           "history", "open_engine", "reopen_year", "stored_shares", "year_record"]
+           "history", "open_engine", "prior", "reopen_year", "stored_shares", "year_record"]
