@@ -66,7 +66,7 @@ from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
 from finance.core.money import round_pence
 from finance.core.problems import BookError, Problem
-from finance.core.years import months_remaining
+from finance.core.years import months_before_leaving, months_taking_part
 
 _party = attrgetter("party")
 _joined = attrgetter("joined")
@@ -256,12 +256,13 @@ class _YearIndex:
     parts: dict[str, list[ServiceParty]]  # each service's rows, sorted by party
     default_parts: tuple[str, ...]
     joined: dict[str, date | None]
+    left: dict[str, date | None]
     population: dict[str, int | None]
     drivers: dict[str, dict[str, Decimal]]
     blends: dict[str, _Blend]
-    party_months: dict[str, int]  # months taken part, by the party's own joining date
+    party_months: dict[str, int]  # months taken part, by the party's own joining and leaving
     # memo tables, filled as they are used
-    _months: dict[date | None, int] = field(default_factory=dict)
+    _months: dict[tuple[date | None, date | None], int] = field(default_factory=dict)
     _ratios: dict[Decimal, tuple[int, int]] = field(default_factory=dict)
     _driver_ints: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
 
@@ -283,12 +284,14 @@ class _YearIndex:
                 blends[b.service].append((b.component, b.weight))
         latest = latest_populations(book, year)
         joined = {p.code: p.joined for p in book.parties}
-        memo: dict[date | None, int] = {}
+        left = {p.code: p.left for p in book.parties}
+        memo: dict[tuple[date | None, date | None], int] = {}
         return cls(
             book, year, dict(parts), tuple(p.code for p in paying_parties(book, year)), joined,
-            {code: (pop.population if pop else None) for code, pop in latest.items()},
+            left, {code: (pop.population if pop else None) for code, pop in latest.items()},
             dict(drivers), {k: tuple(sorted(v)) for k, v in blends.items()},
-            {code: _months_memo(j, year, memo) for code, j in joined.items()}, memo,
+            {code: _months_memo(j, left[code], year, memo) for code, j in joined.items()},
+            memo,
         )
 
     def participants(self, svc: Service) -> list[ServiceParty]:
@@ -299,12 +302,20 @@ class _YearIndex:
                 for p in self.default_parts]
 
     def months(self, sp: ServiceParty) -> int:
-        """Months taken part (§11.4): from the later of the row's and the party's joining."""
+        """Months taken part (§11.4): from the later of the row's and the party's joining
+        to the month the party leaves, inclusive."""
         joined = sp.joined
         party_joined = self.joined.get(sp.party)
         if party_joined is not None and (joined is None or party_joined > joined):
             joined = party_joined
-        return _months_memo(joined, self.year, self._months)
+        return _months_memo(joined, self.left.get(sp.party), self.year, self._months)
+
+    def left_before(self, party: str) -> date | None:
+        """The party's leaving date when it left on or before 1 April of the year (so it
+        takes no part in the year's services); ``None`` otherwise."""
+        left = self.left.get(party)
+        return left if left is not None and months_before_leaving(left, self.year) == 0 \
+            else None
 
     def months_of(self, rows: list[ServiceParty], parties: list[str]) -> list[int]:
         """:meth:`months` of every row (``parties`` are the rows' parties)."""
@@ -350,10 +361,11 @@ def _exact(ix: _YearIndex, d: Decimal | None) -> tuple[int, int]:
     return r
 
 
-def _months_memo(joined: date | None, year: str, memo: dict[date | None, int]) -> int:
-    m = memo.get(joined)
+def _months_memo(joined: date | None, left: date | None, year: str,
+                 memo: dict[tuple[date | None, date | None], int]) -> int:
+    m = memo.get((joined, left))
     if m is None:
-        m = memo[joined] = months_remaining(joined, year)
+        m = memo[joined, left] = months_taking_part(joined, left, year)
     return m
 
 
@@ -459,6 +471,14 @@ def _pool(ix: _YearIndex, svc: Service, problems: list[Problem]) -> _Pool | None
     """The service's weights, or ``None`` after reporting why it cannot be split."""
     parts = ix.participants(svc)
     before = len(problems)
+    if svc.basis == "fixed":
+        for x in parts:
+            if (left := ix.left_before(x.party)) is not None:
+                problems.append(Problem(
+                    "service_parties", x.row or None, "party",
+                    f"'{x.party}' left on {left.isoformat()}, before {svc.year}, so it takes "
+                    f"no part in '{svc.service}': give the parties that remain new fixed "
+                    "shares totalling 100%"))
     rows, months, (nums, den), comps = _weights(ix, svc, parts, problems)
     if len(problems) > before:
         return None
@@ -621,7 +641,7 @@ def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, .
     groups: dict[tuple[str, _Blend], tuple[list[int], list[list[ServiceParty]]]] = {}
     for i, (code, basis) in enumerate(map(_code_basis, svcs)):
         parts = ix.parts.get(code)
-        if parts:
+        if parts and not (basis == "fixed" and any(ix.left_before(x.party) for x in parts)):
             key = basis, ix.blends.get(code, ()) if basis == "blend" else ()
             group = groups.get(key)
             if group is None:

@@ -81,3 +81,34 @@ def months_remaining(joined: date | None, label: str) -> int:
         return 0
     month_index = (joined.month - 4) % 12  # April = 0
     return 12 - month_index
+
+
+def months_before_leaving(left: date | None, label: str) -> int:
+    """Whole months of year ``label`` before a party leaves on ``left``: April to the
+    month it leaves, inclusive.  Left on or before 1 April: 0; not left, or left after
+    the year: 12.
+
+    >>> months_before_leaving(date(2025, 9, 30), "2025-26"), months_before_leaving(None, "2025-26")
+    (6, 12)
+    >>> months_before_leaving(date(2025, 4, 1), "2025-26")
+    0
+    """
+    if left is None or left > year_end(label):
+        return 12
+    if left <= year_start(label):
+        return 0
+    return (left.month - 4) % 12 + 1
+
+
+def months_taking_part(joined: date | None, left: date | None, label: str) -> int:
+    """Whole months a party takes part in year ``label``: from the month it joins
+    (:func:`months_remaining`) to the month it leaves, inclusive
+    (:func:`months_before_leaving`).
+
+    >>> months_taking_part(date(2025, 9, 1), date(2025, 12, 15), "2025-26")  # Sep..Dec
+    4
+    >>> months_taking_part(None, date(2025, 9, 30), "2025-26"), months_taking_part(
+    ...     date(2026, 1, 1), date(2025, 12, 1), "2025-26")
+    (6, 0)
+    """
+    return max(0, months_remaining(joined, label) - (12 - months_before_leaving(left, label)))
