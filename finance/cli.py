@@ -193,6 +193,66 @@ def statements(
 
 
 @app.command()
+def compare(
+    book: Annotated[Path | None, typer.Argument(
+        help="A book (.xlsx workbook or folder of CSV files). Default: the bundled MKIP "
+        "example.")] = None,
+    scenarios: Annotated[Path | None, typer.Option(
+        help="The scenario file (TOML): named scenarios, each a list of changes.")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="Financial year like 2025-26 (default: the latest year in the book).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the comparison.")] = Path("reports"),
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Print the comparison JSON to stdout instead of writing files.")]
+    = False,
+    db: DbOption = None,
+) -> None:
+    """Run the baseline and every scenario in full, and put their figures side by side:
+    <partnership>-<year>-scenarios.json and .xlsx."""
+    from finance.book import bundled_book_path
+    from finance.history.db import HistoryError
+    from finance.output import atomic_write, json_bytes, slug
+    from finance.pipeline import collector_paused
+    from finance.scenarios import read_scenarios, run_comparison
+
+    path = book if book is not None else bundled_book_path()
+    if scenarios is None:
+        _err("Name the scenario file: --scenarios FILE.")
+        raise typer.Exit(EXIT_INVALID)
+    for given in (path, scenarios):
+        if not given.exists():
+            _err(f"{given}: does not exist")
+            raise typer.Exit(EXIT_INVALID)
+    try:
+        history = _history(db)
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    scs, problems = read_scenarios(scenarios)
+    with collector_paused():
+        cmp = run_comparison(path, scs, year, history.prior if history else None)
+    problems = problems + cmp.problems
+    errors = [p for p in problems if p.is_error]
+    if errors or not cmp.ok:
+        _err(f"{path} with {scenarios.name}: {len(errors)} problem(s); nothing was written.")
+        for p in errors:
+            _err(f"  {p}")
+        raise typer.Exit(EXIT_INVALID)
+    assert cmp.baseline is not None
+    data = json_bytes(cmp.as_json())
+    if json_out:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    from finance.comparison import comparison_workbook
+
+    stem = f"{slug(cmp.baseline.book.settings.name)}-{cmp.baseline.year}-scenarios"
+    book_bytes = comparison_workbook(cmp)  # built before anything is written
+    for target, payload in ((out / f"{stem}.json", data), (out / f"{stem}.xlsx", book_bytes)):
+        atomic_write(target, payload)
+        typer.echo(f"wrote {target}")
+
+
+@app.command()
 def template(
     out: Annotated[Path, typer.Argument(help="Where to write the blank input workbook.")],
 ) -> None:
