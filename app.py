@@ -25,6 +25,7 @@ import streamlit as st
 
 from finance import appdata as ad
 from finance import apphistory as ah
+from finance import appscenarios as asc
 from finance.core.chain import Prior
 from finance.core.model import Book
 from finance.core.parse import RawTable
@@ -33,7 +34,7 @@ from finance.core.run import Result
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "History", "Data")
+          "Monitoring", "Scenarios", "History", "Data")
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; max-width: 1500px;}
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
@@ -246,6 +247,150 @@ def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
     show_chart(specs, "performance", "Performance: indicators missed each quarter")
     with st.expander("Performance by service and quarter"):
         show_table(ad.performance_table(r))
+
+
+# --------------------------------------------------------------------------- scenarios tab
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def comparison(key: str, year: str, toml: str, prior: Prior | None,
+               _tables: dict[str, RawTable]) -> tuple[Any, dict[str, Any] | None]:
+    """The side-by-side table and its chart, or the problems that stop a scenario
+    (cached by the book, the year and the scenarios)."""
+    cmp = scenario_run(key, year, toml, prior, _tables)
+    if not cmp.ok:
+        return tuple(p for p in cmp.problems if p.is_error), None
+    return asc.side_by_side(cmp), asc.change_chart(cmp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def scenario_run(key: str, year: str, toml: str, prior: Prior | None,
+                 _tables: dict[str, RawTable]) -> Any:
+    scs, problems = asc.from_toml(toml)
+    cmp = asc.run(_tables, key, scs, year, prior)
+    cmp.problems = problems + cmp.problems
+    return cmp
+
+
+def comparison_bytes(key: str, year: str, toml: str, prior: Prior | None,
+                     tables: dict[str, RawTable]) -> bytes:
+    """The comparison workbook, built when its download button is clicked."""
+    from finance.comparison import comparison_workbook
+
+    return comparison_workbook(scenario_run(key, year, toml, prior, tables))
+
+
+def what_if_controls(kind: str, r: Result) -> asc.WhatIf:
+    """The controls of one kind of what-if."""
+    book, year = r.book, r.year
+    names = {p.code: p.name for p in book.parties}
+    voting = [p.code for p in book.parties if p.voting]
+    services = [x.service for x in r.services]
+    leaving, joining = asc.usual_dates(year)
+    if kind == "leave":
+        who = st.selectbox("Council", voting, format_func=lambda c: f"{names[c]} ({c})")
+        when = st.date_input("Leaves on", value=leaving, format="DD/MM/YYYY")
+        return asc.WhatIf(kind, f"{names[who]} leaves on {when:%d %B %Y}", (who, when))
+    if kind == "join":
+        code = st.text_input("Code", value="NEW", max_chars=10).strip()
+        name = st.text_input("Council", value="New Borough Council").strip()
+        population = st.number_input("Population", min_value=1, value=100_000, step=1000)
+        when = st.date_input("Joins on", value=joining, format="DD/MM/YYYY")
+        return asc.WhatIf(kind, f"{name} joins on {when:%d %B %Y}",
+                          (code, name, int(population), when))
+    if kind == "rate":
+        now = next(y for y in book.years if y.year == year).rate_pence
+        pence = st.number_input("Rate per head (pence)", min_value=0.0, max_value=100000.0,
+                                value=float(now), step=0.5, format=ad.number_format(now))
+        text = ad.pence_text(ad.decimal_input(pence))
+        return asc.WhatIf(kind, f"{text} per head", (text.removesuffix("p"),))
+    if kind == "refund":
+        share = ad.decimal_input(st.number_input("Refund share (%)", min_value=0.0,
+                                                 max_value=100.0, value=100.0, step=5.0,
+                                                 format="%.1f"))
+        return asc.WhatIf(kind, f"Refund {share}%", (f"{share}%",))
+    if kind == "basis":
+        svc = st.selectbox("Service", services)
+        drivers = sorted({f"driver:{d.driver}" for d in book.drivers if d.year == year})
+        new = st.selectbox("New basis", ["equal", "population", *drivers])
+        return asc.WhatIf(kind, f"{svc} on {new}", (svc, new))
+    svc = st.selectbox("Service", services)
+    who = st.selectbox("Council", sorted({x.party for s in r.services if s.service == svc
+                                          for x in s.lines}))
+    return asc.WhatIf(kind, f"{svc} without {who}", (svc, who))
+
+
+def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
+                  prior: Prior | None) -> None:
+    heading("Scenarios side by side",
+            "Before the board decides: what would each council pay if a council left or "
+            "joined, the rate or refund share changed, or a service changed? Each scenario "
+            "is worked out in full against the book, as mkip compare does.")
+    scs: list[Any] = st.session_state.setdefault("scenarios", [])
+    left, right = st.columns([2, 5], gap="large")
+    with left:
+        kinds: list[str] = list(asc.WHAT_IFS)
+        kind = st.selectbox("What if …", kinds, format_func=lambda k: asc.WHAT_IFS[k],
+                            key="what_if") or kinds[0]
+        with st.form("what_if_form"):
+            choice = what_if_controls(kind, r)
+            name = st.text_input("Scenario name", placeholder="(a name is made for you)")
+            if st.form_submit_button("Add scenario", icon=":material/add:"):
+                label = name.strip() or choice.label
+                if any(s.name == label for s in scs):
+                    st.error(f"A scenario is already called “{label}”.")
+                else:
+                    scs.append(asc.Scenario(label, asc.changes(choice, r.year)))
+        upload = st.file_uploader("Or load a scenario file (.toml)", type=["toml"],
+                                  key="scenario_file")
+        if upload is not None and st.session_state.get("scenario_loaded") != upload.file_id:
+            loaded, problems = asc.from_toml(upload.getvalue().decode("utf-8", "replace"))
+            if problems:
+                st.error(ad.problem_lines(problems))
+            else:
+                scs[:] = loaded
+                st.session_state["scenario_loaded"] = upload.file_id
+        for i, sc in enumerate(list(scs)):
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(f"**{ad.md_escape(sc.name)}**  \n" + "  \n".join(
+                ad.md_escape(ch.words()) for ch in sc.changes))
+            if c2.button("", key=f"drop_scenario.{i}.{sc.name}", icon=":material/delete:",
+                         help=f"Remove “{sc.name}”"):
+                scs.remove(sc)
+                st.rerun()
+    with right:
+        if not scs:
+            st.info("Add a scenario on the left (or load a scenario file) to see each "
+                    "council's figures against the book's.", icon=":material/compare_arrows:")
+            return
+        if tables is None:
+            st.warning("The book has problems: put them right to compare scenarios.")
+            return
+        toml = asc.to_toml(scs)
+        table, chart = comparison(key, r.year, toml, prior, tables)
+        ok = isinstance(table, ad.Table)
+        if not ok:
+            st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(table),
+                     icon=":material/error:")
+        else:
+            show_table(table, "Each council against the book")
+            if chart is not None:
+                st.markdown("**Change against the book, by council**")
+                st.vega_lite_chart(chart, width="stretch")
+        d1, d2 = st.columns(2)
+        stem = ad.file_stem(r.book, r.year)
+        d1.download_button("Scenarios (.toml)", data=toml.encode("utf-8"),
+                           file_name=f"{stem}-scenarios.toml", mime="application/toml",
+                           icon=":material/download:", width="stretch", key="dl_toml",
+                           help="Run them again with mkip compare --scenarios FILE")
+        d2.download_button("Comparison workbook (Excel)",
+                           data=partial(comparison_bytes, key, r.year, toml, prior, tables),
+                           file_name=f"{stem}-scenarios.xlsx", mime=XLSX,
+                           icon=":material/table_view:", width="stretch", disabled=not ok,
+                           key="dl_comparison")
+        st.session_state["offered_scenarios"] = {
+            "toml": toml, "workbook": partial(comparison_bytes, key, r.year, toml, prior,
+                                              tables)}
 
 
 # --------------------------------------------------------------------------- history tab
@@ -595,6 +740,9 @@ def page() -> None:
             st.session_state["last_good"] = {
                 "result": result, "book": book, "label": label,
                 "input": ah.input_book(src, parsed, edited_tables, upload_bytes()),
+                "tables": edited_tables if edited_tables is not None else (
+                    src.tables if src else None),
+                "key": parsed.sha256, "prior": prior,
                 "stem": ad.file_stem(result.book, year),
                 "json": result_json(parsed.sha256, year, decisions, result),
                 "charts": charts(parsed.sha256, year, decisions, result)}
@@ -619,6 +767,8 @@ def page() -> None:
                        ("Investments", investments_tab), ("Monitoring", monitoring_tab)):
         with tabs[name]:
             draw(r, shown["charts"])
+    with tabs["Scenarios"]:
+        scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
     with tabs["History"]:
         history_tab(r, fresh, changes, shown.get("input"), shown["charts"])
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,15 +79,24 @@ def _located(name: str, problems: list[Problem]) -> list[Problem]:
 
 def run_comparison(book: Path, scenarios: list[Scenario], year: str | None = None,
                    prior: Callable[[str, str], Prior | None] | None = None) -> Comparison:
-    """Run the baseline and every scenario through the same validator and year end."""
-    out = Comparison()
+    """Run the baseline and every scenario of the book at ``book`` through the same
+    validator and year end (the book is read once)."""
     raw, sha, problems = read_raw(book)
     if any(p.is_error for p in problems):
-        out.problems = problems
-        return out
-    tables: dict[str, RawTable] = {k: v for k, v in raw.items() if isinstance(v, RawTable)}
+        return Comparison(problems=problems)
+    tables = {k: v for k, v in raw.items() if isinstance(v, RawTable)}
+    out = compare_tables(tables, sha, scenarios, year, prior)
+    out.problems = problems + out.problems
+    return out
+
+
+def compare_tables(tables: Mapping[str, RawTable], sha: str, scenarios: Sequence[Scenario],
+                   year: str | None = None,
+                   prior: Callable[[str, str], Prior | None] | None = None) -> Comparison:
+    """:func:`run_comparison` for a book's raw tables held in memory (the app's)."""
+    out = Comparison()
     b, more = parse_book(tables, sha)
-    out.problems = problems + more
+    out.problems = list(more)
     if b is None:
         return out
     y = year or (b.year_labels[-1] if b.year_labels else None)

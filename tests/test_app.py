@@ -21,7 +21,7 @@ from finance.core.schema import SCHEMA
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "History", "Data"]
+          "Monitoring", "Scenarios", "History", "Data"]
 
 
 def start() -> Any:
@@ -94,7 +94,7 @@ def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
 def test_every_tab_renders_on_the_bundled_book() -> None:
     at = start()
     labels = [t.label for t in at.tabs]
-    assert labels[:8] == TOPICS
+    assert labels[:9] == TOPICS
     for tab, heading in zip(at.tabs[:6], ["Per-head contributions", "Year end",
                                            "Shared-service cost splits", "Settlement",
                                            "Five-year investment cases", "Monitoring"],

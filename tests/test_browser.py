@@ -25,7 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-dev-shm-usage"]
 TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "History", "Data"]
+          "Monitoring", "Scenarios", "History", "Data"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

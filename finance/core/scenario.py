@@ -173,10 +173,10 @@ def _matches(cells: Mapping[str, object], cols: Mapping[str, Col],
              want: Sequence[tuple[str, str]]) -> bool:
     for col, text in want:
         have = cells.get(col)
-        spec = cols.get(col)
-        if spec is not None:
+        col_def = cols.get(col)
+        if col_def is not None:
             try:
-                if spec.read(have) == spec.read(text):
+                if col_def.read(have) == col_def.read(text):
                     continue
             except CellError:
                 pass

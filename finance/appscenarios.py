@@ -1,0 +1,233 @@
+"""The app's Scenarios tab: what-ifs built from controls, run, and shown side by side.
+
+Plain data in and out (no Streamlit): each control gives a
+:class:`~finance.core.scenario.Change` list in the same form as a scenario file, so the
+TOML the tab offers for download runs again from the command line (``mkip compare``) with
+the same figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import tomli_w
+
+from finance import appdata as ad
+from finance.core.chain import Prior
+from finance.core.money import to_pence
+from finance.core.parse import RawTable
+from finance.core.problems import Problem
+from finance.core.scenario import FIGURES, Change, Scenario, scenarios_from
+from finance.scenarios import Comparison, compare_tables
+
+#: The kinds of what-if the tab builds, with the label the officer reads.
+WHAT_IFS = {
+    "leave": "A council leaves",
+    "join": "A council joins",
+    "rate": "Rate per head",
+    "refund": "Refund share",
+    "basis": "A service's basis",
+    "drop": "A council leaves a service",
+}
+#: The figures the side-by-side table shows, with their labels.
+LABELS = {"contribution": "Contribution", "refund": "Refund",
+          "supplementary": "Supplementary", "services": "Services",
+          "net_position": "Net settlement"}
+
+
+def _six_months_before(d: date) -> date:
+    """The latest date notice could be given to leave on ``d`` (§16.2: six months).
+
+    >>> _six_months_before(date(2025, 9, 30)), _six_months_before(date(2025, 8, 31))
+    (datetime.date(2025, 3, 30), datetime.date(2025, 2, 28))
+    """
+    month, year = d.month - 6, d.year
+    if month <= 0:
+        month, year = month + 12, year - 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def leave(party: str, left: date) -> tuple[Change, ...]:
+    """A council leaves on ``left``, having given the six months' notice §16.2 asks."""
+    notice = _six_months_before(left)
+    return (Change("parties", "set", (("code", party),),
+                   (("notice_given", notice.isoformat()), ("left", left.isoformat()))),)
+
+
+def join(code: str, name: str, population: int, joined: date, year: str
+         ) -> tuple[Change, ...]:
+    """A council joins on ``joined`` with its population for ``year``."""
+    return (Change("parties", "add", (), (("code", code), ("name", name), ("voting", "yes"),
+                                          ("joined", joined.isoformat()))),
+            Change("populations", "add", (), (("party", code), ("year", year),
+                                              ("population", str(population)))))
+
+
+def rate(year: str, pence: str) -> tuple[Change, ...]:
+    return (Change("years", "set", (("year", year),), (("rate_pence", pence),)),)
+
+
+def refund(year: str, share: str) -> tuple[Change, ...]:
+    return (Change("years", "set", (("year", year),), (("refund_share", share),)),)
+
+
+def basis(service: str, year: str, new: str) -> tuple[Change, ...]:
+    return (Change("services", "set", (("service", service), ("year", year)),
+                   (("basis", new),)),)
+
+
+def drop(service: str, year: str, party: str) -> tuple[Change, ...]:
+    return (Change("service_parties", "remove", (),
+                   (("service", service), ("year", year), ("party", party))),)
+
+
+def to_toml(scenarios: Sequence[Scenario]) -> str:
+    """The scenarios as a scenario file (``mkip compare --scenarios``)."""
+    return tomli_w.dumps({"scenario": [
+        {"name": s.name, "change": [c.as_json() for c in s.changes]} for s in scenarios]})
+
+
+def from_toml(text: str) -> tuple[list[Scenario], list[Problem]]:
+    """Scenarios from an uploaded scenario file."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return [], [Problem("scenarios", None, None,
+                            f"the file is not a valid scenario file ({exc})")]
+    return scenarios_from(doc)
+
+
+def run(tables: Mapping[str, RawTable], sha: str, scenarios: Sequence[Scenario], year: str,
+        prior: Prior | None) -> Comparison:
+    """The baseline and every scenario of the book on screen."""
+    return compare_tables(tables, sha, scenarios, year,
+                          (lambda _p, _y: prior) if prior is not None else None)
+
+
+def side_by_side(cmp: Comparison) -> ad.Table:
+    """Per council and figure: the baseline, then each scenario's figure and change."""
+    doc = cmp.as_json()
+    scs = doc["scenarios"]
+    cols = ["Council", "Figure", "Baseline"]
+    for s in scs:
+        cols += [s["name"], f"Change: {s['name']}"]
+    parties = sorted({p["party"] for s in scs for p in s["parties"]})
+    rows: list[dict[str, Any]] = []
+    for party in parties:
+        for k, fig in enumerate(FIGURES):
+            row: dict[str, Any] = {"Council": party if k == 0 else "", "Figure": LABELS[fig]}
+            for s in scs:
+                line = next((p for p in s["parties"] if p["party"] == party), None)
+                vals = line[fig] if line else {"baseline": "0.00", "scenario": "0.00",
+                                               "change": "0.00"}
+                row["Baseline"] = to_pence(vals["baseline"])
+                row[s["name"]] = to_pence(vals["scenario"])
+                row[f"Change: {s['name']}"] = to_pence(vals["change"])
+            rows.append(row)
+    return ad.Table(rows, cols, {c: ad.MONEY for c in cols[2:]})
+
+
+def change_chart(cmp: Comparison) -> dict[str, Any] | None:
+    """A Vega-Lite chart: the change in each council's net settlement position and
+    contribution, per scenario."""
+    doc = cmp.as_json()
+    rows = [{"Council": p["party"], "Scenario": s["name"], "Figure": LABELS[fig],
+             "Change": float(p[fig]["change"]), "Label": ad.gbp(to_pence(p[fig]["change"]))}
+            for s in doc["scenarios"] for p in s["parties"]
+            for fig in ("contribution", "services", "net_position")]
+    if not rows:
+        return None
+    import altair as alt
+    import pandas as pd
+    from altair.utils.schemapi import debug_mode
+
+    df = pd.DataFrame(rows)
+    with debug_mode(False):
+        chart = alt.Chart(df).mark_bar().encode(
+            y=alt.Y("Council:N", title=None),
+            x=alt.X("Change:Q", title="Change against the baseline (£)",
+                    axis=alt.Axis(format=",.0f")),
+            color=alt.Color("Scenario:N", legend=alt.Legend(orient="bottom", title=None)),
+            yOffset="Scenario:N",
+            tooltip=["Scenario:N", "Council:N", "Figure:N",
+                     alt.Tooltip("Label:N", title="Change")],
+        ).properties(width=300, height=alt.Step(14)).facet(
+            column=alt.Column("Figure:N", title=None,
+                              sort=["Contribution", "Services", "Net settlement"]))
+        return chart.to_dict(validate=False)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One what-if as the tab's controls give it.
+
+    Fields:
+        kind: one of :data:`WHAT_IFS`.
+        label: the name it gets unless the officer gives one.
+        args: the controls' values, in the order of the builder for ``kind``
+            (:func:`leave`, :func:`join`, :func:`rate`, :func:`refund`, :func:`basis`,
+            :func:`drop`), the year left out.
+    """
+
+    kind: str
+    label: str
+    args: tuple[Any, ...]
+
+
+def changes(w: WhatIf, year: str) -> tuple[Change, ...]:
+    """The changes of a what-if for ``year``."""
+    a = w.args
+    if w.kind == "leave":
+        return leave(a[0], a[1])
+    if w.kind == "join":
+        return join(a[0], a[1], a[2], a[3], year)
+    if w.kind == "rate":
+        return rate(year, a[0])
+    if w.kind == "refund":
+        return refund(year, a[0])
+    if w.kind == "basis":
+        return basis(a[0], year, a[1])
+    return drop(a[0], year, a[1])
+
+
+def usual_dates(year: str) -> tuple[date, date]:
+    """The dates the controls start at: leaving on 30 September, joining on 1 October.
+
+    >>> usual_dates("2025-26")
+    (datetime.date(2025, 9, 30), datetime.date(2025, 10, 1))
+    """
+    start = int(year[:4])
+    return date(start, 9, 30), date(start, 10, 1)
+
+
+def default_name(kind: str, detail: str) -> str:
+    """A name for a scenario built from one control ("Swale Borough Council leaves on
+    30 September 2025")."""
+    return f"{WHAT_IFS[kind]}: {detail}" if detail else WHAT_IFS[kind]
+
+
+__all__ = [
+    "WHAT_IFS",
+    "Scenario",
+    "WhatIf",
+    "basis",
+    "change_chart",
+    "changes",
+    "default_name",
+    "drop",
+    "from_toml",
+    "join",
+    "leave",
+    "rate",
+    "refund",
+    "run",
+    "side_by_side",
+    "to_toml",
+    "usual_dates",
+]
