@@ -205,6 +205,9 @@ def compare(
     json_out: Annotated[bool, typer.Option(
         "--json", help="Print the comparison JSON to stdout instead of writing files.")]
     = False,
+    save: Annotated[str | None, typer.Option(
+        help="Also save the scenarios in the history database under this name.")] = None,
+    by: Annotated[str, typer.Option(help="Who saves them (with --save).")] = "",
     db: DbOption = None,
 ) -> None:
     """Run the baseline and every scenario in full, and put their figures side by side:
@@ -239,6 +242,21 @@ def compare(
             _err(f"  {p}")
         raise typer.Exit(EXIT_INVALID)
     assert cmp.baseline is not None
+    if save is not None:
+        from finance.history import store
+        from finance.history.db import resolve
+
+        url = resolve(db)
+        try:
+            engine = store.open_engine(url, create=True)
+            assert engine is not None
+            saved = store.save_scenarios(engine, url, cmp.baseline.book.settings.name,
+                                         cmp.baseline.year, save,
+                                         scenarios.read_text(encoding="utf-8"), by)
+        except HistoryError as exc:
+            _err(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        _err(f"saved the scenarios as “{saved.name}” for {saved.year}")
     data = json_bytes(cmp.as_json())
     if json_out:
         sys.stdout.write(data.decode("utf-8"))

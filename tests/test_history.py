@@ -37,6 +37,7 @@ from finance.history.tables import LOCKED
 from tests.conftest import IN_CI, ROOT, BookCopy
 
 PG_ENV = "MKIP_TEST_POSTGRES_URL"
+SCENARIOS = ROOT / "data" / "scenarios" / "mkip-2025-26.toml"
 
 
 def _pg_admin() -> str:
@@ -274,12 +275,14 @@ def test_only_the_latest_closed_year_reopens_and_a_reopened_year_blocks_later_on
 def test_a_hand_written_update_or_delete_is_refused_by_the_database(
         db_url: str, tmp_path: Path, table: str) -> None:
     mkip("db", "upgrade", "--db", db_url)
-    mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A",
-         "--db", db_url)
+    book = BookCopy(tmp_path / "book")
+    mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    assert mkip("compare", str(book.path), "--scenarios", str(SCENARIOS), "--save", "Options",
+                "--by", "A", "--json", "--db", db_url)[0] == 0
     engine = create_engine(make_url(db_url).set(
         drivername="postgresql+psycopg" if not history_db.is_sqlite(db_url) else "sqlite"))
     column = {"partnerships": "name", "closed_years": "approved_by", "party_figures": "party",
-              "service_shares": "party", "events": "actor"}[table]
+              "service_shares": "party", "events": "actor", "saved_scenarios": "name"}[table]
     before = rows(db_url, f"SELECT count(*) FROM {table}")
     assert before[0][0] > 0
     for sql in (f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}"):
@@ -294,14 +297,14 @@ def test_migrations_upgrade_from_empty_then_down_and_up_again(db_url: str) -> No
     try:
         assert migrate.current(engine) is None
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == migrate.head() == "0001"
+        assert migrate.current(engine) == migrate.head() == "0002"
         migrate.downgrade(engine, db_url, "base")
         assert migrate.current(engine) is None
         with engine.connect() as conn:
             names = set(engine.dialect.get_table_names(conn))
         assert not names & set(LOCKED)
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == "0001"
+        assert migrate.current(engine) == "0002"
     finally:
         engine.dispose()
 
@@ -440,3 +443,23 @@ def test_run_reads_no_database_unless_one_is_given_or_the_default_file_exists(
     code, _out = mkip("run", "--json")
     assert code == 0 and not (tmp_path / "mkip.db").exists()
     assert store.open_engine(history_db.DEFAULT_URL, create=False) is None
+
+
+def test_scenarios_are_saved_by_name_and_listed_again(db_url: str, tmp_path: Path) -> None:
+    from finance.history import store
+
+    mkip("db", "upgrade", "--db", db_url)
+    book = BookCopy(tmp_path / "book")
+    for who in ("A", "B"):  # saving a name again adds a newer row; the latest counts
+        code, out = mkip("compare", str(book.path), "--scenarios", str(SCENARIOS), "--save",
+                         "Board options", "--by", who, "--json", "--db", db_url)
+        assert code == 0, out
+    engine = history_db.connect(db_url)
+    try:
+        saved = store.list_scenarios(engine, db_url, "Mid Kent Improvement Partnership")
+    finally:
+        engine.dispose()
+    assert [(s.year, s.name, s.saved_by) for s in saved] == [("2025-26", "Board options", "B")]
+    assert saved[0].toml == SCENARIOS.read_text(encoding="utf-8")
+    assert rows(db_url, "SELECT count(*) FROM saved_scenarios") == [(2,)]
+    assert rows(db_url, "SELECT count(*) FROM closed_years") == [(0,)]  # nothing closed

@@ -35,6 +35,7 @@ from finance.history.tables import (
     events,
     partnerships,
     party_figures,
+    saved_scenarios,
     service_shares,
 )
 
@@ -416,6 +417,67 @@ def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
     return rec
 
 
+@dataclass(frozen=True, slots=True)
+class SavedScenarios:
+    """A set of scenarios saved by name (the latest saving of that name and year).
+
+    Fields:
+        partnership: the partnership's name.
+        year: the financial year they apply to, ``"2025-26"``.
+        name: the name they were saved under.
+        toml: the scenario file's text (``mkip compare --scenarios``).
+        saved_by: who saved them.
+        saved_at: when, UTC.
+    """
+
+    partnership: str
+    year: str
+    name: str
+    toml: str
+    saved_by: str
+    saved_at: datetime
+
+
+def save_scenarios(engine: Engine, url: str, partnership: str, year: str, name: str,
+                   toml: str, by: str, now: datetime | None = None) -> SavedScenarios:
+    """Save a scenario file's text by name for ``year``; saving the name again adds a
+    newer row (nothing is overwritten).  Scenarios never touch a closed year's figures."""
+    if not name.strip():
+        raise HistoryError("Give the scenarios a name to save them under.", 2)
+    when = now or datetime.now(UTC)
+    try:
+        with _worded(url), engine.begin() as conn:
+            pid = _partnership_id(conn, partnership)
+            if pid is None:
+                pid = conn.execute(insert(partnerships).values(
+                    name=partnership, created_at=when).returning(partnerships.c.id)
+                ).scalar_one()
+            conn.execute(insert(saved_scenarios).values(
+                partnership_id=pid, year=year, name=name.strip(), scenarios_toml=toml,
+                saved_by=by.strip() or "app", saved_at=when))
+    except IntegrityError as exc:  # the partnership was added at the same moment
+        raise HistoryError("The scenarios could not be saved: try again.", 2) from exc
+    return SavedScenarios(partnership, year, name.strip(), toml, by.strip() or "app", when)
+
+
+def list_scenarios(engine: Engine, url: str, partnership: str, year: str | None = None
+                   ) -> list[SavedScenarios]:
+    """The partnership's saved scenarios (the latest saving of each name and year), by
+    year then name."""
+    with _worded(url), engine.connect() as conn:
+        pid = _partnership_id(conn, partnership)
+        if pid is None:
+            return []
+        q = select(saved_scenarios).where(saved_scenarios.c.partnership_id == pid)
+        if year is not None:
+            q = q.where(saved_scenarios.c.year == year)
+        latest: dict[tuple[str, str], Any] = {}
+        for r in conn.execute(q.order_by(saved_scenarios.c.id)).mappings():
+            latest[(r["year"], r["name"])] = r
+        return [SavedScenarios(partnership, r["year"], r["name"], r["scenarios_toml"],
+                               r["saved_by"], r["saved_at"]) for _k, r in sorted(latest.items())]
+
+
 def _one_partnership(conn: Connection, partnership: str | None) -> tuple[str, int]:
     rows: Sequence[Any] = conn.execute(select(partnerships.c.name, partnerships.c.id)
                                        .order_by(partnerships.c.name)).all()
@@ -433,5 +495,6 @@ def _one_partnership(conn: Connection, partnership: str | None) -> tuple[str, in
                        "with --partnership NAME.", 2)
 
 
-__all__ = ["OperationalError", "StoredYear", "book_bytes", "close_year", "closed_opening",
-           "history", "open_engine", "prior", "reopen_year", "stored_shares", "year_record"]
+__all__ = ["OperationalError", "SavedScenarios", "StoredYear", "book_bytes", "close_year",
+           "closed_opening", "history", "list_scenarios", "open_engine", "prior",
+           "reopen_year", "save_scenarios", "stored_shares", "year_record"]

@@ -10,6 +10,8 @@
 ``service_shares``     per closed version, service and party: the share of the net cost
                        applied (pence) and the split's share as an exact fraction
 ``events``             the append-only log: every close and reopen, by whom, when, why
+``saved_scenarios``    what-ifs saved by name for a year (a scenario file's text); saving
+                       a name again adds a row, the latest one counts
 =====================  ==================================================================
 
 Money is whole pence in ``BIGINT`` columns (``contribution_pence``).  A year's status is
@@ -99,5 +101,17 @@ events = Table(
     UniqueConstraint("partnership_id", "year", "version", "kind", name="uq_event"),
 )
 
+saved_scenarios = Table(
+    "saved_scenarios", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partnership_id", Integer, ForeignKey("partnerships.id"), nullable=False),
+    Column("year", String(7), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("scenarios_toml", Text, nullable=False),
+    Column("saved_by", String(200), nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+)
+
 #: The tables no row of which may ever change or go: every table of the history.
-LOCKED = ("partnerships", "closed_years", "party_figures", "service_shares", "events")
+LOCKED = ("partnerships", "closed_years", "party_figures", "service_shares", "events",
+          "saved_scenarios")
