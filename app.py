@@ -350,6 +350,17 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
             else:
                 scs[:] = loaded
                 st.session_state["scenario_loaded"] = upload.file_id
+        stored, problem = asc.saved(history_url(), r.book.settings.name, r.year)
+        if problem:
+            st.caption(problem)
+        elif stored:
+            pick = st.selectbox("Or load saved scenarios", [None, *range(len(stored))],
+                                format_func=lambda i: "—" if i is None else
+                                f"{stored[i].name} (saved by {stored[i].saved_by}, "
+                                f"{stored[i].saved_at:%d %b %Y})", key="saved_pick")
+            if pick is not None and st.button("Load", key="load_saved"):
+                loaded, _ = asc.from_toml(stored[pick].toml)
+                scs[:] = loaded
         for i, sc in enumerate(list(scs)):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             c1.markdown(f"**{ad.md_escape(sc.name)}**  \n" + "  \n".join(
@@ -377,6 +388,11 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
             if chart is not None:
                 st.markdown("**Change against the book, by council**")
                 st.vega_lite_chart(chart, width="stretch")
+        with st.popover("Save these scenarios", icon=":material/save:"):
+            save_as = st.text_input("Save as", placeholder="e.g. Options for the March board")
+            if st.button("Save", key="save_scenarios", disabled=not save_as.strip()):
+                st.info(asc.save(history_url(), r.book.settings.name, r.year, save_as, scs,
+                                 who_may_close(r).actor))
         d1, d2 = st.columns(2)
         stem = ad.file_stem(r.book, r.year)
         d1.download_button("Scenarios (.toml)", data=toml.encode("utf-8"),

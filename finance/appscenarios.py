@@ -206,6 +206,43 @@ def usual_dates(year: str) -> tuple[date, date]:
     return date(start, 9, 30), date(start, 10, 1)
 
 
+def saved(url: str, partnership: str, year: str) -> tuple[list[Any], str]:
+    """The scenarios saved for ``year`` in the history (latest of each name), or why
+    they could not be read."""
+    from finance.history import store
+    from finance.history.db import HistoryError
+
+    try:
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            return [], ""
+        try:
+            return store.list_scenarios(engine, url, partnership, year), ""
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        return [], str(exc)
+
+
+def save(url: str, partnership: str, year: str, name: str, scenarios: Sequence[Scenario],
+         by: str) -> str:
+    """Save the scenarios by name in the history; the sentence to show."""
+    from finance.history import store
+    from finance.history.db import HistoryError
+
+    try:
+        engine = store.open_engine(url, create=True)
+        assert engine is not None
+        try:
+            s = store.save_scenarios(engine, url, partnership, year, name,
+                                     to_toml(scenarios), by)
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        return str(exc)
+    return f"Saved as “{s.name}” for {s.year}."
+
+
 def default_name(kind: str, detail: str) -> str:
     """A name for a scenario built from one control ("Swale Borough Council leaves on
     30 September 2025")."""

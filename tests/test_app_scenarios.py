@@ -66,3 +66,26 @@ def test_a_scenario_is_removed_with_its_button() -> None:
     next(b for b in tab.button if b.key and b.key.startswith("drop_scenario.")).click()
     at.run()
     assert "Add a scenario on the left" in " ".join(i.value for i in scenarios_tab(at).info)
+
+
+def test_scenarios_are_saved_in_the_history_and_loaded_again(tmp_path: Path,
+                                                              monkeypatch: Any) -> None:
+    monkeypatch.setenv("MKIP_DATABASE_URL", f"sqlite:///{tmp_path / 'h.db'}")
+    at = start()
+    add_leaver(at)
+    tab = scenarios_tab(at)
+    save_as = next(t for t in tab.text_input if t.label == "Save as")
+    save_as.input("Board options")
+    at.run()
+    next(b for b in scenarios_tab(at).button if b.key == "save_scenarios").click()
+    at.run()
+    assert "Saved as “Board options” for 2025-26." in " ".join(
+        i.value for i in scenarios_tab(at).info)
+    # a new session finds them and loads them
+    at2 = start()
+    tab = scenarios_tab(at2)
+    tab.selectbox(key="saved_pick").set_value(0).run()
+    next(b for b in scenarios_tab(at2).button if b.key == "load_saved").click()
+    at2.run()
+    names = " ".join(m.value for m in scenarios_tab(at2).markdown)
+    assert "Swale Borough Council leaves on 30 September 2025" in names
