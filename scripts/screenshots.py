@@ -59,10 +59,21 @@ def app_picture(out: Path) -> None:
             stop(proc)
 
 
+def statement_picture(out: Path) -> None:
+    """Maidstone's statement for the bundled year, page 1 as PNG (pdftoppm)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "finance", "statements", "--out", tmp],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        [pdf] = sorted(Path(tmp).glob("*-MBC.pdf"))
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", str(pdf),
+                        str(out.with_suffix(""))], check=True)
+
+
 def main() -> int:
     IMG.mkdir(parents=True, exist_ok=True)
     app_picture(IMG / "app.png")
-    print("wrote", IMG / "app.png")
+    statement_picture(IMG / "statement-mbc.png")
+    print("wrote", IMG / "app.png", IMG / "statement-mbc.png")
     return 0
 
 
