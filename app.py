@@ -40,7 +40,12 @@ STYLE = """<style>
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
 [data-testid="stMetricLabel"] p {font-size: 0.85rem; color: #4a5568;}
 h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
+[class*="st-key-stale"] {opacity: 0.42; filter: grayscale(1); pointer-events: none;}
 </style>"""
+#: Shown above figures that are not those of the current inputs.
+STALE = ("Not the current inputs: these are the last good figures ({label}, {year}), greyed "
+         "out. Put the book's problems right (listed above) to see the figures of what is "
+         "on screen; downloads are off until then.")
 
 
 # --------------------------------------------------------------------------- cached work
@@ -625,22 +630,26 @@ def year_and_decisions(book: Book, version: int, disabled: bool) -> tuple[str, a
 # --------------------------------------------------------------------------- header
 
 
-def download_buttons(shown: dict[str, Any] | None, template: bytes) -> None:
+def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool) -> None:
     offered: dict[str, Any] = {"template": template}
     if shown is not None:
         js, problem = shown["json"]
         report = partial(ad.report_bytes, shown["result"])
+        why = "" if fresh else " (off: the figures on screen are not the current inputs)"
         st.download_button("Board report (Excel)", data=report,
                            file_name=f"{shown['stem']}.xlsx", mime=XLSX, type="primary",
                            icon=":material/description:", width="stretch", key="dl_report",
+                           disabled=not fresh,
                            help="The board paper for the figures on screen: the same workbook "
-                                "the command line writes")
+                                "the command line writes" + why)
         st.download_button("Result (JSON)", data=js, file_name=f"{shown['stem']}.json",
                            mime="application/json", icon=":material/data_object:",
-                           disabled=not js, width="stretch", key="dl_json")
+                           disabled=not js or not fresh, width="stretch", key="dl_json",
+                           help="The machine-readable result" + why)
         if problem:
             st.warning(problem)
-        offered.update(report=report, json=js)
+        if fresh:
+            offered.update(report=report, json=js)
     st.download_button("Blank template (Excel)", data=template,
                        file_name="partnership-finance-template.xlsx", mime=XLSX,
                        icon=":material/grid_on:", disabled=not template, width="stretch",
@@ -664,15 +673,16 @@ def show_header(shown: dict[str, Any] | None, fresh: bool, template: bytes) -> N
                         + " · ".join(f"{k}: **{ad.md_escape(v)}**"
                                      for k, v in ad.governance_line(r)))
     with buttons:
-        download_buttons(shown, template)
+        download_buttons(shown, template, fresh)
 
 
 def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
                 run_problems: tuple[Problem, ...], shown: dict[str, Any] | None,
                 fresh: bool, changes: list[str]) -> None:
     if src is None:
-        st.info("Choose a workbook (.xlsx) in the sidebar. Until then the last good figures "
-                "stay on screen.", icon=":material/upload_file:")
+        st.info("**Start here:** choose a workbook (.xlsx) in the sidebar, one sheet per "
+                "table as in the blank template (download it above). Its figures appear as "
+                "soon as it is read.", icon=":material/upload_file:")
     elif src.kind == ad.TEMPLATE:
         st.info("The blank template holds a small example book so that it runs as it is: "
                 "replace its rows with the partnership's own figures on the Data tab, or "
@@ -763,7 +773,8 @@ def page() -> None:
                 "json": result_json(parsed.sha256, year, decisions, result),
                 "charts": charts(parsed.sha256, year, decisions, result)}
 
-    shown: dict[str, Any] | None = st.session_state.get("last_good")
+    # an upload chosen with no file yet shows no figures, not the last source's
+    shown: dict[str, Any] | None = st.session_state.get("last_good") if src else None
     fresh = result is not None
     template, template_problem = template_bytes()
     with header:
@@ -775,22 +786,27 @@ def page() -> None:
     if shown is None:
         for name in TOPICS[:-1]:
             with tabs[name]:
-                st.info("No figures yet: the book has problems (see above).")
+                st.info("No figures yet: choose a book in the sidebar." if src is None else
+                        "No figures yet: the book has problems (see above).")
         return
     r: Result = shown["result"]
     for name, draw in (("Contributions", contributions_tab), ("Year end", year_end_tab),
                        ("Shared services", services_tab), ("Settlement", settlement_tab),
                        ("Investments", investments_tab), ("Monitoring", monitoring_tab)):
         with tabs[name]:
-            draw(r, shown["charts"])
+            if not fresh:
+                st.warning(STALE.format(label=shown["label"], year=r.year),
+                           icon=":material/history:")
+            with st.container(key=f"{'fresh' if fresh else 'stale'}-{name}"):
+                draw(r, shown["charts"])
     with tabs["Scenarios"]:
         scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
     with tabs["History"]:
         history_tab(r, fresh, changes, shown.get("input"), shown["charts"])
 
 
-st.set_page_config(page_title="Partnership finance", page_icon=":material/account_balance:",
-                   layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Partnership finance", page_icon=ad.ICON, layout="wide",
+                   initial_sidebar_state="expanded")
 try:
     page()
 except Exception as exc:  # never a traceback on screen: say what failed, keep the app up

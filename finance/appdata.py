@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -50,6 +51,9 @@ from finance.pipeline import compute, render
 if TYPE_CHECKING:
     import altair as alt
     from pandas.io.formats.style import Styler
+
+#: The app's page icon, served from the package (nothing is fetched from the internet).
+ICON = str(Path(__file__).resolve().parent / "assets" / "icon.png")
 
 # --------------------------------------------------------------------------- tables
 

@@ -436,3 +436,34 @@ def test_a_long_problem_list_shows_twenty_grouped_and_the_rest_behind_an_expande
     text = ad.problems_csv(book_problems).decode("utf-8-sig").splitlines()
     assert text[0] == "table,row,column,severity,problem" and len(text) == 31
     assert text[1].startswith("populations,2,population,error,'bad0' is not")
+
+
+def test_stale_figures_are_marked_greyed_and_not_offered_for_download() -> None:
+    at = start()
+    assert at.session_state["offered_downloads"].keys() >= {"json", "report"}
+    edit(at, "populations", 1, "population", "abc")
+    at.run()
+    assert_clean(at)
+    contributions = next(t for t in at.tabs if t.label == "Contributions")
+    [warning] = [w.value for w in contributions.warning]
+    assert warning.startswith("Not the current inputs: these are the last good figures "
+                              "(MKIP example (bundled), 2025-26), greyed out.")
+    buttons = {b.label: b for b in at.download_button}
+    assert buttons["Board report (Excel)"].disabled and buttons["Result (JSON)"].disabled
+    assert not buttons["Blank template (Excel)"].disabled
+    assert set(at.session_state["offered_downloads"]) == {"template"}
+    # put it right: the figures are current again, and downloadable
+    edit(at, "populations", 1, "population", "128500")
+    at.run()
+    assert not [w for w in next(t for t in at.tabs if t.label == "Contributions").warning
+                if w.value.startswith("Not the current inputs")]
+    assert at.session_state["offered_downloads"].keys() >= {"json", "report"}
+
+
+def test_upload_chosen_without_a_file_shows_a_start_here_panel_not_old_figures() -> None:
+    at = start()
+    at.sidebar.radio(key="source").set_value("upload").run()
+    assert_clean(at)
+    assert any(i.value.startswith("**Start here:**") for i in at.info)
+    assert not at.metric  # no figures from the bundled book
+    assert {b.label for b in at.download_button} == {"Blank template (Excel)"}
