@@ -625,8 +625,12 @@ def ratio_text(x: float | None, places: int = 2) -> str:
 
 
 def gbp(pence: int) -> str:
-    """``£42,840.00``; negatives ``-£1.50``."""
-    return fmt_gbp(pence)
+    """``£42,840.00``; negatives in brackets, as finance reads them: ``(£1.50)``.
+
+    >>> gbp(4_284_000), gbp(-150), gbp(0)
+    ('£42,840.00', '(£1.50)', '£0.00')
+    """
+    return f"({fmt_gbp(-pence)})" if pence < 0 else fmt_gbp(pence)
 
 
 def pounds(pence: int | None) -> float | None:
@@ -657,7 +661,7 @@ def show_value(kind: str, v: object) -> str:
     """One cell as the app shows it.
 
     >>> [show_value(MONEY, v) for v in (4284000, -150, Fraction(5, 2), None)]
-    ['£42,840.00', '-£1.50', '£0.03', '—']
+    ['£42,840.00', '(£1.50)', '£0.03', '—']
     >>> show_value(PCT, 0.379888), show_value(PCT, 1), show_value(YEARS, None)
     ('37.99%', '100.00%', 'never')
     """
@@ -1174,7 +1178,8 @@ NAVY, TEAL, AMBER, RED, GREEN, SLATE = (
     "#1d3f72", "#00797b", "#e0a100", "#b3261e", "#2e7d32", "#8a94a6")
 PALETTE = ("#1d3f72", "#00797b", "#7b5ea7", "#c2571a", "#4f7cac", "#8a94a6", "#a3336b",
            "#5b8c3a")
-_MONEY_AXIS = ("(datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.0f')")
+_MONEY_AXIS = ("datum.value < 0 ? '(£' + format(abs(datum.value), ',.0f') + ')' : "
+               "'£' + format(datum.value, ',.0f')")
 
 
 def _tips(*fields: str | tuple[str, ...]) -> list[Any]:

@@ -44,7 +44,7 @@ def test_a_leaver_built_with_the_controls_shows_the_change_at_once(tmp_path: Pat
     df = next(d.value for d in tab.dataframe if "Figure" in d.value.columns)
     change = "Change: Swale Borough Council leaves on 30 September 2025"
     sbc_services = df.loc[(df["Figure"] == "Services")].iloc[1]  # MBC, SBC, TWBC order
-    assert sbc_services[change] == "-£1,005,139.27"
+    assert sbc_services[change] == "(£1,005,139.27)"
     # the TOML offered runs again from the command line with the same figures
     toml = at.session_state["offered_scenarios"]["toml"]
     path = tmp_path / "s.toml"
