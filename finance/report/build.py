@@ -58,6 +58,7 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     checks.write(ctx)
     cover.write(ctx, SHEETS[1:])
     for sh in rb.sheets:
+        sh.wrap_notes()  # row heights first: they decide where pages break
         if sh.name != cover.NAME and sh.max_row > 3:
             sh.paginate()
     mb = MemoryBook()

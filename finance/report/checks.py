@@ -1,6 +1,7 @@
 """The Checks sheet: every reconciliation as a live TRUE/FALSE formula, then each key
 figure of the workbook against the calculation engine's own.  The summary at the top
-prints; the long listings below it are for the screen."""
+(whether every check holds, how many) prints; the lists below it are outside the print
+area, for reading on screen."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ def write(ctx: Context) -> None:
     summary = row
     row += 3
     row = sh.section(row, "Reconciliations")
-    hdr = row
     row = sh.header(row, ["Check", "Holds"])
     first = row
     for chk in ctx.checks:
@@ -32,8 +32,7 @@ def write(ctx: Context) -> None:
     sh.grid(first, 1, row - 1, 2)
     sh.booleans(f"B{first}:B{last}")
     ctx.check_range = sh.rng(first, 2, last, 2)
-    sh.print_area = (1, 1, last, 4)
-    sh.repeat = (hdr, hdr)
+    sh.repeat = None
     row += 1
     row = sh.section(row, "Agreement with the calculation engine",
                      "Workbook: the live formula. Engine: the figure the calculation engine "
@@ -75,3 +74,5 @@ def write(ctx: Context) -> None:
     sh.formula(summary + 1, 2, f"AND({a})", bold=True)
     sh.formula(summary + 1, 3, f'COUNTIF({a},TRUE)&" of "&ROWS({a})', align="right")
     sh.booleans(f"B{summary}:B{summary + 1}")
+    # the summary prints; the lists below it are for reading on screen
+    sh.print_area = (1, 1, summary + 1, 4)

@@ -29,7 +29,7 @@ __all__ = ["PRINT_HEIGHT", "PRINT_WIDTH", "ROW_HEIGHT", "ReportBook", "Sheet"]
 # Printable area of an A4 landscape page with the report's margins, in points.
 PRINT_WIDTH = 842 - 2 * 0.4 * 72
 PRINT_HEIGHT = 595 - 2 * 0.7 * 72
-ROW_HEIGHT = 12.8  # points: a row without a set height (Arial 10)
+ROW_HEIGHT = 12.0  # points: a row without a set height, as LibreOffice prints Arial 10
 
 _THIN = ("thin", "BFBFBF")
 _FONT_KEYS = ("size", "bold", "italic", "color", "underline")
@@ -41,6 +41,7 @@ class _Cell:
     value: Any
     style: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
+    note: bool = False  # a note may run across the empty cells to its right
 
 
 @dataclass
@@ -195,7 +196,49 @@ class Sheet:
                           bottom=("double", "000000"))
 
     def note(self, row: int, col: int, s: str) -> _Cell:
-        return self.text(row, col, s, italic=True, color=GREY)
+        c = self.text(row, col, s, italic=True, color=GREY)
+        c.note = True
+        return c
+
+    def last_col(self) -> int:
+        """The last column with a width or a cell, or under a chart."""
+        last = max([*self.widths, *(c for _, c in self.cells)], default=1)
+        for ch in self.charts:
+            col, px = ch.anchor[1], ch.size[0] * 37.8
+            while px > 0:
+                px -= self.width(col) * 7 + 5
+                col += 1
+            last = max(last, col - 1)
+        return last
+
+    def last_row(self) -> int:
+        """The last row with a cell or under a chart."""
+        bottom = self.max_row
+        for ch in self.charts:
+            bottom = max(bottom, ch.anchor[0] + int(ch.size[1] * 28.35 / ROW_HEIGHT) + 1)
+        return bottom
+
+    def wrap_notes(self) -> list[tuple[int, int, int]]:
+        """Notes too long for their row run over the empty cells to their right (merged,
+        wrapped, the row made taller), so nothing spills past the printed columns.
+        Returns the merged ranges as (row, first column, last column)."""
+        merges: list[tuple[int, int, int]] = []
+        end = self.print_area[3] if self.print_area else self.last_col()
+        for (row, col), c in sorted(self.cells.items()):
+            if not c.note or c.kind != "text":
+                continue
+            last = col
+            while last < end and not self.is_set(row, last + 1):
+                last += 1
+            width = sum(self.width(k) for k in range(col, last + 1))
+            if len(str(c.value)) * 1.05 <= self.width(col) or last == col:
+                continue
+            lines = -(-int(len(str(c.value)) * 1.05) // max(int(width), 1))
+            merges.append((row, col, last))
+            c.style.update(wrap=True, valign="top")
+            if lines > 1:
+                self.heights[row] = max(self.heights.get(row, 0), ROW_HEIGHT * lines + 2)
+        return merges
 
     def min_width(self, col: int, width: float) -> None:
         if self.widths.get(col, 0) < width:
@@ -227,9 +270,8 @@ class Sheet:
         ``7w + 5`` pixels); a block that does not fit in what is left of the page starts
         a new one.  A block longer than a page is left to break where it must.
         """
-        last = self.print_area[2] if self.print_area else self.max_row
-        ncol = self.print_area[3] if self.print_area else max((c for _, c in self.cells),
-                                                               default=1)
+        last = self.print_area[2] if self.print_area else self.last_row()
+        ncol = self.print_area[3] if self.print_area else self.last_col()
         px = sum(self.width(c) * 7 + 5 for c in range(1, ncol + 1))
         width = PRINT_WIDTH if self.landscape else PRINT_HEIGHT + 0.6 * 72
         scale = min(1.0, width / (px * 0.75)) if px else 1.0
@@ -252,7 +294,9 @@ class Sheet:
         for i, start in enumerate(starts):
             end = starts[i + 1] - 1 if i + 1 < len(starts) else last
             h = sum(height(r) for r in range(start, end + 1))
-            if i > 0 and used > 0 and used + h > capacity:
+            # a block that fits on a page starts a new one rather than be cut; a longer
+            # block carries on where it is, since it is cut anyway
+            if i > 0 and used > 0 and used + h > capacity and h <= capacity:
                 self.breaks.append(start - 1)
                 used = 0.0
             used += h
@@ -303,6 +347,9 @@ class ReportBook:
         for name in order:
             sh = self.sheet(name)
             ws: Worksheet = mb.wb.add_worksheet(name)
+            if sh.print_area is None:
+                sh.print_area = (1, 1, sh.last_row(), sh.last_col())
+            merged = {(r, c0): c1 for r, c0, c1 in sh.wrap_notes()}
             self._page(ws, sh)
             for col, w in sorted(sh.widths.items()):
                 ws.set_column(col - 1, col - 1, w)
@@ -319,6 +366,8 @@ class ReportBook:
                     if v is None:
                         v = 0
                     ws.write_formula(r, k, "=" + str(c.value), fmt, v)
+                elif (row, col) in merged:
+                    ws.merge_range(r, k, r, merged[(row, col)] - 1, str(c.value), fmt)
                 elif c.url is not None:
                     ws.write_url(r, k, c.url, fmt, string=str(c.value))
                 elif c.kind == "text":

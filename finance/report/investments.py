@@ -21,7 +21,7 @@ NAME = "Investments"
 
 def write(ctx: Context) -> None:
     r = ctx.result
-    sh = Sheet(ctx.book_, NAME, [44, 15, 15, 15, 15, 15, 15, 15, 15, 16])
+    sh = Sheet(ctx.book_, NAME, [44, 15, 15, 15, 15, 15, 15, 15, 15])
     sh.title(f"Investments: five-year appraisal, {r.year}",
              "Costs uplifted by optimism bias, discounted at the discount rate with year 0 "
              "undiscounted (HM Treasury Green Book); score per Annex A §5.2.")
@@ -207,7 +207,6 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
         return rules.present_value(rate, f"B{R[k]}", f"C{R[k]}:G{R[k]}")
 
     row = R["dneg"] + 2
-    sh.starts.append(row)
     sh.header(row, ["Result", "Value", "How it is worked out"])
     row += 1
     out: dict[str, str] = {}
@@ -282,7 +281,6 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
            "ratio", a.score)
     sh.grid(first, 1, row - 1, 2)
     row += 1
-    sh.starts.append(row)
     sh.header(row, ["Sensitivity case", "Discount rate", "Optimism bias", "NPV (£)"])
     row += 1
     s_first = row

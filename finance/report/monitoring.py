@@ -133,38 +133,23 @@ def _budget(ctx: Context, sh: Sheet, row: int) -> int:
 
 
 def _performance(ctx: Context, sh: Sheet, row: int) -> None:
+    """Service quarters and board flags (printed), then the indicators they count (below
+    the print area: a listing of the inputs with whether each was missed)."""
     perf = ctx.result.monitoring.performance
     I = quote_sheetname(inputs.NAME)  # noqa: E741
-    row = sh.section(row, "Performance indicators",
-                     "Missed: the actual is worse than target in its direction.")
-    row = sh.header(row, ["Service", "Indicator", "Year", "Quarter", "Target", "Actual",
-                          "Higher is better", "Missed"])
-    ind_first = row
-    for ir in ctx.inputs.indicator_rows:
-        sh.formula(row, 1, f"{I}!$A${ir}")
-        sh.formula(row, 2, f"{I}!$B${ir}")
-        sh.formula(row, 3, f"{I}!$C${ir}")
-        sh.formula(row, 4, f"{I}!$D${ir}", "0")
-        sh.formula(row, 5, f"{I}!$E${ir}", "#,##0.####")
-        sh.formula(row, 6, f"{I}!$F${ir}", "#,##0.####")
-        sh.formula(row, 7, f"{I}!$G${ir}")
-        sh.formula(row, 8, f'IF(IF(G{row}="no",F{row}>E{row},F{row}<E{row}),"missed","met")')
-        row += 1
-    ind_last = row - 1
-    if perf.indicators:
-        sh.grid(ind_first, 1, ind_last, 8)
-        sh.rag(f"H{ind_first}:H{ind_last}", [("missed", *MISSED)])
-    else:
-        sh.note(row, 1, "No performance indicators reported.")
-        row += 1
-    row += 1
     row = sh.section(row, "Service quarters and board flags",
                      "A quarter is missed when more than half its indicators are missed; three "
                      "consecutive missed quarters (across year ends too) are reported to the "
-                     "Board (Annex A §4.1).")
+                     "Board (Annex A §4.1). The indicators are listed below the printed page.")
     row = sh.header(row, ["Service", "Quarter", "Year", "Quarter number", "Indicators",
                           "Missed", "Quarter missed", "Consecutive missed", "Board flag"])
     first = row
+    q_last = first + len(perf.quarters) - 1
+    flags_row = max(q_last, first) + 2
+    printed_end = flags_row + max(len(perf.flags), 0) + (1 if perf.flags else 0)
+    ind_section = printed_end + 2
+    ind_first = ind_section + 3  # section, note, header
+    ind_last = ind_first + len(ctx.inputs.indicator_rows) - 1
     end = max(ind_last, ind_first)
     s_r, y_r, q_r, m_r = (f"${c}${ind_first}:${c}${end}" for c in "ACDH")
     for sq in perf.quarters:
@@ -191,7 +176,7 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
         sh.grid(first, 1, row - 1, 9)
         sh.rag(f"G{first}:G{row - 1}", [("missed", *MISSED)])
         sh.rag(f"I{first}:I{row - 1}", [("report", *MISSED)])
-    row += 1
+    row = flags_row
     if perf.flags:
         sh.text(row, 1, "Flagged for report to the MKIP Board:", bold=True, color="9C0006")
         row += 1
@@ -203,3 +188,24 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
         sh.text(row, 1, "No service is flagged for report to the Board.")
     ctx.flags = [f"{fl.service}: {fl.quarters} missed quarters to {fl.end[0]} Q{fl.end[1]}"
                  for fl in perf.flags]
+    sh.print_area = (1, 1, printed_end, 10)
+    row = sh.section(ind_section, "Performance indicators",
+                     "Missed: the actual is worse than target in its direction.")
+    row = sh.header(row, ["Service", "Indicator", "Year", "Quarter", "Target", "Actual",
+                          "Higher is better", "Missed"])
+    assert row == ind_first
+    for ir in ctx.inputs.indicator_rows:
+        sh.formula(row, 1, f"{I}!$A${ir}")
+        sh.formula(row, 2, f"{I}!$B${ir}")
+        sh.formula(row, 3, f"{I}!$C${ir}")
+        sh.formula(row, 4, f"{I}!$D${ir}", "0")
+        sh.formula(row, 5, f"{I}!$E${ir}", "#,##0.####")
+        sh.formula(row, 6, f"{I}!$F${ir}", "#,##0.####")
+        sh.formula(row, 7, f"{I}!$G${ir}")
+        sh.formula(row, 8, f'IF(IF(G{row}="no",F{row}>E{row},F{row}<E{row}),"missed","met")')
+        row += 1
+    if perf.indicators:
+        sh.grid(ind_first, 1, ind_last, 8)
+        sh.rag(f"H{ind_first}:H{ind_last}", [("missed", *MISSED)])
+    else:
+        sh.note(row, 1, "No performance indicators reported.")

@@ -25,7 +25,8 @@ NAME = "Shared services"
 
 def write(ctx: Context) -> None:
     r = ctx.result
-    sh = Sheet(ctx.book_, NAME, [16, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 16])
+    parties = sorted({ln.party for sp in r.services for ln in sp.lines})
+    sh = Sheet(ctx.book_, NAME, [16, 14, 14] + [14] * max(len(parties), 4) + [16])
     sh.title(f"Shared services {r.year}",
              "Each service's net cost is split between the parties engaged in it, and only "
              "them, in one largest-remainder step (§18.1, §13.4). Workings in the appendix.")
@@ -34,7 +35,6 @@ def write(ctx: Context) -> None:
     hdr = sh.section(4, "Each party's share of each service (£)")
     sum_first = hdr + 1
     sum_last = sum_first + n_s - 1
-    sh.repeat = (hdr, hdr)
     _blocks(ctx)
     heads = ["Service", "Host", "Basis", *parties, "Net cost (£)"]
     sh.header(hdr, heads)
@@ -63,15 +63,15 @@ def write(ctx: Context) -> None:
     sh.total_row(tr, 1, 4 + len(parties))
     row = tr + 2
     if n_s:
-        row = _savings(ctx, sh, row)
         sh.charts.append(Chart(
             options={"type": "bar", "subtype": "stacked"},
             series=[{"name": [NAME, hdr - 1, 3 + j],
                      "categories": [NAME, sum_first - 1, 0, sum_last - 1, 0],
                      "values": [NAME, sum_first - 1, 3 + j, sum_last - 1, 3 + j],
                      "gap": 40, "overlap": 100} for j in range(len(parties))],
-            anchor=(row + 1, 1), title="Each service's net cost split between the parties",
-            size=(24, 9.5), x_axis={"num_format": "£#,##0"}, y_axis={"reverse": True}))
+            anchor=(row, 7), title="Each service's net cost split between the parties",
+            size=(14, 9), x_axis={"num_format": "£#,##0"}, y_axis={"reverse": True}))
+        _savings(ctx, sh, row)
 
 
 def _savings(ctx: Context, sh: Sheet, row: int) -> int:

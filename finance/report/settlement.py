@@ -58,7 +58,7 @@ def _project_pools(ctx: Context) -> dict[str, Pool]:
 
 def write(ctx: Context) -> None:
     r, st, y = ctx.result, ctx.result.settlement, ctx.year
-    sh = Sheet(ctx.book_, NAME, [16, 14, 16, 16, 16, 16])
+    sh = Sheet(ctx.book_, NAME, [16, 16, 18, 18, 18, 22])
     sh.title(f"Settlement {y}",
              "The host pays a service's costs and a project's lead its set-up cost; each "
              "other participant owes the payer its share (§18.1). Netted to one payment per "

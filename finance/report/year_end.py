@@ -21,7 +21,7 @@ NAME = "Year end"
 def write(ctx: Context) -> None:
     r, ye = ctx.result, ctx.result.year_end
     led = ctx.inputs.ledger
-    sh = Sheet(ctx.book_, NAME, [30, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16])
+    sh = Sheet(ctx.book_, NAME, [34, 16, 16, 16, 16, 18, 16])
     sh.title(f"Year end {r.year}: refund or carry over",
              "Funds not spent or committed at the year end are returned in proportion to "
              "contributions or carried over, as the Board agrees (§13.2-§13.3).")
