@@ -53,7 +53,10 @@ _BORDER_STYLES = {"thin": 1, "medium": 2, "double": 6}
 
 def clean_text(value: object) -> str:
     """``value`` as worksheet text: control characters dropped, at most 32,767 long."""
-    return _ILLEGAL.sub("", "" if value is None else str(value))[:32767]
+    s = "" if value is None else str(value)
+    if not s.isprintable():  # rare: only then look for characters to drop
+        s = _ILLEGAL.sub("", s)
+    return s[:32767]
 
 
 def hf_text(s: str) -> str:

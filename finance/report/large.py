@@ -20,19 +20,21 @@ Checks sheet adds the shares up to each service's net cost live.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from xlsxwriter.format import Format
 from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
 from finance import __version__
+from finance.core.ledger import Ledger
+from finance.core.model import LEDGER_KINDS
 from finance.core.run import Result
 from finance.report import rules
-from finance.report.common import ledger_order
 from finance.xlsx import (
     GREY,
     HEAD,
@@ -40,6 +42,7 @@ from finance.xlsx import (
     MONEY,
     NAVY,
     MemoryBook,
+    clean_text,
     hf_text,
     pounds,
     set_page,
@@ -61,6 +64,46 @@ NOT_LIVE = ("In this compact layout the largest-remainder step of each shared se
             "spreadsheet program crawl on a book this large. Each share is a live formula "
             "from those figures, and the Checks sheet adds the shares up to each service's "
             "net cost.")
+
+
+def _fast(ws: Worksheet) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    """The worksheet's own string, number and date writers, without the public methods'
+    argument handling (the long listings write hundreds of thousands of cells).  The
+    string writer is only ever given text, so text stays text."""
+    return (getattr(ws, "_write_string", ws.write_string),
+            getattr(ws, "_write_number", ws.write_number),
+            getattr(ws, "_write_datetime", ws.write_datetime))
+
+
+def _ledger_rows(led: Ledger, year: str) -> tuple[list[int | None], list[str], list[float],
+                                                  list[str], list[str]]:
+    """The year's ledger lines, column by column, in the report's ledger order (undated
+    last, then date, kind, reference, amount, description; see
+    :func:`finance.report.common.ledger_order`): Excel date serials, kinds, amounts in
+    pounds, descriptions and references.
+
+    Pence / 100 is a correctly rounded division, so each amount is the double nearest the
+    exact pounds figure, the same number as the 2-decimal text read back.
+    """
+    if year not in led.years:
+        return [], [], [], [], []
+    idx = np.flatnonzero(led.year_code == led.years.index(year))
+    alpha = sorted(LEDGER_KINDS)
+    rank = np.array([alpha.index(k) for k in LEDGER_KINDS], dtype=np.int8)[led.kind_code[idx]]
+    day = led.day[idx]
+    undated = np.isnat(day)
+    days = np.where(undated, 0, day.astype("datetime64[D]").astype(np.int64))
+    desc = [led.description[i] for i in idx.tolist()]
+    ref = [led.reference[i] for i in idx.tolist()]
+    amount = led.amount[idx]
+    order = np.lexsort((np.array(desc, dtype=str), amount, np.array(ref, dtype=str), rank,
+                        days, undated))
+    serial = [None if u else d + 25569 for u, d in
+              zip(undated[order].tolist(), days[order].tolist(), strict=True)]
+    kinds = [LEDGER_KINDS[k] for k in led.kind_code[idx][order].tolist()]
+    o = order.tolist()
+    return (serial, kinds, (amount[order] / 100).tolist(), [desc[i] for i in o],
+            [ref[i] for i in o])
 
 
 def is_large(result: Result) -> bool:
@@ -185,12 +228,17 @@ class _Large:
         return got
 
     # ---------------------------------------------------------------- sheets
-    def cover(self) -> None:
+    def cover_sheet(self) -> _Sheet:
         r = self.result
-        g = r.governance.as_json()
         sh = _Sheet(self, "Cover", [34, 90], r.book.settings.name,
                     f"Board report: year end {r.year} (compact layout for a large book)")
         sh.ws.set_portrait()
+        return sh
+
+    def cover(self, sh: _Sheet, checks_last: int) -> None:
+        """The cover's body, written last: it says whether every check holds."""
+        r = self.result
+        g = r.governance.as_json()
         sh.put(0, f"Status: {self.status}", "status")
         sh.next()
         sh.blank()
@@ -205,6 +253,12 @@ class _Large:
             sh.put(0, label, "label")
             sh.put(1, value or "-")
             sh.next()
+        sh.put(0, "Checks", "label")
+        rng = f"Checks!$B$4:$B${max(checks_last, 4)}"
+        sh.formula(1, f'IF(AND({rng}),"all "&ROWS({rng})&" checks hold",'
+                      f'"a check fails: see the Checks sheet")',
+                   f"all {len(self.checks)} checks hold", "check")
+        sh.next()
         sh.blank()
         sh.put(0, "About this layout", "section")
         sh.put(1, "", "section")
@@ -378,22 +432,29 @@ class _Large:
 
     def ledger(self) -> int:
         r = self.result
-        rows = sorted((e for e in r.book.ledger if e.year == r.year), key=ledger_order)
+        serial, kinds, amounts, descs, refs = _ledger_rows(r.book.ledger, r.year)
         sh = _Sheet(self, "Ledger", [12, 18, 16, 60, 18], f"Ledger {r.year}",
-                    f"{len(rows):,} lines of {r.year} from the input book; the fund account "
-                    "sums them by kind.", header_row=True)
+                    f"{len(kinds):,} lines of {r.year} from the input book; the fund account "
+                    "sums them by kind. Not printed: the Year end sheet prints their totals.",
+                    header_row=True)
         sh.header(["Date", "Kind", "Amount", "Description", "Reference"])
+        sh.ws.print_area(0, 0, 2, 4)
         ws = sh.ws
         date_f, text_f, money_f = (self.fmt(x) for x in ("input_date", "input", "input_money"))
+        # the listing is most of the workbook: cells go straight to the row writer (text
+        # still only as text), and blank cells are left out
+        put_s, put_n, _ = _fast(ws)
         row = sh.row
-        for e in rows:
-            if e.date:
-                ws.write_datetime(row, 0, datetime(e.date.year, e.date.month, e.date.day),
-                                  date_f)
-            write_text(ws, row, 1, e.kind, text_f)
-            ws.write_number(row, 2, pounds(e.amount), money_f)
-            write_text(ws, row, 3, e.description, text_f)
-            write_text(ws, row, 4, e.reference, text_f)
+        for day, kind, amount, desc, ref in zip(serial, kinds, amounts, descs, refs,
+                                                strict=True):
+            if day is not None:
+                put_n(row, 0, day, date_f)
+            put_s(row, 1, kind, text_f)
+            put_n(row, 2, amount, money_f)
+            if desc:
+                put_s(row, 3, clean_text(desc), text_f)
+            if ref:
+                put_s(row, 4, clean_text(ref), text_f)
             row += 1
         sh.row = row
         return max(row, 4)
@@ -408,6 +469,7 @@ class _Large:
                     "code); share = sign x (floor + extra penny) / 100 (§18.1, §13.4). Floor, "
                     "rank and extra penny are the engine's figures (see the Cover).",
                     header_row=True)
+        sh.ws.print_area(0, 0, 2, 15)
         sh.header(["Service", "Name", "Basis", "Host", "Net cost", "Party", "Months",
                    "Weight", "Quota (pence)", "Floor (pence)", "Remainder", "Rank",
                    "Extra penny", "Share", "Stand-alone cost", "Saving"])
@@ -416,31 +478,34 @@ class _Large:
                                       "money")}
         first = sh.row + 1
         row = sh.row
+        put_s, put_n, _ = _fast(ws)
+        put_f = getattr(ws, "_write_formula", ws.write_formula)
         for svc in r.services:
             net = pounds(svc.net_cost)
-            for x in svc.lines:
+            code = clean_text(svc.service)
+            for k, x in enumerate(svc.lines):
                 n = row + 1
                 d = x.detail
-                write_text(ws, row, 0, svc.service, f["input"])
-                write_text(ws, row, 1, svc.name, f["input"])
-                write_text(ws, row, 2, svc.basis, f["input"])
-                write_text(ws, row, 3, svc.host, f["input"])
-                ws.write_number(row, 4, net, f["money"])
-                write_text(ws, row, 5, x.party, f["input"])
-                ws.write_number(row, 6, x.months, f["int"])
-                ws.write_number(row, 7, float(d.weight), f["ratio"])
-                ws.write_number(row, 8, float(d.quota), f["pence"])
-                ws.write_number(row, 9, d.floor, f["int"])
-                ws.write_number(row, 10, float(d.remainder), f["ratio"])
-                ws.write_number(row, 11, d.rank, f["int"])
-                ws.write_number(row, 12, int(d.extra_penny), f["int"])
-                ws.write_formula(row, 13, "=" + rules.share(f"SIGN(E{n})", f"J{n}", f"M{n}"),
-                                 f["money"], pounds(x.share))
+                put_s(row, 0, code, f["input"])
+                if k == 0:  # the service's name, basis and host on its first row
+                    write_text(ws, row, 1, svc.name, f["input"])
+                    write_text(ws, row, 2, svc.basis, f["input"])
+                    write_text(ws, row, 3, svc.host, f["input"])
+                put_n(row, 4, net, f["money"])
+                put_s(row, 5, clean_text(x.party), f["input"])
+                put_n(row, 6, x.months, f["int"])
+                put_n(row, 7, float(d.weight), f["ratio"])
+                put_n(row, 8, float(d.quota), f["pence"])
+                put_n(row, 9, d.floor, f["int"])
+                put_n(row, 10, float(d.remainder), f["ratio"])
+                put_n(row, 11, d.rank, f["int"])
+                put_n(row, 12, int(d.extra_penny), f["int"])
+                put_f(row, 13, rules.share(f"SIGN(E{n})", f"J{n}", f"M{n}"), f["money"],
+                      pounds(x.share))
                 if x.standalone_cost is not None:
-                    ws.write_number(row, 14, pounds(x.standalone_cost), f["input_money"])
+                    put_n(row, 14, pounds(x.standalone_cost), f["input_money"])
                 if x.saving is not None:
-                    ws.write_formula(row, 15, f"=ROUND(O{n}-N{n},2)", f["money"],
-                                     pounds(x.saving))
+                    put_f(row, 15, f"ROUND(O{n}-N{n},2)", f["money"], pounds(x.saving))
                 row += 1
         sh.row = row
         last = max(row, first)
@@ -452,34 +517,47 @@ class _Large:
 
     def settlement(self) -> None:
         st = self.result.settlement
-        sh = _Sheet(self, "Settlement", [12, 12, 18, 4, 12, 18],
-                    f"Settlement {self.result.year}",
-                    "One net payment per pair of parties across every service and business "
-                    "case (§18.1); net position = received - paid.", header_row=True)
-        sh.header(["From", "To", "Amount", "", "Party", "Net position"])
         pays = list(st.payments)
         nets = list(st.net_positions)
+        sh = _Sheet(self, "Settlement", [14, 18, 4, 14, 14, 18],
+                    f"Settlement {self.result.year}",
+                    "Net positions, then one net payment per pair of parties across every "
+                    "service and business case (§18.1); net position = received - paid. "
+                    f"The {len(pays):,} payments are not printed.", header_row=True)
+        sh.header(["Party", "Net position", "", "", "", ""])
         first = sh.row + 1
-        last = first + max(len(pays), 1) - 1
-        for i in range(max(len(pays), len(nets))):
-            n = sh.row + 1
-            if i < len(pays):
-                p = pays[i]
-                sh.put(0, p.payer)
-                sh.put(1, p.payee)
-                sh.put(2, pounds(p.amount), "money")
-            if i < len(nets):
-                sh.put(4, nets[i].party)
-                sh.formula(5, f"ROUND(SUMIF($B${first}:$B${last},E{n},$C${first}:$C${last})"
-                              f"-SUMIF($A${first}:$A${last},E{n},$C${first}:$C${last}),2)",
-                           pounds(nets[i].amount))
-            sh.next()
         nlast = first + len(nets) - 1
+        p_first = nlast + 5  # after the total, a blank row, the section and its header
+        p_last = p_first + max(len(pays), 1) - 1
+        for pos in nets:
+            n = sh.row + 1
+            sh.put(0, pos.party)
+            sh.formula(1, f"ROUND(SUMIF($E${p_first}:$E${p_last},A{n},$F${p_first}:$F${p_last})"
+                          f"-SUMIF($D${p_first}:$D${p_last},A{n},$F${p_first}:$F${p_last}),2)",
+                       pounds(pos.amount))
+            sh.next()
+        sh.put(0, "Total", "total_label")
+        sh.formula(1, f"ROUND(SUM(B{first}:B{max(nlast, first)}),2)",
+                   pounds(sum(x.amount for x in nets)), "total_money")
+        total = sh.next()
+        sh.ws.print_area(0, 0, total - 1, 5)
+        sh.blank()
+        sh.put(0, "Payments", "section")
+        sh.next()
+        for i, x in enumerate(("", "", "", "From", "To", "Amount")):
+            if x:
+                sh.put(i, x, "head")
+        sh.next()
+        for p in pays:
+            sh.put(3, p.payer)
+            sh.put(4, p.payee)
+            sh.put(5, pounds(p.amount), "money")
+            sh.next()
         self.checks.append(("Settlement net positions sum to zero",
-                            f"ABS(SUM(Settlement!F{first}:F{nlast}))<0.005"))
+                            f"ABS(SUM(Settlement!B{first}:B{max(nlast, first)}))<0.005"))
         for i, pos in enumerate(nets):
             self.checks.append((f"{pos.party} net position agrees with the engine",
-                                f"ABS(Settlement!F{first + i}-{pounds(pos.amount)})<0.005"))
+                                f"ABS(Settlement!B{first + i}-{pounds(pos.amount)})<0.005"))
 
     def investments(self) -> None:
         r = self.result
@@ -557,18 +635,23 @@ class _Large:
                       f"Q{fl['to_quarter']} ({fl['quarters']} quarters)")
             sh.next()
 
-    def checks_sheet(self) -> None:
+    def checks_sheet(self) -> int:
         sh = _Sheet(self, "Checks", [70, 12], "Checks",
-                    "Every reconciliation as a live TRUE/FALSE formula.", header_row=True)
+                    f"Every reconciliation as a live TRUE/FALSE formula ({len(self.checks):,} "
+                    "checks, not printed: the Cover says whether they all hold).",
+                    header_row=True)
         sh.header(["Check", "Holds"])
+        sh.ws.print_area(0, 0, 2, 1)
         for label, formula in self.checks:
             sh.put(0, label)
             sh.formula(1, formula, True, "check")
             sh.next()
+        return sh.row
 
     def build(self) -> bytes:
-        # sheets are made in reading order; each is written top to bottom
-        self.cover()
+        # sheets are made in reading order; each is written top to bottom (the cover's
+        # body last, once the checks are known)
+        cover = self.cover_sheet()
         total_ref, _ = self.contributions()
         n_ledger = sum(1 for e in self.result.book.ledger if e.year == self.result.year)
         self.year_end(total_ref, max(3 + n_ledger, 4))
@@ -577,7 +660,8 @@ class _Large:
         self.settlement()
         self.investments()
         self.monitoring()
-        self.checks_sheet()
+        last = self.checks_sheet()
+        self.cover(cover, last)
         r = self.result
         return self.mb.finish(self.generated,
                               title=f"{r.book.settings.name}: board report {r.year}",

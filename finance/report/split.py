@@ -148,7 +148,7 @@ def pool(ctx: Context, sh: Sheet, row: int, title: str, total: str, parties: Seq
         sh.formula(tr, c, f"SUM({L(c)}{first}:{L(c)}{last})", QUOTA if c == c_quota else WHOLE)
     sh.formula(tr, c_pct, f"SUM({L(c_pct)}{first}:{L(c_pct)}{last})", "0.0000%")
     sh.formula(tr, c_extra, f"SUM({L(c_extra)}{first}:{L(c_extra)}{last})", "0")
-    sh.formula(tr, c_share, f"SUM({L(c_share)}{first}:{L(c_share)}{last})", MONEY)
+    sh.formula(tr, c_share, f"ROUND(SUM({L(c_share)}{first}:{L(c_share)}{last}),2)", MONEY)
     for j, (_, fmt, _fn) in enumerate(post):
         c = c_share + 1 + j
         if any(sh.is_set(r, c) for r in range(first, last + 1)):
