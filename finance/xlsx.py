@@ -26,9 +26,28 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 __all__ = [
-    "DATE", "FONT", "GREY", "HEAD", "INPUT_BLUE", "MONEY", "MONEY0", "NAVY", "PCT", "PENCE",
-    "WHOLE", "Formats", "MemoryBook", "absolute", "cell_name", "clean_text", "col_name",
-    "hf_text", "pounds", "set_page", "write_text",
+    "DATE",
+    "FONT",
+    "GREY",
+    "HEAD",
+    "INPUT_BLUE",
+    "MONEY",
+    "MONEY0",
+    "NAVY",
+    "PCT",
+    "PENCE",
+    "WHOLE",
+    "Formats",
+    "MemoryBook",
+    "Sheet",
+    "absolute",
+    "cell_name",
+    "clean_text",
+    "col_name",
+    "hf_text",
+    "pounds",
+    "set_page",
+    "write_text",
 ]
 
 # --------------------------------------------------------------------------- house style
@@ -134,14 +153,21 @@ class Formats:
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
         self._made: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._quick: dict[tuple[tuple[str, Any], ...], Format] = {}
 
     def get(self, style: Mapping[str, Any] | None = None, **more: Any) -> Format:
         merged = dict(style or {})
         merged.update(more)
+        # the same style is usually built in the same order: look that up first
+        quick = tuple(merged.items())
+        fmt = self._quick.get(quick)
+        if fmt is not None:
+            return fmt
         key = tuple(sorted((k, v) for k, v in merged.items() if v not in (None, False, "")))
         fmt = self._made.get(key)
         if fmt is None:
             fmt = self._made[key] = self.wb.add_format(_props(dict(key)))
+        self._quick[quick] = fmt
         return fmt
 
 
@@ -177,6 +203,25 @@ def set_page(ws: Worksheet, *, landscape: bool = True, header: str = "", footer:
         ws.repeat_rows(repeat[0] - 1, repeat[1] - 1)
 
 
+#: Functions XlsxWriter rewrites with a ``_xlfn.`` prefix (newer Excel functions).
+_NEWER = re.compile(r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|"
+                    r"HSTACK|LAMBDA|MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|SINGLE|SEQUENCE|SORT|"
+                    r"SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|"
+                    r"XLOOKUP)\(")
+
+
+class Sheet(Worksheet):
+    """An XlsxWriter worksheet that skips XlsxWriter's search for newer Excel functions
+    (some thirty text substitutions a formula) when a formula uses none of them, which
+    is every formula the report writes; the written formulas are the same."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if (_NEWER.search(formula) or self.use_future_functions or expand_future_functions
+                or formula.startswith("{")):
+            return str(super()._prepare_formula(formula, expand_future_functions))
+        return formula.removeprefix("=")
+
+
 class MemoryBook:
     """An XlsxWriter workbook whose ``.xlsx`` bytes are built in memory.
 
@@ -195,6 +240,10 @@ class MemoryBook:
             options["in_memory"] = True
         self.wb: Workbook = xlsxwriter.Workbook(self.buffer, options)
         self.formats = Formats(self.wb)
+
+    def add_sheet(self, name: str) -> Worksheet:
+        """A new worksheet (see :class:`Sheet`)."""
+        return self.wb.add_worksheet(name, worksheet_class=Sheet)
 
     def define_name(self, name: str, ref: str) -> None:
         """A workbook-level name for a cell or range (``ref`` without ``=``)."""

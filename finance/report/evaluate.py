@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 __all__ = ["FUNCTIONS", "Arr", "Evaluator", "FormulaError", "Ref", "parse_ref"]
@@ -63,6 +63,7 @@ def _col(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=65536)
 def parse_ref(text: str, sheet: str) -> Ref:
     """``'Sheet'!$A$1:$B$2`` (or without a sheet, on ``sheet``) as a :class:`Ref`."""
     if "!" in text:
@@ -79,29 +80,29 @@ def parse_ref(text: str, sheet: str) -> Ref:
 # --------------------------------------------------------------------------- tokens
 
 _TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<str>"(?:[^"]|"")*")
-  | (?P<ref>(?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Z]{1,3}\$?[0-9]+
+    (?P<ref>(?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Z]{1,3}\$?[0-9]+
             (?::\$?[A-Z]{1,3}\$?[0-9]+)?)(?![A-Za-z0-9_(])
-  | (?P<num>[0-9]+(?:\.[0-9]*)?(?:[Ee][+-]?[0-9]+)?|\.[0-9]+)
-  | (?P<func>[A-Z][A-Z0-9.]*)\(
-  | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
   | (?P<op><>|<=|>=|[-+*/^&=<>(),])
+  | (?P<func>[A-Z][A-Z0-9.]*)\(
+  | (?P<num>[0-9]+(?:\.[0-9]*)?(?:[Ee][+-]?[0-9]+)?|\.[0-9]+)
+  | (?P<str>"(?:[^"]|"")*")
+  | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
+  | (?P<ws>\s+)
 """, re.VERBOSE)
 
 
 def _tokens(formula: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     pos = 0
-    while pos < len(formula):
-        m = _TOKEN.match(formula, pos)
-        if m is None:
-            raise ValueError(f"cannot read formula at {formula[pos:pos + 20]!r}: {formula}")
+    for m in _TOKEN.finditer(formula):
+        if m.start() != pos:
+            break
         pos = m.end()
         kind = m.lastgroup
-        assert kind is not None
         if kind != "ws":
-            out.append((kind, m.group(kind)))
+            out.append((kind, m.group(kind)))  # type: ignore[arg-type]
+    if pos != len(formula):
+        raise ValueError(f"cannot read formula at {formula[pos:pos + 20]!r}: {formula}")
     return out
 
 
@@ -110,6 +111,9 @@ def _tokens(formula: str) -> list[tuple[str, str]]:
 # ("neg", x) ("op", o, a, b) ("call", NAME, [args])
 
 _BINARY = [("=", "<>", "<", ">", "<=", ">="), ("&",), ("+", "-"), ("*", "/"), ("^",)]
+_PREC = {op: level for level, ops in enumerate(_BINARY) for op in ops}
+#: A formula that is one reference (most of the report's links between sheets).
+_ONE_REF = re.compile(r"(?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Z]{1,3}\$?[0-9]+")
 
 
 class _Parser:
@@ -137,16 +141,18 @@ class _Parser:
             raise ValueError(f"unexpected {self.peek()}")
         return node
 
-    def binary(self, level: int) -> Any:
-        if level == len(_BINARY):
-            return self.unary()
-        node = self.binary(level + 1)
-        while True:
-            t = self.peek()
-            if t is None or t[0] != "op" or t[1] not in _BINARY[level]:
+    def binary(self, min_prec: int) -> Any:
+        """Operators by precedence climbing (all left-associative)."""
+        node = self.unary()
+        toks = self.toks
+        while self.i < len(toks):
+            kind, op = toks[self.i]
+            prec = _PREC.get(op) if kind == "op" else None
+            if prec is None or prec < min_prec:
                 return node
-            self.take()
-            node = ("op", t[1], node, self.binary(level + 1))
+            self.i += 1
+            node = ("op", op, node, self.binary(prec + 1))
+        return node
 
     def unary(self) -> Any:
         t = self.peek()
@@ -612,7 +618,10 @@ class Evaluator:
 
     def formula(self, formula: str, sheet: str) -> Any:
         """The value of ``formula`` (with or without ``=``) written on ``sheet``."""
-        node = _Parser(formula.removeprefix("="), sheet).parse()
+        formula = formula.removeprefix("=")
+        if _ONE_REF.fullmatch(formula):
+            return self._range(parse_ref(formula, sheet))
+        node = _Parser(formula, sheet).parse()
         v = self._eval(node)
         if isinstance(v, Arr):
             v = v.values[0]

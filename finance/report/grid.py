@@ -346,7 +346,7 @@ class ReportBook:
         fm = mb.formats
         for name in order:
             sh = self.sheet(name)
-            ws: Worksheet = mb.wb.add_worksheet(name)
+            ws: Worksheet = mb.add_sheet(name)
             if sh.print_area is None:
                 sh.print_area = (1, 1, sh.last_row(), sh.last_col())
             merged = {(r, c0): c1 for r, c0, c1 in sh.wrap_notes()}
@@ -355,32 +355,37 @@ class ReportBook:
                 ws.set_column(col - 1, col - 1, w)
             for row, h in sorted(sh.heights.items()):
                 ws.set_row(row - 1, h)
-            for (row, col), c in sorted(sh.cells.items()):
+            # XlsxWriter's own cell writers, without the public methods' argument
+            # handling; the cells' order does not matter to the file written
+            put_f = getattr(ws, "_write_formula", ws.write_formula)
+            put_s = getattr(ws, "_write_string", ws.write_string)
+            put_n = getattr(ws, "_write_number", ws.write_number)
+            put_b = getattr(ws, "_write_blank", ws.write_blank)
+            for (row, col), c in sh.cells.items():
                 fmt = fm.get(c.style) if c.style else None
                 r, k = row - 1, col - 1
-                if c.kind == "formula":
+                kind = c.kind
+                if kind == "formula":
                     v = ev.value(sh.name, row, col)
                     if isinstance(v, FormulaError):
                         raise ValueError(f"{sh.name}!{col_name(col)}{row} ={c.value} gives "
                                          f"{v.code}")
-                    if v is None:
-                        v = 0
-                    ws.write_formula(r, k, "=" + str(c.value), fmt, v)
+                    put_f(r, k, c.value, fmt, 0 if v is None else v)
                 elif (row, col) in merged:
                     ws.merge_range(r, k, r, merged[(row, col)] - 1, str(c.value), fmt)
                 elif c.url is not None:
                     ws.write_url(r, k, c.url, fmt, string=str(c.value))
-                elif c.kind == "text":
+                elif kind == "text":
                     if c.value:
-                        ws.write_string(r, k, c.value, fmt)
+                        put_s(r, k, c.value, fmt)
                     else:
-                        ws.write_blank(r, k, None, fmt)
-                elif c.kind == "number":
-                    ws.write_number(r, k, c.value, fmt)
-                elif c.kind == "date":
+                        put_b(r, k, None, fmt)
+                elif kind == "number":
+                    put_n(r, k, c.value, fmt)
+                elif kind == "date":
                     ws.write_datetime(r, k, c.value, fmt)
                 else:
-                    ws.write_blank(r, k, None, fmt)
+                    put_b(r, k, None, fmt)
             for rng, opts in sh.conditional:
                 o = dict(opts)
                 o["format"] = mb.wb.add_format(_dxf(o.pop("style")))

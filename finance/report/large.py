@@ -152,7 +152,7 @@ class _Sheet:
                  note: str, header_row: bool = False) -> None:
         self.rep = rep
         self.title = title
-        self.ws: Worksheet = rep.mb.wb.add_worksheet(title)
+        self.ws: Worksheet = rep.mb.add_sheet(title)
         for i, w in enumerate(widths):
             self.ws.set_column(i, i, w)
         name = rep.result.book.settings.name
