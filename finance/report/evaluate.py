@@ -83,6 +83,7 @@ _TOKEN = re.compile(r"""
     (?P<ref>(?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Z]{1,3}\$?[0-9]+
             (?::\$?[A-Z]{1,3}\$?[0-9]+)?)(?![A-Za-z0-9_(])
   | (?P<op><>|<=|>=|[-+*/^&=<>(),])
+  | (?P<slot>@)
   | (?P<func>[A-Z][A-Z0-9.]*)\(
   | (?P<num>[0-9]+(?:\.[0-9]*)?(?:[Ee][+-]?[0-9]+)?|\.[0-9]+)
   | (?P<str>"(?:[^"]|"")*")
@@ -112,6 +113,19 @@ def _tokens(formula: str) -> list[tuple[str, str]]:
 
 _BINARY = [("=", "<>", "<", ">", "<=", ">="), ("&",), ("+", "-"), ("*", "/"), ("^",)]
 _PREC = {op: level for level, ops in enumerate(_BINARY) for op in ops}
+#: A reference outside a string (a string is matched, and kept, as a whole).
+_REF_OR_STR = re.compile(r"""("(?:[^"]|"")*")|((?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_.]*!)?"""
+                         r"\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?)"
+                         r"(?![A-Za-z0-9_(])")
+
+
+@lru_cache(maxsize=4096)
+def _parse_shape(shape: str) -> Any:
+    """The parse of a formula with each reference replaced by ``@`` (a slot): formulas
+    that differ only in their references share it."""
+    return _Parser(shape, "").parse()
+
+
 #: A formula that is one reference (most of the report's links between sheets).
 _ONE_REF = re.compile(r"(?:'(?:[^']|'')+'!|[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Z]{1,3}\$?[0-9]+")
 
@@ -121,6 +135,7 @@ class _Parser:
         self.toks = _tokens(formula)
         self.i = 0
         self.sheet = sheet
+        self.slots = 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -172,6 +187,9 @@ class _Parser:
             return ("str", text[1:-1].replace('""', '"'))
         if kind == "ref":
             return ("ref", parse_ref(text, self.sheet))
+        if kind == "slot":
+            self.slots += 1
+            return ("slot", self.slots - 1)
         if kind == "name":
             up = text.upper()
             if up in ("TRUE", "FALSE"):
@@ -621,8 +639,16 @@ class Evaluator:
         formula = formula.removeprefix("=")
         if _ONE_REF.fullmatch(formula):
             return self._range(parse_ref(formula, sheet))
-        node = _Parser(formula, sheet).parse()
-        v = self._eval(node)
+        refs: list[str] = []
+
+        def slot(m: re.Match[str]) -> str:
+            if m.group(1) is not None:
+                return m.group(1)
+            refs.append(m.group(2))
+            return "@"
+
+        node = _parse_shape(_REF_OR_STR.sub(slot, formula))
+        v = self._eval(node, [parse_ref(x, sheet) for x in refs])
         if isinstance(v, Arr):
             v = v.values[0]
         if isinstance(v, FormulaError):
@@ -639,10 +665,12 @@ class Evaluator:
                      for c in range(ref.c0, ref.c1 + 1))
         return Arr(vals, ref.r1 - ref.r0 + 1, ref.c1 - ref.c0 + 1)
 
-    def _eval(self, node: Any) -> Any:
+    def _eval(self, node: Any, slots: list[Ref]) -> Any:
         kind = node[0]
         if kind in ("num", "str", "bool"):
             return node[1]
+        if kind == "slot":
+            return self._range(slots[node[1]])
         if kind == "ref":
             return self._range(node[1])
         if kind == "name":
@@ -651,13 +679,13 @@ class Evaluator:
                 raise FormulaError("#NAME?")
             return self._range(parse_ref(target, ""))
         if kind == "neg":
-            v = self._eval(node[1])
+            v = self._eval(node[1], slots)
             return _broadcast("*", v, -1.0)
         if kind == "op":
-            return _broadcast(node[1], self._eval(node[2]), self._eval(node[3]))
+            return _broadcast(node[1], self._eval(node[2], slots), self._eval(node[3], slots))
         name, args = node[1], node[2]
         if name == "IF":
-            cond = self._eval(args[0])
+            cond = self._eval(args[0], slots)
             if isinstance(cond, Arr):
                 cond = cond.values[0]
             if isinstance(cond, FormulaError):
@@ -665,11 +693,11 @@ class Evaluator:
             if isinstance(cond, str):
                 raise FormulaError("#VALUE!")
             if bool(_num(cond)):
-                return self._eval(args[1]) if len(args) > 1 else True
-            return self._eval(args[2]) if len(args) > 2 else False
+                return self._eval(args[1], slots) if len(args) > 1 else True
+            return self._eval(args[2], slots) if len(args) > 2 else False
         if name in ("ISERROR", "ISNUMBER", "ISBLANK"):
             try:
-                v = self._eval(args[0])
+                v = self._eval(args[0], slots)
             except FormulaError:
                 return name == "ISERROR"
             if isinstance(v, Arr):
@@ -682,4 +710,4 @@ class Evaluator:
         fn = FUNCTIONS.get(name)
         if fn is None:
             raise ValueError(f"the report's evaluator does not know {name}()")
-        return fn(self, [self._eval(a) for a in args])
+        return fn(self, [self._eval(a, slots) for a in args])
