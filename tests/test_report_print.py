@@ -87,7 +87,8 @@ def test_long_sheets_repeat_their_heading_rows(reports: dict[str, bytes]) -> Non
         names = z.read("xl/workbook.xml").decode()
     assert "_xlnm.Print_Titles" in names and "_xlnm.Print_Area" in names
     large = openpyxl.load_workbook(io.BytesIO(reports["large"]))
-    for title in ("Contributions", "Ledger", "Shared services", "Settlement", "Checks"):
+    for title in ("Contributions", "Year end", "Ledger", "Shared services", "Settlement",
+                  "Checks"):
         assert large[title].print_title_rows, title
 
 

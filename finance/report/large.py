@@ -408,8 +408,9 @@ class _Large:
         sh.blank()
         sh.put(0, "Statement per party (largest remainder on contribution weights)", "section")
         sh.next()
-        sh.header(["Party", "Contribution", "Share of spend", "Refund", "Carried over",
-                   "Supplementary"])
+        head = sh.header(["Party", "Contribution", "Share of spend", "Refund", "Carried over",
+                          "Supplementary"])
+        sh.ws.repeat_rows(head - 1)  # the statement runs over several pages
         first = sh.row + 1
         keys = ("contribution", "spend", "refund", "carry_over", "supplementary")
         for p in ye.parties:
