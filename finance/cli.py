@@ -1,4 +1,4 @@
-"""Command line: ``mkip run``, ``mkip validate``, ``mkip template`` (SPEC §10).
+"""Command line: ``mkip run``, ``mkip validate``, ``mkip statements``, ``mkip template``.
 
 Exit codes: 0 success, 2 bad input (nothing written for that book), 1 anything else.
 Heavy libraries (pandas, openpyxl, numpy-financial) are imported only when a command runs,
@@ -109,6 +109,55 @@ def validate(
         typer.echo(f"{len(errors)} problem(s) found in {book}.")
         raise typer.Exit(EXIT_INVALID)
     typer.echo(f"{book}: no problems found.")
+
+
+@app.command()
+def statements(
+    book: Annotated[Path | None, typer.Argument(
+        help="A book (.xlsx workbook or folder of CSV files). Default: the bundled MKIP "
+        "example.")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="Financial year like 2025-26 (default: the latest year in the book).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the statements.")] = Path("reports"),
+) -> None:
+    """Write each paying council's statement for the year: one A4 PDF per council,
+    <partnership>-<year>-<CODE>.pdf (status DRAFT)."""
+    from finance.book import bundled_book_path, load_book
+    from finance.output import atomic_write, slug
+    from finance.pipeline import collector_paused, compute
+
+    path = book if book is not None else bundled_book_path()
+    if not path.exists():
+        _err(f"{path}: does not exist")
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        with collector_paused():
+            b, problems = load_book(path)
+            result = None
+            if b is not None:
+                result, more = compute(b, year)
+                problems = problems + more
+            if result is None:
+                _err(f"{path}: {len([p for p in problems if p.is_error])} problem(s); "
+                     "nothing was written.")
+                for p in problems:
+                    _err(f"  {p}")
+                raise typer.Exit(EXIT_INVALID)
+            from finance.statement_pdf import statement_pdfs
+
+            pdfs = statement_pdfs(result)  # every PDF built before any is written
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a defect, not bad input
+        _err(f"{path}: failed: {type(exc).__name__}: {exc}")
+        raise typer.Exit(EXIT_ERROR) from exc
+    for p in problems:
+        _err(f"warning: {p}")
+    stem = f"{slug(result.book.settings.name)}-{result.year}"
+    for party, data in pdfs.items():
+        target = out / f"{stem}-{party}.pdf"
+        atomic_write(target, data)
+        typer.echo(f"wrote {target}")
 
 
 @app.command()

@@ -1,14 +1,46 @@
-"""Human-readable summary of a year end for the terminal (rich tables)."""
+"""Human-readable summary of a year end for the terminal (rich tables).
+
+A table shows at most :data:`MAX_ROWS` rows (its total line counted among them), then a
+line "… and N more"; the JSON result and the board report carry every line.  A large
+book's summary is therefore a few hundred lines, not tens of thousands.  The shared
+services table has a column per party up to :data:`MAX_PARTY_COLUMNS` parties, and a
+count of participants beyond that.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.table import Table
 
 from finance.core.money import fmt_gbp, to_pence
 from finance.core.run import Result
+
+MAX_ROWS = 20
+MAX_PARTY_COLUMNS = 8
+_T = TypeVar("_T")
+
+
+def _fill(con: Console, t: Table, rows: Sequence[_T], add: Callable[[_T], Any],
+          totals: int = 0, limit: int = MAX_ROWS) -> Callable[[], None]:
+    """Add at most ``limit - totals`` of ``rows`` to ``t`` with ``add`` (``totals``: the
+    total lines the caller adds after them); returns what prints the table and, when rows
+    were left out, the line "… and N more" after it."""
+    room = max(limit - totals, 1)
+    shown = rows if len(rows) <= room else rows[:room]
+    for x in shown:
+        add(x)
+    left = len(rows) - len(shown)
+
+    def show() -> None:
+        con.print(t)
+        if left:
+            con.print(f"… and {left:,} more")
+
+    return show
 
 
 def _money_table(title: str, headers: list[str]) -> Table:
@@ -38,11 +70,11 @@ def print_summary(r: Result, console: Console | None = None) -> None:
 
     t = _money_table("Contributions (§13.2)", ["Party", "Population", "Estimate", "Months",
                                                 "Amount"])
-    for x in r.contributions.lines:
-        t.add_row(x.party, f"{x.population:,}", x.population_year, str(x.months),
-                  fmt_gbp(x.amount))
+    show = _fill(con, t, r.contributions.lines, lambda x: t.add_row(
+        x.party, f"{x.population:,}", x.population_year, str(x.months), fmt_gbp(x.amount)),
+        totals=1)
     t.add_row("Total", "", "", "", fmt_gbp(r.contributions.total), style="bold")
-    con.print(t)
+    show()
 
     ye = r.year_end
     t = _money_table("Fund account (§13.2-§13.3)", ["Line", "Amount"])
@@ -59,40 +91,48 @@ def print_summary(r: Result, console: Console | None = None) -> None:
     con.print(t)
     t = _money_table("Statement per party", ["Party", "Contribution", "Share of spend",
                                              "Refund", "Carried over", "Supplementary"])
-    for p in ye.parties:
-        t.add_row(p.party, fmt_gbp(p.contribution), fmt_gbp(p.spend), fmt_gbp(p.refund),
-                  fmt_gbp(p.carry_over), fmt_gbp(p.supplementary))
-    con.print(t)
+    _fill(con, t, ye.parties, lambda p: t.add_row(
+        p.party, fmt_gbp(p.contribution), fmt_gbp(p.spend), fmt_gbp(p.refund),
+        fmt_gbp(p.carry_over), fmt_gbp(p.supplementary)))()
 
     if r.services:
         parties = sorted({x.party for s in r.services for x in s.lines})
-        t = _money_table("Shared services (§18.1a)", ["Service", "Basis", "Host", "Net cost",
-                                                       *parties])
-        for s in r.services:
-            sh = s.shares
-            t.add_row(s.service, s.basis, s.host, fmt_gbp(s.net_cost),
-                      *[fmt_gbp(sh[p]) if p in sh else "-" for p in parties])
-        con.print(t)
+        if len(parties) <= MAX_PARTY_COLUMNS:
+            t = _money_table("Shared services (§18.1a)", ["Service", "Basis", "Host",
+                                                           "Net cost", *parties])
+
+            def service_row(s: Any) -> None:
+                sh = s.shares
+                t.add_row(s.service, s.basis, s.host, fmt_gbp(s.net_cost),
+                          *[fmt_gbp(sh[p]) if p in sh else "-" for p in parties])
+        else:
+            t = _money_table("Shared services (§18.1a)", ["Service", "Basis", "Host",
+                                                           "Net cost", "Participants"])
+
+            def service_row(s: Any) -> None:
+                t.add_row(s.service, s.basis, s.host, fmt_gbp(s.net_cost), str(len(s.lines)))
+        _fill(con, t, r.services, service_row)()
         t = _money_table("Settlement (§18.1b)", ["From", "To", "Amount"])
-        for pay in r.settlement.payments:
-            t.add_row(pay.payer, pay.payee, fmt_gbp(pay.amount))
-        for n in r.settlement.net_positions:
-            t.add_row(f"net {n.party}", "", fmt_gbp(n.amount), style="dim")
-        con.print(t)
+        rows: list[tuple[str, str, int, str | None]] = [
+            (pay.payer, pay.payee, pay.amount, None) for pay in r.settlement.payments]
+        rows += [(f"net {n.party}", "", n.amount, "dim") for n in r.settlement.net_positions]
+        _fill(con, t, rows, lambda x: t.add_row(x[0], x[1], fmt_gbp(x[2]), style=x[3]))()
 
     if r.investments:
         t = _money_table("Investment scores (Annex A §5.2)",
                          ["Project", "PV costs", "PV benefits", "NPV", "BCR", "IRR",
                           "Payback", "Score"])
-        for a in r.investments:
+
+        def investment_row(a: Any) -> None:
             j = a.as_json()
             t.add_row(a.project, fmt_gbp(a.pv_costs), fmt_gbp(a.pv_benefits), fmt_gbp(a.npv),
                       _f(j.get("bcr")), _f(j.get("irr"), "{:.1%}"),
                       _f(j.get("payback_years"), "{:.1f} y"), _f(j.get("score"), "{:.1f}"))
+        show = _fill(con, t, r.investments, investment_row, totals=1)
         pj = r.portfolio.as_json()
         t.add_row("Portfolio", "", "", _g(pj.get("npv")), _f(pj.get("bcr")), "", "",
                   _f(pj.get("score"), "{:.1f}"), style="bold")
-        con.print(t)
+        show()
 
     mon = r.monitoring.as_json()
     rag = {"green": "[green]green[/green]", "amber": "[yellow]amber[/yellow]",
@@ -100,21 +140,23 @@ def print_summary(r: Result, console: Console | None = None) -> None:
     if mon["savings"]:
         t = _money_table("Savings delivered (Annex A §5.1)",
                          ["Service", "Predicted", "Actual", "Variance", "Delivered", "RAG"])
-        rows = [*mon["savings"], *[dict(x, service="Total") for x in
-                                   mon.get("savings_totals", [])[-1:]]]
-        for x in rows:
+
+        def saving_row(t: Table, x: dict[str, Any]) -> None:
             t.add_row(x["service"], _g(x["predicted"]), _g(x["actual"]), _g(x["variance"]),
                       _f(x["pct_delivered"], "{:.1%}"), rag.get(x["rag"], x["rag"]))
-        con.print(t)
+        totals = [dict(x, service="Total") for x in mon.get("savings_totals", [])[-1:]]
+        show = _fill(con, t, mon["savings"], lambda x: saving_row(t, x), totals=len(totals))
+        for x in totals:
+            saving_row(t, x)
+        show()
     if mon["budget"]:
         last_q = max(b["quarter"] for b in mon["budget"])
         t = _money_table(f"MKIP budget, quarter {last_q} forecast (Annex A §5.1)",
                          ["Line", "Budget", "Actual to date", "Forecast outturn", "Variance",
                           "RAG"])
-        for b in (b for b in mon["budget"] if b["quarter"] == last_q):
-            t.add_row(b["line"], _g(b["budget"]), _g(b["actual_to_date"]),
-                      _g(b["forecast_outturn"]), _g(b["variance"]), rag.get(b["rag"], b["rag"]))
-        con.print(t)
+        _fill(con, t, [b for b in mon["budget"] if b["quarter"] == last_q], lambda b: t.add_row(
+            b["line"], _g(b["budget"]), _g(b["actual_to_date"]), _g(b["forecast_outturn"]),
+            _g(b["variance"]), rag.get(b["rag"], b["rag"])))()
     for f in mon.get("flags", []):
         con.print(f"[red]Report to the board (Annex A §4.1):[/red] {f['service']} missed most "
                   f"of its indicators for {f['quarters']} quarters running, "

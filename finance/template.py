@@ -164,6 +164,9 @@ COLUMNS: dict[str, dict[str, Column]] = {
                                 "(optional).", width=12),
         "discount_rate": Column("pct", "Discount rate for this project (optional; default "
                                 "the settings discount_rate).", width=12),
+        "approved": Column("bool", "yes or no (optional; blank is yes): only an approved "
+                           "business case is settled between the councils (§18.1b).",
+                           _YESNO, width=10),
     },
     "cashflows": {
         "project": Column("code", "Project code.", width=11),

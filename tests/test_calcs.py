@@ -255,6 +255,29 @@ def test_saving_against_standalone_cost():
     assert [(x.party, x.saving) for x in s.lines] == [("MBC", 10000), ("SBC", -10000)]
 
 
+def test_part_year_saving_is_against_the_standalone_cost_for_those_months_11_4():
+    """SBC joins on 1 October: it pays for 6 months (12 : 6 of £18,000.00 equal: £6,000.00)
+    and is measured against 6/12 of its whole-year stand-alone cost of £14,000.01, that is
+    £7,000.005, rounded once, half away from zero, to £7,000.01: a saving of £1,000.01
+    (not £14,000.01 - £6,000.00 = £8,000.01 against a full year's cost)."""
+    parts = (part("MBC", standalone_cost=1500000),
+             part("SBC", standalone_cost=1400001, joined=date(2025, 10, 1)))
+    (s,) = service_splits(book(services=(svc("equal", 1800000),), service_parties=parts), Y)
+    mbc, sbc = s.lines
+    assert (sbc.months, sbc.share, sbc.standalone_cost) == (6, 600000, 1400001)
+    assert sbc.standalone_for_months == 700001
+    assert sbc.saving == 100001
+    assert mbc.standalone_for_months == 1500000 and mbc.saving == 1500000 - 1200000
+
+
+def test_every_saving_is_whole_pence(mkip_result):  # type: ignore[no-untyped-def]
+    """Savings against stand-alone costs are integer pence (rounded once), as are the
+    savings monitored (Annex A §5.1)."""
+    got = [x.saving for sp in mkip_result.services for x in sp.lines if x.saving is not None]
+    got += [x.variance for x in mkip_result.monitoring.savings.rows]
+    assert got and all(type(v) is int for v in got)
+
+
 # -- §18.1(b) settlement ----------------------------------------------------------------
 
 def test_settlement_nets_each_pair_to_one_payment():

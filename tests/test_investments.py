@@ -351,13 +351,15 @@ def test_appraisal_json_shape():
     a = run(TEN, TEN_FLOWS, (Criterion("TEN", "a", Decimal(3)),))
     j = a.as_json()
     assert list(j) == [
-        "project", "name", "pv_costs", "pv_benefits", "npv", "bcr", "irr", "payback_years",
-        "discounted_payback_years", "switching_value", "financial_score",
+        "project", "name", "approved", "pv_costs", "pv_benefits", "npv", "bcr", "irr",
+        "payback_years", "discounted_payback_years", "switching_value", "financial_score",
         "non_financial_score", "score", "financial_only", "sensitivity",
     ]
     assert j["pv_costs"] == "1000.00" and j["npv"] == "0.00"
     assert j["bcr"] == 1.0 and j["irr"] == 0.1 and j["payback_years"] == 1.743802
-    assert j["score"] == 39.0 and j["financial_only"] is False
+    assert j["score"] == 39.0 and j["financial_only"] is False and j["approved"] is True
+    assert run(Project("TEN", "TEN", lead="MBC", discount_rate=Decimal("0.1"),
+                       approved=False), TEN_FLOWS, ()).as_json()["approved"] is False
     assert j["sensitivity"][0] == {"case": "discount rate 0%", "npv": "155.00"}
     nothing = run(Project("P", "P", lead="MBC"), []).as_json()
     assert nothing["irr"] is None and nothing["bcr"] is None and nothing["npv"] == "0.00"

@@ -307,3 +307,49 @@ def test_monitor_uses_the_books_thresholds():
     m = monitor(strict, "2025-26")
     assert m.savings.rows[0].rag == "amber"  # 95% < 96%
     assert m.budget[0].rag == "red"  # 5% over, tolerance now 4%
+
+
+# ----------------------------------------------------------------- budget against ledger
+
+
+def test_bundled_budget_agrees_with_its_ledger(mkip_result) -> None:  # type: ignore[no-untyped-def]
+    """data/mkip: quarter 4's actuals to date, 18,500.00 + 32,400.00 + 21,750.50 +
+    4,200.00 = £76,850.50, are the ledger's spend for 2025-26."""
+    q4 = [b for b in mkip_result.book.budget_monitor if b.quarter == 4]
+    assert sum(b.actual_to_date for b in q4) == mkip_result.year_end.spend == 7685050
+    assert not [w for w in mkip_result.warnings if w.table == "budget_monitor"]
+
+
+def test_budget_that_disagrees_with_the_ledger_is_a_warning_naming_both(
+        book_copy, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Annex A §5.1: the quarterly budget is monitoring, the ledger the account; a last
+    quarter that does not add up to the ledger's spend is shown, not refused."""
+    from typer.testing import CliRunner
+
+    from finance.book import require_book
+    from finance.cli import app
+    from finance.core.jsonout import result_json
+    from finance.core.run import run_year
+
+    book_copy.set("budget_monitor", 3, "actual_to_date", "28900.00")  # Q4 External advice
+    r = run_year(require_book(book_copy.path))
+    (w,) = [w for w in r.warnings if w.table == "budget_monitor"]
+    assert not w.is_error and w.row == 5 and w.column == "actual_to_date"
+    assert w.message == ("quarter 4 actual to date £87,250.50 (4 lines) does not agree with "
+                         "the ledger's spend for 2025-26, £76,850.50")
+    assert str(w) in result_json(r)["warnings"]
+    res = CliRunner().invoke(app, ["run", str(book_copy.path), "--out", str(tmp_path),
+                                   "--no-report"])
+    assert res.exit_code == 0 and "£87,250.50" in res.output and "£76,850.50" in res.output
+
+
+def test_budget_check_uses_the_latest_quarter_of_the_year_only() -> None:
+    from finance.core.model import BudgetLine
+    from finance.core.monitoring import budget_against_ledger
+
+    rows = [BudgetLine("2025-26", 2, "A", 100, 70, 100),
+            BudgetLine("2025-26", 3, "A", 100, 80, 100),
+            BudgetLine("2024-25", 4, "A", 100, 999, 100)]
+    assert budget_against_ledger(rows, "2025-26", 80) is None
+    assert budget_against_ledger(rows, "2025-26", 70) is not None
+    assert budget_against_ledger(rows, "2023-24", 5) is None  # no lines for the year

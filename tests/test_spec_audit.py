@@ -735,3 +735,56 @@ def test_json_rate_pence_keeps_every_digit(book_copy: BookCopy):
     j = run_json(book_copy)
     assert parties_line(j, "contributions", "MBC")["amount"] == "43016.29"
     assert j["contributions"]["rate_pence"] == "30.12345"
+
+
+# --------------------------------------------------------------------------- approval
+
+
+def add_approved(bc: BookCopy, approved: dict[str, str]) -> None:
+    """Give ``projects`` an ``approved`` column (blank for a project not named)."""
+    rows = bc.rows("projects")
+    cols = [c for c in rows[0] if c != "approved"] + ["approved"]
+    for r in rows:
+        r["approved"] = approved.get(r["project"], "")
+    bc.write("projects", rows, cols)
+
+
+def test_unapproved_project_is_scored_but_not_settled_18_1b(book_copy: BookCopy):
+    """§18.1(b) indemnifies a party that leads on a business case; the board's approval
+    (the ``approved`` column) decides which cases it has taken on.  CYBER (led by TWBC,
+    £45,000.00 set-up, shared on Mid Kent ICT's blend: MBC 0.4/3 + 0.6 x 950/2,280 = 23/60,
+    SBC 0.4/3 + 0.6 x 720/2,280 = 92/285, TWBC 67/228) normally makes MBC owe TWBC
+    £17,250.00 (exactly 23/60) and SBC owe TWBC £14,526.32 (14,526.3158 rounded by largest
+    remainder).  Marked "no", it is still appraised and scored, its JSON line says
+    ``"approved": false``, and those two obligations are gone: MBC's net position rises by
+    £17,250.00, SBC's by £14,526.32, TWBC's falls by the sum £31,776.32."""
+    before = run_json(book_copy)
+    add_approved(book_copy, {"CYBER": "no"})
+    rows = book_copy.rows("projects")
+    assert [r["approved"] for r in rows] == ["", "", "no"]  # blank means yes
+    r = run_year(load(book_copy))
+    assert {p.project: p.approved for p in r.book.projects} == {
+        "PLANSYS": True, "DEBTREC": True, "CYBER": False}
+    assert not [o for o in r.settlement.obligations if o.source == "CYBER"]
+    j = result_json(r)
+    cyber = next(a for a in j["investments"] if a["project"] == "CYBER")
+    was = next(a for a in before["investments"] if a["project"] == "CYBER")
+    assert cyber["approved"] is False and was["approved"] is True
+    assert {k: v for k, v in cyber.items() if k != "approved"} == {
+        k: v for k, v in was.items() if k != "approved"}  # appraised and scored the same
+    assert j["portfolio"] == before["portfolio"]
+    net = {n["party"]: n["amount"] for n in j["settlement"]["net_positions"]}
+    net0 = {n["party"]: n["amount"] for n in before["settlement"]["net_positions"]}
+    assert net == {"KCC": "0.00", "MBC": pounds(247110884 + 1725000),
+                   "SBC": pounds(-32283043 + 1452632),
+                   "TWBC": pounds(-214827841 - 1725000 - 1452632)}
+    assert net0["MBC"] == pounds(247110884)
+    assert all(ch["ok"] for ch in j["checks"])
+
+
+def test_approved_column_absent_or_yes_settles_every_project(book_copy: BookCopy):
+    before = run_json(book_copy)
+    add_approved(book_copy, {"PLANSYS": "yes", "DEBTREC": "Y", "CYBER": "yes"})
+    assert run_json(book_copy)["settlement"] == before["settlement"]
+    add_approved(book_copy, {"PLANSYS": "perhaps"})
+    assert any("approved" in e for e in errors(book_copy))

@@ -383,7 +383,9 @@ class Appraisal:
     Ratios (``bcr``, ``irr``, ``switching_value``), years and scores are floats, or
     ``None`` where the figure does not exist.  ``irr_rates`` lists every rate that solves
     the NPV (more than one means the IRR is ambiguous and ``irr`` is ``None``).
-    ``sensitivity`` is ``(label, npv_pence)`` for each case.
+    ``sensitivity`` is ``(label, npv_pence)`` for each case.  ``approved`` is the
+    project's approval: an unapproved business case is appraised and scored all the same,
+    but creates no settlement obligation (§18.1(b)).
     """
 
     project: str
@@ -412,9 +414,11 @@ class Appraisal:
     financial_only: bool
     criteria_count: int
     sensitivity: tuple[tuple[str, int], ...]
+    approved: bool = True  # the project's approval: only approved ones are settled
 
     def as_json(self) -> dict[str, Any]:
-        """The SPEC §10 ``investments`` item, plus ``name``, ``financial_only``, ``sensitivity``.
+        """The ``investments`` item of the JSON result, with ``name``, ``approved``,
+        ``financial_only`` and ``sensitivity``.
 
         Money is a two-decimal string of pounds; ratios, years and scores are floats
         rounded to 6 d.p.; a figure that does not exist is ``None`` (JSON ``null``).
@@ -422,6 +426,7 @@ class Appraisal:
         return {
             "project": self.project,
             "name": self.name,
+            "approved": self.approved,
             "pv_costs": fmt_pounds(self.pv_costs),
             "pv_benefits": fmt_pounds(self.pv_benefits),
             "npv": fmt_pounds(self.npv),
@@ -579,6 +584,7 @@ def appraise(
         financial_only=nonfin is None,
         criteria_count=len(own),
         sensitivity=tuple(sensitivity),
+        approved=project.approved,
     )
 
 

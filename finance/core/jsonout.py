@@ -18,7 +18,8 @@ from finance.core.apportion import S_PARTY, S_SHARE, S_WEIGHT_DEN, S_WEIGHT_NUM
 from finance.core.money import fmt_pounds as m
 from finance.core.money import pounds_texts
 from finance.core.run import Result
-from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit
+from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit, pro_rata
+from finance.core.statements import fund_accounts, net_cash
 
 
 def ratio(x: Fraction | float | None) -> float | None:
@@ -46,7 +47,8 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     """Each service's lines as SPEC §10 writes them (money formatted a column at a time):
     party, months, the normalised weight (``float(weight)`` is ``numerator /
     denominator``, so this is the same number, without a ``Fraction``), share, stand-alone
-    cost and saving.
+    cost (as given, for a whole year) and saving (against the stand-alone cost for the
+    months taken part).
 
     >>> from finance.core.apportion import apportion_detail
     >>> from finance.core.services import ServiceLine
@@ -60,7 +62,8 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     lines = [x for sp in splits for x in sp.lines]
     costs: list[int | None] = [x[L_STANDALONE] for x in lines]
     shares = [x[S_SHARE] for x in lines]
-    savings = [None if c is None else c - s for c, s in zip(costs, shares, strict=True)]
+    savings = [None if c is None else pro_rata(c, x[L_MONTHS]) - s
+               for c, s, x in zip(costs, shares, lines, strict=True)]
     out = [{"party": x[S_PARTY], "months": x[L_MONTHS],
             "weight": round(x[S_WEIGHT_NUM] / x[S_WEIGHT_DEN], 6), "share": share,
             "standalone_cost": cost, "saving": saving}
@@ -84,6 +87,28 @@ def _services(splits: Sequence[ServiceSplit]) -> list[dict[str, Any]]:
              "parties": lines}
             for s, g, i, n, lines in zip(splits, pounds_texts(gross), pounds_texts(income),
                                          pounds_texts(net), _service_lines(splits), strict=True)]
+
+
+def _year_end_parties(r: Result) -> list[dict[str, Any]]:
+    """Each paying party's year-end line: its contribution, spend share, refund,
+    carry-over and supplementary, then its statement (:mod:`finance.core.statements`):
+    its shares of the other fund lines, the rounding line, its uncommitted share and its
+    net cash.  ``opening_balance + opening_commitments + contribution + external_funding
+    + income - admin_recharge - spend - commitments + rounding = uncommitted = refund +
+    carry_over``."""
+    nets = {n.party: n.amount for n in r.settlement.net_positions}
+    return [
+        {"party": x.party, "contribution": m(x.contribution), "spend": m(x.spend),
+         "refund": m(x.refund), "carry_over": m(x.carry_over),
+         "supplementary": m(x.supplementary),
+         "opening_balance": m(a.opening_balance),
+         "opening_commitments": m(a.opening_commitments),
+         "external_funding": m(a.external_funding), "income": m(a.income),
+         "admin_recharge": m(a.admin_recharge), "commitments": m(a.commitments),
+         "rounding": m(a.rounding), "uncommitted": m(a.uncommitted),
+         "net_cash": m(net_cash(a, nets.get(x.party, 0)))}
+        for x, a in zip(r.year_end.parties, fund_accounts(r.year_end), strict=True)
+    ]
 
 
 def result_json(r: Result) -> dict[str, Any]:
@@ -119,12 +144,7 @@ def result_json(r: Result) -> dict[str, Any]:
             "refund_share": ratio(Fraction(ye.refund_share)),
             "refund": m(ye.refund),
             "carry_over": m(ye.carry_over),
-            "parties": [
-                {"party": x.party, "contribution": m(x.contribution), "spend": m(x.spend),
-                 "refund": m(x.refund), "carry_over": m(x.carry_over),
-                 "supplementary": m(x.supplementary)}
-                for x in ye.parties
-            ],
+            "parties": _year_end_parties(r),
             "exits": [
                 {"party": e.party,
                  "notice_given": e.notice_given.isoformat() if e.notice_given else None,

@@ -70,6 +70,7 @@ class Settings:
     financial_weight: Decimal = Decimal("0.6")
     rag_green: Decimal = Decimal("0.95")
     rag_amber: Decimal = Decimal("0.75")
+    prepared_by: str = ""  # who prepared the statements (shown on each), optional
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class Project:
     optimism_bias: Decimal | None = None
     discount_rate: Decimal | None = None
     row: int = 0
+    approved: bool = True  # only an approved business case creates obligations (§18.1(b))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ from fractions import Fraction
 from typing import Any
 
 from finance.core.model import Book, BudgetLine, Indicator, SavingRow
-from finance.core.money import fmt_pounds
+from finance.core.money import fmt_gbp, fmt_pounds
+from finance.core.problems import Problem
 from finance.core.years import parse_year
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "SavingLine",
     "SavingsReport",
     "ServiceQuarter",
+    "budget_against_ledger",
     "budget_monitor",
     "delivery_rag",
     "indicator_missed",
@@ -289,6 +291,40 @@ def budget_monitor(
             )
         )
     return tuple(out)
+
+
+def budget_against_ledger(rows: Sequence[BudgetLine], year: str, ledger_spend: int
+                          ) -> Problem | None:
+    """A warning when the budget's actuals disagree with the ledger (Annex A §5.1).
+
+    The last quarter reported for ``year`` carries the year's actual spend to date on each
+    budget line; summed over the lines (pence) it should be the ledger's spend for the
+    year.  When it is not, the warning names both figures; ``None`` when they agree or no
+    budget line is reported for the year.  A warning, not an error: the budget is
+    monitoring, the ledger is the account.
+
+    >>> from finance.core.model import BudgetLine
+    >>> rows = [BudgetLine("2025-26", 3, "Advice", 100_00, 80_00, 100_00),
+    ...         BudgetLine("2025-26", 4, "Advice", 100_00, 90_00, 90_00, row=3),
+    ...         BudgetLine("2025-26", 4, "Audit", 50_00, 50_00, 50_00, row=4)]
+    >>> budget_against_ledger(rows, "2025-26", 140_00) is None
+    True
+    >>> print(budget_against_ledger(rows, "2025-26", 150_00))  # doctest: +NORMALIZE_WHITESPACE
+    budget_monitor row 3, column actual_to_date: quarter 4 actual to date £140.00 (2
+    lines) does not agree with the ledger's spend for 2025-26, £150.00 (warning)
+    """
+    own = [r for r in rows if r.year == year]
+    if not own:
+        return None
+    last = max(r.quarter for r in own)
+    lines = sorted((r for r in own if r.quarter == last), key=lambda r: r.row)
+    actual = sum(r.actual_to_date for r in lines)
+    if actual == ledger_spend:
+        return None
+    return Problem("budget_monitor", lines[0].row, "actual_to_date",
+                   f"quarter {last} actual to date {fmt_gbp(actual)} ({len(lines)} "
+                   f"line{'s' if len(lines) != 1 else ''}) does not agree with the ledger's "
+                   f"spend for {year}, {fmt_gbp(ledger_spend)}", "warning")
 
 
 # --------------------------------------------------------------------------- performance

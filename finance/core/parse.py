@@ -242,6 +242,7 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
         _opt("start_year", T.read_year),
         _opt("optimism_bias", T.read_pct),
         _opt("discount_rate", T.read_pct),
+        _opt("approved", T.read_bool),
     ),
     "cashflows": (
         Col("project", _code),
@@ -285,7 +286,7 @@ NOTES_SHEETS = ("readme", "instructions", "notes")
 REQUIRED_TABLES = ("settings", "parties", "populations", "years")
 SETTING_KEYS = (
     "name", "accountable_body", "rotation", "rotation_start", "discount_rate",
-    "financial_weight", "rag_green", "rag_amber",
+    "financial_weight", "rag_green", "rag_amber", "prepared_by",
 )
 
 
@@ -535,6 +536,8 @@ class _Builder:
                 kw["rotation_start"] = cells.read_year(text)
             except CellError as exc:
                 self.err("settings", rownum, "value", str(exc))
+        if "prepared_by" in values:
+            kw["prepared_by"] = values["prepared_by"][1]
         for key in ("discount_rate", "financial_weight", "rag_green", "rag_amber"):
             if key in values and values[key][1]:
                 rownum, text = values[key]
@@ -691,7 +694,8 @@ class _Builder:
             if svc is not None:
                 self.ref("projects", rn, "service", svc, svc_codes, "service")
             projects.append(Project(r["project"], r["name"], r["lead"], svc, r["start_year"],
-                                    r["optimism_bias"], r["discount_rate"], rn))
+                                    r["optimism_bias"], r["discount_rate"], rn,
+                                    r["approved"] is not False))
         self.dupes("projects", ((p.row, (p.project,)) for p in projects), "project",
                    "this project code")
         proj_codes = {p.project for p in projects}

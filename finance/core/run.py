@@ -16,7 +16,7 @@ from finance.core.contributions import Contributions, contributions
 from finance.core.governance import Governance, officers
 from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
 from finance.core.model import Book
-from finance.core.monitoring import Monitoring, monitor
+from finance.core.monitoring import Monitoring, budget_against_ledger, monitor
 from finance.core.problems import BookError, Problem
 from finance.core.services import ServiceSplit, check_services, participant_weights, split_services
 from finance.core.settlement import Settlement, settlement
@@ -131,6 +131,7 @@ def run_year(book: Book, year: str | None = None) -> Result:
     pf = portfolio(apps, pw)
     mon = monitor(book, y)
     gov = officers(s, y)
-    warnings = tuple(dict.fromkeys(ye.warnings))
+    budget = budget_against_ledger(book.budget_monitor, y, ye.spend)
+    warnings = tuple(dict.fromkeys(ye.warnings + ((budget,) if budget else ())))
     return Result(book, y, c, ye, splits, st, apps, pf, pw, mon, gov,
                   _checks(c, ye, splits, st, pf), warnings)

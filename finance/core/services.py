@@ -18,7 +18,11 @@ joining later is weighted by the months it takes part):
 
 Participants are the ``service_parties`` rows for the service and year; a service with none
 listed is shared by every paying voting party (§18.1(a) "in equal shares" default).
-``saving = standalone_cost - share`` where a stand-alone cost is given.
+Where a stand-alone cost is given (what the party would pay to run the service alone for
+a whole year), ``saving = standalone_cost x months / 12 - share``: the stand-alone cost
+for the months the party takes part, rounded once to the penny half away from zero,
+against its share for those months (§11.4).  A full-year participant's saving is simply
+``standalone_cost - share``.
 
 How it is computed: every weight is kept as an exact integer over a denominator (Decimals
 by their exact integer ratio, a blend over the common denominator of its terms), so no
@@ -60,6 +64,7 @@ from finance.core.apportion import (
 )
 from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
+from finance.core.money import round_pence
 from finance.core.problems import BookError, Problem
 from finance.core.years import months_remaining
 
@@ -109,9 +114,39 @@ class ServiceLine(SplitLine):
         return self[L_STANDALONE]
 
     @property
+    def standalone_for_months(self) -> int | None:
+        """The stand-alone cost for the months taken part, pence: ``standalone_cost x
+        months / 12`` rounded once, half away from zero (:func:`standalone_for_months`)."""
+        return standalone_for_months(self[L_STANDALONE], self[L_MONTHS])
+
+    @property
     def saving(self) -> int | None:
-        cost = self[L_STANDALONE]
+        """``standalone_for_months - share``, pence (``None`` without a stand-alone cost)."""
+        cost = standalone_for_months(self[L_STANDALONE], self[L_MONTHS])
         return None if cost is None else cost - self[S_SHARE]
+
+
+def standalone_for_months(cost: int | None, months: int) -> int | None:
+    """A year's stand-alone cost (pence) pro rata for ``months`` taken part (§11.4):
+    ``cost x months / 12``, rounded once to the penny, half away from zero.
+
+    >>> standalone_for_months(48_000_000, 6), standalone_for_months(100, 7)
+    (24000000, 58)
+    >>> standalone_for_months(1_000, 12), standalone_for_months(None, 6) is None
+    (1000, True)
+
+    (100p x 7 / 12 = 58.33p -> 58p.)
+    """
+    return None if cost is None else pro_rata(cost, months)
+
+
+def pro_rata(cost: int, months: int) -> int:
+    """``cost x months / 12`` pence, rounded once half away from zero (:func:`round_pence`).
+
+    >>> pro_rata(30, 5), pro_rata(-30, 5)
+    (13, -13)
+    """
+    return cost if months == 12 else round_pence(Fraction(cost * months, 12))
 
 
 def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],

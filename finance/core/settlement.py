@@ -6,7 +6,9 @@ entitled to be indemnified by the other Parties for the appropriate proportion o
 its costs".
 
 Obligations: the host pays a service's net cost, so each other participant owes the host
-its share; a project's lead pays the project's year-0 ``one_off_cost`` (actual cash, not
+its share; an approved project's lead (a project whose ``approved`` is no creates no
+obligation, though it is still appraised and scored) pays the project's year-0
+``one_off_cost`` (actual cash, not
 uplifted for optimism bias) in the project's ``start_year`` (default: the year run), so
 each other participant owes the lead its share (shared on
 :func:`~finance.core.services.participant_weights`, largest remainder).  A negative share
@@ -83,7 +85,7 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
         (sp.service, line[S_PARTY], sp.host, line[S_SHARE]) for sp in splits
         for line in sp.lines if line[S_SHARE] != 0 and line[S_PARTY] != sp.host]))
     for pr in sorted(book.projects, key=lambda p: p.project):
-        if (pr.start_year or year) != year:
+        if not pr.approved or (pr.start_year or year) != year:
             continue
         cost = sum(c.amount for c in book.cashflows
                    if c.project == pr.project and c.year_index == 0 and c.kind == "one_off_cost")

@@ -473,7 +473,8 @@ class _Large:
         sh.ws.print_area(0, 0, 2, 15)
         sh.header(["Service", "Name", "Basis", "Host", "Net cost", "Party", "Months",
                    "Weight", "Quota (pence)", "Floor (pence)", "Remainder", "Rank",
-                   "Extra penny", "Share", "Stand-alone cost", "Saving"])
+                   "Extra penny", "Share", "Stand-alone cost (a year)",
+                   "Saving (months taken part)"])
         ws = sh.ws
         f = {k: self.fmt(k) for k in ("input", "input_money", "int", "ratio", "pence",
                                       "money")}
@@ -506,7 +507,8 @@ class _Large:
                 if x.standalone_cost is not None:
                     put_n(row, 14, pounds(x.standalone_cost), f["input_money"])
                 if x.saving is not None:
-                    put_f(row, 15, f"ROUND(O{n}-N{n},2)", f["money"], pounds(x.saving))
+                    put_f(row, 15, rules.saving(f"O{n}", f"G{n}", f"N{n}"), f["money"],
+                          pounds(x.saving))
                 row += 1
         sh.row = row
         last = max(row, first)

@@ -13,13 +13,15 @@ build their formulas from these functions, so each rule is written once:
   with the floor and remainder worked out in exact integer arithmetic
   (:func:`floor_pence`, :func:`remainder`, :func:`rank`);
 * a present value (Annex A §5.2) is the undiscounted year 0 plus ``NPV`` of years 1-5,
-  rounded once to the penny.
+  rounded once to the penny;
+* a saving against going it alone (§11.4) is the stand-alone cost for the months taken
+  part (a year's cost x months / 12, rounded once) less the party's share.
 """
 
 from __future__ import annotations
 
 __all__ = ["contribution", "floor_pence", "present_value", "rank", "refund", "remainder",
-           "rounded_pence", "share"]
+           "rounded_pence", "saving", "share", "standalone_for_months"]
 
 
 def rounded_pence(x: str) -> str:
@@ -62,3 +64,15 @@ def share(sign: str, floor: str, extra: str) -> str:
 def present_value(rate: str, year0: str, years: str) -> str:
     """Year 0 undiscounted plus the later years discounted at ``rate`` (unrounded)."""
     return f"({year0}+NPV({rate},{years}))"
+
+
+def standalone_for_months(cost: str, months: str) -> str:
+    """A year's stand-alone cost (pounds) for the months taken part, in pounds, rounded
+    once to the penny."""
+    return f"{rounded_pence(f'ROUND({cost}*100,0)*{months}/12')}/100"
+
+
+def saving(cost: str, months: str, share: str) -> str:
+    """The saving against going it alone: the stand-alone cost for the months taken part
+    less the share, to the penny."""
+    return f"ROUND({standalone_for_months(cost, months)}-{share},2)"

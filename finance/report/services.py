@@ -12,6 +12,7 @@ from typing import Any
 from finance.core.apportion import apportion
 from finance.core.contributions import latest_population
 from finance.core.services import ServiceSplit
+from finance.report import rules
 from finance.report.common import decimals, scaled
 from finance.report.context import Context, Weight
 from finance.report.grid import Chart, Sheet
@@ -81,15 +82,19 @@ def _savings(ctx: Context, sh: Sheet, row: int) -> int:
     if not lines:
         return row
     row = sh.section(row, "Savings against going it alone (£)",
-                     "Saving = the party's stand-alone cost of the service less its share.")
-    row = sh.header(row, ["Service", "Party", "Stand-alone cost (£)", "Share (£)",
-                          "Saving (£)"])
+                     "Saving = the party's stand-alone cost of the service for the months it "
+                     "takes part (a year's cost x months / 12, to the penny) less its share "
+                     "(§11.4).")
+    row = sh.header(row, ["Service", "Party", "Stand-alone cost, months taken part (£)",
+                          "Share (£)", "Saving (£)"])
     top = row
     for sp, ln in lines:
         pl = ctx.services.pools[sp.service]
         sh.text(row, 1, sp.service, bold=True)
         sh.text(row, 2, ln.party)
-        sh.formula(row, 3, ctx.inputs.standalone[(sp.service, ln.party)], MONEY)
+        sh.formula(row, 3, rules.standalone_for_months(
+            ctx.inputs.standalone[(sp.service, ln.party)],
+            ctx.inputs.months[(sp.service, ln.party)]), MONEY)
         sh.formula(row, 4, pl.share[ln.party], MONEY)
         sh.formula(row, 5, f"ROUND(C{row}-D{row},2)", MONEY, bold=True)
         row += 1
@@ -140,13 +145,16 @@ def _blocks(ctx: Context) -> None:
         sa = {ln.party: ln.standalone_cost for ln in sp.lines}
 
         def standalone(p: str, _share: str, svc: str = sp.service) -> str | None:
-            return refs.standalone.get((svc, p))
+            ref = refs.standalone.get((svc, p))
+            return None if ref is None else rules.standalone_for_months(ref,
+                                                                         refs.months[(svc, p)])
 
         def saving(p: str, share: str, svc: str = sp.service) -> str | None:
             ref = refs.standalone.get((svc, p))
-            return None if ref is None else f"ROUND({ref}-{share},2)"
+            return None if ref is None else rules.saving(ref, refs.months[(svc, p)], share)
 
-        post = [("Stand-alone cost (£)", MONEY, standalone), ("Saving (£)", MONEY, saving)]
+        post = [("Stand-alone cost, months taken part (£)", MONEY, standalone),
+                ("Saving (£)", MONEY, saving)]
         pl = pool(ctx, wk, row, f"{sp.service}: split of the net cost", net_ref, parts,
                   weights, engine=sp.shares, pre=pre, post=post, own_page_block=False)
         ctx.services.pools[sp.service] = pl
