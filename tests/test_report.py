@@ -25,7 +25,7 @@ import pytest
 
 from finance.book import require_book
 from finance.core.run import Result, run_year
-from finance.report import SHEETS, KeyFigure, build_report, report_workbook
+from finance.report import SHEETS, KeyFigure, build_report, report_workbook, sheet_names
 
 ROOT = Path(__file__).resolve().parent.parent
 MKIP = ROOT / "data" / "mkip"
@@ -145,11 +145,14 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> Result:
 # --------------------------------------------------------------------------- no LibreOffice
 
 
-def test_report_is_an_xlsx_with_the_sheets_in_order(mkip_report: tuple[bytes, list[Any]]) -> None:
+def test_report_is_an_xlsx_with_the_sheets_in_order(mkip: Result,
+                                                    mkip_report: tuple[bytes, list[Any]]
+                                                    ) -> None:
     data, _ = mkip_report
     assert data[:2] == b"PK"
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == list(SHEETS)
+    assert wb.sheetnames == sheet_names(mkip)
+    assert [n for n in wb.sheetnames if not n.startswith("Statement ")] == list(SHEETS)
     assert wb.calculation.fullCalcOnLoad
 
 
@@ -180,7 +183,7 @@ def test_cover_states_the_facts(mkip: Result, mkip_report: tuple[bytes, list[Any
                    "older than 2025-26"):
         assert needle in text, needle
     links = {c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
-    assert links == {f"'{s}'!A1" for s in SHEETS[1:]}
+    assert links == {f"'{s}'!A1" for s in sheet_names(mkip)[1:]}
 
 
 def test_every_key_figure_is_a_live_formula(mkip_report: tuple[bytes, list[KeyFigure]]
@@ -236,7 +239,9 @@ def test_board_paper_layout(mkip_report: tuple[bytes, list[Any]]) -> None:
         assert "Page &P of &N" in (ws.oddFooter.center.text or ""), ws.title
         assert "Mid Kent Improvement Partnership" in (ws.oddHeader.left.text or ""), ws.title
         assert ws["A1"].font.b and ws["A1"].value, ws.title
-        if ws.title != "Cover":
+        if ws.title.startswith("Statement "):  # one portrait page per party
+            assert ws.page_setup.orientation == "portrait", ws.title
+        elif ws.title != "Cover":
             assert ws.page_setup.orientation == "landscape", ws.title
             assert ws.freeze_panes, ws.title
     money = "£#,##0.00;[Red]-£#,##0.00"

@@ -229,3 +229,28 @@ def printed(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, bytes]
 @pytest.mark.parametrize("name", ["mkip", "large"])
 def test_printed_page_count(printed: dict[str, int], name: str) -> None:
     assert 1 < printed[name] <= PAGE_LIMITS[name], printed
+
+
+def test_a_statement_sheet_per_paying_party(books: dict[str, Result],
+                                            reports: dict[str, bytes]) -> None:
+    from finance.core.statements import statements
+
+    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]))
+    parties = [s.party for s in statements(books["mkip"])]
+    assert parties == ["MBC", "SBC", "TWBC"]
+    names = [n for n in wb.sheetnames if n.startswith("Statement ")]
+    assert names == [f"Statement {p}" for p in parties]
+    assert wb.sheetnames.index(names[0]) == wb.sheetnames.index("Year end") + 1
+    for n in names:
+        ws = wb[n]
+        assert ws.page_setup.orientation == "portrait"
+        checks = [c for row in ws.iter_rows() for c in row
+                  if c.data_type == "f" and ("=ROUND(" in str(c.value) or "=ABS(" in str(c.value))
+                  and ("=" in str(c.value)[1:] or "<" in str(c.value))]
+        assert len(checks) >= 3, n
+    cached = openpyxl.load_workbook(io.BytesIO(reports["mkip"]), data_only=True)
+    for s in statements(books["mkip"]):
+        ws = cached[f"Statement {s.party}"]
+        values = [c.value for row in ws.iter_rows() for c in row]
+        assert round(s.net_cash / 100, 2) in values
+        assert sum(v is True for v in values) >= 3 and not any(v is False for v in values)

@@ -9,6 +9,8 @@ built in memory.  Board pages first, then the appendix:
                      figures and a linked contents
 ``Contributions``    per-head contributions (§13.2)
 ``Year end``         the fund account and the statement per party (§13.2-§13.3)
+``Statement CODE``   one per paying party: its share of the fund, service charges,
+                     settlement and net cash, one portrait page
 ``Shared services``  each service's net cost split between its parties (§18.1)
 ``Settlement``       obligations, one net payment per pair, net positions (§18.1)
 ``Investments``      five-year cash-flow profile, NPV, IRR, BCR, payback, scores,
@@ -33,12 +35,12 @@ import os
 from datetime import UTC, datetime
 
 from finance.core.run import Result
-from finance.report.build import SHEETS, full_report
+from finance.report.build import SHEETS, full_report, sheet_names
 from finance.report.context import KeyFigure
 from finance.report.large import LARGE_LEDGER_LINES, LARGE_SERVICE_LINES, is_large, large_report
 
 __all__ = ["LARGE_LEDGER_LINES", "LARGE_SERVICE_LINES", "SHEETS", "STATUSES", "KeyFigure",
-           "build_report", "generated_time", "is_large", "report_workbook"]
+           "build_report", "generated_time", "is_large", "report_workbook", "sheet_names"]
 
 #: What the cover may say of the report: a draft until the Board approves it.
 STATUSES = ("DRAFT", "FINAL")

@@ -21,18 +21,30 @@ from finance.report import (
     monitoring,
     services,
     settlement,
+    statement,
     year_end,
 )
 from finance.report.context import Context, KeyFigure
 from finance.report.grid import ReportBook, Sheet
 from finance.xlsx import MemoryBook, hf_text
 
-__all__ = ["SHEETS", "WORKINGS", "full_report"]
+__all__ = ["SHEETS", "WORKINGS", "full_report", "sheet_names"]
 
 WORKINGS = "Workings"
 
+#: The sheets every full report has, in order; a statement sheet per paying party
+#: follows the Year end (:func:`sheet_names`).
 SHEETS = (cover.NAME, contributions.NAME, year_end.NAME, services.NAME, settlement.NAME,
           investments.NAME, monitoring.NAME, inputs.NAME, WORKINGS, checks.NAME)
+
+
+def sheet_names(result: Result) -> list[str]:
+    """The full report's sheets in order, statements included."""
+    from finance.core.statements import statements
+
+    after = SHEETS.index(year_end.NAME) + 1
+    return [*SHEETS[:after], *(statement.sheet_name(s.party) for s in statements(result)),
+            *SHEETS[after:]]
 
 
 def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
@@ -46,7 +58,8 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     wk = Sheet(rb, WORKINGS, [16] + [14] * 13)
     wk.title("Workings: largest-remainder splits",
              "Every split between the parties, step by step in whole pence: floor, "
-             "remainder, rank by remainder, then weight, then code order (§13.4).")
+             "remainder, rank by remainder, then weight, then code order (the parties' "
+             "alphabetical order, on Inputs); extra penny 1 = yes (§13.4).")
     wk.repeat = (1, 2)
     inputs.write(ctx)
     contributions.write(ctx)
@@ -55,14 +68,18 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     settlement.write(ctx)
     investments.write(ctx)
     monitoring.write(ctx)
+    names = statement.write(ctx)
     checks.write(ctx)
-    cover.write(ctx, SHEETS[1:])
+    after = SHEETS.index(year_end.NAME) + 1
+    order = [*SHEETS[:after], *names, *SHEETS[after:]]
+    cover.write(ctx, order[1:])
     for sh in rb.sheets:
         sh.wrap_notes()  # row heights first: they decide where pages break
-        if sh.name != cover.NAME and sh.max_row > 3:
+        # the Workings appendix runs on from page to page, its heading rows repeated
+        if sh.name not in (cover.NAME, WORKINGS) and sh.max_row > 3:
             sh.paginate()
     mb = MemoryBook()
-    rb.write(mb, SHEETS)
+    rb.write(mb, order)
     data = mb.finish(when, title=f"{name}: board report {result.year}",
                      creator=f"mkip-finance {__version__}")
     return data, ctx.keys

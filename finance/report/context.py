@@ -106,6 +106,7 @@ class ServiceRefs:
     pools: dict[str, Pool] = field(default_factory=dict)
     weights: dict[str, dict[str, Weight]] = field(default_factory=dict)
     total: str | None = None
+    party_total: dict[str, str] = field(default_factory=dict)  # party -> its column total
 
 
 @dataclass
@@ -122,6 +123,10 @@ class Context:
     contributions: dict[str, str] = field(default_factory=dict)  # party -> contribution
     contributions_total: str = ""
     year_end: dict[str, str] = field(default_factory=dict)  # fund-account line -> cell
+    #: the year end's splits by contribution: line (spend, refund, carry_over,
+    #: supplementary) -> party -> the party's share
+    year_end_shares: dict[str, dict[str, str]] = field(default_factory=dict)
+    settlement_net: dict[str, str] = field(default_factory=dict)  # party -> net position
     services: ServiceRefs = field(default_factory=ServiceRefs)
     portfolio_npv: str | None = None
     portfolio_score: str | None = None

@@ -105,7 +105,8 @@ def write(ctx: Context, contents: Sequence[str]) -> None:
                      "Checks) holds the figures and workings behind them.")
     for name in contents:
         sh.link(row, 1, name, name)
-        sh.text(row, 2, PURPOSE[name])
+        sh.text(row, 2, PURPOSE.get(name, f"{name.removeprefix('Statement ')}'s share of the "
+                                          "fund, service charges, settlement and net cash"))
         row += 1
     row += 1
     row = sh.section(row, "How to read this workbook")

@@ -79,18 +79,19 @@ def write(ctx: Context) -> None:
         sh.note(row, 1, "No savings figures for the year.")
         row += 1
     sh.rag(f"G{first}:G{row - 1}", RAG)
-    chart_row = row + 1
     if rows:
+        # beside the table, so that the budget follows on the same page
         sh.charts.append(Chart(
             options={"type": "column"},
             series=[{"name": [NAME, first - 2, c], "categories": [NAME, first - 1, 0, last - 1, 0],
                      "values": [NAME, first - 1, c, last - 1, c],
                      "fill": {"color": colour}}
                     for c, colour in ((2, "#8EA9DB"), (3, "#1F4E79"))],
-            anchor=(chart_row, 1), title="Savings predicted and delivered", size=(20, 8),
+            anchor=(first - 1, 8), title="Savings predicted and delivered",
+            size=(10.5, max(6.5, (row - first + 1) * 0.45)),
             y_axis={"num_format": "£#,##0",
                     "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}))
-        row = chart_row + 17
+        row = max(row, first - 1 + int(max(6.5, (row - first + 1) * 0.45) * 28.35 / 12) + 1)
     row = _budget(ctx, sh, row)
     _performance(ctx, sh, row)
 

@@ -57,6 +57,7 @@ def write(ctx: Context) -> None:
         for c in range(4, 5 + len(parties)):
             L = col_name(c)
             sh.formula(tr, c, f"ROUND(SUM({L}{sum_first}:{L}{sum_last}),2)", MONEY)
+        ctx.services.party_total = {p: sh.ref(tr, 4 + j) for j, p in enumerate(parties)}
         sh.grid(sum_first, 1, sum_last, 4 + len(parties))
         ctx.services.total = sh.ref(tr, 4 + len(parties))
     else:

@@ -77,7 +77,10 @@ def write(ctx: Context) -> None:
     pay_first = pay_hdr + 1
     pay_last = pay_first + len(pairs) - 1
     row = pay_last + 3
-    row = sh.section(row, "Obligations before netting")
+    # what prints ends with the payments; the obligations behind them are for the screen
+    sh.print_area = (1, 1, row - 2, 6)
+    row = sh.section(row, "Obligations before netting (not printed: each statement sheet "
+                     "shows its party's payments)")
     ob_hdr = row
     ob_first = ob_hdr + 1
     ob_last = ob_first + len(obls) - 1
@@ -152,6 +155,7 @@ def write(ctx: Context) -> None:
             sh.value(rr, 5, 0, MONEY, input_=False)
         ctx.key(sh, rr, 4, ("net_position", npn.party), f"Net position {npn.party}", "money",
                 npn.amount)
+        ctx.settlement_net[npn.party] = sh.ref(rr, 4)
         ctx.check(f"Settlement: net payments give {npn.party} its net position",
                   f"ROUND({sh.ref(rr, 5)},2)=ROUND({sh.ref(rr, 4)},2)")
     tr = net_last + 1

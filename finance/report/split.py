@@ -95,9 +95,9 @@ def pool(ctx: Context, sh: Sheet, row: int, title: str, total: str, parties: Seq
     sh.formula(pr, 7, f"{pen}-SUM({floorr})", WHOLE)
     sh.grid(pr, 1, pr, 7)
     heads = (["Party"] + [h for h, _, _ in pre]
-             + [weight_label, "Weight %", "Code order (tie-break)", "Quota (pence)",
+             + [weight_label, "Weight %", "Code order", "Quota (pence)",
                 "Floor (pence)", "Remainder (pence)", "Remainder rank",
-                "Extra penny (1 = yes)", "Share (£)"]
+                "Extra penny", "Share (£)"]
              + [h for h, _, _ in post])
     sh.header(first - 1, heads)
     out = Pool(total=sh.ref(pr, 1), sheet=sh.name)

@@ -96,6 +96,7 @@ def write(ctx: Context) -> None:
                           "Supplementary to clear a deficit (£)"])
     first = row
     pools = _splits(ctx, parties)
+    ctx.year_end_shares = {k: dict(pl.share) for k, pl in pools.items()}
     for i, x in enumerate(ye.parties):
         rr = first + i
         sh.text(rr, 1, x.party, bold=True)
@@ -166,7 +167,7 @@ def _splits(ctx: Context, parties: list[str]) -> dict[str, Pool]:
     ):
         pools[key] = pool(ctx, wk, row, f"{label} split by contribution", total, parties,
                           weights, engine=eng, pre=pre,
-                          weight_label="Weight (contribution, pence)")
+                          weight_label="Weight (pence)")
         row = pools[key].end
     ctx.workings_row = row
     return pools
