@@ -17,10 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache, partial
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 __all__ = ["FUNCTIONS", "Arr", "Evaluator", "FormulaError", "Ref", "parse_ref"]
 
@@ -35,11 +38,44 @@ class FormulaError(Exception):
 
 @dataclass(frozen=True)
 class Arr:
-    """A rectangular block of values (a range, or the result of an array operation)."""
+    """A rectangular block of values (a range, or the result of an array operation).
+
+    Long ranges recur in the report's ``SUMPRODUCT`` formulas (a row of a table against
+    the whole of another), so an array keeps, once worked out, its values as doubles
+    (:meth:`numbers`) and as text (:meth:`texts`).
+    """
 
     values: tuple[Any, ...]
     rows: int
     cols: int
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def numbers(self) -> npt.NDArray[np.float64] | None:
+        """The values as doubles for arithmetic (TRUE 1, FALSE 0, blank 0), or ``None``
+        when one is text or an error (then each element is worked out on its own)."""
+        if "num" not in self._cache:
+            out: npt.NDArray[np.float64] | None
+            if any(isinstance(x, str | FormulaError) for x in self.values):
+                out = None
+            else:
+                out = np.fromiter((0.0 if x is None else float(x) for x in self.values),
+                                  dtype=np.float64, count=len(self.values))
+            self._cache["num"] = out
+        return self._cache["num"]
+
+    def texts(self) -> tuple[str, ...]:
+        """The values as ``EXACT`` compares them (as text)."""
+        if "text" not in self._cache:
+            self._cache["text"] = tuple(_text(x) for x in self.values)
+        return self._cache["text"]
+
+    def plain_numbers(self) -> bool:
+        """Whether every value is a number or blank (no text, truth value or error)."""
+        if "plain" not in self._cache:
+            self._cache["plain"] = all(
+                x is None or (isinstance(x, int | float) and not isinstance(x, bool))
+                for x in self.values)
+        return self._cache["plain"]
 
 
 @dataclass(frozen=True)
@@ -304,9 +340,59 @@ def _arith(op: str, a: Any, b: Any) -> Any:
         raise FormulaError("#NUM!") from None
 
 
+_VECTOR_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
+    "=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
+    ">=": np.greater_equal,
+}
+
+
+#: Arrays shorter than this are worked element by element (numpy's set-up costs more).
+_VECTOR_MIN = 32
+
+
+def _from_vector(out: npt.NDArray[Any], rows: int, cols: int) -> Arr:
+    """An array from a numpy result, its doubles (and whether they are plain numbers, not
+    truth values) already known."""
+    arr = Arr(tuple(out.tolist()), rows, cols)
+    arr._cache["num"] = out.astype(np.float64)
+    arr._cache["plain"] = out.dtype != np.bool_
+    return arr
+
+
+def _vector(v: Any) -> Any:
+    """``v`` as doubles for a whole-array operation, or ``None`` (element by element)."""
+    if isinstance(v, Arr):
+        return v.numbers()
+    if v is None:
+        return 0.0
+    if isinstance(v, int | float):  # a truth value counts 1 or 0 in arithmetic
+        return float(v)
+    return None
+
+
 def _broadcast(op: str, a: Any, b: Any) -> Any:
     if not isinstance(a, Arr) and not isinstance(b, Arr):
         return _arith(op, a, b)
+    fn = _VECTOR_OPS.get(op)
+    size = len(a.values) if isinstance(a, Arr) else len(b.values)
+    if fn is not None and size >= _VECTOR_MIN:
+        # numbers against numbers: IEEE doubles elementwise, as the element-by-element path
+        # gives; comparisons only between plain numbers (a truth value compares unlike a
+        # number), division only with no zero divisor (that is an error per element)
+        x, y = _vector(a), _vector(b)
+        comparing = op in ("=", "<>", "<", ">", "<=", ">=")
+        plain = all(v.plain_numbers() if isinstance(v, Arr)
+                    else v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+                    for v in (a, b))
+        if (x is not None and y is not None and (plain or not comparing)
+                and not (op == "/" and np.any(np.asarray(y) == 0))):
+            shape = a if isinstance(a, Arr) else b
+            if isinstance(a, Arr) and isinstance(b, Arr) and (a.rows, a.cols) != (b.rows,
+                                                                                  b.cols):
+                raise FormulaError("#VALUE!")
+            out = np.asarray(fn(x, y))
+            return _from_vector(out, shape.rows, shape.cols)
     if isinstance(a, Arr) and isinstance(b, Arr):
         if (a.rows, a.cols) != (b.rows, b.cols):
             raise FormulaError("#VALUE!")
@@ -373,6 +459,14 @@ def _f_sumproduct(ev: Evaluator, args: Sequence[Any]) -> Any:
     shape = (arrays[0].rows, arrays[0].cols)
     if any((a.rows, a.cols) != shape for a in arrays):
         raise FormulaError("#VALUE!")
+    if len(arrays[0].values) >= _VECTOR_MIN and all(a.plain_numbers() for a in arrays):
+        product = arrays[0].numbers()
+        assert product is not None
+        for a in arrays[1:]:
+            nums = a.numbers()
+            assert nums is not None
+            product = product * nums
+        return float(sum(product.tolist()))
     total = 0.0
     for items in zip(*(a.values for a in arrays), strict=True):
         prod = 1.0
@@ -552,6 +646,20 @@ def _elementwise(fn: Callable[..., Any]) -> Callable[[Evaluator, Sequence[Any]],
     return call
 
 
+def _f_exact(ev: Evaluator, args: Sequence[Any]) -> Any:
+    a, b = args[0], args[1]
+    if isinstance(b, Arr) and not isinstance(a, Arr):
+        a, b = b, a
+    if isinstance(a, Arr) and not isinstance(b, Arr):
+        t = _text(b)
+        if len(a.values) >= _VECTOR_MIN:
+            if "np_text" not in a._cache:
+                a._cache["np_text"] = np.array(a.texts(), dtype=object)
+            return _from_vector(a._cache["np_text"] == t, a.rows, a.cols)
+        return Arr(tuple(x == t for x in a.texts()), a.rows, a.cols)
+    return _elementwise(lambda x, y: _text(x) == _text(y))(ev, args)
+
+
 def _value(v: Any) -> float:
     try:
         return float(_text(v).strip())
@@ -593,7 +701,7 @@ FUNCTIONS: dict[str, Callable[[Evaluator, Sequence[Any]], Any]] = {
     "AND": lambda ev, a: all(bool(_num(x)) for v in a for x in _flat(v)),
     "VALUE": _scalar(_value),
     "LEFT": _scalar(_left),
-    "EXACT": _elementwise(lambda a, b: _text(a) == _text(b)),
+    "EXACT": _f_exact,
 }
 
 
@@ -613,6 +721,7 @@ class Evaluator:
         self._names = {k.upper(): v for k, v in names.items()}
         self._memo: dict[tuple[str, int, int], Any] = {}
         self._busy: set[tuple[str, int, int]] = set()
+        self._ranges: dict[Ref, Arr] = {}
 
     def value(self, sheet: str, row: int, col: int) -> Any:
         """The value of one cell; an error value is returned as a :class:`FormulaError`."""
@@ -661,9 +770,12 @@ class Evaluator:
             if isinstance(v, FormulaError):
                 raise v
             return v
-        vals = tuple(self.value(ref.sheet, r, c) for r in range(ref.r0, ref.r1 + 1)
-                     for c in range(ref.c0, ref.c1 + 1))
-        return Arr(vals, ref.r1 - ref.r0 + 1, ref.c1 - ref.c0 + 1)
+        got = self._ranges.get(ref)
+        if got is None:
+            vals = tuple(self.value(ref.sheet, r, c) for r in range(ref.r0, ref.r1 + 1)
+                         for c in range(ref.c0, ref.c1 + 1))
+            got = self._ranges[ref] = Arr(vals, ref.r1 - ref.r0 + 1, ref.c1 - ref.c0 + 1)
+        return got
 
     def _eval(self, node: Any, slots: list[Ref]) -> Any:
         kind = node[0]

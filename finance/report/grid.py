@@ -69,6 +69,7 @@ class Sheet:
         self.cells: dict[tuple[int, int], _Cell] = {}
         self.heights: dict[int, float] = {}
         self.starts: list[int] = []  # rows where a block to keep on one page begins
+        self.notes: list[tuple[int, int]] = []
         self.breaks: list[int] = []
         self.charts: list[Chart] = []
         self.conditional: list[tuple[str, dict[str, Any]]] = []
@@ -95,7 +96,7 @@ class Sheet:
         if c is None:
             c = self.cells[(row, col)] = _Cell(kind, value)
         else:
-            c.kind, c.value = kind, value
+            c.kind, c.value, c.note = kind, value, False
         if row > self.max_row:
             self.max_row = row
         return c
@@ -198,6 +199,7 @@ class Sheet:
     def note(self, row: int, col: int, s: str) -> _Cell:
         c = self.text(row, col, s, italic=True, color=GREY)
         c.note = True
+        self.notes.append((row, col))
         return c
 
     def last_col(self) -> int:
@@ -224,7 +226,8 @@ class Sheet:
         Returns the merged ranges as (row, first column, last column)."""
         merges: list[tuple[int, int, int]] = []
         end = self.print_area[3] if self.print_area else self.last_col()
-        for (row, col), c in sorted(self.cells.items()):
+        for row, col in self.notes:
+            c = self.cells[(row, col)]
             if not c.note or c.kind != "text":
                 continue
             last = col
