@@ -645,7 +645,7 @@ def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool)
         st.download_button("Result (JSON)", data=js, file_name=f"{shown['stem']}.json",
                            mime="application/json", icon=":material/data_object:",
                            disabled=not js or not fresh, width="stretch", key="dl_json",
-                           help="The machine-readable result" + why)
+                           help=why.strip(" ()").capitalize() or None)
         if problem:
             st.warning(problem)
         if fresh:

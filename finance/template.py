@@ -1,4 +1,5 @@
-"""The blank input workbook : one sheet per table, instructions, drop-downs.
+"""The blank input workbook (docs/input-format.md): one sheet per table, instructions,
+drop-downs.
 
 :func:`build_template` gives the workbook the app and ``mkip template`` hand out: a
 ``README`` sheet of instructions, then a sheet per table of :data:`finance.core.parse.SCHEMA`
@@ -22,22 +23,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet
 
 from finance.core import cells
 from finance.core.cells import CellError
 from finance.core.parse import SCHEMA, norm
 from finance.core.schema import TABLES as SCHEMA_TABLES
 from finance.core.schema import Col
-from finance.report import FONT, HEAD, NAVY, text_cell, workbook_bytes
+from finance.xlsx import HEAD, NAVY, MemoryBook, set_page, write_text
 
 __all__ = ["COLUMNS", "EXAMPLE", "TABLES", "book_to_xlsx", "build_template"]
 
@@ -131,89 +126,77 @@ def _typed(col: Col, v: object) -> object:
     return cells.read_text(v) if not isinstance(v, str) else v.strip()
 
 
-def _put(ws: Worksheet, row: int, c: int, col: Col, v: object) -> None:
+def _put(mb: MemoryBook, ws: Worksheet, row: int, c: int, col: Col, v: object) -> None:
+    """One value at a 1-based ``row``, ``c``: typed by its column, text always as text."""
     value: Any = _typed(col, v)
-    cell = cast(Cell, ws.cell(row=row, column=c))
     if value is None:
         return
     if isinstance(value, str):
-        text_cell(cell, value)
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        cell.value = datetime(value.year, value.month, value.day)
+        write_text(ws, row - 1, c - 1, value, mb.formats.get(fmt="@"))
+        return
+    fmt = mb.formats.get(fmt=_FORMATS[col.kind])
+    if isinstance(value, datetime | date):
+        ws.write_datetime(row - 1, c - 1, datetime(value.year, value.month, value.day), fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row - 1, c - 1, value, fmt)
     else:
-        cell.value = value
-    cell.number_format = _FORMATS[col.kind] if not isinstance(value, str) else "@"
-    cell.font = Font(name=FONT, size=10)
+        ws.write_number(row - 1, c - 1, value, fmt)
 
 
-def _table_sheet(wb: Workbook, table: str, rows: Sequence[Mapping[str, object]]) -> None:
-    ws = wb.create_sheet(table)
+def _validation(col: Col, table: str, name: str) -> dict[str, Any] | None:
+    """The drop-down list or input prompt of a column, as XlsxWriter options."""
+    prompt = {"input_title": name[:32], "input_message": col.help[:255]}
+    if col.choices:
+        return {"validate": "list", "source": list(col.choices), "ignore_blank": True,
+                "error_title": f"{table}.{name}"[:32], "error_message": col.help[:255],
+                "error_type": "stop" if col.strict else "information", **prompt}
+    if col.kind in ("money", "pct", "number", "whole", "date"):
+        return {"validate": "any", "ignore_blank": True, "show_error": False, **prompt}
+    return None
+
+
+def _table_sheet(mb: MemoryBook, table: str, rows: Sequence[Mapping[str, object]]) -> None:
+    ws = mb.wb.add_worksheet(table)
     cols = COLUMNS[table]
     names = [c.name for c in SCHEMA[table]]
     required, _what = TABLES[table]
-    for i, name in enumerate(names, start=1):
+    head = mb.formats.get(bold=True, color="FFFFFF", fill=HEAD, align="center",
+                          valign="vcenter")
+    for i, name in enumerate(names):
         col = cols[name]
-        letter = get_column_letter(i)
-        cell = ws.cell(row=1, column=i)
-        text_cell(cell, name)
-        cell.font = Font(name=FONT, size=10, bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=HEAD)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        write_text(ws, 0, i, name, head)
         schema_col = next(c for c in SCHEMA[table] if c.name == name)
         need = "required" if schema_col.required else "optional: may be left blank"
         if not schema_col.present:
             need = "optional: the column may be left out or blank"
-        cm = Comment(f"{name} ({need})\n{col.help}", "mkip")
-        cm.width = 260
-        cm.height = 110
-        cell.comment = cm
-        dim = ws.column_dimensions[letter]
-        dim.width = max(col.width, len(name) + 3)
-        dim.number_format = _FORMATS[col.kind]
-        rng = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
-        if col.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"',
-                                allow_blank=True, showDropDown=False)
-            dv.errorTitle = f"{table}.{name}"
-            dv.error = col.help
-            dv.errorStyle = "stop" if col.strict else "information"
-            dv.promptTitle = name
-            dv.prompt = col.help[:255]
-            dv.showInputMessage = True
-            dv.showErrorMessage = True
-            dv.add(rng)
-            ws.add_data_validation(dv)
-        elif col.kind in ("money", "pct", "number", "whole", "date"):
-            dv = DataValidation(allow_blank=True)
-            dv.promptTitle = name
-            dv.prompt = col.help[:255]
-            dv.showInputMessage = True
-            dv.showErrorMessage = False
-            dv.add(rng)
-            ws.add_data_validation(dv)
+        ws.write_comment(0, i, f"{name} ({need})\n{col.help}",
+                         {"author": "mkip", "x_scale": 2.7, "y_scale": 1.9})
+        ws.set_column(i, i, max(col.width, len(name) + 3),
+                      mb.formats.get(fmt=_FORMATS[col.kind]))
+        options = _validation(col, table, name)
+        if options is not None:
+            ws.data_validation(1, i, TEMPLATE_ROWS, i, options)
     known = {norm(n) for n in names}
     for r, row in enumerate(rows, start=2):
         given = {norm(k): v for k, v in row.items() if norm(k) in known}
         for i, name in enumerate(names, start=1):
-            _put(ws, r, i, cols[name], given.get(name))
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 18
-    ws.sheet_properties.tabColor = NAVY if required else "8EA9DB"
+            _put(mb, ws, r, i, cols[name], given.get(name))
+    ws.freeze_panes(1, 0)
+    ws.set_row(0, 18)
+    ws.set_tab_color("#" + (NAVY if required else "8EA9DB"))
+    set_page(ws, footer="&C&A, page &P of &N", repeat=(1, 1))
 
 
-def _readme(wb: Workbook, examples: bool) -> None:
-    ws = wb.create_sheet("README", 0)
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 16
-    ws.column_dimensions["C"].width = 100
-    row = 1
+def _readme(mb: MemoryBook, ws: Worksheet, examples: bool) -> None:
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 100)
+    row = 0
 
-    def line(text: str, *, bold: bool = False, size: float = 10, col: int = 1,
+    def line(text: str, *, bold: bool = False, size: float = 10, col: int = 0,
              color: str | None = None) -> None:
         nonlocal row
-        c = ws.cell(row=row, column=col)
-        text_cell(c, text)
-        c.font = Font(name=FONT, size=size, bold=bold, color=color)
+        write_text(ws, row, col, text, mb.formats.get(size=size, bold=bold, color=color))
         row += 1
 
     line("Partnership finance: input workbook", bold=True, size=16, color=NAVY)
@@ -240,63 +223,45 @@ def _readme(wb: Workbook, examples: bool) -> None:
         line("- " + t)
     row += 1
     line("Tables", bold=True, size=12, color=NAVY)
-    for i, h in enumerate(("Sheet", "Required?", "What it holds"), start=1):
-        c = ws.cell(row=row, column=i)
-        text_cell(c, h)
-        c.font = Font(name=FONT, size=10, bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor=HEAD)
+    head = mb.formats.get(bold=True, color="FFFFFF", fill=HEAD)
+    for i, h in enumerate(("Sheet", "Required?", "What it holds")):
+        write_text(ws, row, i, h, head)
     row += 1
     for table, (required, what) in TABLES.items():
-        for i, v in enumerate((table, "required" if required else "optional", what), start=1):
-            c = ws.cell(row=row, column=i)
-            text_cell(c, v)
-            c.font = Font(name=FONT, size=10, bold=i == 1)
+        for i, v in enumerate((table, "required" if required else "optional", what)):
+            write_text(ws, row, i, v, mb.formats.get(bold=i == 0))
         row += 1
     row += 1
     line("Columns", bold=True, size=12, color=NAVY)
+    small = mb.formats.get(size=9)
+    wrapped = mb.formats.get(size=9, wrap=True, valign="top")
     for table in SCHEMA:
         for col in SCHEMA[table]:
-            for i, v in enumerate((table, col.name, COLUMNS[table][col.name].help), start=1):
-                c = ws.cell(row=row, column=i)
-                text_cell(c, v)
-                c.font = Font(name=FONT, size=9)
-                if i == 3:
-                    c.alignment = Alignment(wrap_text=True, vertical="top")
-                    lines = -(-len(v) // 105)  # column C holds about 105 characters a line
-                    if lines > 1:
-                        ws.row_dimensions[row].height = 12.5 * lines
+            help_ = COLUMNS[table][col.name].help
+            write_text(ws, row, 0, table, small)
+            write_text(ws, row, 1, col.name, small)
+            write_text(ws, row, 2, help_, wrapped)
+            lines = -(-len(help_) // 105)  # column C holds about 105 characters a line
+            if lines > 1:
+                ws.set_row(row, 12.5 * lines)
             row += 1
-    ws.sheet_view.showGridLines = False
+    ws.hide_gridlines(2)
+    set_page(ws, footer="&C&A, page &P of &N")
 
 
-def _workbook(tables: Mapping[str, Sequence[Mapping[str, object]]], examples: bool) -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+def _workbook(tables: Mapping[str, Sequence[Mapping[str, object]]], examples: bool) -> bytes:
+    mb = MemoryBook()
+    readme = mb.wb.add_worksheet("README")
     given = {norm(k): v for k, v in tables.items()}
     for table in SCHEMA:
-        _table_sheet(wb, table, given.get(table, ()))
-    _readme(wb, examples)
-    for sheet in wb.worksheets:  # printable: landscape, every column on the page width
-        ws: Any = sheet
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1" if ws.title != "README" else None
-        ws.oddFooter.center.text = "&A, page &P of &N"
-    wb.active = 0
-    wb.properties.title = "Partnership finance input workbook"
-    wb.properties.creator = "mkip-finance"
-    return wb
+        _table_sheet(mb, table, given.get(table, ()))
+    _readme(mb, readme, examples)
+    readme.activate()
+    return mb.finish(STAMP, title="Partnership finance input workbook", creator="mkip-finance")
 
 
 #: The template carries no date of its own: a fixed stamp makes its bytes reproducible.
 STAMP = datetime(2025, 4, 1, tzinfo=UTC)
-
-
-def _save(wb: Workbook) -> bytes:
-    return workbook_bytes(wb, STAMP)
 
 
 def build_template(examples: bool = True) -> bytes:
@@ -305,7 +270,7 @@ def build_template(examples: bool = True) -> bytes:
     ``examples=False`` leaves every sheet with its header row only (an empty book, which
     does not validate until it is filled in).
     """
-    return _save(_workbook(EXAMPLE if examples else {}, examples=examples))
+    return _workbook(EXAMPLE if examples else {}, examples=examples)
 
 
 def book_to_xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
@@ -315,4 +280,4 @@ def book_to_xlsx(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
     tables and columns the tool does not use are left out.  Values may be text (as read
     from CSV) or typed.
     """
-    return _save(_workbook(tables, examples=False))
+    return _workbook(tables, examples=False)

@@ -1,4 +1,4 @@
-"""The compact, streamed board report used for large books (issue 6).
+"""The compact board report used for large books, written row by row.
 
 It is checked the same way as the full report: LibreOffice recalculates it (forced on
 load) and every formula must come back without an error, every check TRUE and the key
@@ -18,14 +18,13 @@ import openpyxl
 import pytest
 
 from finance.core.run import Result, run_year
-from finance.report import build_report, workbook_bytes
-from finance.report_large import LARGE_SERVICE_LINES, is_large, large_report_workbook
+from finance.report import LARGE_SERVICE_LINES, build_report, is_large
+from finance.report.large import large_report
 from tests.test_report import GENERATED, INJECTIONS, XCU, _soffice, edge_book, injection_book
 
 
 def large_bytes(result: Result) -> bytes:
-    wb, streams = large_report_workbook(result, GENERATED)
-    return workbook_bytes(wb, GENERATED, streams)
+    return large_report(result, GENERATED)
 
 
 def test_threshold_picks_the_layout(mkip_result: Result, tmp_path: Path) -> None:

@@ -1,0 +1,324 @@
+"""The Shared services sheet: each service's net cost split between the parties engaged
+in it (§18.1, §13.4).  The board page is the summary and its chart; each service's
+weights and largest-remainder split are on the Workings sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from math import gcd
+from typing import Any
+
+from finance.core.apportion import apportion
+from finance.core.contributions import latest_population
+from finance.core.services import ServiceSplit
+from finance.report import rules
+from finance.report.common import decimals, scaled
+from finance.report.context import Context, Weight
+from finance.report.grid import Chart, Sheet
+from finance.report.split import EXACT_LIMIT, FRAC, integer_ratio, pool, proportional
+from finance.xlsx import GREY, MONEY, WHOLE, col_name
+
+__all__ = ["NAME", "write"]
+
+NAME = "Shared services"
+
+
+def write(ctx: Context) -> None:
+    r = ctx.result
+    parties = sorted({ln.party for sp in r.services for ln in sp.lines})
+    sh = Sheet(ctx.book_, NAME, [16, 14, 14] + [14] * max(len(parties), 4) + [16])
+    sh.title(f"Shared services {r.year}",
+             "Each service's net cost is split between the parties engaged in it, and only "
+             "them, in one largest-remainder step (§18.1, §13.4). Workings in the appendix.")
+    parties = sorted({ln.party for sp in r.services for ln in sp.lines})
+    n_s = len(r.services)
+    hdr = sh.section(4, "Each party's share of each service (£)")
+    sum_first = hdr + 1
+    sum_last = sum_first + n_s - 1
+    _blocks(ctx)
+    heads = ["Service", "Host", "Basis", *parties, "Net cost (£)"]
+    sh.header(hdr, heads)
+    for i, sp in enumerate(r.services):
+        rr = sum_first + i
+        sh.text(rr, 1, sp.service, bold=True)
+        sh.text(rr, 2, sp.host)
+        sh.text(rr, 3, sp.basis)
+        pl = ctx.services.pools[sp.service]
+        for j, p in enumerate(parties):
+            if p in pl.share:
+                sh.formula(rr, 4 + j, pl.share[p], MONEY)
+            else:
+                sh.value(rr, 4 + j, 0, MONEY, input_=False)
+        sh.formula(rr, 4 + len(parties), ctx.services.net[sp.service], MONEY)
+    tr = sum_last + 1
+    sh.text(tr, 1, "Total", bold=True)
+    if n_s:
+        for c in range(4, 5 + len(parties)):
+            L = col_name(c)
+            sh.formula(tr, c, f"ROUND(SUM({L}{sum_first}:{L}{sum_last}),2)", MONEY)
+        ctx.services.party_total = {p: sh.ref(tr, 4 + j) for j, p in enumerate(parties)}
+        sh.grid(sum_first, 1, sum_last, 4 + len(parties))
+        ctx.services.total = sh.ref(tr, 4 + len(parties))
+    else:
+        sh.note(sum_first, 1, "No shared services in the year.")
+    sh.total_row(tr, 1, 4 + len(parties))
+    row = tr + 2
+    if n_s:
+        sh.charts.append(Chart(
+            options={"type": "bar", "subtype": "stacked"},
+            series=[{"name": [NAME, hdr - 1, 3 + j],
+                     "categories": [NAME, sum_first - 1, 0, sum_last - 1, 0],
+                     "values": [NAME, sum_first - 1, 3 + j, sum_last - 1, 3 + j],
+                     "gap": 40, "overlap": 100} for j in range(len(parties))],
+            anchor=(row, 7), title="Each service's net cost split between the parties",
+            size=(14, 9), x_axis={"num_format": "£#,##0"}, y_axis={"reverse": True}))
+        _savings(ctx, sh, row)
+
+
+def _savings(ctx: Context, sh: Sheet, row: int) -> int:
+    """Stand-alone cost against share, per party and service, where the book gives one."""
+    lines = [(sp, ln) for sp in ctx.result.services for ln in sp.lines
+             if ln.standalone_cost is not None]
+    if not lines:
+        return row
+    row = sh.section(row, "Savings against going it alone (£)",
+                     "Saving = the party's stand-alone cost of the service for the months it "
+                     "takes part (a year's cost x months / 12, to the penny) less its share "
+                     "(§11.4).")
+    row = sh.header(row, ["Service", "Party", "Stand-alone cost, months taken part (£)",
+                          "Share (£)", "Saving (£)"])
+    top = row
+    for sp, ln in lines:
+        pl = ctx.services.pools[sp.service]
+        sh.text(row, 1, sp.service, bold=True)
+        sh.text(row, 2, ln.party)
+        sh.formula(row, 3, rules.standalone_for_months(
+            ctx.inputs.standalone[(sp.service, ln.party)],
+            ctx.inputs.months[(sp.service, ln.party)]), MONEY)
+        sh.formula(row, 4, pl.share[ln.party], MONEY)
+        sh.formula(row, 5, f"ROUND(C{row}-D{row},2)", MONEY, bold=True)
+        row += 1
+    sh.grid(top, 1, row - 1, 5)
+    sh.text(row, 1, "Total", bold=True)
+    for c in (3, 4, 5):
+        L = col_name(c)
+        sh.formula(row, c, f"ROUND(SUM({L}{top}:{L}{row - 1}),2)", MONEY)
+    sh.total_row(row, 1, 5)
+    return row + 2
+
+
+def _blocks(ctx: Context) -> None:
+    """Each service's figures, weights and split, on the Workings sheet."""
+    r, refs = ctx.result, ctx.inputs
+    if not r.services:
+        return
+    wk = ctx.workings
+    row = wk.section(ctx.workings_row, "Shared services: each net cost split by "
+                     "largest remainder (§18.1, §13.4)")
+    for sp in r.services:
+        wk.starts.append(row)
+        wk.text(row, 1, f"{sp.service}: {sp.name}", bold=True, size=12)
+        row += 1
+        wk.text(row, 1, "Host")
+        wk.text(row, 2, sp.host, bold=True)
+        wk.text(row, 3, "Basis")
+        wk.text(row, 4, sp.basis, bold=True)
+        row += 1
+        wk.text(row, 1, "Gross cost")
+        wk.formula(row, 2, refs.gross[sp.service], MONEY)
+        wk.text(row, 3, "Income")
+        wk.formula(row, 4, refs.income[sp.service], MONEY)
+        wk.text(row, 5, "Net cost", bold=True)
+        wk.formula(row, 6, f"ROUND(B{row}-D{row},2)", MONEY, bold=True)
+        net_ref = wk.ref(row, 6)
+        ctx.services.net[sp.service] = net_ref
+        ctx.key(wk, row, 6, ("service_net", sp.service), f"{sp.service} net cost", "money",
+                sp.net_cost)
+        row += 2
+        weights, basis, row = _weights(ctx, sp, wk, row)
+        ctx.services.weights[sp.service] = weights
+        parts = [ln.party for ln in sp.lines]
+        pre: list[tuple[str, str | None, Mapping[str, Any]]] = [
+            ("Months", "0", {p: "=" + refs.months[(sp.service, p)] for p in parts}),
+            (basis["label"], basis["fmt"], basis["values"]),
+        ]
+        sa = {ln.party: ln.standalone_cost for ln in sp.lines}
+
+        def standalone(p: str, _share: str, svc: str = sp.service) -> str | None:
+            ref = refs.standalone.get((svc, p))
+            return None if ref is None else rules.standalone_for_months(ref,
+                                                                         refs.months[(svc, p)])
+
+        def saving(p: str, share: str, svc: str = sp.service) -> str | None:
+            ref = refs.standalone.get((svc, p))
+            return None if ref is None else rules.saving(ref, refs.months[(svc, p)], share)
+
+        post = [("Stand-alone cost, months taken part (£)", MONEY, standalone),
+                ("Saving (£)", MONEY, saving)]
+        pl = pool(ctx, wk, row, f"{sp.service}: split of the net cost", net_ref, parts,
+                  weights, engine=sp.shares, pre=pre, post=post, own_page_block=False)
+        ctx.services.pools[sp.service] = pl
+        for ln in sp.lines:
+            rr, cc = pl.rows[ln.party], pl.share_col
+            ctx.key(wk, rr, cc, ("service_share", sp.service, ln.party),
+                    f"{sp.service} share {ln.party}", "money", ln.share)
+            if sa[ln.party] is not None:
+                ctx.key(wk, rr, cc + 2, ("service_saving", sp.service, ln.party),
+                        f"{sp.service} saving {ln.party}", "money", ln.saving)
+        row = pl.end
+    ctx.workings_row = row
+
+
+def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
+             ) -> tuple[dict[str, Weight], dict[str, Any], int]:
+    """Integer weight formulas for one service; returns (weights, basis column, row)."""
+    b, y, refs = ctx.book, ctx.year, ctx.inputs
+    parts = [ln.party for ln in sp.lines]
+    months = {ln.party: ln.months for ln in sp.lines}
+    mref = {p: refs.months[(sp.service, p)] for p in parts}
+
+    def component(basis: str) -> tuple[dict[str, str | None], dict[str, int], dict[str, str]]:
+        """(weight formula, integer weight, basis-value formula) for one basis."""
+        f: dict[str, str | None] = {}
+        iv: dict[str, int] = {}
+        bv: dict[str, str] = {}
+        if basis == "equal":
+            for p in parts:
+                f[p] = mref[p]
+                iv[p] = months[p]
+                bv[p] = "=" + mref[p]
+        elif basis == "fixed":
+            vals = {p: next((x.fixed_share for x in b.service_parties
+                             if x.service == sp.service and x.year == y and x.party == p),
+                            None) or Decimal(0) for p in parts}
+            k = decimals(list(vals.values()))
+            for p in parts:
+                ref = refs.fixed[(sp.service, p)]
+                f[p] = f"ROUND({ref}*{10**k},0)" if k else f"ROUND({ref},0)"
+                iv[p] = scaled(vals[p], k)
+                bv[p] = "=" + ref
+        elif basis == "population":
+            for p in parts:
+                pop = latest_population(b.populations, p, y)
+                pref = refs.population.get(p)
+                if pop is None or pref is None:
+                    f[p] = None
+                    iv[p] = 0
+                    continue
+                f[p] = f"{pref}*{mref[p]}"
+                iv[p] = pop.population * months[p]
+                bv[p] = "=" + pref
+        elif basis.startswith("driver:"):
+            name = basis[7:]
+            dv = {d.party: d.value for d in b.drivers if d.year == y and d.driver == name}
+            k = decimals(list(dv.values()))
+            for p in parts:
+                dref = refs.driver.get((name, p))
+                if dref is None:
+                    f[p] = "0"
+                    iv[p] = 0
+                    continue
+                f[p] = (f"ROUND({dref}*{10**k},0)*{mref[p]}" if k
+                        else f"ROUND({dref},0)*{mref[p]}")
+                iv[p] = scaled(dv[p], k) * months[p]
+                bv[p] = "=" + dref
+        else:
+            raise ValueError(f"unknown basis {basis}")
+        return f, iv, bv
+
+    if sp.basis != "blend":
+        f, iv, bv = component(sp.basis)
+        label = {"equal": "Months", "fixed": "Fixed share",
+                 "population": "Population"}.get(sp.basis, f"Driver: {sp.basis[7:]}")
+        fmt = "0.00##%" if sp.basis == "fixed" else "#,##0.####"
+        return ({p: (f[p], iv[p]) for p in parts},
+                {"label": label, "fmt": fmt, "values": bv}, row)
+
+    # blend: a component table, then exact integer weights
+    data = [(c, w, *component(c)) for c, w in sp.components]
+    data = [d for d in data if sum(d[3].values()) > 0]
+    kw = decimals([w for _, w, *_ in data])
+    sums = [sum(d[3].values()) for d in data]
+    exact: dict[str, int] = {}
+    for p in parts:
+        tot = 0
+        for i, (_c, w, _f, iv, _bv) in enumerate(data):
+            prod = scaled(w, kw) * iv[p]
+            for j, s in enumerate(sums):
+                if j != i:
+                    prod *= s
+            tot += prod
+        exact[p] = tot
+    g = 0
+    for v in exact.values():
+        g = gcd(g, v)
+    reduced = {p: v // (g or 1) for p, v in exact.items()}
+    formula_ok = max(exact.values(), default=0) < EXACT_LIMIT
+    eng = {ln.party: ln.raw_weight for ln in sp.lines}
+    if apportion(sp.net_cost, reduced) != sp.shares or not proportional(reduced, eng):
+        reduced = integer_ratio(eng)
+        formula_ok = False
+    L = col_name
+    sh.text(row, 1, "Blend components: each component's weights are normalised to sum to 1, "
+            "then mixed with the component weights; the money is rounded once.",
+            italic=True, color=GREY)
+    row += 1
+    heads = ["Party"]
+    for c, _w, *_ in data:
+        heads += [f"{c} (raw)", f"{c} (share)"]
+    heads += ["Blended weight", "Exact integer weight"]
+    row = sh.header(row, heads)
+    first = row
+    last = first + len(parts) - 1
+    cw_row = last + 2
+    cb = 2 + 2 * len(data)
+    for i, p in enumerate(parts):
+        r = first + i
+        sh.text(r, 1, p, bold=True)
+        blend_terms = []
+        int_terms = []
+        for j, (_c, _w, f, _iv, _bv) in enumerate(data):
+            rc, sc = 2 + 2 * j, 3 + 2 * j
+            sh.formula(r, rc, f[p] or "0", WHOLE)
+            sh.formula(r, sc, f"IF({L(rc)}${last + 1}=0,0,{L(rc)}{r}/{L(rc)}${last + 1})", FRAC)
+            blend_terms.append(f"{L(sc)}${cw_row}*{L(sc)}{r}")
+            others = "".join(f"*{L(2 + 2 * k)}${last + 1}" for k in range(len(data)) if k != j)
+            int_terms.append(f"{L(rc)}${cw_row + 1}*{L(rc)}{r}{others}")
+        sh.formula(r, cb, "+".join(blend_terms) or "0", FRAC)
+        if formula_ok:
+            sh.formula(r, cb + 1, "+".join(int_terms) or "0", WHOLE)
+        else:
+            sh.value(r, cb + 1, reduced[p], WHOLE, input_=False)
+    tr = last + 1
+    sh.text(tr, 1, "Total", bold=True)
+    for cc in range(2, cb + 2):
+        sh.formula(tr, cc, f"SUM({L(cc)}{first}:{L(cc)}{last})",
+                   WHOLE if (cc % 2 == 0 and cc < cb) or cc == cb + 1 else FRAC)
+    sh.total_row(tr, 1, cb + 1)
+    sh.text(cw_row, 1, "Component weight")
+    sh.text(cw_row + 1, 1, f"Component weight x {10**kw}")
+    for j, (c, _w, *_rest) in enumerate(data):
+        sc = 3 + 2 * j
+        sh.formula(cw_row, sc, refs.blend[(sp.service, c)], "0.00##%")
+        sh.formula(cw_row + 1, 2 + 2 * j, f"ROUND({L(sc)}{cw_row}*{10**kw},0)", WHOLE)
+    sh.grid(first, 1, last, cb + 1)
+    sh.grid(cw_row, 1, cw_row + 1, cb - 1)
+    gcd_rng = f"${L(cb + 1)}${first}:${L(cb + 1)}${last}"
+    ctx.check(f"{sp.service}: blended weights add up to 1", f"ROUND({sh.ref(tr, cb)},9)=1")
+    weights: dict[str, Weight] = {}
+    blended: dict[str, str] = {}
+    for i, p in enumerate(parts):
+        r = first + i
+        weights[p] = ((f"{L(cb + 1)}{r}/GCD({gcd_rng})", reduced[p]) if formula_ok
+                      else (None, reduced[p]))
+        blended[p] = f"={L(cb)}{r}"
+        ctx.check(f"{sp.service} {p}: exact integer weight matches the blended weight",
+                  f"ROUND({sh.ref(r, cb + 1)}/{sh.ref(tr, cb + 1)}-{sh.ref(r, cb)},9)=0")
+    note = ("Exact integer weight: the blend with every component's share written over a "
+            "common denominator; divided by its greatest common divisor in the split.")
+    if not formula_ok:
+        note = ("Exact integer weights are the calculation engine's exact ratios (too large "
+                "to form by formula exactly).")
+    sh.note(cw_row + 2, 1, note)
+    return weights, {"label": "Blended weight", "fmt": FRAC, "values": blended}, cw_row + 4

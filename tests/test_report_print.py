@@ -1,0 +1,256 @@
+"""The board report as written and as printed.
+
+Every formula cell carries a value (a reader that does not recalculate shows it), and
+that value is what LibreOffice works out when it recalculates the workbook, to the
+penny: for the bundled book, the edge-case book of ``test_report`` and a large generated
+book (compact layout).  Printed with LibreOffice, the bundled report takes at most 20 A4
+pages and the large book's at most 60; long sheets repeat their heading rows on every
+page.  The same result and time give the same bytes.
+
+The LibreOffice and pdfinfo tests are skipped when the programs are missing, except in CI
+(``CI=true``), where they fail.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from finance.book import require_book
+from finance.core.run import Result, run_year
+from finance.report import build_report, is_large
+from tests.test_report import GENERATED, IN_CI, MKIP, XCU, _soffice, edge_book
+
+PAGE_LIMITS = {"mkip": 20, "large": 60}
+
+_CELL = re.compile(rb"<c [^>]*>(.*?)</c>", re.S)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
+    from benchmarks.generate import large_book
+
+    base = tmp_path_factory.mktemp("print-books")
+    return {"mkip": run_year(require_book(MKIP)), "edge": edge_book(base / "edge"),
+            "large": run_year(require_book(large_book(base / "large")))}
+
+
+@pytest.fixture(scope="module")
+def reports(books: dict[str, Result]) -> dict[str, bytes]:
+    return {name: build_report(r, GENERATED) for name, r in books.items()}
+
+
+def test_the_large_book_gets_the_compact_layout(books: dict[str, Result]) -> None:
+    assert is_large(books["large"]) and not is_large(books["mkip"])
+
+
+@pytest.mark.parametrize("name", ["mkip", "edge", "large"])
+def test_every_formula_cell_has_a_value(reports: dict[str, bytes], name: str) -> None:
+    with zipfile.ZipFile(io.BytesIO(reports[name])) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        formulas = 0
+        for part in sheets:
+            for m in _CELL.finditer(z.read(part)):
+                body = m.group(1)
+                if b"<f>" in body or b"<f " in body:
+                    formulas += 1
+                    assert b"<v>" in body and b"<v></v>" not in body, (part, body[:200])
+    assert formulas > 100
+
+
+@pytest.mark.parametrize("name", ["mkip", "large"])
+def test_rebuilding_gives_the_same_bytes(books: dict[str, Result], reports: dict[str, bytes],
+                                         name: str) -> None:
+    assert build_report(books[name], GENERATED) == reports[name]
+
+
+def test_template_bytes_are_reproducible() -> None:
+    from finance.template import build_template
+
+    assert build_template() == build_template()
+
+
+def test_long_sheets_repeat_their_heading_rows(reports: dict[str, bytes]) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]))
+    for title in ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
+                  "Monitoring", "Inputs", "Workings"):
+        assert wb[title].print_title_rows, title
+    with zipfile.ZipFile(io.BytesIO(reports["mkip"])) as z:
+        names = z.read("xl/workbook.xml").decode()
+    assert "_xlnm.Print_Titles" in names and "_xlnm.Print_Area" in names
+    large = openpyxl.load_workbook(io.BytesIO(reports["large"]))
+    for title in ("Contributions", "Year end", "Ledger", "Shared services", "Settlement",
+                  "Checks"):
+        assert large[title].print_title_rows, title
+
+
+def test_listings_are_outside_the_print_area(reports: dict[str, bytes]) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]))
+    inputs = wb["Inputs"]
+    ledger_row = next(c.row for c in inputs["A"] if str(c.value).startswith("Ledger for"))
+    area = inputs.print_area
+    assert area and int(str(area).rsplit("$", 1)[1]) < ledger_row
+    large = openpyxl.load_workbook(io.BytesIO(reports["large"]))
+    for title in ("Ledger", "Shared services", "Checks"):
+        assert str(large[title].print_area).endswith("$3"), title
+
+
+def test_cover_has_a_sign_off_block(books: dict[str, Result]) -> None:
+    data = build_report(books["mkip"], GENERATED, status="final", approver="MKIP Board",
+                        minute="MKIP/2026/14")
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Cover"]
+    text = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    for needle in ("Sign-off", "Prepared by", "Status: FINAL", "MKIP Board", "MKIP/2026/14",
+                   "Section 151 officer of the accountable body", "Signature", "Name", "Date"):
+        assert any(needle in t for t in text), needle
+    draft = openpyxl.load_workbook(io.BytesIO(build_report(books["mkip"], GENERATED)))
+    assert any("DRAFT" in str(c.value) for row in draft["Cover"].iter_rows() for c in row)
+    with pytest.raises(ValueError):
+        build_report(books["mkip"], GENERATED, status="approved")
+
+
+def test_savings_are_whole_pence(reports: dict[str, bytes]) -> None:
+    """Money written as a value, or cached for a formula, is an exact 2-decimal figure
+    (the five-year appraisal's discounted flows are left unrounded on purpose: only its
+    present values are rounded, once)."""
+    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]), data_only=True)
+    assert wb["Shared services"]["E17"].value == 8104.35  # AUDIT, MBC: once 8104.35000000001
+    for ws in wb.worksheets:
+        if ws.title == "Investments":
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if (isinstance(c.value, float) and c.number_format.startswith("£")
+                        and "0.00" in c.number_format):
+                    assert c.value == round(c.value, 2), (ws.title, c.coordinate, c.value)
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+def _pdfinfo() -> str:
+    exe = shutil.which("pdfinfo")
+    if exe is None:
+        if IN_CI:
+            pytest.fail("pdfinfo (poppler-utils) is required in CI to count printed pages")
+        pytest.skip("pdfinfo (poppler-utils) is not installed: cannot count printed pages")
+    return exe
+
+
+def _convert(tmp: Path, reports: dict[str, bytes], names: list[str], to: str) -> dict[str, Path]:
+    exe = _soffice()
+    profile = tmp / "profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+    src = tmp / "in"
+    src.mkdir(exist_ok=True)
+    for n in names:
+        (src / f"{n}.xlsx").write_bytes(reports[n])
+    out = tmp / f"out-{to}"
+    proc = subprocess.run(
+        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", to, "--outdir", str(out), *(str(src / f"{n}.xlsx") for n in names)],
+        capture_output=True, text=True, timeout=600, check=False)
+    got = {n: out / f"{n}.{to}" for n in names}
+    for n, p in got.items():
+        assert p.is_file(), f"LibreOffice did not convert {n}: {proc.stdout} {proc.stderr}"
+    return got
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, bytes]
+                 ) -> dict[str, Any]:
+    paths = _convert(tmp_path_factory.mktemp("lo-values"), reports, ["mkip", "edge", "large"],
+                     "xlsx")
+    return {n: openpyxl.load_workbook(p, data_only=True, read_only=True)
+            for n, p in paths.items()}
+
+
+def _same(mine: object, theirs: object) -> bool:
+    if isinstance(mine, bool) or isinstance(theirs, bool):
+        return mine == theirs
+    if isinstance(mine, int | float) and isinstance(theirs, int | float):
+        if abs(theirs) >= 1:  # money and counts: to the penny
+            return abs(mine - theirs) < 0.005 or abs(mine - theirs) <= 1e-9 * abs(theirs)
+        return abs(mine - theirs) <= 1e-9  # ratios, rates and fractions of a penny
+    if mine in ("", None) and theirs in ("", None):
+        return True
+    return mine == theirs
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", ["mkip", "edge", "large"])
+def test_cached_values_are_what_libreoffice_calculates(reports: dict[str, bytes],
+                                                       recalculated: dict[str, Any],
+                                                       name: str) -> None:
+    formulas = openpyxl.load_workbook(io.BytesIO(reports[name]), read_only=True)
+    cached = openpyxl.load_workbook(io.BytesIO(reports[name]), read_only=True, data_only=True)
+    theirs = recalculated[name]
+    wrong = []
+    count = 0
+    for ws in formulas.worksheets:
+        mine_rows = cached[ws.title].iter_rows(values_only=True)
+        lo_rows = theirs[ws.title].iter_rows(values_only=True)
+        for r, (frow, mrow, lrow) in enumerate(zip(ws.iter_rows(values_only=True), mine_rows,
+                                                   lo_rows, strict=False), start=1):
+            for c, f in enumerate(frow):
+                if isinstance(f, str) and f.startswith("="):
+                    count += 1
+                    mine = mrow[c] if c < len(mrow) else None
+                    lo = lrow[c] if c < len(lrow) else None
+                    if not _same(mine, lo):
+                        wrong.append((ws.title, r, c + 1, f[:60], mine, lo))
+    assert count > 100
+    assert not wrong, f"{len(wrong)} of {count} cached values differ: {wrong[:10]}"
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, bytes]
+            ) -> dict[str, int]:
+    pdfinfo = _pdfinfo()
+    paths = _convert(tmp_path_factory.mktemp("lo-pdf"), reports, ["mkip", "large"], "pdf")
+    pages = {}
+    for n, p in paths.items():
+        info = subprocess.run([pdfinfo, str(p)], capture_output=True, text=True, check=True)
+        pages[n] = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    return pages
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["mkip", "large"])
+def test_printed_page_count(printed: dict[str, int], name: str) -> None:
+    assert 1 < printed[name] <= PAGE_LIMITS[name], printed
+
+
+def test_a_statement_sheet_per_paying_party(books: dict[str, Result],
+                                            reports: dict[str, bytes]) -> None:
+    from finance.core.statements import statements
+
+    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]))
+    parties = [s.party for s in statements(books["mkip"])]
+    assert parties == ["MBC", "SBC", "TWBC"]
+    names = [n for n in wb.sheetnames if n.startswith("Statement ")]
+    assert names == [f"Statement {p}" for p in parties]
+    assert wb.sheetnames.index(names[0]) == wb.sheetnames.index("Year end") + 1
+    for n in names:
+        ws = wb[n]
+        assert ws.page_setup.orientation == "portrait"
+        checks = [c for row in ws.iter_rows() for c in row
+                  if c.data_type == "f" and ("=ROUND(" in str(c.value) or "=ABS(" in str(c.value))
+                  and ("=" in str(c.value)[1:] or "<" in str(c.value))]
+        assert len(checks) >= 3, n
+    cached = openpyxl.load_workbook(io.BytesIO(reports["mkip"]), data_only=True)
+    for s in statements(books["mkip"]):
+        ws = cached[f"Statement {s.party}"]
+        values = [c.value for row in ws.iter_rows() for c in row]
+        assert round(s.net_cash / 100, 2) in values
+        assert sum(v is True for v in values) >= 3 and not any(v is False for v in values)
