@@ -61,3 +61,11 @@ def test_bench_history_smoke():
 
     r = bench_history.main(runs=1, years=2)
     assert r["years_listed"] == 2 and r["close_s"] > 0 and r["history_s"] > 0
+
+
+@pytest.mark.slow
+def test_bench_compare_smoke():
+    from benchmarks import bench_compare
+
+    r = bench_compare.main(runs=1)
+    assert r["compare_s"] > 0 and r["tab_s"] > 0

@@ -196,3 +196,64 @@ def test_where_matches_values_as_the_column_reads_them() -> None:
     assert found == []
     assert [cells[3] for _rn, cells in tables["service_parties"].rows] == ["40%", "0.35"]
     assert raw["service_parties"].rows[0][1][3] == "35%"  # the book's tables are untouched
+def test_the_same_comparison_gives_the_same_bytes(tmp_path: Path) -> None:
+    outs = []
+    for n in (1, 2):
+        out = tmp_path / f"o{n}"
+        res = runner.invoke(app, ["compare", str(MKIP), "--scenarios", str(EXAMPLE),
+                                  "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        outs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outs[0] == outs[1]
+    assert sorted(outs[0]) == ["mid-kent-improvement-partnership-2025-26-scenarios.json",
+                               "mid-kent-improvement-partnership-2025-26-scenarios.xlsx"]
+
+
+def _comparison_bytes() -> bytes:
+    from finance.comparison import comparison_workbook
+    from finance.scenarios import read_scenarios, run_comparison
+
+    scs, problems = read_scenarios(EXAMPLE)
+    assert problems == []
+    return comparison_workbook(run_comparison(MKIP, scs))
+
+
+def test_every_formula_of_the_comparison_workbook_holds_its_value() -> None:
+    import io
+    import zipfile
+
+    from tests.test_report_print import _CELL
+
+    with zipfile.ZipFile(io.BytesIO(_comparison_bytes())) as z:
+        formulas = 0
+        for part in (n for n in z.namelist() if n.startswith("xl/worksheets/sheet")):
+            for m in _CELL.finditer(z.read(part)):
+                if b"<f>" in m.group(1):
+                    formulas += 1
+                    assert b"<v>" in m.group(1), m.group(1)[:200]
+    assert formulas == 3 * 5 * 4 + 5 * 9  # a change per council, figure and scenario; totals
+
+
+@pytest.mark.libreoffice
+def test_the_comparison_recalculates_to_its_cached_values(tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from tests.test_report_print import _convert, _same
+
+    data = _comparison_bytes()
+    [path] = _convert(tmp_path, {"cmp": data}, ["cmp"], "xlsx").values()
+    theirs = openpyxl.load_workbook(path, data_only=True, read_only=True)["Summary"]
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True)["Summary"]
+    cached = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)["Summary"]
+    wrong, count = [], 0
+    for frow, mrow, lrow in zip(formulas.iter_rows(values_only=True),
+                                cached.iter_rows(values_only=True),
+                                theirs.iter_rows(values_only=True), strict=False):
+        for c, f in enumerate(frow):
+            if isinstance(f, str) and f.startswith("="):
+                count += 1
+                if not _same(mrow[c], lrow[c]):
+                    wrong.append((f, mrow[c], lrow[c]))
+    assert count == 105 and wrong == []
