@@ -634,7 +634,7 @@ def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool)
     offered: dict[str, Any] = {"template": template}
     if shown is not None:
         js, problem = shown["json"]
-        report = partial(ad.report_bytes, shown["result"])
+        report = partial(ad.report_bytes, shown["result"], shown.get("prior"))
         why = "" if fresh else " (off: the figures on screen are not the current inputs)"
         st.download_button("Board report (Excel)", data=report,
                            file_name=f"{shown['stem']}.xlsx", mime=XLSX, type="primary",

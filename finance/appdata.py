@@ -517,13 +517,14 @@ def json_bytes(result: Result) -> tuple[bytes, str]:
     return js, ""
 
 
-def report_bytes(result: Result) -> bytes:
-    """The board report, exactly as the CLI writes it (:func:`finance.pipeline.render`).
+def report_bytes(result: Result, prior: Prior | None = None) -> bytes:
+    """The board report, exactly as the CLI writes it (:func:`finance.pipeline.render`),
+    DRAFT or FINAL and compared with last year as the history says.
 
     It takes a second or two for a full book, so the app builds it when the download is
     clicked, not on every edit.
     """
-    _, report = render(result)
+    _, report = render(result, prior=prior)
     return report
 
 

@@ -9,7 +9,6 @@ so ``mkip --help`` stays quick.
 from __future__ import annotations
 
 import sys
-from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -174,7 +173,7 @@ def statements(
                 raise typer.Exit(EXIT_INVALID)
             from finance.statement_pdf import statement_pdfs
 
-            approval, note = _approval(history, result)
+            approval, note = _approval(prior, result)
             pdfs = statement_pdfs(result, approval=approval)  # all built before any is written
     except typer.Exit:
         raise
@@ -293,11 +292,6 @@ class _History:
 
         return store.prior(self.engine, self.url, partnership, year)
 
-    def record(self, partnership: str, year: str) -> Any:
-        from finance.history import store
-
-        return store.year_record(self.engine, self.url, partnership, year)
-
 
 def _history(db: str | None) -> _History | None:
     """The history database, or ``None`` when there is none (none given, and the
@@ -316,21 +310,18 @@ def _history_chain(db: str | None) -> Any:
     return None if history is None else history.prior
 
 
-def _approval(history: _History | None, result: Any) -> tuple[Any, str]:
+def _approval(prior: Any, result: Any) -> tuple[Any, str]:
     """FINAL, with its approver, minute and time, when the year is closed in the history
     from this same book; else DRAFT (with a note when it is closed from another book)."""
     from finance.statement_pdf import DRAFT, Approval
 
-    if history is None:
+    if prior is None or prior.approval is None:
         return DRAFT, ""
-    rec = history.record(result.book.settings.name, result.year)
-    if rec is None or rec.status != "closed":
-        return DRAFT, ""
-    if rec.input_sha256 != result.book.source_sha256:
-        return DRAFT, (f"note: {result.year} is closed (version {rec.version}) from a "
-                       "different book; these statements are marked DRAFT.")
-    at = rec.closed_at if rec.closed_at.tzinfo else rec.closed_at.replace(tzinfo=UTC)
-    return Approval("FINAL", rec.approved_by, rec.minute, at), ""
+    a = prior.approved(result.book.source_sha256)
+    if a is None:
+        return DRAFT, (f"note: {result.year} is closed (version {prior.approval.version}) "
+                       "from a different book; these statements are marked DRAFT.")
+    return Approval("FINAL", a.approved_by, a.minute, a.closed_at), ""
 
 
 @app.command()

@@ -8,6 +8,7 @@ writes each output whole (temporary file, then rename) and only when the book is
 from __future__ import annotations
 
 import gc
+import json
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from finance.book import load_book
 from finance.core.chain import Prior, opening_differences
@@ -84,9 +86,23 @@ def compute(book: Book, year: str | None, prior: Prior | None = None
         return None, list(exc.problems)
 
 
-def render(result: Result, with_report: bool = True,
-           generated: datetime | None = None) -> tuple[bytes, bytes]:
-    """The JSON result and the board report, as bytes."""
+def report_options(result: Result, prior: Prior | None) -> dict[str, Any]:
+    """What the history says on the board report: FINAL with the approver and minute
+    when the year is closed from this same book (DRAFT otherwise), and last year's
+    result as closed, for the comparison with last year."""
+    approval = prior.approved(result.book.source_sha256) if prior is not None else None
+    previous = (json.loads(prior.previous_json)
+                if prior is not None and prior.previous_json else None)
+    if approval is None:
+        return {"status": "DRAFT", "previous": previous}
+    return {"status": "FINAL", "approver": approval.approved_by,
+            "minute": approval.minute or None, "previous": previous}
+
+
+def render(result: Result, with_report: bool = True, generated: datetime | None = None,
+           prior: Prior | None = None) -> tuple[bytes, bytes]:
+    """The JSON result and the board report, as bytes (the report DRAFT or FINAL, and
+    compared with last year, as the history says: :func:`report_options`)."""
     from finance.core.jsonout import result_json
 
     js = json_bytes(result_json(result))
@@ -94,7 +110,8 @@ def render(result: Result, with_report: bool = True,
     if with_report:
         from finance.report import build_report
 
-        report = build_report(result, generated=generated)
+        report = build_report(result, generated=generated,
+                              **report_options(result, prior))
     return js, report
 
 
@@ -138,7 +155,7 @@ def _work(out: Outcome, path: Path, year: str | None, with_report: bool,
         return
     out.result = result
     out.year = result.year
-    out.json, out.report = render(result, with_report, generated)
+    out.json, out.report = render(result, with_report, generated, out.prior)
     out.status = "ok"
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 
 from finance.core.model import YearRow
@@ -49,6 +50,26 @@ class ClosedOpening:
 
 
 @dataclass(frozen=True, slots=True)
+class Approval:
+    """The year's current version as closed in the history: the board's approval.
+
+    Fields:
+        version: the closed version, 1, 2, ...
+        approved_by: who approved it.
+        minute: the board minute reference ("" when none was given).
+        closed_at: when it was closed, UTC.
+        input_sha256: the SHA-256 of the book it was closed from (the approval is this
+            year's only for the same book).
+    """
+
+    version: int
+    approved_by: str
+    minute: str
+    closed_at: datetime
+    input_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class Prior:
     """What the history hands to a year's run.
 
@@ -57,16 +78,28 @@ class Prior:
         shares: each service's shares as applied by the latest closed year that had it,
             ``(service, ((party, share), ...))`` in code order, shares exact fractions
             summing to 1 (the shares in force for the tolerance rule, §18.1(a)).
+        approval: the year itself, when it is closed (``None``: it is open).
+        previous_json: the previous year's result as stored when it was closed, JSON text
+            (``None``: not closed); the report shows its figures beside this year's.
     """
 
     opening: ClosedOpening | None = None
     shares: tuple[tuple[str, tuple[tuple[str, Fraction], ...]], ...] = ()
+    approval: Approval | None = None
+    previous_json: str | None = None
 
     @classmethod
     def of(cls, opening: ClosedOpening | None,
-           shares: Mapping[str, Mapping[str, Fraction]]) -> Prior:
+           shares: Mapping[str, Mapping[str, Fraction]], approval: Approval | None = None,
+           previous_json: str | None = None) -> Prior:
         return cls(opening, tuple((svc, tuple(sorted(ps.items())))
-                                  for svc, ps in sorted(shares.items())))
+                                  for svc, ps in sorted(shares.items())),
+                   approval, previous_json)
+
+    def approved(self, input_sha256: str) -> Approval | None:
+        """The year's approval, if it was closed from the book with this SHA-256."""
+        a = self.approval
+        return a if a is not None and a.input_sha256 == input_sha256 else None
 
     def stored_shares(self) -> dict[str, dict[str, Fraction]]:
         """``{service: {party: share}}``."""

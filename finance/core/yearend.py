@@ -252,7 +252,9 @@ def year_end(book: Book, year: str, contrib: Contributions | None = None,
     return YearEnd(year, opening_balance, opening_commitments, c.total,
                    t["external_funding"], t["income"], t["admin_recharge"], t["spend"],
                    t["commitment"], share, refund, lines, exits,
-                   tuple(c.warnings) + tuple(warnings) + (prev.warnings if prev else ()))
+                   tuple(c.warnings) + tuple(warnings) + (prev.warnings if prev and (
+                       yr.opening_balance is None or yr.opening_commitments is None)
+                       else ()))  # last year's warnings matter when it gave an opening
 
 
 def _book_openings(book: Book, yr: YearRow, warnings: list[Problem]

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from finance import __version__
-from finance.core.chain import ClosedOpening, Prior
+from finance.core.chain import Approval, ClosedOpening, Prior
 from finance.core.run import Result
 from finance.core.years import previous_year
 from finance.history import migrate
@@ -223,10 +223,21 @@ def closed_opening(engine: Engine, url: str, partnership: str, year: str
 
 
 def prior(engine: Engine, url: str, partnership: str, year: str) -> Prior:
-    """What the history holds before ``year``: the previous year as closed, and the
-    shares in force (those the latest closed year before ``year`` applied)."""
+    """What the history holds for a run of ``year``: the previous year as closed (its
+    openings and its result), the shares in force (those the latest closed year before
+    ``year`` applied), and ``year``'s own approval when it is closed."""
+    this = year_record(engine, url, partnership, year)
+    approval = None
+    if this is not None and this.status == "closed":
+        at = this.closed_at if this.closed_at.tzinfo else this.closed_at.replace(tzinfo=UTC)
+        approval = Approval(this.version, this.approved_by, this.minute, at,
+                            this.input_sha256)
+    before = year_record(engine, url, partnership, previous_year(year))
+    previous = (json.dumps(before.result) if before is not None
+                and before.status == "closed" else None)
     return Prior.of(closed_opening(engine, url, partnership, year),
-                    stored_shares(engine, url, partnership, before=year))
+                    stored_shares(engine, url, partnership, before=year), approval,
+                    previous)
 
 
 def stored_shares(engine: Engine, url: str, partnership: str, before: str | None = None

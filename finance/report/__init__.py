@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 from finance.core.run import Result
 from finance.report.build import SHEETS, full_report, sheet_names
@@ -65,27 +66,31 @@ def _status(status: str) -> str:
 
 def report_workbook(result: Result, generated: datetime | None = None, *,
                     status: str = "DRAFT", approver: str | None = None,
-                    minute: str | None = None) -> tuple[bytes, list[KeyFigure]]:
+                    minute: str | None = None, previous: dict[str, Any] | None = None
+                    ) -> tuple[bytes, list[KeyFigure]]:
     """The full board report's ``.xlsx`` bytes and where its key figures are (whatever
     the size of the book)."""
     return full_report(result, generated_time(generated), status=_status(status),
-                       approver=approver, minute=minute)
+                       approver=approver, minute=minute, previous=previous)
 
 
 def build_report(result: Result, generated: datetime | None = None, *, status: str = "DRAFT",
-                 approver: str | None = None, minute: str | None = None) -> bytes:
+                 approver: str | None = None, minute: str | None = None,
+                 previous: dict[str, Any] | None = None) -> bytes:
     """The Excel board report for ``result`` as ``.xlsx`` bytes, built in memory.
 
     ``generated`` is the time printed on the cover (default: ``SOURCE_DATE_EPOCH`` if set,
     else now).  ``status`` is ``DRAFT`` (the default) or ``FINAL``; ``approver`` and
-    ``minute`` (the Board minute reference) are shown on the cover when given.  The same
+    ``minute`` (the Board minute reference) are shown on the cover when given.
+    ``previous``, last year's result as closed in the history, adds last year's figures
+    and the change to the Contributions, Year end and Shared services sheets.  The same
     result, time and status always give the same bytes.  A large book gets the compact
-    layout of :mod:`finance.report.large`.
+    layout of :mod:`finance.report.large` (without last year's comparison).
     """
     when = generated_time(generated)
     if is_large(result):
         return large_report(result, when, status=_status(status), approver=approver,
                             minute=minute)
     data, _ = full_report(result, when, status=_status(status), approver=approver,
-                          minute=minute)
+                          minute=minute, previous=previous)
     return data

@@ -9,6 +9,7 @@ quotes the others), then written in reading order.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from finance import __version__
 from finance.core.run import Result
@@ -18,6 +19,7 @@ from finance.report import (
     cover,
     inputs,
     investments,
+    last_year,
     monitoring,
     services,
     settlement,
@@ -48,13 +50,16 @@ def sheet_names(result: Result) -> list[str]:
 
 
 def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
-                approver: str | None = None, minute: str | None = None
-                ) -> tuple[bytes, list[KeyFigure]]:
-    """The board report's bytes and where its key figures are."""
+                approver: str | None = None, minute: str | None = None,
+                previous: dict[str, Any] | None = None) -> tuple[bytes, list[KeyFigure]]:
+    """The board report's bytes and where its key figures are; ``previous`` (last year's
+    result as closed) adds last year's figures and the change to the Contributions, Year
+    end and Shared services sheets."""
     name = result.book.settings.name
     rb = ReportBook(hf_text(name), hf_text(f"Board report {result.year}: "),
                     hf_text(f"{name} {result.year}"), hf_text(f"mkip {__version__}"))
-    ctx = Context(result, when, rb, status=status, approver=approver, minute=minute)
+    ctx = Context(result, when, rb, status=status, approver=approver, minute=minute,
+                  previous=previous)
     wk = Sheet(rb, WORKINGS, [16] + [14] * 13)
     wk.title("Workings: largest-remainder splits",
              "Every split between the parties, step by step in whole pence: floor, "
@@ -68,6 +73,7 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     settlement.write(ctx)
     investments.write(ctx)
     monitoring.write(ctx)
+    last_year.write(ctx)
     names = statement.write(ctx)
     checks.write(ctx)
     after = SHEETS.index(year_end.NAME) + 1

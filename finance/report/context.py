@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from xlsxwriter.utility import quote_sheetname
 
@@ -119,6 +120,8 @@ class Context:
     status: str = "DRAFT"
     approver: str | None = None
     minute: str | None = None
+    #: the previous year's result as closed in the history (``None``: not closed)
+    previous: dict[str, Any] | None = None
     inputs: InputRefs = field(default_factory=InputRefs)
     contributions: dict[str, str] = field(default_factory=dict)  # party -> contribution
     contributions_total: str = ""

@@ -319,7 +319,7 @@ class ReportBook:
         self._by_name: dict[str, Sheet] = {}
 
     def sheet(self, name: str) -> Sheet:
-        if not self._by_name:
+        if name not in self._by_name:  # sheets are added as the report is laid out
             self._by_name = {s.name: s for s in self.sheets}
         return self._by_name[name]
 
