@@ -169,7 +169,7 @@ BAD: list[tuple[str, Edit, str]] = [
     ("duplicate service row", _append("services", {
         "service": "HR", "name": "x", "year": "2025-26", "host": "MBC", "gross_cost": "1",
         "income": "0", "basis": "equal"}),
-     "services row 8, column service: this service and year repeats row 5"),
+     "services row 14, column service: this service and year repeats row 5"),
     ("cash flow year out of range", lambda b: b.set("cashflows", 0, "year_index", "6"),
      "cashflows row 2, column year_index: '6' is not a year of the five-year profile"),
     ("criterion score out of range", lambda b: b.set("criteria", 0, "score", "7"),

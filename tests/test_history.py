@@ -87,7 +87,8 @@ def two_year_book(folder: Path) -> BookCopy:
          "opening_commitments": "0.00", "refund_share": "50%"},
         {"year": "2025-26", "rate_pence": "30", "opening_balance": "",
          "opening_commitments": "", "refund_share": "50%"}]))
-    b.edit("ledger", lambda rows: rows.extend([
+    b.edit("ledger", lambda rows: rows.__setitem__(slice(None), [
+        r for r in rows if r["year"] != "2024-25"] + [
         {"date": "2024-06-03", "year": "2024-25", "kind": "spend", "amount": "40000.00",
          "description": "Programme support", "reference": "INV-2024-010"},
         {"date": "2025-02-11", "year": "2024-25", "kind": "commitment", "amount": "5000.00",
@@ -463,3 +464,36 @@ def test_scenarios_are_saved_by_name_and_listed_again(db_url: str, tmp_path: Pat
     assert saved[0].toml == SCENARIOS.read_text(encoding="utf-8")
     assert rows(db_url, "SELECT count(*) FROM saved_scenarios") == [(2,)]
     assert rows(db_url, "SELECT count(*) FROM closed_years") == [(0,)]  # nothing closed
+
+
+def _report_cells(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def test_the_report_compares_with_last_year_and_says_final_once_closed(
+        tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    book = two_year_book(tmp_path / "book")
+    assert mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "Cllr A",
+                "--minute", "MKIP/25/07", "--db", db)[0] == 0
+    out = tmp_path / "out"
+    assert mkip("run", str(book.path), "--out", str(out), "--db", db)[0] == 0
+    [report] = out.glob("*.xlsx")
+    rows = _report_cells(report, "Contributions")
+    heading = next(r for r in rows if r[0] and "compared with 2024-25 as closed" in str(r[0]))
+    assert heading
+    mbc = [r for r in rows if r[0] == "MBC"]
+    assert mbc[-1][2:5] == (42840.0, 42840.0, 0.0)  # 2024-25 as closed, 2025-26, change
+    fund = _report_cells(report, "Year end")
+    opening = [r for r in fund if r[0] == "Opening balance"]
+    assert opening[-1][2:5] == (0.0, 33885.0, 33885.0)  # opened from the closed carry-over
+    cover = " ".join(str(c) for r in _report_cells(report, "Cover") for c in r if c)
+    assert "DRAFT" in cover
+    assert mkip("close", str(book.path), "--approved-by", "Cllr B", "--minute", "MKIP/26/03",
+                "--db", db)[0] == 0
+    assert mkip("run", str(book.path), "--out", str(out), "--db", db)[0] == 0
+    cover = " ".join(str(c) for r in _report_cells(report, "Cover") for c in r if c)
+    assert "FINAL" in cover and "Cllr B" in cover and "MKIP/26/03" in cover

@@ -409,9 +409,9 @@ def test_exit_liability_includes_last_years_commitments_made_before_notice(
     book_copy.set("parties", 0, "left", "2025-08-01")
     book_copy.set("years", 0, "opening_balance", "")
     book_copy.set("years", 0, "opening_commitments", "")
-    book_copy.edit("years", lambda r: r.insert(0, {
-        "year": "2024-25", "rate_pence": "30", "opening_balance": "0",
-        "opening_commitments": "0", "refund_share": ""}))
+    book_copy.edit("years", lambda rows: [r.update(
+        {"opening_balance": "0", "opening_commitments": "0", "refund_share": ""})
+        for r in rows if r["year"] == "2024-25"])
     add_row(book_copy, "ledger", {"date": "2025-01-10", "year": "2024-25",
                                   "kind": "commitment", "amount": "5000.00",
                                   "description": "", "reference": ""})
