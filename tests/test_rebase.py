@@ -201,3 +201,40 @@ def test_the_cli_summary_says_kept_or_rebased(book_copy: BookCopy, tmp_path: Pat
             "points, tolerance 3.00 points") in res.output
     assert "HR: re-based on the computed shares (no shares in force; tolerance 2.00 points)" \
         in res.output
+
+
+def _kept_book(book_copy: BookCopy):  # type: ignore[no-untyped-def]
+    _with_column(book_copy, "services", "rebase_tolerance", {"PLANNING": "3%"}, "service")
+    book_copy.write("shares_in_force", [
+        {"service": "PLANNING", "party": "MBC", "share": "35%"},
+        {"service": "PLANNING", "party": "SBC", "share": "33%"},
+        {"service": "PLANNING", "party": "TWBC", "share": "32%"}])
+    return run_year(require_book(book_copy.path))
+
+
+def test_the_report_splits_a_kept_service_on_its_shares_in_force(book_copy: BookCopy,
+                                                                  tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from finance.report import build_report
+    from tests.test_report_print import _convert, _same
+
+    r = _kept_book(book_copy)
+    data = build_report(r)
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    rows = [tuple(x) for x in wb["Shared services"].iter_rows(values_only=True)]
+    planning = next(x for x in rows if x[0] == "PLANNING")
+    assert planning[3:6] == (316750.0, 298650.0, 289600.0)  # the shares in force
+    table = [x for x in rows if x[2] in ("MBC", "SBC", "TWBC") and x[6] == 0.03]
+    assert [x[4] for x in table] == [0.35, 0.33, 0.32] and table[0][7] == "no"
+    checks = [x for x in wb["Checks"].iter_rows(values_only=True) if x and x[-1] in (
+        True, False)]
+    assert checks and all(x[-1] is True for x in checks)
+    # LibreOffice recalculates the report to the same figures
+    [path] = _convert(tmp_path, {"kept": data}, ["kept"], "xlsx").values()
+    lo = openpyxl.load_workbook(path, data_only=True, read_only=True)["Shared services"]
+    lo_rows = [tuple(x) for x in lo.iter_rows(values_only=True)]
+    lo_planning = next(x for x in lo_rows if x[0] == "PLANNING")
+    assert all(_same(a, b) for a, b in zip(planning[3:6], lo_planning[3:6], strict=True))

@@ -73,7 +73,44 @@ def write(ctx: Context) -> None:
                      "gap": 40, "overlap": 100} for j in range(len(parties))],
             anchor=(row, 7), title="Each service's net cost split between the parties",
             size=(14, 9), x_axis={"num_format": "£#,##0"}, y_axis={"reverse": True}))
-        _savings(ctx, sh, row)
+        row = _savings(ctx, sh, row)
+        _tolerances(ctx, sh, row)
+
+
+def _tolerances(ctx: Context, sh: Sheet, row: int) -> int:
+    """Shares in force and the tolerance rule, per service that gives a tolerance:
+    computed share, share in force, movement, and whether the split was re-based."""
+    kept = [sp for sp in ctx.result.services if sp.rebase is not None]
+    if not kept:
+        return row
+    row = sh.section(row, "Shares in force and the tolerance rule (§18.1a)",
+                     "A service with a re-base tolerance keeps its shares in force while "
+                     "every party's computed share is within the tolerance of it; otherwise, "
+                     "or with other participants, it is re-based on the computed shares.")
+    row = sh.header(row, ["Service", "Basis", "Party", "Computed share", "Share in force",
+                          "Movement", "Tolerance", "Re-based?"])
+    top = row
+    for sp in kept:
+        rb = sp.rebase
+        assert rb is not None
+        first = row
+        for p, computed in rb.computed:
+            sh.text(row, 1, sp.service if row == first else "", bold=True)
+            sh.text(row, 2, sp.basis if row == first else "")
+            sh.text(row, 3, p)
+            sh.value(row, 4, float(computed), "0.00##%", input_=False)
+            held = rb.share_in_force(p)
+            if held is None:
+                sh.text(row, 5, "none")
+            else:
+                sh.value(row, 5, float(held), "0.00##%")
+                sh.formula(row, 6, f"ABS(D{row}-E{row})", "0.00##%")
+            sh.value(row, 7, float(rb.tolerance), "0.00##%")
+            sh.text(row, 8, ("yes" if rb.rebased else "no") if row == first else "",
+                    bold=True)
+            row += 1
+    sh.grid(top, 1, row - 1, 8)
+    return row + 1
 
 
 def _savings(ctx: Context, sh: Sheet, row: int) -> int:
@@ -177,6 +214,14 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
     parts = [ln.party for ln in sp.lines]
     months = {ln.party: ln.months for ln in sp.lines}
     mref = {p: refs.months[(sp.service, p)] for p in parts}
+    rb = sp.rebase
+    if rb is not None and not rb.rebased and rb.in_force is not None:
+        # kept on its shares in force (§18.1(a) tolerance rule): a fixed split of them
+        in_force = dict(rb.in_force)
+        ints = integer_ratio(in_force)
+        return ({p: (None, ints[p]) for p in parts},
+                {"label": f"Share in force ({rb.source})", "fmt": "0.00##%",
+                 "values": {p: float(in_force[p]) for p in parts}}, row)
 
     def component(basis: str) -> tuple[dict[str, str | None], dict[str, int], dict[str, str]]:
         """(weight formula, integer weight, basis-value formula) for one basis."""
