@@ -1,8 +1,9 @@
 """A large book run to JSON, against pandas alone reading the same CSV files.
 
 Target: 300 parties, 3,000 services of 2-8 participants across every basis,
-100,000 ledger rows: run to JSON in at most 3x the time pandas takes to read the CSVs,
-with peak memory under 1 GB.  Each run happens in a fresh process so its peak RSS is its own;
+100,000 ledger rows: run to JSON in at most 2x the time pandas takes to read the same CSVs
+with money kept exact (every cell as text, the baseline decided on), with peak memory
+under 1 GB.  The ratio to pandas reading amounts as floats is printed too, for the record.  Each run happens in a fresh process so its peak RSS is its own;
 the baselines are the quickest of five reads and the result the quickest of five runs
 (peak memory the largest of them).
 
@@ -81,8 +82,9 @@ def main(parties: int = 300, services: int = 3000, ledger_rows: int = 100_000,
           f"as text (dtype=str): {text:.3f} s")
     print(f"read+validate {r['load']:.3f} s, compute {r['run']:.3f} s, JSON {r['json']:.3f} s "
           f"({r['bytes']:,} bytes); imports {r['import']:.3f} s")
-    print(f"ratio: {work / base:.1f}x pandas (target <= 3x), {work / text:.1f}x pandas as "
-          f"text; peak RSS "
+    print(f"ratio: {work / text:.1f}x pandas reading as text (target <= 2x: "
+          f"{'met' if work / text <= 2 else 'NOT met'}), {work / base:.1f}x pandas reading "
+          f"floats; peak RSS "
           f"{r['peak_rss_mb']:.0f} MB (target < 1024 MB); checks ok: {r['checks_ok']}")
     return r
 
