@@ -3,9 +3,10 @@
 Target: 300 parties, 3,000 services of 2-8 participants across every basis,
 100,000 ledger rows: run to JSON in at most 2x the time pandas takes to read the same CSVs
 with money kept exact (every cell as text, the baseline decided on), with peak memory
-under 1 GB.  The ratio to pandas reading amounts as floats is printed too, for the record.  Each run happens in a fresh process so its peak RSS is its own;
-the baselines are the quickest of five reads and the result the quickest of five runs
-(peak memory the largest of them).
+under 1 GB.  The ratio to pandas reading amounts as floats is printed too, for the record.
+Each run happens in a fresh process so its peak RSS is its own; the baselines are the
+quickest of five reads and the result the quickest of five runs (peak memory the largest
+of them).
 
     .venv/bin/python -m benchmarks.bench_large_book [PARTIES SERVICES LEDGER_ROWS]
 """
