@@ -188,6 +188,10 @@ def services_tab(r: Result, specs: dict[str, Any]) -> None:
     show_metrics(ad.services_metrics(r))
     show_table(ad.services_table(r), "Net cost of each service and each party's share")
     show_chart(specs, "services", "Each service's split between the parties")
+    tolerance = ad.tolerance_table(r)
+    if tolerance.rows:
+        show_table(tolerance, "Shares in force and the tolerance rule (§18.1a): a split "
+                   "is kept while every computed share is within the tolerance")
     with st.expander("How each service was split: weights, exact shares, savings"):
         for s in r.services:
             show_table(ad.service_detail_table(r, s.service),
@@ -389,9 +393,10 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
             st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(table),
                      icon=":material/error:")
         else:
+            st.markdown(asc.legend([sc.name for sc in scs]))
             show_table(table, "Each council against the book")
             if chart is not None:
-                st.markdown("**Change against the book, by council**")
+                st.markdown("**Change in each council's net settlement position**")
                 st.vega_lite_chart(chart, width="stretch")
         with st.popover("Save these scenarios", icon=":material/save:"):
             save_as = st.text_input("Save as", placeholder="e.g. Options for the March board")

@@ -975,6 +975,29 @@ def services_table(r: Result) -> Table:
                              "split of each service below"})
 
 
+def tolerance_table(r: Result) -> Table:
+    """Services under the tolerance rule (§18.1(a)): each party's computed share, its
+    share in force, the movement, the tolerance, and whether the split was re-based."""
+    rows: list[dict[str, Any]] = []
+    for s in r.services:
+        rb = s.rebase
+        if rb is None:
+            continue
+        for i, (party, computed) in enumerate(rb.computed):
+            held = rb.share_in_force(party)
+            rows.append({"Service": s.service if i == 0 else "", "Party": party,
+                         "Computed share": float(computed),
+                         "Share in force": None if held is None else float(held),
+                         "Movement": None if held is None else float(abs(computed - held)),
+                         "Tolerance": float(rb.tolerance),
+                         "Split": ("" if i else "re-based" if rb.rebased
+                                   else f"kept (shares from the {rb.source})")})
+    return Table(rows, ["Service", "Party", "Computed share", "Share in force", "Movement",
+                        "Tolerance", "Split"],
+                 {"Computed share": PCT, "Share in force": PCT, "Movement": PCT,
+                  "Tolerance": PCT})
+
+
 def service_detail_table(r: Result, service: str) -> Table:
     s = next(x for x in r.services if x.service == service)
     rows = [{"Party": x.party, "Council": party_name(r.book, x.party), "Months": x.months,
@@ -1179,7 +1202,8 @@ NAVY, TEAL, AMBER, RED, GREEN, SLATE = (
     "#1d3f72", "#00797b", "#e0a100", "#b3261e", "#2e7d32", "#8a94a6")
 PALETTE = ("#1d3f72", "#00797b", "#7b5ea7", "#c2571a", "#4f7cac", "#8a94a6", "#a3336b",
            "#5b8c3a")
-_MONEY_AXIS = ("datum.value < 0 ? '(£' + format(abs(datum.value), ',.0f') + ')' : "
+#: Money on a chart axis, negatives in brackets: (£1,500), £1,500.
+MONEY_AXIS = ("datum.value < 0 ? '(£' + format(abs(datum.value), ',.0f') + ')' : "
                "'£' + format(datum.value, ',.0f')")
 
 
@@ -1210,7 +1234,7 @@ def party_scale(parties: Iterable[str]) -> Any:
 
 def _money_x(field_: str, title: str, stack: bool | None = None) -> Any:
     alt = _alt()
-    kw: dict[str, Any] = {"title": title, "axis": alt.Axis(labelExpr=_MONEY_AXIS)}
+    kw: dict[str, Any] = {"title": title, "axis": alt.Axis(labelExpr=MONEY_AXIS)}
     if stack is not None:
         kw["stack"] = stack
     return alt.X(f"{field_}:Q", **kw)

@@ -111,36 +111,46 @@ def run(tables: Mapping[str, RawTable], sha: str, scenarios: Sequence[Scenario],
 
 
 def side_by_side(cmp: Comparison) -> ad.Table:
-    """Per council and figure: the baseline, then each scenario's figure and change."""
+    """Per council and figure: the baseline, then each scenario's figure and change.
+    Scenarios are headed S1, S2 ... (their names are listed beside the table, and in
+    each column's help), so the table fits the page."""
     doc = cmp.as_json()
     scs = doc["scenarios"]
     cols = ["Council", "Figure", "Baseline"]
-    for s in scs:
-        cols += [s["name"], f"Change: {s['name']}"]
+    help_: dict[str, str] = {"Baseline": "The book's own figures"}
+    for i, s in enumerate(scs, start=1):
+        cols += [f"S{i}", f"S{i} change"]
+        help_[f"S{i}"] = s["name"]
+        help_[f"S{i} change"] = f"{s['name']}, less the baseline"
     parties = sorted({p["party"] for s in scs for p in s["parties"]})
     rows: list[dict[str, Any]] = []
+    zero = {"baseline": "0.00", "scenario": "0.00", "change": "0.00"}
     for party in parties:
         for k, fig in enumerate(FIGURES):
             row: dict[str, Any] = {"Council": party if k == 0 else "", "Figure": LABELS[fig]}
-            for s in scs:
+            for i, s in enumerate(scs, start=1):
                 line = next((p for p in s["parties"] if p["party"] == party), None)
-                vals = line[fig] if line else {"baseline": "0.00", "scenario": "0.00",
-                                               "change": "0.00"}
+                vals = line[fig] if line else zero
                 row["Baseline"] = to_pence(vals["baseline"])
-                row[s["name"]] = to_pence(vals["scenario"])
-                row[f"Change: {s['name']}"] = to_pence(vals["change"])
+                row[f"S{i}"] = to_pence(vals["scenario"])
+                row[f"S{i} change"] = to_pence(vals["change"])
             rows.append(row)
-    return ad.Table(rows, cols, {c: ad.MONEY for c in cols[2:]})
+    return ad.Table(rows, cols, {c: ad.MONEY for c in cols[2:]}, help_)
+
+
+def legend(cmp_names: Sequence[str]) -> str:
+    """``S1`` ... with each scenario's name, for beside the table (markdown)."""
+    return "  \n".join(f"**S{i}** {ad.md_escape(n)}" for i, n in enumerate(cmp_names, 1))
 
 
 def change_chart(cmp: Comparison) -> dict[str, Any] | None:
-    """A Vega-Lite chart: the change in each council's net settlement position and
-    contribution, per scenario."""
+    """A Vega-Lite chart: the change in each council's net settlement position, per
+    scenario (S1, S2 ...)."""
     doc = cmp.as_json()
-    rows = [{"Council": p["party"], "Scenario": s["name"], "Figure": LABELS[fig],
-             "Change": float(p[fig]["change"]), "Label": ad.gbp(to_pence(p[fig]["change"]))}
-            for s in doc["scenarios"] for p in s["parties"]
-            for fig in ("contribution", "services", "net_position")]
+    rows = [{"Council": p["party"], "Scenario": f"S{i}", "Name": s["name"],
+             "Change": float(p["net_position"]["change"]),
+             "Label": ad.gbp(to_pence(p["net_position"]["change"]))}
+            for i, s in enumerate(doc["scenarios"], start=1) for p in s["parties"]]
     if not rows:
         return None
     import altair as alt
@@ -151,15 +161,12 @@ def change_chart(cmp: Comparison) -> dict[str, Any] | None:
     with debug_mode(False):
         chart = alt.Chart(df).mark_bar().encode(
             y=alt.Y("Council:N", title=None),
-            x=alt.X("Change:Q", title="Change against the baseline (£)",
-                    axis=alt.Axis(format=",.0f")),
+            x=alt.X("Change:Q", title="Change in net settlement position (£)",
+                    axis=alt.Axis(labelExpr=ad.MONEY_AXIS)),
             color=alt.Color("Scenario:N", legend=alt.Legend(orient="bottom", title=None)),
             yOffset="Scenario:N",
-            tooltip=["Scenario:N", "Council:N", "Figure:N",
-                     alt.Tooltip("Label:N", title="Change")],
-        ).properties(width=300, height=alt.Step(14)).facet(
-            column=alt.Column("Figure:N", title=None,
-                              sort=["Contribution", "Services", "Net settlement"]))
+            tooltip=["Name:N", "Council:N", alt.Tooltip("Label:N", title="Change")],
+        ).properties(height=alt.Step(16))
         return chart.to_dict(validate=False)
 
 

@@ -42,7 +42,9 @@ def test_a_leaver_built_with_the_controls_shows_the_change_at_once(tmp_path: Pat
     names = [m.value for m in tab.markdown if "leaves" in m.value]
     assert any("Swale Borough Council leaves on 30 September 2025" in n for n in names)
     df = next(d.value for d in tab.dataframe if "Figure" in d.value.columns)
-    change = "Change: Swale Borough Council leaves on 30 September 2025"
+    change = "S1 change"
+    assert "**S1** Swale Borough Council leaves on 30 September 2025" in " ".join(
+        m.value for m in tab.markdown)
     sbc_services = df.loc[(df["Figure"] == "Services")].iloc[1]  # MBC, SBC, TWBC order
     assert sbc_services[change] == "(£1,005,139.27)"
     # the TOML offered runs again from the command line with the same figures

@@ -238,3 +238,16 @@ def test_the_report_splits_a_kept_service_on_its_shares_in_force(book_copy: Book
     lo_rows = [tuple(x) for x in lo.iter_rows(values_only=True)]
     lo_planning = next(x for x in lo_rows if x[0] == "PLANNING")
     assert all(_same(a, b) for a, b in zip(planning[3:6], lo_planning[3:6], strict=True))
+
+
+def test_the_app_shows_kept_and_rebased_services(book_copy: BookCopy) -> None:
+    from finance import appdata as ad
+
+    r = _kept_book(book_copy)
+    t = ad.tolerance_table(r)
+    assert [row["Party"] for row in t.rows] == ["MBC", "SBC", "TWBC"]
+    assert t.rows[0]["Split"] == "kept (shares from the book)"
+    assert list(t.frame.iloc[0])[:6] == ["PLANNING", "MBC", "33.33%", "35.00%", "1.67%",
+                                         "3.00%"]
+    assert ad.tolerance_table(run_year(require_book(
+        Path(__file__).resolve().parent.parent / "data" / "mkip"))).rows == []
