@@ -117,6 +117,29 @@ def _year_end_parties(r: Result) -> list[dict[str, Any]]:
 
 
 def result_json(r: Result) -> dict[str, Any]:
+    """The result as JSON-ready data (every key, its type and unit: docs/json.md).
+
+    Shape, keys in this order::
+
+        partnership, year, software_version, input_sha256, warnings[]
+        contributions  {rate_pence, total, parties[{party, population, population_year,
+                        months, weight, amount}]}
+        year_end       {opening_balance, opening_commitments, contributions,
+                        external_funding, income, admin_recharge, available, spend,
+                        commitments, uncommitted, deficit, refund_share, refund, carry_over,
+                        parties[{party, contribution, spend, refund, carry_over,
+                        supplementary, opening_balance, opening_commitments,
+                        external_funding, income, admin_recharge, commitments, rounding,
+                        uncommitted, net_cash}], exits[...]}
+        services[]     {service, name, host, basis, gross_cost, income, net_cost,
+                        components[], rebased, max_movement, parties[{party, months,
+                        weight, share, standalone_cost, saving, share_in_force}]}
+        settlement     {payments[{from, to, amount}], net_positions[{party, amount}]}
+        investments[], portfolio{}, monitoring{}, governance{}, checks[{check, ok}]
+
+    Money is a two-decimal string of pounds ("42840.00"), ratios and scores numbers
+    rounded to six places, a figure that does not exist ``None``.
+    """
     c, ye = r.contributions, r.year_end
     return {
         "partnership": r.book.settings.name,
