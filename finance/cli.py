@@ -143,19 +143,11 @@ def statements(
     <partnership>-<year>-<CODE>.pdf, DRAFT until the year is closed in the history, then
     FINAL with its approver, minute and time."""
     from finance.book import bundled_book_path, load_book
-    from finance.history.db import HistoryError
     from finance.output import atomic_write, slug
     from finance.pipeline import collector_paused, compute
 
-    path = book if book is not None else bundled_book_path()
-    if not path.exists():
-        _err(f"{path}: does not exist")
-        raise typer.Exit(EXIT_INVALID)
-    try:
-        history = _history(db)
-    except HistoryError as exc:
-        _err(str(exc))
-        raise typer.Exit(exc.exit_code) from None
+    path = _existing(book if book is not None else bundled_book_path())
+    history = _history_or_exit(db)
     try:
         with collector_paused():
             b, problems = load_book(path)
@@ -217,19 +209,12 @@ def compare(
     from finance.pipeline import collector_paused
     from finance.scenarios import read_scenarios, run_comparison
 
-    path = book if book is not None else bundled_book_path()
     if scenarios is None:
         _err("Name the scenario file: --scenarios FILE.")
         raise typer.Exit(EXIT_INVALID)
-    for given in (path, scenarios):
-        if not given.exists():
-            _err(f"{given}: does not exist")
-            raise typer.Exit(EXIT_INVALID)
-    try:
-        history = _history(db)
-    except HistoryError as exc:
-        _err(str(exc))
-        raise typer.Exit(exc.exit_code) from None
+    path = _existing(book if book is not None else bundled_book_path())
+    _existing(scenarios)
+    history = _history_or_exit(db)
     scs, problems = read_scenarios(scenarios)
     with collector_paused():
         cmp = run_comparison(path, scs, year, history.prior if history else None)
@@ -302,6 +287,25 @@ def _history(db: str | None) -> _History | None:
     url = resolve(db)
     engine = store.open_engine(url, create=False)
     return None if engine is None else _History(engine, url)
+
+
+def _existing(path: Path) -> Path:
+    """``path``, or exit 2 saying it does not exist."""
+    if not path.exists():
+        _err(f"{path}: does not exist")
+        raise typer.Exit(EXIT_INVALID)
+    return path
+
+
+def _history_or_exit(db: str | None) -> _History | None:
+    """:func:`_history`, or exit with the database's one sentence."""
+    from finance.history.db import HistoryError
+
+    try:
+        return _history(db)
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
 
 
 def _history_chain(db: str | None) -> Any:

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from finance import apphistory as ah
 from finance.history import db as history_db
 from tests.test_app import APP, assert_clean
+from tests.test_history import rows
 
 
 @pytest.fixture(autouse=True)
@@ -50,15 +50,6 @@ def texts(block: Any) -> str:
                      for e in getattr(block, kind))
 
 
-def stored(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = history_db.connect(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql)).all()]
-    finally:
-        engine.dispose()
-
-
 def test_the_year_on_screen_is_a_draft_until_closed(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     at, _url = start_local(tmp_path, monkeypatch)
@@ -87,11 +78,11 @@ def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
     assert "2025-26 is closed (FINAL): version 1, approved by Cllr A Chair, board minute " \
            "MKIP/2026/14" in texts(tab)
     assert not any(b.label == "Close 2025-26" for b in tab.button)  # never twice
-    assert stored(url, "SELECT year, version, approved_by, minute, input_kind "
+    assert rows(url, "SELECT year, version, approved_by, minute, input_kind "
                   "FROM closed_years") == [("2025-26", 1, "Cllr A Chair", "MKIP/2026/14",
                                             "csv-zip")]
     # the stored result is exactly the JSON the app offers for download
-    [(result_json,)] = stored(url, "SELECT result_json FROM closed_years")
+    [(result_json,)] = rows(url, "SELECT result_json FROM closed_years")
     assert json.loads(result_json) == json.loads(at.session_state["offered_downloads"]["json"])
 
 

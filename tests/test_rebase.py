@@ -85,6 +85,14 @@ def test_no_shares_in_force_rebases() -> None:
 # -------------------------------------------------------------- through the book and JSON
 
 
+def in_force_35_33_32(book: BookCopy) -> None:
+    """Planning Support's shares in force: 35% / 33% / 32% (computed: a third each)."""
+    book.write("shares_in_force", [
+        {"service": "PLANNING", "party": "MBC", "share": "35%"},
+        {"service": "PLANNING", "party": "SBC", "share": "33%"},
+        {"service": "PLANNING", "party": "TWBC", "share": "32%"}])
+
+
 def _with_column(book: BookCopy, table: str, column: str, values: dict[str, str],
                  key: str) -> None:
     rows = book.rows(table)
@@ -96,10 +104,7 @@ def _with_column(book: BookCopy, table: str, column: str, values: dict[str, str]
 
 def test_shares_in_force_from_the_book_hold_the_split(book_copy: BookCopy) -> None:
     _with_column(book_copy, "services", "rebase_tolerance", {"PLANNING": "3%"}, "service")
-    book_copy.write("shares_in_force", [
-        {"service": "PLANNING", "party": "MBC", "share": "35%"},
-        {"service": "PLANNING", "party": "SBC", "share": "33%"},
-        {"service": "PLANNING", "party": "TWBC", "share": "32%"}])
+    in_force_35_33_32(book_copy)
     r = run_year(require_book(book_copy.path))
     planning = next(s for s in r.services if s.service == "PLANNING")
     # computed 1/3 each; the largest movement is |35% - 1/3| = 1.67 points: kept
@@ -117,10 +122,7 @@ def test_shares_in_force_from_the_book_hold_the_split(book_copy: BookCopy) -> No
 
 def test_shares_in_force_past_the_tolerance_are_rebased(book_copy: BookCopy) -> None:
     _with_column(book_copy, "services", "rebase_tolerance", {"PLANNING": "1%"}, "service")
-    book_copy.write("shares_in_force", [
-        {"service": "PLANNING", "party": "MBC", "share": "35%"},
-        {"service": "PLANNING", "party": "SBC", "share": "33%"},
-        {"service": "PLANNING", "party": "TWBC", "share": "32%"}])
+    in_force_35_33_32(book_copy)
     r = run_year(require_book(book_copy.path))
     planning = next(s for s in r.services if s.service == "PLANNING")
     assert planning.rebase is not None and planning.rebase.rebased is True
@@ -190,10 +192,7 @@ def test_shares_in_force_from_the_history(book_copy: BookCopy, tmp_path: Path) -
 def test_the_cli_summary_says_kept_or_rebased(book_copy: BookCopy, tmp_path: Path) -> None:
     _with_column(book_copy, "services", "rebase_tolerance", {"PLANNING": "3%", "HR": "2%"},
                  "service")
-    book_copy.write("shares_in_force", [
-        {"service": "PLANNING", "party": "MBC", "share": "35%"},
-        {"service": "PLANNING", "party": "SBC", "share": "33%"},
-        {"service": "PLANNING", "party": "TWBC", "share": "32%"}])
+    in_force_35_33_32(book_copy)
     res = CliRunner().invoke(app, ["run", str(book_copy.path), "--out", str(tmp_path / "o"),
                                    "--no-report"])
     assert res.exit_code == 0, res.output
@@ -205,10 +204,7 @@ def test_the_cli_summary_says_kept_or_rebased(book_copy: BookCopy, tmp_path: Pat
 
 def _kept_book(book_copy: BookCopy):  # type: ignore[no-untyped-def]
     _with_column(book_copy, "services", "rebase_tolerance", {"PLANNING": "3%"}, "service")
-    book_copy.write("shares_in_force", [
-        {"service": "PLANNING", "party": "MBC", "share": "35%"},
-        {"service": "PLANNING", "party": "SBC", "share": "33%"},
-        {"service": "PLANNING", "party": "TWBC", "share": "32%"}])
+    in_force_35_33_32(book_copy)
     return run_year(require_book(book_copy.path))
 
 
