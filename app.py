@@ -41,6 +41,13 @@ STYLE = """<style>
 [data-testid="stMetricLabel"] p {font-size: 0.85rem; color: #4a5568;}
 h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
 [class*="st-key-stale"] {opacity: 0.42; filter: grayscale(1); pointer-events: none;}
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"] {display: none;}
+  [data-testid="stMainBlockContainer"] {max-width: 100%; padding: 0;}
+  [data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stVegaLiteChart"]
+    {break-inside: avoid;}
+}
 </style>"""
 #: Shown above figures that are not those of the current inputs.
 STALE = ("Not the current inputs: these are the last good figures ({label}, {year}), greyed "
@@ -553,16 +560,31 @@ def data_tab(src: ad.Source, base: dict[str, Any], version: int) -> tuple[
     with button:
         st.button("Reset to source", on_click=reset_data, icon=":material/restart_alt:",
                   help="Discard every edit and board decision, and reload the source")
+    changes_box = st.container()
     slots: dict[str, Any] = {}
     edited: dict[str, Any] = {}
-    for table, tab in zip(ad.TABLES, st.tabs([ad.TABLE_LABELS[t] for t in ad.TABLES]),
-                          strict=True):
+    for group, tab in zip(ad.TABLE_GROUPS, st.tabs(list(ad.TABLE_GROUPS)), strict=True):
         with tab:
-            st.caption(ad.TABLE_NOTES[table])
-            slots[table] = st.container()
-            edited[table] = st.data_editor(
-                base[table], key=f"editor.{table}.{version}", num_rows="dynamic",
-                column_config=editor_config(table, base[table]), width="stretch")
+            for table in ad.TABLE_GROUPS[group]:
+                st.markdown(f"**{ad.TABLE_LABELS[table]}**")
+                st.caption(ad.TABLE_NOTES[table])
+                slots[table] = st.container()
+                edited[table] = st.data_editor(
+                    base[table], key=f"editor.{table}.{version}", num_rows="dynamic",
+                    column_config=editor_config(table, base[table]), width="stretch")
+    changes = ad.changes_against(base, edited)
+    with changes_box:
+        if changes:
+            left, right = st.columns([3, 1], vertical_alignment="center")
+            with left, st.expander(f"{ad.count_text(len(changes), 'change')} against "
+                                   f"{src.label}", icon=":material/edit:"):
+                st.markdown("\n".join(f"- {ad.md_escape(c)}" for c in changes))
+            right.download_button("Edited book (.xlsx)",
+                                  data=partial(ad.edited_book, edited), width="stretch",
+                                  file_name=f"{ad.slug(src.label)}-edited.xlsx", mime=XLSX,
+                                  icon=":material/download:", key="dl_edited",
+                                  help="Every table as on screen, to keep the edits or "
+                                       "upload again later")
     return edited, slots
 
 

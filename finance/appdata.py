@@ -65,6 +65,19 @@ TABLES: tuple[str, ...] = tuple(TABLE_LABELS)
 #: What each input table holds, shown above its editor.
 TABLE_NOTES: dict[str, str] = {name: t.help for name, t in SCHEMA_TABLES.items()}
 
+#: The Data tab's groups of tables (so that no table hides behind an overflowing row of
+#: tabs), each table in exactly one.
+TABLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "Partnership": ("settings", "parties", "populations", "years"),
+    "Ledger and budget": ("ledger", "budget_monitor", "savings"),
+    "Shared services": ("services", "service_parties", "service_blend", "drivers",
+                        "shares_in_force"),
+    "Investments": ("projects", "cashflows", "criteria"),
+    "Performance": ("performance",),
+}
+assert sorted(t for ts in TABLE_GROUPS.values() for t in ts) == sorted(TABLES), (
+    "every table in one Data tab group")
+
 
 def columns(table: str) -> tuple[str, ...]:
     """The validator's column names for ``table``, in order."""
@@ -201,6 +214,58 @@ def tables_from_frames(frames: Mapping[str, pd.DataFrame],
             rows.append((rownum, tuple(None if _blank(v) else str(v) for v in values)))
         out[t] = RawTable(t, cols, tuple(rows))
     return out
+
+
+def _cells(df: pd.DataFrame) -> dict[int, dict[str, str | None]]:
+    out: dict[int, dict[str, str | None]] = {}
+    for pos, (idx, values) in enumerate(zip(df.index, df.itertuples(index=False),
+                                            strict=True)):
+        try:
+            rownum = int(idx)
+        except (TypeError, ValueError):
+            rownum = 10**6 + pos  # a new row, numbered after the others
+        out[rownum] = {str(c): None if _blank(v) else str(v)
+                       for c, v in zip(df.columns, values, strict=True)}
+    return out
+
+
+def changes_against(base: Mapping[str, pd.DataFrame], edited: Mapping[str, pd.DataFrame]
+                    ) -> list[str]:
+    """Every edit against the source, a sentence each, table by table in book order:
+    a changed cell (old and new value), an added row, a deleted row.
+
+    >>> b = {"years": pd.DataFrame({"rate_pence": ["30"]}, index=pd.Index([2]))}
+    >>> e = {"years": pd.DataFrame({"rate_pence": ["35", "31"]}, index=pd.Index([2, 3]))}
+    >>> changes_against(b, e)
+    ['years row 2, rate_pence: 30 → 35', 'years row 3: added (rate_pence 31)']
+    """
+    out: list[str] = []
+    for t in TABLES:
+        if t not in base or t not in edited:
+            continue
+        old, new = _cells(base[t]), _cells(edited[t])
+        for r in sorted(set(old) | set(new)):
+            label = f"{t} row {r}" if r < 10**6 else f"{t} new row"
+            if r not in new:
+                out.append(f"{label}: deleted")
+            elif r not in old:
+                vals = ", ".join(f"{c} {v}" for c, v in new[r].items() if v is not None)
+                out.append(f"{label}: added ({vals})")
+            else:
+                out += [f"{label}, {c}: {old[r].get(c) or '(blank)'} → {v or '(blank)'}"
+                        for c, v in new[r].items() if v != old[r].get(c)]
+    return out
+
+
+def edited_book(frames: Mapping[str, pd.DataFrame]) -> bytes:
+    """The edited tables as a workbook in the template's layout (it reads back to the
+    same book: every cell as the text on screen)."""
+    from finance.template import book_to_xlsx
+
+    return book_to_xlsx({t: [{str(c): None if _blank(v) else str(v)
+                              for c, v in zip(df.columns, values, strict=True)}
+                             for values in df.itertuples(index=False)]
+                         for t, df in frames.items() if not df.empty})
 
 
 def frames_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -> bool:

@@ -467,3 +467,33 @@ def test_upload_chosen_without_a_file_shows_a_start_here_panel_not_old_figures()
     assert any(i.value.startswith("**Start here:**") for i in at.info)
     assert not at.metric  # no figures from the bundled book
     assert {b.label for b in at.download_button} == {"Blank template (Excel)"}
+
+
+def test_edits_are_listed_and_the_edited_book_reads_back_to_the_same_figures(
+        tmp_path: Path) -> None:
+    at = start()
+    edit(at, "populations", 0, "population", "150000")
+    at.run()
+    assert_clean(at)
+    data = next(t for t in at.tabs if t.label == "Data")
+    [changes] = [x for x in data.expander if "change" in x.label]
+    assert changes.label == "1 change against MKIP example (bundled)"
+    assert "populations row 2, population: 142800 → 150000" in plain(changes.markdown[0].value)
+    assert metric(at, "Total contributions") == "£114,930.00"
+    # the edited book, downloaded, gives the same figures from the command line
+    from finance import appdata as ad
+
+    src = ad.bundled_source()
+    frames = ad.frames_from_tables(src.tables)
+    frames["populations"].loc[2, "population"] = "150000"
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(ad.edited_book(frames))
+    proc = subprocess.run([sys.executable, "-m", "finance", "run", str(path), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    import json
+
+    cli = json.loads(proc.stdout)
+    shown = json.loads(at.session_state["offered_downloads"]["json"])
+    for doc in (cli, shown):  # the sources differ: the file's digest, the tables'
+        doc.pop("input_sha256")
+    assert cli == shown and cli["contributions"]["total"] == "114930.00"

@@ -130,9 +130,11 @@ def wait_idle(page: Any) -> None:
 def type_population(page: Any, value: str) -> None:
     """Type ``value`` into Maidstone's population cell (Data tab, Populations table)."""
     main_tab(page, "Data").click()
-    page.get_by_role("tab", name="Populations", exact=True).click()
+    page.get_by_role("tab", name="Partnership", exact=True).click()
+    # the Partnership group's editors: settings, parties, populations, years
     grid = active_panel(page).locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]')
-    grid = grid.first
+    grid = grid.nth(2)
+    grid.scroll_into_view_if_needed()
     grid.wait_for(state="visible")
     page.wait_for_timeout(500)
     box = grid.bounding_box()
