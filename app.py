@@ -79,6 +79,14 @@ def template_bytes() -> tuple[bytes, str]:
         return b"", f"The blank template could not be built ({type(exc).__name__}: {exc})."
 
 
+@st.cache_data(show_spinner=False, max_entries=1)
+def blank_bytes() -> bytes:
+    """The template with its tables empty: the "Blank template" source starts blank."""
+    from finance.template import build_template
+
+    return build_template(examples=False)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def frames(key: str, _src: ad.Source) -> dict[str, Any]:
     return ad.frames_from_tables(_src.tables)
@@ -613,20 +621,22 @@ def choose_source() -> ad.Source | None:
                                 help="One sheet per table, as in the blank template")
         return None if file is None else uploaded(file.getvalue(), file.name)
     if kind == ad.TEMPLATE:
-        data, problem = template_bytes()
+        _data, problem = template_bytes()
         if problem:
             return ad.Source(ad.TEMPLATE, "Blank template", {}, "",
                              (Problem("template", None, None, problem),))
-        return ad.template_source(data)
+        return ad.template_source(blank_bytes())
     return bundled()
 
 
-def year_and_decisions(book: Book, version: int, disabled: bool) -> tuple[str, ad.Decisions]:
+def year_and_decisions(book: Book, version: int, disabled: bool, source: str = ""
+                       ) -> tuple[str, ad.Decisions]:
     """The year to run and the board's decisions for it.  ``disabled`` (while the book
-    has problems) shows the last good book's values and keeps what was typed."""
+    has problems) shows the last good book's values and keeps what was typed; a new
+    ``source`` starts again from its latest year."""
     st.divider()
     year = st.selectbox("Financial year", list(reversed(book.year_labels)),
-                        key=f"year.{version}", disabled=disabled)
+                        key=f"year.{version}.{source}", disabled=disabled)
     now = ad.book_decisions(book, year)
     tag = f"{year}.{version}"
     st.subheader("Board decisions")
@@ -710,11 +720,13 @@ def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
         st.info("**Start here:** choose a workbook (.xlsx) in the sidebar, one sheet per "
                 "table as in the blank template (download it above). Its figures appear as "
                 "soon as it is read.", icon=":material/upload_file:")
-    elif src.kind == ad.TEMPLATE:
-        st.info("The blank template holds a small example book so that it runs as it is: "
-                "replace its rows with the partnership's own figures on the Data tab, or "
-                "download the template, fill it in Excel and upload it.",
+    elif src.kind == ad.TEMPLATE and not (parsed and parsed.edited):
+        st.info("**Start here:** this is the blank template, with nothing in it yet. Fill "
+                "in the tables on the Data tab (settings, parties, populations and years at "
+                "least; docs/input-format.md describes every column), or download the "
+                "template above, fill it in in Excel and upload it.",
                 icon=":material/edit_note:")
+        return
     errors = ad.errors_of(parsed, run_problems)
     kind_of_file = ad.what_file(src) if src is not None and src.kind == ad.UPLOAD else ""
     if kind_of_file:
@@ -769,21 +781,26 @@ def page() -> None:
             edited_tables = tables
             key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
             parsed = validated(key, src, tables)
-            show_table_problems(slots, parsed.problems)
+            if not (src.kind == ad.TEMPLATE and not parsed.edited):  # blank: nothing yet
+                show_table_problems(slots, parsed.problems)
 
     result: Result | None = None
     run_problems: tuple[Problem, ...] = ()
     changes: list[str] = []
     book = parsed.book if parsed else None
+    source_key = "" if src is None else f"{src.kind}:{src.sha256[:16]}"
     last_good: dict[str, Any] | None = st.session_state.get("last_good")
+    if last_good is not None and last_good.get("source") != source_key:
+        last_good = None  # another source's figures are never shown for this one
     if book is None and last_good is not None:
         with st.sidebar:
-            year_and_decisions(last_good["book"], version, disabled=True)
+            year_and_decisions(last_good["book"], version, disabled=True, source=source_key)
     elif book is not None and not book.years:
         run_problems = (Problem("years", None, None, "no years are listed"),)
     elif book is not None and parsed is not None:
         with st.sidebar:
-            year, decisions = year_and_decisions(book, version, disabled=False)
+            year, decisions = year_and_decisions(book, version, disabled=False,
+                                                 source=source_key)
         prior = ah.prior_for(history_url(), book.settings.name, year)
         result, run_problems = figures(parsed.sha256, year, decisions, prior, book)
         show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
@@ -791,7 +808,7 @@ def page() -> None:
         if result is not None:
             label = src.label + (", edited" if parsed.edited else "") if src else ""
             st.session_state["last_good"] = {
-                "result": result, "book": book, "label": label,
+                "result": result, "book": book, "label": label, "source": source_key,
                 "input": ah.input_book(src, parsed, edited_tables, upload_bytes()),
                 "tables": edited_tables if edited_tables is not None else (
                     src.tables if src else None),
@@ -800,8 +817,10 @@ def page() -> None:
                 "json": result_json(parsed.sha256, year, decisions, result),
                 "charts": charts(parsed.sha256, year, decisions, result)}
 
-    # an upload chosen with no file yet shows no figures, not the last source's
+    # figures are shown only for this source (an upload chosen with no file has none)
     shown: dict[str, Any] | None = st.session_state.get("last_good") if src else None
+    if shown is not None and shown.get("source") != source_key:
+        shown = None
     fresh = result is not None
     template, template_problem = template_bytes()
     with header:

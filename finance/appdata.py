@@ -889,8 +889,9 @@ def contributions_table(r: Result) -> Table:
     c = r.contributions
     rows: list[dict[str, Any]] = [
         {"Party": x.party, "Council": x.name, "Population": x.population,
-         "Estimate": x.population_year, "Months": x.months, "Weight": x.weight,
-         "Contribution": x.amount} for x in c.lines]
+         "Estimate": x.population_year + (" (old)" if x.population_year < r.year else ""),
+         "Months": x.months, "Weight": x.weight, "Contribution": x.amount}
+        for x in c.lines]
     if c.lines:
         rows.append({"Party": TOTAL, "Population": sum(x.population for x in c.lines),
                      "Weight": 1.0, "Contribution": c.total})
@@ -900,8 +901,8 @@ def contributions_table(r: Result) -> Table:
                  {"Weight": "The party's share of contributions: its weight for the "
                             "year-end splits (§13.2)",
                   "Estimate": "Year of the population estimate used (the latest not after "
-                              "the year)",
-                  "Months": "Whole months of membership in the year (§4)",
+                              "the year); (old): older than the year run, so out of date",
+                  "Months": "Whole months of membership in the year (§13.2)",
                   "Contribution": "Rate x population x months / 12, rounded once to the "
                                   "penny"})
 

@@ -215,8 +215,10 @@ def test_a_bad_workbook_shows_every_problem_located() -> None:
                      "populations row 3, column population: 'abc' is not a whole number",
                      "populations row 4, column party: 'ZZZ' is not a known party code"):
         assert expected in text, text
-    # The last good figures (the bundled book) stay on screen.
-    assert metric(at, "Total contributions") == "£112,770.00"
+    # The bundled book's figures are not shown for this upload: it has none of its own yet.
+    assert not at.metric
+    assert "No figures yet: the book has problems (see above)." in " ".join(
+        i.value for i in at.info)
     # The same problems sit above the table they belong to on the Data tab.
     [data_tab] = [t for t in at.tabs if t.label == "Data"]
     assert any("'abc' is not a whole number" in plain(e.value) for e in data_tab.error)
@@ -227,7 +229,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_plainly() -> None:
     upload(at, "notes.xlsx", b"this is not a spreadsheet")
     assert_clean(at)
     assert "notes.xlsx: is not an Excel .xlsx workbook" in errors_text(at)
-    assert metric(at, "Total contributions") == "£112,770.00"
+    assert not at.metric  # never another source's figures
 
 
 def test_a_good_workbook_upload_is_computed() -> None:
@@ -279,16 +281,15 @@ def test_downloads_equal_what_the_cli_writes(tmp_path: Path,
     assert offered["template"] == build_template()
 
 
-def test_blank_template_source_loads_its_example_and_says_what_to_do() -> None:
+def test_blank_template_source_is_blank_and_says_where_to_start() -> None:
     at = start()
     at.sidebar.radio(key="source").set_value("template").run()
     assert_clean(at)
-    # The template's example rows make a small valid book: it loads and computes.
-    assert "replace" in " ".join(i.value for i in at.info)
-    assert any("figures from **Blank template**" in m.value for m in at.markdown)
-    assert metric(at, "Paying parties") == "1"
+    assert any(i.value.startswith("**Start here:** this is the blank template")
+               for i in at.info)
+    assert not at.metric and not at.error  # no figures, and no list of what is missing yet
     parties = [d for d in at.data_editor if d.key == "editor.parties.0"]
-    assert parties and len(parties[0].value) >= 1
+    assert parties and len(parties[0].value) == 0
 
 
 def test_the_bundled_book_uploaded_as_a_workbook_gives_the_same_figures() -> None:
