@@ -69,3 +69,14 @@ def test_bench_compare_smoke():
 
     r = bench_compare.main(runs=1)
     assert r["compare_s"] > 0 and r["tab_s"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_bench_browser_smoke():
+    from benchmarks import bench_browser
+    from tests.test_browser import need_chromium
+
+    need_chromium()
+    r = bench_browser.main(runs=1)
+    assert r["cold_s"] > 0 and r["change_s"] > 0

@@ -1,0 +1,96 @@
+"""The app in a real browser: a cold first page, and a changed input to updated figures.
+
+Starts ``app.py`` on 127.0.0.1 (stopped by its process id afterwards) and drives headless
+Chromium with Playwright at 1280 px.  Targets: the first page's figures in under 3 s;
+a changed board decision (the refund share) to the new headline figure in under 300 ms,
+median of the runs.  Baseline, same run: the same page's server-side compute, timed
+in-process (``finance.appdata.run_safely``), so the ratio shows the browser's share.
+
+    .venv/bin/python -m benchmarks.bench_browser [RUNS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(runs: int = 5) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop, wait_healthy
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "streamlit.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
+                 "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+                 "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=out,
+                stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(url, proc, log)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                cold = []
+                for _ in range(runs):  # a new browser context: nothing cached
+                    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+                    page = ctx.new_page()
+                    t0 = time.perf_counter()
+                    page.goto(url)
+                    page.get_by_text("£112,770.00").first.wait_for(state="visible",
+                                                                   timeout=60_000)
+                    cold.append(time.perf_counter() - t0)
+                    ctx.close()
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url)
+                page.get_by_text("£112,770.00").first.wait_for(state="visible",
+                                                               timeout=60_000)
+                main = page.get_by_role("tab", name="Year end", exact=True).first
+                main.click()
+                box = page.get_by_role("spinbutton", name="Refund share (%)").first
+                changed = []
+                for i in range(runs):
+                    share = 60 + 5 * (i % 4)
+                    box.fill(str(share))
+                    t0 = time.perf_counter()
+                    box.press("Enter")
+                    page.get_by_text(f"Refund ({share}%)").first.wait_for(state="visible",
+                                                                          timeout=60_000)
+                    changed.append(time.perf_counter() - t0)
+                browser.close()
+        finally:
+            stop(proc)
+    from finance import appdata as ad
+
+    book = ad.parse_source(ad.bundled_source()).book
+    assert book is not None
+    now = ad.book_decisions(book, "2025-26")
+    compute = []
+    for i in range(runs):
+        d = ad.Decisions(now.rate_pence, ad.pct_input(60 + 5 * (i % 4)), now.discount_rate,
+                         now.financial_weight)
+        t0 = time.perf_counter()
+        ad.run_safely(book, "2025-26", d)
+        compute.append(time.perf_counter() - t0)
+    r = {"cold_s": statistics.median(cold), "change_s": statistics.median(changed),
+         "compute_s": statistics.median(compute)}
+    print(f"cold first page to figures (median of {runs}): {r['cold_s']:.2f} s; "
+          f"target < 3 s: {'met' if r['cold_s'] < 3 else 'NOT met'}")
+    print(f"refund share changed to the new headline (median): {r['change_s'] * 1000:.0f} ms;"
+          f" target < 300 ms: {'met' if r['change_s'] < 0.3 else 'NOT met'}")
+    print(f"baseline, the same recompute in-process: {r['compute_s'] * 1000:.0f} ms "
+          f"({r['change_s'] / r['compute_s']:.1f}x)")
+    return r
+
+
+if __name__ == "__main__":
+    main(*[int(a) for a in sys.argv[1:2]])
