@@ -104,12 +104,13 @@ def figures(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def charts(key: str, year: str, decisions: ad.Decisions, _result: Result) -> dict[str, Any]:
+def charts(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
+           _result: Result) -> dict[str, Any]:
     return ad.chart_specs(_result)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def result_json(key: str, year: str, decisions: ad.Decisions,
+def result_json(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
                 _result: Result) -> tuple[bytes, str]:
     return ad.json_bytes(_result)
 
@@ -452,8 +453,10 @@ def who_may_close(r: Result) -> ah.Gate:
     user = getattr(st, "user", None)
     logged_in = bool(user is not None and user.get("is_logged_in"))
     email = user.get("email") if logged_in and user is not None else None
+    source = st.session_state.get("source_approvers", ())
     return ah.gate(st.get_option("server.address"), logged_in,
-                   str(email) if email else None, r.book.settings.approvers)
+                   str(email) if email else None,
+                   ah.approvers(os.environ, secrets(), source))
 
 
 def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, bytes] | None,
@@ -781,6 +784,9 @@ def page() -> None:
             edited_tables = tables
             key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
             parsed = validated(key, src, tables)
+            source_book = validated(src.sha256, src, None).book  # as given, not as edited
+            st.session_state["source_approvers"] = (
+                source_book.settings.approvers if source_book else ())
             if not (src.kind == ad.TEMPLATE and not parsed.edited):  # blank: nothing yet
                 show_table_problems(slots, parsed.problems)
 
@@ -814,8 +820,8 @@ def page() -> None:
                     src.tables if src else None),
                 "key": parsed.sha256, "prior": prior,
                 "stem": ad.file_stem(result.book, year),
-                "json": result_json(parsed.sha256, year, decisions, result),
-                "charts": charts(parsed.sha256, year, decisions, result)}
+                "json": result_json(parsed.sha256, year, decisions, prior, result),
+                "charts": charts(parsed.sha256, year, decisions, prior, result)}
 
     # figures are shown only for this source (an upload chosen with no file has none)
     shown: dict[str, Any] | None = st.session_state.get("last_good") if src else None

@@ -43,6 +43,29 @@ def database_url(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> str:
     return resolve(environ.get(ENV) or str(secrets.get(SECRET) or "") or None, {})
 
 
+#: The environment variable (or Streamlit secret ``approvers``) naming who may close or
+#: reopen from a networked app, comma separated; set by whoever runs the server.
+APPROVERS_ENV = "MKIP_APPROVERS"
+
+
+def approvers(environ: Mapping[str, str], secrets: Mapping[str, Any],
+              book: Sequence[str]) -> tuple[str, ...]:
+    """Who may close or reopen from a networked app: the server's list (the
+    ``MKIP_APPROVERS`` variable or the ``approvers`` secret) when it names any, which a
+    user of the app cannot change; else the ``approvers`` setting of the book as given
+    (never as edited on the Data tab).
+
+    >>> approvers({"MKIP_APPROVERS": "CFO@x.gov.uk, s151@y.gov.uk"}, {}, ["me@z.org"])
+    ('cfo@x.gov.uk', 's151@y.gov.uk')
+    >>> approvers({}, {}, ["a@x.gov.uk"])
+    ('a@x.gov.uk',)
+    """
+    raw = environ.get(APPROVERS_ENV) or secrets.get("approvers") or ""
+    listed = raw if isinstance(raw, list | tuple) else str(raw).replace(";", ",").split(",")
+    server = tuple(a.strip().lower() for a in listed if str(a).strip())
+    return server or tuple(book)
+
+
 @dataclass(frozen=True)
 class Gate:
     """Whether the person at the screen may close or reopen a year.

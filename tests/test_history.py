@@ -497,3 +497,40 @@ def test_the_report_compares_with_last_year_and_says_final_once_closed(
     assert mkip("run", str(book.path), "--out", str(out), "--db", db)[0] == 0
     cover = " ".join(str(c) for r in _report_cells(report, "Cover") for c in r if c)
     assert "FINAL" in cover and "Cllr B" in cover and "MKIP/26/03" in cover
+
+
+def test_the_store_itself_refuses_a_year_that_breaks_the_chain(db_url: str,
+                                                               tmp_path: Path) -> None:
+    """The app closes through the store, not the command line's check: the store refuses
+    an opening that differs from the previous year as closed."""
+    from finance.book import require_book
+    from finance.core.run import run_year
+    from finance.output import json_bytes
+
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", "--db", db_url)
+    book.set("years", 1, "opening_balance", "0.00")  # 2024-25 carried £33,885.00
+    result = run_year(require_book(book.path), "2025-26")  # the book's own (given) opening
+    from finance.core.jsonout import result_json
+
+    engine = store.open_engine(db_url, create=False)
+    assert engine is not None
+    try:
+        with pytest.raises(history_db.HistoryError, match=r"its opening balance, £0\.00, "
+                           r"differs from the £33,885\.00 2024-25 closed with \(version 1\)"):
+            store.close_year(engine, db_url, result, json_bytes(result_json(result)),
+                             store.book_bytes(book.path), "A")
+    finally:
+        engine.dispose()
+    assert rows(db_url, "SELECT year FROM closed_years") == [("2024-25",)]
+
+
+def test_a_password_in_the_query_and_an_unreadable_url_are_one_sentence() -> None:
+    code, out = mkip("history", "--db", "postgresql://u@127.0.0.1:1/d?password=S3cret-pw")
+    assert code == 1 and "S3cret-pw" not in out and "password=***" in out
+    for bad in ("not a url", "postgresql://u:S3cret-pw@host:notaport/db"):
+        code, out = mkip("history", "--db", bad)
+        assert code == 1 and "S3cret-pw" not in out and "Traceback" not in out
+        assert out.strip().endswith("is not a database URL (for example sqlite:///mkip.db "
+                                    "or postgresql://user@host/mkip).")

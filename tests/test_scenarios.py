@@ -257,3 +257,17 @@ def test_the_comparison_recalculates_to_its_cached_values(tmp_path: Path) -> Non
                 if not _same(mrow[c], lrow[c]):
                     wrong.append((f, mrow[c], lrow[c]))
     assert count == 105 and wrong == []
+
+
+def test_a_date_written_without_quotes_is_read_as_typed(tmp_path: Path) -> None:
+    path = toml(tmp_path, """
+[[scenario]]
+name = "Swale leaves"
+  [[scenario.change]]
+  table = "parties"
+  where = { code = "SBC" }
+  set = { notice_given = 2025-03-31, left = 2025-09-30 }
+""")
+    doc = compare_json(str(MKIP), "--scenarios", str(path))
+    assert doc["scenarios"][0]["changes"][0]["set"] == {"notice_given": "2025-03-31",
+                                                        "left": "2025-09-30"}

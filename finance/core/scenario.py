@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from finance.core.cells import CellError
@@ -96,9 +97,12 @@ def _where(name: str, n: int) -> str:
 
 
 def _text(v: object) -> str | None:
-    """A value from the scenario file as the text a cell would hold."""
+    """A value from the scenario file as the text a cell would hold (a TOML date, written
+    without quotes, as ``2025-09-30``)."""
     if isinstance(v, bool):
         return "yes" if v else "no"
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v.isoformat()
     if isinstance(v, str | int | float):
         return str(v)
     return None

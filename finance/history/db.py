@@ -40,18 +40,32 @@ def resolve(given: str | None, environ: Mapping[str, str] | None = None) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced by ``***`` (for messages and logs)."""
+    """The URL with any password replaced by ``***`` (for messages and logs), whether
+    it is in the address or a ``password=`` query parameter.
+
+    >>> redact("postgresql://u@db/mkip?password=s3cret&sslmode=require")
+    'postgresql://u@db/mkip?password=***&sslmode=require'
+    """
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        u = make_url(url)
+        if any("password" in k.lower() for k in u.query):
+            u = u.update_query_dict({k: "***" for k in u.query if "password" in k.lower()})
+        return u.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
+    except (ArgumentError, ValueError):
         return "(a database URL that cannot be read)"
 
 
-def _password(url: str) -> str | None:
+def _password(url: str) -> list[str]:
+    """Every secret in the URL: its password and any ``password=`` query value."""
     try:
-        return make_url(url).password
-    except ArgumentError:
-        return None
+        u = make_url(url)
+    except (ArgumentError, ValueError):
+        return []
+    found = [u.password] if u.password else []
+    for k, v in u.query.items():
+        if "password" in k.lower():
+            found += [v] if isinstance(v, str) else list(v)
+    return [str(x) for x in found if x]
 
 
 def sentence(url: str, exc: BaseException) -> str:
@@ -69,16 +83,25 @@ def sentence(url: str, exc: BaseException) -> str:
         text = f"The history database {where} cannot be reached: {detail}."
     else:
         text = f"The history database {where} could not be used: {detail}."
-    secret = _password(url)
-    return text.replace(secret, "***") if secret else text
+    for secret in _password(url):
+        text = text.replace(secret, "***")
+    return text
 
 
 def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
+    """Whether ``url`` names a SQLite database (:class:`HistoryError` if it is no URL)."""
+    try:
+        return make_url(url).get_backend_name() == "sqlite"
+    except (ArgumentError, ValueError) as exc:
+        raise HistoryError(f"The history database address {redact(url)} is not a database "
+                           "URL (for example sqlite:///mkip.db or "
+                           "postgresql://user@host/mkip).", 1) from exc
 
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (``None`` for an in-memory database)."""
+    if not is_sqlite(url):
+        return None
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from finance import __version__
 from finance.core.chain import Approval, ClosedOpening, Prior
+from finance.core.money import fmt_gbp
 from finance.core.run import Result
 from finance.core.years import previous_year
 from finance.history import migrate
@@ -320,8 +321,10 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
             if pid is None:
                 pid = conn.execute(insert(partnerships).values(name=name, created_at=when)
                                    .returning(partnerships.c.id)).scalar_one()
+            _lock(conn, pid)
             latest = _latest_events(conn, pid)
             _refuse_out_of_order(conn, name, pid, year, latest)
+            _refuse_broken_chain(conn, pid, result, latest)
             version = (conn.execute(select(func.max(closed_years.c.version)).where(and_(
                 closed_years.c.partnership_id == pid, closed_years.c.year == year))
                 ).scalar_one_or_none() or 0) + 1
@@ -374,6 +377,37 @@ def _closed_sentence(rec: StoredYear) -> str:
             f"approved by {rec.approved_by} on {_iso(rec.closed_at)}); reopen it first.")
 
 
+def _lock(conn: Connection, pid: int) -> None:
+    """Serialise writers of one partnership: on PostgreSQL, lock its row for the rest of
+    the transaction, so that two closes (or a close and a reopen) of different years
+    cannot both pass the order checks (SQLite's BEGIN IMMEDIATE already serialises)."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(select(partnerships.c.id).where(partnerships.c.id == pid)
+                     .with_for_update())
+
+
+def _refuse_broken_chain(conn: Connection, pid: int, result: Result,
+                         latest: Mapping[str, Any]) -> None:
+    """Refuse a year whose openings differ from the previous year as closed (both
+    figures named), whoever asks: the command line checks first, with rows and columns;
+    this keeps the record whole for the app and for a change made in between."""
+    prev = previous_year(result.year)
+    ev = latest.get(prev)
+    if ev is None or ev["kind"] != "closed":
+        return
+    cy = conn.execute(select(closed_years).where(and_(
+        closed_years.c.partnership_id == pid, closed_years.c.year == prev,
+        closed_years.c.version == ev["version"]))).mappings().one()
+    ye = result.year_end
+    for what, have, want in (("opening balance", ye.opening_balance, cy["carry_over_pence"]),
+                             ("opening commitments", ye.opening_commitments,
+                              cy["closing_commitments_pence"])):
+        if have != want:
+            raise HistoryError(
+                f"{result.year} cannot be closed: its {what}, {fmt_gbp(have)}, differs from "
+                f"the {fmt_gbp(want)} {prev} closed with (version {cy['version']}).", 2)
+
+
 def _refuse_out_of_order(conn: Connection, name: str, pid: int, year: str,
                          latest: Mapping[str, Any]) -> None:
     ev = latest.get(year)
@@ -405,6 +439,7 @@ def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
     try:
         with _worded(url), engine.begin() as conn:
             name, pid = _one_partnership(conn, partnership)
+            _lock(conn, pid)
             latest = _latest_events(conn, pid)
             ev = latest.get(year)
             if ev is None or ev["kind"] != "closed":
