@@ -990,7 +990,7 @@ def exits_table(r: Result) -> Table:
 
 def services_metrics(r: Result) -> list[Metric]:
     net = sum(s.net_cost for s in r.services)
-    savings = [x.saving for s in r.services for x in s.lines if x.saving is not None]
+    savings = [v for s in r.services for x in s.lines if (v := s.saving(x)) is not None]
     out = [
         Metric("Shared services", f"{len(r.services)}", "Services with costs this year"),
         Metric("Gross cost", gbp(sum(s.gross_cost for s in r.services))),
@@ -1069,7 +1069,7 @@ def service_detail_table(r: Result, service: str) -> Table:
     rows = [{"Party": x.party, "Council": party_name(r.book, x.party), "Months": x.months,
              "Weight": x.weight, "Exact share": x.detail.quota * (1 if x.share >= 0 else -1),
              "Extra penny": "yes" if x.detail.extra_penny else "", "Share": x.share,
-             "Stand-alone cost": x.standalone_cost, "Saving": x.saving} for x in s.lines]
+             "Stand-alone cost": x.standalone_cost, "Saving": s.saving(x)} for x in s.lines]
     return Table(rows, ["Party", "Council", "Months", "Weight", "Exact share", "Extra penny",
                         "Share", "Stand-alone cost", "Saving"],
                  {"Months": INT, "Weight": PCT, "Exact share": EXACT, "Share": MONEY,

@@ -66,3 +66,29 @@ def test_a_fixed_service_keeping_a_leaver_from_before_the_year_is_a_located_prob
     assert ("service_parties row 9, column party: 'SBC' left on 2025-04-01, before 2025-26, "
             "so it takes no part in 'LEGAL': give the parties that remain new fixed shares "
             "totalling 100%") in found
+
+
+def test_a_fixed_share_saving_is_against_a_whole_year_alone(book_copy: BookCopy) -> None:
+    """A fixed share is agreed for the year, not pro-rated, so a leaver's saving on a
+    fixed service compares it with a whole year's stand-alone cost (Legal: SBC pays its
+    35%, £399,000.00, against £440,000.00 alone: it saves £41,000.00, not -£179,000.00)."""
+    import io
+
+    import openpyxl
+
+    from finance.core.jsonout import result_json
+    from finance.report import build_report
+
+    r = run_year(require_book(leaves(book_copy, "SBC", "2025-03-31", "2025-09-30").path))
+    legal = service(r, "LEGAL")
+    sbc = next(x for x in legal.lines if x.party == "SBC")
+    assert (sbc.months, sbc.share, legal.saving(sbc)) == (6, 39_900_000, 4_100_000)
+    js = next(s for s in result_json(r)["services"] if s["service"] == "LEGAL")
+    assert next(p for p in js["parties"] if p["party"] == "SBC")["saving"] == "41000.00"
+    planning = service(r, "PLANNING")  # equal: six months' share against six months alone
+    p_sbc = next(x for x in planning.lines if x.party == "SBC")
+    assert planning.saving(p_sbc) == 16_250_000 - 18_100_000
+    wb = openpyxl.load_workbook(io.BytesIO(build_report(r)), data_only=True, read_only=True)
+    checks = [row for row in wb["Checks"].iter_rows(values_only=True)
+              if row and row[-1] in (True, False)]
+    assert checks and all(row[-1] is True for row in checks)  # report = engine, savings too

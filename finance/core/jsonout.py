@@ -62,8 +62,10 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     lines = [x for sp in splits for x in sp.lines]
     costs: list[int | None] = [x[L_STANDALONE] for x in lines]
     shares = [x[S_SHARE] for x in lines]
-    savings = [None if c is None else pro_rata(c, x[L_MONTHS]) - s
-               for c, s, x in zip(costs, shares, lines, strict=True)]
+    months = [12 if sp.basis == "fixed" else x[L_MONTHS]  # fixed shares are a year's
+              for sp in splits for x in sp.lines]
+    savings = [None if c is None else pro_rata(c, m) - s
+               for c, s, m in zip(costs, shares, months, strict=True)]
     in_force = [sp.rebase.share_in_force(x[S_PARTY]) if sp.rebase else None
                 for sp in splits for x in sp.lines]
     out = [{"party": x[S_PARTY], "months": x[L_MONTHS],

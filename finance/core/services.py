@@ -128,12 +128,15 @@ class ServiceLine(SplitLine):
     @property
     def standalone_for_months(self) -> int | None:
         """The stand-alone cost for the months taken part, pence: ``standalone_cost x
-        months / 12`` rounded once, half away from zero (:func:`standalone_for_months`)."""
+        months / 12`` rounded once, half away from zero (:func:`standalone_for_months`).
+        On the fixed basis the share is for the whole year, so use
+        :meth:`ServiceSplit.standalone_for_share` there."""
         return standalone_for_months(self[L_STANDALONE], self[L_MONTHS])
 
     @property
     def saving(self) -> int | None:
-        """``standalone_for_months - share``, pence (``None`` without a stand-alone cost)."""
+        """``standalone_for_months - share``, pence (``None`` without a stand-alone cost);
+        :meth:`ServiceSplit.saving` is the saving on any basis."""
         cost = standalone_for_months(self[L_STANDALONE], self[L_MONTHS])
         return None if cost is None else cost - self[S_SHARE]
 
@@ -242,6 +245,30 @@ class ServiceSplit:
     @property
     def shares(self) -> dict[str, int]:
         return {x.party: x.share for x in self.lines}
+
+    def share_months(self, line: ServiceLine) -> int:
+        """The months a line's share pays for: the months it takes part, except on the
+        fixed basis, whose agreed shares are for the whole year (not pro-rated)."""
+        return 12 if self.basis == "fixed" else line.months
+
+    def standalone_for_share(self, line: ServiceLine) -> int | None:
+        """The line's stand-alone cost for the months its share pays for, pence."""
+        return standalone_for_months(line.standalone_cost, self.share_months(line))
+
+    def saving(self, line: ServiceLine) -> int | None:
+        """The line's saving against going it alone, pence: its stand-alone cost for the
+        months its share pays for, less its share (``None`` without a stand-alone cost).
+
+        >>> from finance.core.apportion import apportion_detail
+        >>> [a, b] = [ServiceLine((*x, m, 1, 2, 100_000)) for x, m in zip(
+        ...     apportion_detail(90_000, {"A": 1, "B": 1}), (12, 6))]
+        >>> fixed = ServiceSplit("S", "S", "2025-26", "A", "fixed", 90_000, 0, (), (a, b))
+        >>> equal = ServiceSplit("S", "S", "2025-26", "A", "equal", 90_000, 0, (), (a, b))
+        >>> fixed.saving(b), equal.saving(b)  # a whole year's share, or six months'
+        (55000, 5000)
+        """
+        cost = self.standalone_for_share(line)
+        return None if cost is None else cost - line.share
 
 
 _Blend = tuple[tuple[str, Decimal], ...]

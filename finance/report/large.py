@@ -506,9 +506,11 @@ class _Large:
                       pounds(x.share))
                 if x.standalone_cost is not None:
                     put_n(row, 14, pounds(x.standalone_cost), f["input_money"])
-                if x.saving is not None:
-                    put_f(row, 15, rules.saving(f"O{n}", f"G{n}", f"N{n}"), f["money"],
-                          pounds(x.saving))
+                saving = svc.saving(x)
+                if saving is not None:  # a fixed share pays for the whole year
+                    months = "12" if svc.basis == "fixed" else f"G{n}"
+                    put_f(row, 15, rules.saving(f"O{n}", months, f"N{n}"), f["money"],
+                          pounds(saving))
                 row += 1
         sh.row = row
         last = max(row, first)

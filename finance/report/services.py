@@ -132,7 +132,7 @@ def _savings(ctx: Context, sh: Sheet, row: int) -> int:
         sh.text(row, 2, ln.party)
         sh.formula(row, 3, rules.standalone_for_months(
             ctx.inputs.standalone[(sp.service, ln.party)],
-            ctx.inputs.months[(sp.service, ln.party)]), MONEY)
+            _share_months(ctx, sp.service, sp.basis, ln.party)), MONEY)
         sh.formula(row, 4, pl.share[ln.party], MONEY)
         sh.formula(row, 5, f"ROUND(C{row}-D{row},2)", MONEY, bold=True)
         row += 1
@@ -182,14 +182,17 @@ def _blocks(ctx: Context) -> None:
         ]
         sa = {ln.party: ln.standalone_cost for ln in sp.lines}
 
-        def standalone(p: str, _share: str, svc: str = sp.service) -> str | None:
+        def standalone(p: str, _share: str, svc: str = sp.service,
+                       basis_: str = sp.basis) -> str | None:
             ref = refs.standalone.get((svc, p))
-            return None if ref is None else rules.standalone_for_months(ref,
-                                                                         refs.months[(svc, p)])
+            return None if ref is None else rules.standalone_for_months(
+                ref, _share_months(ctx, svc, basis_, p))
 
-        def saving(p: str, share: str, svc: str = sp.service) -> str | None:
+        def saving(p: str, share: str, svc: str = sp.service,
+                   basis_: str = sp.basis) -> str | None:
             ref = refs.standalone.get((svc, p))
-            return None if ref is None else rules.saving(ref, refs.months[(svc, p)], share)
+            return None if ref is None else rules.saving(
+                ref, _share_months(ctx, svc, basis_, p), share)
 
         post = [("Stand-alone cost, months taken part (£)", MONEY, standalone),
                 ("Saving (£)", MONEY, saving)]
@@ -202,9 +205,15 @@ def _blocks(ctx: Context) -> None:
                     f"{sp.service} share {ln.party}", "money", ln.share)
             if sa[ln.party] is not None:
                 ctx.key(wk, rr, cc + 2, ("service_saving", sp.service, ln.party),
-                        f"{sp.service} saving {ln.party}", "money", ln.saving)
+                        f"{sp.service} saving {ln.party}", "money", sp.saving(ln))
         row = pl.end
     ctx.workings_row = row
+
+
+def _share_months(ctx: Context, service: str, basis: str, party: str) -> str:
+    """The months a share pays for, as a formula term: the months taken part, or 12 on
+    the fixed basis (agreed shares are for the whole year)."""
+    return "12" if basis == "fixed" else ctx.inputs.months[(service, party)]
 
 
 def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
