@@ -67,6 +67,11 @@ def run(
     if path.is_dir() and not is_book_folder(path):
         from finance.batch import run_batch
 
+        if db is not None:
+            _err("--db applies to one book: a folder of books is run without the history "
+                 "(run each book with --db to open it from its closed year).")
+            raise typer.Exit(EXIT_INVALID)
+
         raise typer.Exit(run_batch(path, out, year=year, workers=workers, with_report=report))
     raise typer.Exit(_run_one(path, year, out, json_out, report, db))
 

@@ -534,3 +534,10 @@ def test_a_password_in_the_query_and_an_unreadable_url_are_one_sentence() -> Non
         assert code == 1 and "S3cret-pw" not in out and "Traceback" not in out
         assert out.strip().endswith("is not a database URL (for example sqlite:///mkip.db "
                                     "or postgresql://user@host/mkip).")
+
+
+def test_a_folder_of_books_with_db_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    BookCopy(folder / "mkip")
+    code, out = mkip("run", str(folder), "--db", f"sqlite:///{tmp_path / 'h.db'}")
+    assert code == 2 and "--db applies to one book" in out
