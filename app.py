@@ -473,17 +473,14 @@ def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, byt
         st.success(ah.closed_line(y), icon=":material/lock:")
     else:
         st.info(ah.open_line(r.year, v.this_year, v.opening), icon=":material/lock_open:")
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        if v.years:
-            show_table(ah.years_table(v.years), "Stored years")
-        else:
-            st.caption("No year of this partnership is closed yet.")
-    with right:
-        chart = ah.party_chart(v.years)
-        if chart is not None:
-            st.markdown("**Per council over the years**")
-            st.vega_lite_chart(chart, width="stretch")
+    if v.years:
+        show_table(ah.years_table(v.years), "Stored years")
+    else:
+        st.caption("No year of this partnership is closed yet.")
+    chart = ah.party_chart(v.years)
+    if chart is not None:
+        st.markdown("**Per council over the years**")
+        st.vega_lite_chart(chart)
     close_panel(r, v, fresh, changes, book)
 
 

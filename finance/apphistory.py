@@ -127,7 +127,7 @@ def party_rows(years: Sequence[StoredYear]) -> list[dict[str, Any]]:
     """One row per stored year, party and figure, in pounds (for the chart): the
     contribution, refund, carry-over and net settlement position."""
     out = []
-    labels = {**dict(FIGURES), "net_position": "Net settlement"}
+    labels = {**{key: label for label, key in FIGURES}, "net_position": "Net settlement"}
     wanted = ("contribution", "refund", "carry_over", "net_position")
     for y in years:
         for party, figs in sorted(party_figures(y.result).items()):
@@ -154,11 +154,13 @@ def party_chart(years: Sequence[StoredYear]) -> dict[str, Any] | None:
         chart = alt.Chart(df).mark_line(point=True).encode(
             x=alt.X("Year:O", title=None),
             y=alt.Y("Amount:Q", title=None, axis=alt.Axis(format=",.0f")),
-            color=alt.Color("Party:N", scale=ad.party_scale(df["Party"])),
+            color=alt.Color("Party:N", scale=ad.party_scale(df["Party"]),
+                            legend=alt.Legend(orient="bottom", title=None)),
             tooltip=["Year:O", "Party:N", "Figure:N", alt.Tooltip("Label:N", title="Amount")],
-        ).properties(width=260, height=170).facet(
+        ).properties(width=290, height=150).facet(
             facet=alt.Facet("Figure:N", title=None, sort=[
-                "Contribution", "Refund", "Carried over", "Net settlement"]), columns=2)
+                "Contribution", "Refund", "Carried over", "Net settlement"]), columns=2
+        ).resolve_scale(y="independent")  # pounds of very different sizes
         return chart.to_dict(validate=False)
 
 

@@ -154,3 +154,25 @@ def test_approvers_are_read_from_settings(book_copy) -> None:
     assert book is None
     assert any("approvers: 'not-an-email' is not an e-mail address" in p.message
                for p in problems)
+
+
+def test_the_history_chart_names_each_figure(tmp_path: Path) -> None:
+    from finance.history import store
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    from typer.testing import CliRunner
+
+    from finance.cli import app as cli_app
+    from tests.conftest import MKIP
+
+    assert CliRunner().invoke(cli_app, ["close", str(MKIP), "--approved-by", "A", "--db",
+                                        url]).exit_code == 0
+    engine = store.open_engine(url, create=False)
+    assert engine is not None
+    years = store.history(engine, url)["Mid Kent Improvement Partnership"]
+    engine.dispose()
+    rows = ah.party_rows(years)
+    assert {r["Figure"] for r in rows} == {"Contribution", "Refund", "Carried over",
+                                           "Net settlement"}
+    mbc = {r["Figure"]: r["Label"] for r in rows if r["Party"] == "MBC"}
+    assert mbc["Contribution"] == "£42,840.00" and mbc["Carried over"] == "£7,867.39"
