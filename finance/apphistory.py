@@ -153,7 +153,7 @@ def party_chart(years: Sequence[StoredYear]) -> dict[str, Any] | None:
     with debug_mode(False):
         chart = alt.Chart(df).mark_line(point=True).encode(
             x=alt.X("Year:O", title=None),
-            y=alt.Y("Amount:Q", title=None, axis=alt.Axis(format=",.0f")),
+            y=alt.Y("Amount:Q", title=None, axis=alt.Axis(labelExpr=ad.MONEY_AXIS)),
             color=alt.Color("Party:N", scale=ad.party_scale(df["Party"]),
                             legend=alt.Legend(orient="bottom", title=None)),
             tooltip=["Year:O", "Party:N", "Figure:N", alt.Tooltip("Label:N", title="Amount")],
