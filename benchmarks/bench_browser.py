@@ -12,7 +12,6 @@ in-process (``finance.appdata.run_safely``), so the ratio shows the browser's sh
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,51 +23,38 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(runs: int = 5) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop, wait_healthy
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "streamlit.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
-                 "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                 "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=out,
-                stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(url, proc, log)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                cold = []
-                for _ in range(runs):  # a new browser context: nothing cached
-                    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page = ctx.new_page()
-                    t0 = time.perf_counter()
-                    page.goto(url)
-                    page.get_by_text("£112,770.00").first.wait_for(state="visible",
-                                                                   timeout=60_000)
-                    cold.append(time.perf_counter() - t0)
-                    ctx.close()
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(url)
-                page.get_by_text("£112,770.00").first.wait_for(state="visible",
-                                                               timeout=60_000)
-                main = page.get_by_role("tab", name="Year end", exact=True).first
-                main.click()
-                box = page.get_by_role("spinbutton", name="Refund share (%)").first
-                changed = []
-                for i in range(runs):
-                    share = 60 + 5 * (i % 4)
-                    box.fill(str(share))
-                    t0 = time.perf_counter()
-                    box.press("Enter")
-                    page.get_by_text(f"Refund ({share}%)").first.wait_for(state="visible",
-                                                                          timeout=60_000)
-                    changed.append(time.perf_counter() - t0)
-                browser.close()
-        finally:
-            stop(proc)
+    with (tempfile.TemporaryDirectory() as tmp,
+          serve_app(Path(tmp) / "streamlit.log") as url, sync_playwright() as p):
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        cold = []
+        for _ in range(runs):  # a new browser context: nothing cached
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.get_by_text("£112,770.00").first.wait_for(state="visible",
+                                                           timeout=60_000)
+            cold.append(time.perf_counter() - t0)
+            ctx.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.get_by_text("£112,770.00").first.wait_for(state="visible",
+                                                       timeout=60_000)
+        main = page.get_by_role("tab", name="Year end", exact=True).first
+        main.click()
+        box = page.get_by_role("spinbutton", name="Refund share (%)").first
+        changed = []
+        for i in range(runs):
+            share = 60 + 5 * (i % 4)
+            box.fill(str(share))
+            t0 = time.perf_counter()
+            box.press("Enter")
+            page.get_by_text(f"Refund ({share}%)").first.wait_for(state="visible",
+                                                                  timeout=60_000)
+            changed.append(time.perf_counter() - t0)
+        browser.close()
     from finance import appdata as ad
 
     book = ad.parse_source(ad.bundled_source()).book

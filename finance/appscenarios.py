@@ -250,12 +250,6 @@ def save(url: str, partnership: str, year: str, name: str, scenarios: Sequence[S
     return f"Saved as “{s.name}” for {s.year}."
 
 
-def default_name(kind: str, detail: str) -> str:
-    """A name for a scenario built from one control ("Swale Borough Council leaves on
-    30 September 2025")."""
-    return f"{WHAT_IFS[kind]}: {detail}" if detail else WHAT_IFS[kind]
-
-
 __all__ = [
     "WHAT_IFS",
     "Scenario",
@@ -263,7 +257,6 @@ __all__ = [
     "basis",
     "change_chart",
     "changes",
-    "default_name",
     "drop",
     "from_toml",
     "join",

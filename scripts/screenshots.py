@@ -16,14 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    stop,
-    wait_healthy,
-    wait_idle,
-)
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_idle  # noqa: E402
 
 IMG = ROOT / "docs" / "img"
 
@@ -31,32 +24,19 @@ IMG = ROOT / "docs" / "img"
 def app_picture(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "streamlit.log"
-        with log.open("wb") as f:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
-                 "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                 "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=f,
-                stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, proc, log)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.set_default_timeout(60_000)
-                page.goto(url)
-                for text in ("Contribution per party", "Total contributions", "Board report"):
-                    page.get_by_text(text).first.wait_for(state="visible")
-                wait_idle(page)
-                page.locator("canvas, svg.marks").first.wait_for(state="visible")
-                page.wait_for_timeout(1500)  # let the chart and metrics paint
-                page.screenshot(path=str(out))
-                browser.close()
-        finally:
-            stop(proc)
+    with (tempfile.TemporaryDirectory() as tmp,
+          serve_app(Path(tmp) / "streamlit.log") as url, sync_playwright() as p):
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        for text in ("Contribution per party", "Total contributions", "Board report"):
+            page.get_by_text(text).first.wait_for(state="visible")
+        wait_idle(page)
+        page.locator("canvas, svg.marks").first.wait_for(state="visible")
+        page.wait_for_timeout(1500)  # let the chart and metrics paint
+        page.screenshot(path=str(out))
+        browser.close()
 
 
 def statement_picture(out: Path) -> None:

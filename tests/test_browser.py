@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,11 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=10)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    need_chromium()
+@contextmanager
+def serve_app(log: Path) -> Iterator[str]:
+    """``app.py`` served on 127.0.0.1 at a free port while the block runs (its output in
+    ``log``), then stopped by its process id: the URL."""
     port = free_port()
-    log = tmp_path / "streamlit.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -89,6 +90,13 @@ def server(tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         stop(proc)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    need_chromium()
+    with serve_app(tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from finance import __version__
 from finance.core.chain import Approval, ClosedOpening, Prior
@@ -541,6 +541,6 @@ def _one_partnership(conn: Connection, partnership: str | None) -> tuple[str, in
                        "with --partnership NAME.", 2)
 
 
-__all__ = ["OperationalError", "SavedScenarios", "StoredYear", "book_bytes", "close_year",
+__all__ = ["SavedScenarios", "StoredYear", "book_bytes", "close_year",
            "closed_opening", "history", "list_scenarios", "open_engine", "prior",
            "reopen_year", "save_scenarios", "stored_shares", "year_record"]
