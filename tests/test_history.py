@@ -385,6 +385,30 @@ def _close_process(book: Path, url: str, extra: str = "") -> subprocess.Popen[st
 
 
 @pytest.mark.slow
+def test_a_partnership_added_by_another_writer_at_the_same_moment_is_used_not_refused(
+        db_url: str, tmp_path: Path) -> None:
+    """The first close of a partnership adds its row; another writer adding the same row
+    in a transaction not yet committed makes the close wait, then use that row (it once
+    failed with the unique key's own words, exit 1)."""
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    engine = history_db.connect(db_url)
+    try:
+        with engine.begin() as holder:
+            holder.execute(text("INSERT INTO partnerships (name, created_at) VALUES "
+                                "('Mid Kent Improvement Partnership', CURRENT_TIMESTAMP)"))
+            proc = _close_process(book.path, db_url)
+            time.sleep(1.5)  # the close is now waiting on the uncommitted row
+            assert proc.poll() is None, proc.communicate()
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        engine.dispose()
+    assert proc.returncode == 0, out
+    assert out.startswith("closed 2025-26 of Mid Kent Improvement Partnership: version 1")
+    assert rows(db_url, "SELECT count(*) FROM partnerships") == [(1,)]
+
+
+@pytest.mark.slow
 def test_two_closes_of_the_same_year_at_once_exactly_one_wins(db_url: str,
                                                               tmp_path: Path) -> None:
     book = BookCopy(tmp_path / "book")

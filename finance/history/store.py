@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from finance import __version__
@@ -143,8 +145,8 @@ def _worded(url: str) -> Iterator[None]:
     """Database failures as one sentence (exit 1), the password hidden."""
     try:
         yield
-    except HistoryError:
-        raise
+    except (HistoryError, IntegrityError):
+        raise  # an IntegrityError is a lost race, which the caller words
     except SQLAlchemyError as exc:
         raise HistoryError(sentence(url, exc), 1) from exc
 
@@ -155,6 +157,18 @@ def _worded(url: str) -> Iterator[None]:
 def _partnership_id(conn: Connection, name: str) -> int | None:
     return conn.execute(select(partnerships.c.id).where(partnerships.c.name == name)
                         ).scalar_one_or_none()
+
+
+def _ensure_partnership(conn: Connection, name: str, when: datetime) -> int:
+    """The partnership's id, adding its row first if it has none.  Two writers adding the
+    same partnership at once do not collide: the insert does nothing when the name is
+    there already (on PostgreSQL it waits for the other writer's transaction)."""
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    conn.execute(dialect_insert(partnerships).values(name=name, created_at=when)
+                 .on_conflict_do_nothing(index_elements=[partnerships.c.name]))
+    pid = _partnership_id(conn, name)
+    assert pid is not None
+    return pid
 
 
 def _latest_events(conn: Connection, pid: int) -> dict[str, Any]:
@@ -317,10 +331,7 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
     ye = result.year_end
     try:
         with _worded(url), engine.begin() as conn:
-            pid = _partnership_id(conn, name)
-            if pid is None:
-                pid = conn.execute(insert(partnerships).values(name=name, created_at=when)
-                                   .returning(partnerships.c.id)).scalar_one()
+            pid = _ensure_partnership(conn, name, when)
             _lock(conn, pid)
             latest = _latest_events(conn, pid)
             _refuse_out_of_order(conn, name, pid, year, latest)
@@ -493,16 +504,13 @@ def save_scenarios(engine: Engine, url: str, partnership: str, year: str, name: 
     when = now or datetime.now(UTC)
     try:
         with _worded(url), engine.begin() as conn:
-            pid = _partnership_id(conn, partnership)
-            if pid is None:
-                pid = conn.execute(insert(partnerships).values(
-                    name=partnership, created_at=when).returning(partnerships.c.id)
-                ).scalar_one()
+            pid = _ensure_partnership(conn, partnership, when)
             conn.execute(insert(saved_scenarios).values(
                 partnership_id=pid, year=year, name=name.strip(), scenarios_toml=toml,
                 saved_by=by.strip() or "app", saved_at=when))
-    except IntegrityError as exc:  # the partnership was added at the same moment
-        raise HistoryError("The scenarios could not be saved: try again.", 2) from exc
+    except IntegrityError as exc:
+        raise HistoryError("The scenarios could not be saved: another change was made "
+                           "at the same moment; try again.", 2) from exc
     return SavedScenarios(partnership, year, name.strip(), toml, by.strip() or "app", when)
 
 
