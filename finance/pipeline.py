@@ -11,7 +11,7 @@ import gc
 import json
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -100,9 +100,10 @@ def report_options(result: Result, prior: Prior | None) -> dict[str, Any]:
 
 
 def render(result: Result, with_report: bool = True, generated: datetime | None = None,
-           prior: Prior | None = None) -> tuple[bytes, bytes]:
+           prior: Prior | None = None, changes: Sequence[str] = ()) -> tuple[bytes, bytes]:
     """The JSON result and the board report, as bytes (the report DRAFT or FINAL, and
-    compared with last year, as the history says: :func:`report_options`)."""
+    compared with last year, as the history says: :func:`report_options`; ``changes``
+    made after the book was read are listed on its cover, and keep it a DRAFT)."""
     from finance.core.jsonout import result_json
 
     js = json_bytes(result_json(result))
@@ -110,8 +111,10 @@ def render(result: Result, with_report: bool = True, generated: datetime | None 
     if with_report:
         from finance.report import build_report
 
-        report = build_report(result, generated=generated,
-                              **report_options(result, prior))
+        options = report_options(result, prior)
+        if changes:  # what the board approved was the book as read, not these figures
+            options = {"status": "DRAFT", "previous": options["previous"]}
+        report = build_report(result, generated=generated, changes=changes, **options)
     return js, report
 
 

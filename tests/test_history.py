@@ -523,6 +523,33 @@ def test_the_report_compares_with_last_year_and_says_final_once_closed(
     assert "FINAL" in cover and "Cllr B" in cover and "MKIP/26/03" in cover
 
 
+def test_a_closed_years_report_with_changes_made_after_reading_stays_a_draft(
+        tmp_path: Path) -> None:
+    """FINAL means the book the board approved; an override in the app (same book, other
+    figures) gives a DRAFT that lists the change, without the approval."""
+    from finance.book import require_book
+    from finance.core.run import run_year
+    from finance.pipeline import render
+
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    book = BookCopy(tmp_path / "book")
+    assert mkip("close", str(book.path), "--approved-by", "Cllr B", "--minute",
+                "MKIP/26/03", "--db", db)[0] == 0
+    result = run_year(require_book(book.path))
+    prior = store.prior(history_db.connect(db), db, result.book.settings.name, result.year)
+
+    def cover(changes: list[str]) -> str:
+        _, data = render(result, prior=prior, changes=changes)
+        path = tmp_path / "r.xlsx"
+        path.write_bytes(data)
+        return " ".join(str(c) for r in _report_cells(path, "Cover") for c in r if c)
+
+    assert "Status: FINAL" in cover([]) and "MKIP/26/03" in cover([])
+    changed = cover(["rate per head 31p (book: 30p)"])
+    assert "Status: DRAFT" in changed and "MKIP/26/03" not in changed
+    assert "rate per head 31p (book: 30p)" in changed
+
+
 def test_the_store_itself_refuses_a_year_that_breaks_the_chain(db_url: str,
                                                                tmp_path: Path) -> None:
     """The app closes through the store, not the command line's check: the store refuses

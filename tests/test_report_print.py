@@ -117,6 +117,28 @@ def test_cover_has_a_sign_off_block(books: dict[str, Result]) -> None:
         build_report(books["mkip"], GENERATED, status="approved")
 
 
+@pytest.mark.parametrize("name", ["mkip", "large"])
+def test_changes_made_after_reading_are_on_the_cover(books: dict[str, Result],
+                                                     name: str) -> None:
+    """A board decision overridden or a cell edited in the app: the cover says the
+    figures are not the book's as given, and lists each change."""
+    changes = ["rate per head 31p (book: 30p)", "Populations row 3, population: "
+               "171,800 (was 171,900)"]
+    data = build_report(books[name], GENERATED, changes=changes)
+    text = [str(c.value) for row in openpyxl.load_workbook(io.BytesIO(data))["Cover"]
+            .iter_rows() for c in row if c.value is not None]
+    assert 'With 2 changes not in the input book: see "Changes made after the book was ' \
+           'read".' in text
+    assert "Changes made after the book was read" in text
+    assert [text[text.index(f"Change {i}") + 1] for i in (1, 2)] == changes
+    sha = books[name].book.source_sha256
+    assert f"{sha} (as read, before the changes below)" in text
+    plain = [str(c.value) for row in openpyxl.load_workbook(io.BytesIO(build_report(
+        books[name], GENERATED)))["Cover"].iter_rows() for c in row if c.value is not None]
+    assert sha in plain and not any("not in the input book" in t or t.startswith("Change ")
+                                    for t in plain)
+
+
 def test_savings_are_whole_pence(reports: dict[str, bytes]) -> None:
     """Money written as a value, or cached for a formula, is an exact 2-decimal figure
     (the five-year appraisal's discounted flows are left unrounded on purpose: only its

@@ -32,6 +32,7 @@ book gets the compact layout of :mod:`finance.report.large`.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,31 +67,35 @@ def _status(status: str) -> str:
 
 def report_workbook(result: Result, generated: datetime | None = None, *,
                     status: str = "DRAFT", approver: str | None = None,
-                    minute: str | None = None, previous: dict[str, Any] | None = None
-                    ) -> tuple[bytes, list[KeyFigure]]:
+                    minute: str | None = None, previous: dict[str, Any] | None = None,
+                    changes: Sequence[str] = ()) -> tuple[bytes, list[KeyFigure]]:
     """The full board report's ``.xlsx`` bytes and where its key figures are (whatever
     the size of the book)."""
     return full_report(result, generated_time(generated), status=_status(status),
-                       approver=approver, minute=minute, previous=previous)
+                       approver=approver, minute=minute, previous=previous, changes=changes)
 
 
 def build_report(result: Result, generated: datetime | None = None, *, status: str = "DRAFT",
                  approver: str | None = None, minute: str | None = None,
-                 previous: dict[str, Any] | None = None) -> bytes:
+                 previous: dict[str, Any] | None = None, changes: Sequence[str] = ()
+                 ) -> bytes:
     """The Excel board report for ``result`` as ``.xlsx`` bytes, built in memory.
 
     ``generated`` is the time printed on the cover (default: ``SOURCE_DATE_EPOCH`` if set,
     else now).  ``status`` is ``DRAFT`` (the default) or ``FINAL``; ``approver`` and
     ``minute`` (the Board minute reference) are shown on the cover when given.
     ``previous``, last year's result as closed in the history, adds last year's figures
-    and the change to the Contributions, Year end and Shared services sheets.  The same
+    and the change to the Contributions, Year end and Shared services sheets.
+    ``changes`` (one sentence each: a board decision overridden, a cell edited in the
+    app) are listed on the cover, which then says the figures are not those of the input
+    book as given.  The same
     result, time and status always give the same bytes.  A large book gets the compact
     layout of :mod:`finance.report.large` (without last year's comparison).
     """
     when = generated_time(generated)
     if is_large(result):
         return large_report(result, when, status=_status(status), approver=approver,
-                            minute=minute)
+                            minute=minute, changes=changes)
     data, _ = full_report(result, when, status=_status(status), approver=approver,
-                          minute=minute, previous=previous)
+                          minute=minute, previous=previous, changes=changes)
     return data

@@ -122,6 +122,9 @@ class Context:
     minute: str | None = None
     #: the previous year's result as closed in the history (``None``: not closed)
     previous: dict[str, Any] | None = None
+    #: changes made to the input book's figures after it was read (board decisions
+    #: overridden, cells edited in the app), one sentence each; the cover lists them
+    changes: tuple[str, ...] = ()
     inputs: InputRefs = field(default_factory=InputRefs)
     contributions: dict[str, str] = field(default_factory=dict)  # party -> contribution
     contributions_total: str = ""

@@ -12,7 +12,7 @@ from finance.report.context import Context
 from finance.report.grid import Sheet
 from finance.xlsx import MONEY, NAVY
 
-__all__ = ["NAME", "PURPOSE", "write"]
+__all__ = ["NAME", "PURPOSE", "changed_line", "write"]
 
 NAME = "Cover"
 
@@ -31,6 +31,17 @@ PURPOSE = {
 _LINE = ("thin", "000000")
 
 
+def changed_line(n: int) -> str:
+    """The cover's warning that the figures include changes not in the input book.
+
+    >>> changed_line(2)
+    'With 2 changes not in the input book: see "Changes made after the book was read".'
+    """
+    what = "1 change" if n == 1 else f"{n} changes"
+    return (f'With {what} not in the input book: see "Changes made after the book was '
+            'read".')
+
+
 def write(ctx: Context, contents: Sequence[str]) -> None:
     r, s, gov = ctx.result, ctx.book.settings, ctx.result.governance
     sh = Sheet(ctx.book_, NAME, [34, 92])
@@ -44,6 +55,8 @@ def write(ctx: Context, contents: Sequence[str]) -> None:
     draft = ctx.status.upper() != "FINAL"
     sh.text(3, 1, f"Status: {ctx.status.upper()}", bold=True, size=12,
             color="C00000" if draft else "006100")
+    if ctx.changes:
+        sh.text(4, 1, changed_line(len(ctx.changes)), bold=True, color="C00000")
     row = sh.section(5, "About this report")
     facts: list[tuple[str, str]] = [
         ("Partnership", s.name),
@@ -55,13 +68,22 @@ def write(ctx: Context, contents: Sequence[str]) -> None:
         ("Accountable body", ctx.party_name(gov.accountable_body)),
         ("Generated", ctx.generated.strftime("%d %B %Y %H:%M %Z").strip()),
         ("Software", f"mkip-finance {__version__}"),
-        ("SHA-256 of the input book", ctx.book.source_sha256 or "not recorded"),
+        ("SHA-256 of the input book", (ctx.book.source_sha256 or "not recorded")
+         + (" (as read, before the changes below)" if ctx.changes else "")),
     ]
     for label, v in facts:
         sh.text(row, 1, label, bold=True)
         sh.text(row, 2, v)
         row += 1
     row += 1
+    if ctx.changes:
+        row = sh.section(row, "Changes made after the book was read",
+                         "These figures are not those of the input book as given.")
+        for i, change in enumerate(ctx.changes, 1):
+            sh.text(row, 1, f"Change {i}", bold=True, color="C00000")
+            sh.text(row, 2, change, wrap=True)
+            row += 1
+        row += 1
     row = sh.section(row, "Key figures")
     figures: list[tuple[str, str, str]] = [
         ("Contributions received", ctx.contributions_total, MONEY),

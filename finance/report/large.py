@@ -35,6 +35,7 @@ from finance.core.ledger import Ledger
 from finance.core.model import LEDGER_KINDS
 from finance.core.run import Result
 from finance.report import rules
+from finance.report.cover import changed_line
 from finance.xlsx import (
     GREY,
     HEAD,
@@ -211,8 +212,10 @@ class _Sheet:
 
 class _Large:
     def __init__(self, result: Result, generated: datetime, status: str,
-                 approver: str | None, minute: str | None) -> None:
+                 approver: str | None, minute: str | None,
+                 changes: Sequence[str] = ()) -> None:
         self.result = result
+        self.changes = tuple(changes)
         self.generated = generated
         self.status = status
         self.approver = approver
@@ -241,6 +244,9 @@ class _Large:
         g = r.governance.as_json()
         sh.put(0, f"Status: {self.status}", "status")
         sh.next()
+        if self.changes:
+            sh.put(0, changed_line(len(self.changes)), "status")
+            sh.next()
         sh.blank()
         facts = [("Partnership", r.book.settings.name), ("Financial year", r.year),
                  ("Chair", g.get("chair")), ("Vice-chair", g.get("vice_chair")),
@@ -248,11 +254,21 @@ class _Large:
                  ("Accountable body", g.get("accountable_body")),
                  ("Generated", self.generated.strftime("%d %B %Y %H:%M UTC")),
                  ("Software", f"mkip-finance {__version__}"),
-                 ("SHA-256 of the input book", r.book.source_sha256)]
+                 ("SHA-256 of the input book", r.book.source_sha256
+                  + (" (as read, before the changes below)" if self.changes else ""))]
         for label, value in facts:
             sh.put(0, label, "label")
             sh.put(1, value or "-")
             sh.next()
+        if self.changes:
+            sh.blank()
+            sh.put(0, "Changes made after the book was read", "section")
+            sh.put(1, "", "section")
+            sh.next()
+            for i, change in enumerate(self.changes, 1):
+                sh.put(0, f"Change {i}", "label")
+                sh.put(1, change)
+                sh.next()
         sh.put(0, "Checks", "label")
         rng = f"Checks!$B$4:$B${max(checks_last, 4)}"
         sh.formula(1, f'IF(AND({rng}),"all "&ROWS({rng})&" checks hold",'
@@ -674,6 +690,7 @@ class _Large:
 
 
 def large_report(result: Result, generated: datetime, *, status: str = "DRAFT",
-                 approver: str | None = None, minute: str | None = None) -> bytes:
+                 approver: str | None = None, minute: str | None = None,
+                 changes: Sequence[str] = ()) -> bytes:
     """The compact board report's ``.xlsx`` bytes."""
-    return _Large(result, generated, status, approver, minute).build()
+    return _Large(result, generated, status, approver, minute, changes).build()
