@@ -25,9 +25,9 @@ from typing import Any, Literal
 import streamlit as st
 
 from finance import appdata as ad
-from finance import apphistory as ah
-from finance import appscenarios as asc
 from finance.appdata import contributions, investments, monitoring, services, settlement, year_end
+from finance.appdata import history as ah
+from finance.appdata import scenarios as asc
 from finance.core.chain import Prior
 from finance.core.model import Book
 from finance.core.parse import RawTable

@@ -20,6 +20,8 @@ the module that shapes its data read side by side:
   :mod:`~finance.appdata.investments`, :mod:`~finance.appdata.monitoring`: one module
   per tab of figures, with that tab's headline figures, tables and charts.
 * :mod:`~finance.appdata.allcharts`: every chart the app shows, as Vega-Lite specs.
+* :mod:`~finance.appdata.scenarios`: the Scenarios tab.
+* :mod:`~finance.appdata.history`: the History tab.
 
 What more than one screen uses is named here too, so ``from finance import appdata as
 ad`` then ``ad.Table``, ``ad.gbp`` or ``ad.parse_source`` reads as before; each tab's own
