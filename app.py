@@ -3,7 +3,8 @@
 Start it with ``scripts/app`` (http://127.0.0.1:8501).  This file describes the screen:
 widgets, calls into :mod:`finance`, and what is shown.  Every figure comes from the core
 (:func:`finance.pipeline.compute`); tables, charts and wording come from
-:mod:`finance.appdata`.
+:mod:`finance.appdata`, each tab's from its own module there (``contributions_tab``
+from :mod:`finance.appdata.contributions`, and so on).
 
 Session state (documented for tests):
 
@@ -24,8 +25,9 @@ from typing import Any, Literal
 import streamlit as st
 
 from finance import appdata as ad
-from finance import apphistory as ah
-from finance import appscenarios as asc
+from finance.appdata import contributions, investments, monitoring, services, settlement, year_end
+from finance.appdata import history as ah
+from finance.appdata import scenarios as asc
 from finance.core.chain import Prior
 from finance.core.model import Book
 from finance.core.parse import RawTable
@@ -161,15 +163,15 @@ def contributions_tab(r: Result, specs: dict[str, Any]) -> None:
             "§13.2: each party pays a per-head-of-population contribution on 1 April, using "
             "the most up-to-date population estimates. Each party's contribution is its "
             "weight for the year-end refund and carry-over.")
-    show_metrics(ad.contribution_metrics(r))
-    show_table(ad.contributions_table(r), "Contribution per party")
+    show_metrics(contributions.contribution_metrics(r))
+    show_table(contributions.contributions_table(r), "Contribution per party")
     left, right = st.columns([3, 2], gap="large")
     with left:
         show_chart(specs, "contributions", "Contribution by party")
     with right:
         st.markdown("**How each contribution is worked out**")
         st.markdown("\n".join(f"- {ad.md_escape(line)}"
-                               for line in ad.contribution_workings(r)))
+                               for line in contributions.contribution_workings(r)))
         st.caption("Rate x population (x months of membership / 12), rounded once to the "
                    "penny, half away from zero (§13.2).")
 
@@ -179,15 +181,15 @@ def year_end_tab(r: Result, specs: dict[str, Any]) -> None:
             "§13.2: funds not spent or committed at the year end are returned in proportion "
             "to contributions or carried over, as the Board agrees. §13.3: the accountable "
             "body holds the budget.")
-    show_metrics(ad.year_end_metrics(r))
+    show_metrics(year_end.year_end_metrics(r))
     left, right = st.columns([2, 3], gap="large")
     with left:
-        show_table(ad.fund_account_table(r), "Fund account")
+        show_table(year_end.fund_account_table(r), "Fund account")
     with right:
         show_chart(specs, "refund", "Refund against carry-over, by party")
-    show_table(ad.year_end_parties_table(r), "Statement per party")
+    show_table(year_end.year_end_parties_table(r), "Statement per party")
     if r.year_end.exits:
-        show_table(ad.exits_table(r), "Exit settlements (§16.2-16.3)")
+        show_table(year_end.exits_table(r), "Exit settlements (§16.2-16.3)")
     with st.expander("Arithmetic checks on these figures"):
         show_table(ad.checks_table(r))
 
@@ -201,17 +203,18 @@ def services_tab(r: Result, specs: dict[str, Any]) -> None:
     if not r.services:
         st.info("No shared services in this year.")
         return
-    show_metrics(ad.services_metrics(r))
-    show_table(ad.services_table(r), "Net cost of each service and each party's share")
+    show_metrics(services.services_metrics(r))
+    show_table(services.services_table(r), "Net cost of each service and each party's share")
     show_chart(specs, "services", "Each service's split between the parties")
-    tolerance = ad.tolerance_table(r)
+    tolerance = services.tolerance_table(r)
     if tolerance.rows:
         show_table(tolerance, "Shares in force and the tolerance rule (§18.1a): a split "
                    "is kept while every computed share is within the tolerance")
     with st.expander("How each service was split: weights, exact shares, savings"):
         for s in r.services:
-            show_table(ad.service_detail_table(r, s.service),
-                       f"{s.service} — {s.name} · {ad.basis_text(s.basis, s.components)} · "
+            show_table(services.service_detail_table(r, s.service),
+                       f"{s.service} — {s.name} · "
+                       f"{services.basis_text(s.basis, s.components)} · "
                        f"host {ad.party_name(r.book, s.host)}")
 
 
@@ -221,15 +224,15 @@ def settlement_tab(r: Result, specs: dict[str, Any]) -> None:
             "by the others for their proportion of its costs. §13.4: implementation costs "
             "are dealt with between the parties taking the initiative forward. One net "
             "payment settles each pair of parties.")
-    show_metrics(ad.settlement_metrics(r))
+    show_metrics(settlement.settlement_metrics(r))
     left, right = st.columns([11, 9], gap="small")  # both tables whole at 1440 px
     with left:
-        show_table(ad.payments_table(r), "Payments to make")
+        show_table(settlement.payments_table(r), "Payments to make")
     with right:
-        show_table(ad.net_positions_table(r), "Net position per party")
+        show_table(settlement.net_positions_table(r), "Net position per party")
     show_chart(specs, "net_positions", "Net position by party")
     with st.expander("Amounts owed before netting (audit trail)"):
-        show_table(ad.obligations_table(r))
+        show_table(settlement.obligations_table(r))
 
 
 def investments_tab(r: Result, specs: dict[str, Any]) -> None:
@@ -240,18 +243,18 @@ def investments_tab(r: Result, specs: dict[str, Any]) -> None:
     if not r.investments:
         st.info("No projects in this book.")
         return
-    show_metrics(ad.investment_metrics(r))
-    show_table(ad.investments_table(r), "Appraisal")
+    show_metrics(investments.investment_metrics(r))
+    show_table(investments.investments_table(r), "Appraisal")
     left, right = st.columns(2, gap="large")
     with left:
         show_chart(specs, "npv", "Net present value by project")
     with right:
         show_chart(specs, "scores", "Investment score by project")
-    show_table(ad.scores_table(r), "Scores")
-    show_table(ad.party_returns_table(r), "Return to each party")
+    show_table(investments.scores_table(r), "Scores")
+    show_table(investments.party_returns_table(r), "Return to each party")
     with st.expander("Cash flows and sensitivity"):
-        show_table(ad.cashflow_table(r), "Cash flows, years 0 to 5")
-        show_table(ad.sensitivity_table(r), "NPV under other discount rates and optimism "
+        show_table(investments.cashflow_table(r), "Cash flows, years 0 to 5")
+        show_table(investments.sensitivity_table(r), "NPV under other discount rates and optimism "
                    "bias; how far benefits can fall before NPV is zero")
 
 
@@ -260,18 +263,18 @@ def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
             "Annex A §5.1: savings delivered against predicted, and the MKIP budget "
             "quarterly. Annex A §4.1: continuous poor performance (a majority of indicators "
             "missed over three quarters) is reported to the Board.")
-    show_metrics(ad.monitoring_metrics(r))
-    for flag in ad.flag_sentences(r):
+    show_metrics(monitoring.monitoring_metrics(r))
+    for flag in monitoring.flag_sentences(r):
         st.error(ad.md_escape(flag), icon=":material/flag:")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        show_table(ad.savings_table(r), "Savings: predicted against actual")
+        show_table(monitoring.savings_table(r), "Savings: predicted against actual")
     with right:
         show_chart(specs, "savings", "Savings predicted and delivered")
-    show_table(ad.budget_table(r), "Quarterly budget monitoring")
+    show_table(monitoring.budget_table(r), "Quarterly budget monitoring")
     show_chart(specs, "performance", "Performance: indicators missed each quarter")
     with st.expander("Performance by service and quarter"):
-        show_table(ad.performance_table(r))
+        show_table(monitoring.performance_table(r))
 
 
 # --------------------------------------------------------------------------- scenarios tab
@@ -310,7 +313,7 @@ def what_if_controls(kind: str, r: Result) -> asc.WhatIf:
     book, year = r.book, r.year
     names = {p.code: p.name for p in book.parties}
     voting = [p.code for p in book.parties if p.voting]
-    services = [x.service for x in r.services]
+    service_codes = [x.service for x in r.services]
     leaving, joining = asc.usual_dates(year)
     if kind == "leave":
         who = st.selectbox("Council", voting, format_func=lambda c: f"{names[c]} ({c})")
@@ -335,11 +338,11 @@ def what_if_controls(kind: str, r: Result) -> asc.WhatIf:
                                                  format="%.1f"))
         return asc.WhatIf(kind, f"Refund {share}%", (f"{share}%",))
     if kind == "basis":
-        svc = st.selectbox("Service", services)
+        svc = st.selectbox("Service", service_codes)
         drivers = sorted({f"driver:{d.driver}" for d in book.drivers if d.year == year})
         new = st.selectbox("New basis", ["equal", "population", *drivers])
         return asc.WhatIf(kind, f"{svc} on {new}", (svc, new))
-    svc = st.selectbox("Service", services)
+    svc = st.selectbox("Service", service_codes)
     who = st.selectbox("Council", sorted({x.party for s in r.services if s.service == svc
                                           for x in s.lines}))
     return asc.WhatIf(kind, f"{svc} without {who}", (svc, who))

@@ -23,7 +23,7 @@ CMD = [sys.executable, "-m", "finance"]
 
 
 def ten_scenarios() -> list:
-    from finance import appscenarios as asc
+    from finance.appdata import scenarios as asc
     from finance.core.scenario import Scenario
 
     return [
@@ -50,7 +50,7 @@ def timed(args: list[str], cwd: Path) -> float:
 
 def main(runs: int = 5) -> dict:
     from finance import appdata as ad
-    from finance import appscenarios as asc
+    from finance.appdata import scenarios as asc
 
     scenarios = ten_scenarios()
     with tempfile.TemporaryDirectory() as tmp:

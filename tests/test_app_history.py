@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from finance import apphistory as ah
+from finance.appdata import history as ah
 from finance.history import db as history_db
 from tests.test_app import APP, assert_clean
 from tests.test_history import rows

@@ -237,13 +237,13 @@ def test_the_report_splits_a_kept_service_on_its_shares_in_force(book_copy: Book
 
 
 def test_the_app_shows_kept_and_rebased_services(book_copy: BookCopy) -> None:
-    from finance import appdata as ad
+    from finance.appdata import services
 
     r = _kept_book(book_copy)
-    t = ad.tolerance_table(r)
+    t = services.tolerance_table(r)
     assert [row["Party"] for row in t.rows] == ["MBC", "SBC", "TWBC"]
     assert t.rows[0]["Split"] == "kept (shares from the book)"
     assert list(t.frame.iloc[0])[:6] == ["PLANNING", "MBC", "33.33%", "35.00%", "1.67%",
                                          "3.00%"]
-    assert ad.tolerance_table(run_year(require_book(
+    assert services.tolerance_table(run_year(require_book(
         Path(__file__).resolve().parent.parent / "data" / "mkip"))).rows == []

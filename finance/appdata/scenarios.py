@@ -16,7 +16,9 @@ from typing import Any
 
 import tomli_w
 
-from finance import appdata as ad
+from finance.appdata.charts import MONEY_AXIS
+from finance.appdata.formats import gbp, md_escape
+from finance.appdata.tables import MONEY, Table
 from finance.core.chain import Prior
 from finance.core.money import to_pence
 from finance.core.parse import RawTable
@@ -110,7 +112,7 @@ def run(tables: Mapping[str, RawTable], sha: str, scenarios: Sequence[Scenario],
                           (lambda _p, _y: prior) if prior is not None else None)
 
 
-def side_by_side(cmp: Comparison) -> ad.Table:
+def side_by_side(cmp: Comparison) -> Table:
     """Per council and figure: the baseline, then each scenario's figure and change.
     Scenarios are headed S1, S2 ... (their names are listed beside the table, and in
     each column's help), so the table fits the page."""
@@ -135,12 +137,12 @@ def side_by_side(cmp: Comparison) -> ad.Table:
                 row[f"S{i}"] = to_pence(vals["scenario"])
                 row[f"S{i} change"] = to_pence(vals["change"])
             rows.append(row)
-    return ad.Table(rows, cols, {c: ad.MONEY for c in cols[2:]}, help_)
+    return Table(rows, cols, {c: MONEY for c in cols[2:]}, help_)
 
 
 def legend(cmp_names: Sequence[str]) -> str:
     """``S1`` ... with each scenario's name, for beside the table (markdown)."""
-    return "  \n".join(f"**S{i}** {ad.md_escape(n)}" for i, n in enumerate(cmp_names, 1))
+    return "  \n".join(f"**S{i}** {md_escape(n)}" for i, n in enumerate(cmp_names, 1))
 
 
 def change_chart(cmp: Comparison) -> dict[str, Any] | None:
@@ -149,7 +151,7 @@ def change_chart(cmp: Comparison) -> dict[str, Any] | None:
     doc = cmp.as_json()
     rows = [{"Council": p["party"], "Scenario": f"S{i}", "Name": s["name"],
              "Change": float(p["net_position"]["change"]),
-             "Label": ad.gbp(to_pence(p["net_position"]["change"]))}
+             "Label": gbp(to_pence(p["net_position"]["change"]))}
             for i, s in enumerate(doc["scenarios"], start=1) for p in s["parties"]]
     if not rows:
         return None
@@ -162,7 +164,7 @@ def change_chart(cmp: Comparison) -> dict[str, Any] | None:
         chart = alt.Chart(df).mark_bar().encode(
             y=alt.Y("Council:N", title=None),
             x=alt.X("Change:Q", title="Change in net settlement position (£)",
-                    axis=alt.Axis(labelExpr=ad.MONEY_AXIS)),
+                    axis=alt.Axis(labelExpr=MONEY_AXIS)),
             color=alt.Color("Scenario:N", legend=alt.Legend(orient="bottom", title=None)),
             yOffset="Scenario:N",
             tooltip=["Name:N", "Council:N", alt.Tooltip("Label:N", title="Change")],

@@ -22,7 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from finance import appdata as ad
+from finance.appdata.charts import MONEY_AXIS, party_scale
+from finance.appdata.decisions import json_bytes
+from finance.appdata.formats import gbp
+from finance.appdata.sources import BUNDLED, TEMPLATE, Parsed, Source
+from finance.appdata.tables import INT, Table
 from finance.core.chain import ClosedOpening, Prior
 from finance.core.money import to_pence
 from finance.core.run import Result
@@ -111,7 +115,7 @@ def gate(address: str | None, logged_in: bool, email: str | None,
     return Gate(True, who)
 
 
-def years_table(years: Sequence[StoredYear]) -> ad.Table:
+def years_table(years: Sequence[StoredYear]) -> Table:
     """Each stored year: status, version, who approved it, minute and when."""
     rows = [{"Year": y.year, "Status": "Closed" if y.status == "closed" else "Reopened",
              "Version": y.version, "Approved by": y.approved_by, "Minute": y.minute,
@@ -120,7 +124,7 @@ def years_table(years: Sequence[StoredYear]) -> ad.Table:
     cols = ["Year", "Status", "Version", "Approved by", "Minute", "Closed (UTC)"]
     if any(y.status == "reopened" for y in years):
         cols += ["Reopened by", "Reason"]
-    return ad.Table(rows, cols, {"Version": ad.INT})
+    return Table(rows, cols, {"Version": INT})
 
 
 def party_rows(years: Sequence[StoredYear]) -> list[dict[str, Any]]:
@@ -136,7 +140,7 @@ def party_rows(years: Sequence[StoredYear]) -> list[dict[str, Any]]:
                 if v is not None:
                     out.append({"Year": y.year, "Party": party,
                                 "Figure": labels.get(key, key.replace("_", " ").title()),
-                                "Amount": float(v), "Label": ad.gbp(to_pence(v))})
+                                "Amount": float(v), "Label": gbp(to_pence(v))})
     return out
 
 
@@ -153,8 +157,8 @@ def party_chart(years: Sequence[StoredYear]) -> dict[str, Any] | None:
     with debug_mode(False):
         chart = alt.Chart(df).mark_line(point=True).encode(
             x=alt.X("Year:O", title=None),
-            y=alt.Y("Amount:Q", title=None, axis=alt.Axis(labelExpr=ad.MONEY_AXIS)),
-            color=alt.Color("Party:N", scale=ad.party_scale(df["Party"]),
+            y=alt.Y("Amount:Q", title=None, axis=alt.Axis(labelExpr=MONEY_AXIS)),
+            color=alt.Color("Party:N", scale=party_scale(df["Party"]),
                             legend=alt.Legend(orient="bottom", title=None)),
             tooltip=["Year:O", "Party:N", "Figure:N", alt.Tooltip("Label:N", title="Amount")],
         ).properties(width=290, height=150).facet(
@@ -235,7 +239,7 @@ def open_line(year: str, stored: StoredYear | None, opening: ClosedOpening | Non
                 f"{stored.version} stays stored. It is open (DRAFT) until closed again.")
     if opening is not None:
         text += (f" It opens from {opening.year} as closed: balance "
-                 f"{ad.gbp(opening.balance)}, commitments {ad.gbp(opening.commitments)}.")
+                 f"{gbp(opening.balance)}, commitments {gbp(opening.commitments)}.")
     return text
 
 
@@ -254,7 +258,7 @@ def close_blocked(fresh: bool, changes: Sequence[str], book: tuple[str, bytes] |
     return ""
 
 
-def input_book(src: ad.Source | None, parsed: ad.Parsed | None,
+def input_book(src: Source | None, parsed: Parsed | None,
                edited: Mapping[str, Any] | None, upload: bytes | None
                ) -> tuple[str, bytes] | None:
     """The book as given, to store with a closed year: the bundled folder's CSV files,
@@ -268,13 +272,13 @@ def input_book(src: ad.Source | None, parsed: ad.Parsed | None,
         return "xlsx", book_to_xlsx({name: [dict(zip(t.columns, cells, strict=False))
                                             for _row, cells in t.rows]
                                      for name, t in edited.items()})
-    if src.kind == ad.BUNDLED:
+    if src.kind == BUNDLED:
         from finance.book import bundled_book_path
 
         return store.book_bytes(bundled_book_path())
     if upload is not None:
         return "xlsx", upload
-    if src.kind == ad.TEMPLATE:
+    if src.kind == TEMPLATE:
         from finance.template import build_template
 
         return "xlsx", build_template()
@@ -286,7 +290,7 @@ def close_shown(url: str, result: Result, book: tuple[str, bytes], approved_by: 
     """Close the year on screen; raises :class:`HistoryError` with the sentence to show."""
     if not approved_by.strip():
         raise HistoryError("Say who approved the year end.", 2)
-    js, problem = ad.json_bytes(result)
+    js, problem = json_bytes(result)
     if problem:
         raise HistoryError(problem, 1)
     engine = store.open_engine(url, create=True)

@@ -1,0 +1,143 @@
+"""Where a book comes from, and the book read from it.
+
+A source is the bundled MKIP example, an uploaded workbook or the blank template
+(:class:`Source`: its raw tables, SHA-256 and file-level problems).  An unedited source
+is parsed from its original cells (:func:`parse_source`), so its figures, its input
+SHA-256 and its report are exactly what the CLI gives; edited tables go through the same
+validator (:func:`parse_edited`, :func:`finance.core.parse.parse_book`).  :data:`ICON`
+is the app's page icon.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from finance.appdata.editing import tables_digest
+from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder, read_xlsx_bytes
+from finance.core.model import Book
+from finance.core.parse import SCHEMA, RawTable, norm, parse_book
+from finance.core.problems import Problem
+
+#: The app's page icon, served from the package (nothing is fetched from the internet).
+ICON = str(Path(__file__).resolve().parent.parent / "assets" / "icon.png")
+
+BUNDLED, UPLOAD, TEMPLATE = "bundled", "upload", "template"
+
+SOURCE_LABELS: dict[str, str] = {
+    BUNDLED: "MKIP example (bundled)",
+    UPLOAD: "Upload a workbook (.xlsx)",
+    TEMPLATE: "Blank template",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a book came from, as read: raw tables, SHA-256 and file-level problems.
+
+    Fields:
+        kind: :data:`BUNDLED`, :data:`UPLOAD` or :data:`TEMPLATE`.
+        label: what the app calls it: the bundled example's name or the file's name.
+        tables: the raw tables as read, by sheet or file name.
+        sha256: SHA-256 of the workbook (or of the bundled folder's files), hex.
+        problems: what was wrong with the file itself (too large, unreadable).
+    """
+
+    kind: str
+    label: str
+    tables: dict[str, RawTable]
+    sha256: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(norm(k) for k in self.tables)
+
+
+def bundled_source() -> Source:
+    tables, sha, problems = read_csv_folder(bundled_book_path())
+    return Source(BUNDLED, "MKIP example (bundled)", tables, sha, tuple(problems))
+
+
+def workbook_source(data: bytes, name: str, kind: str = UPLOAD) -> Source:
+    """An uploaded (or generated) ``.xlsx`` workbook held in memory."""
+    sha = hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_FILE_BYTES:
+        return Source(kind, name, {}, sha, (Problem(
+            name, None, None, f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} byte "
+            "limit"),))
+    tables, problems = read_xlsx_bytes(data, name)
+    return Source(kind, name, tables, sha, tuple(problems))
+
+
+def template_source(template: bytes) -> Source:
+    return workbook_source(template, "Blank template", TEMPLATE)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A book read from a source or from edited frames: the book (``None`` when any
+    problem is an error), every problem, and the SHA-256 that identifies the input.
+
+    Fields:
+        book: the validated book, ``None`` when any problem is an error.
+        problems: every problem, the source's and the validator's, errors and warnings.
+        sha256: the source's SHA-256, or the edited tables' digest, hex.
+        edited: read from edited frames, not from the source as given.
+    """
+
+    book: Book | None
+    problems: tuple[Problem, ...]
+    sha256: str
+    edited: bool
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+
+def parse_source(src: Source) -> Parsed:
+    """The source exactly as the CLI reads it."""
+    if any(p.is_error for p in src.problems):
+        return Parsed(None, src.problems, src.sha256, False)
+    book, problems = parse_book(src.tables, src.sha256)
+    return Parsed(book, src.problems + tuple(problems), src.sha256, False)
+
+
+def parse_edited(src: Source, tables: Mapping[str, RawTable]) -> Parsed:
+    """Edited tables through the same validator; identified by their own digest."""
+    sha = tables_digest(tables)
+    book, problems = parse_book(tables, sha)
+    return Parsed(book, tuple(problems), sha, True)
+
+
+#: Sheets only the board report has: a workbook with these is a report, not a book.
+REPORT_SHEETS = frozenset({"cover", "checks", "contributions", "year_end", "settlement"})
+
+
+def what_file(src: Source) -> str:
+    """One sentence when an uploaded workbook is plainly not an input book (a board
+    report, a workbook with none of the tables, the blank template with nothing in
+    it), saying what it is and what to upload instead; "" otherwise."""
+    names = {norm(n) for n in src.tables}
+    known = names & set(SCHEMA)
+    name = src.label
+    if names & REPORT_SHEETS and not known & {"settings", "parties", "populations"}:
+        return (f"“{name}” is a board report written by this tool, not an input book: "
+                "upload the workbook of figures it was made from (sheets settings, parties, "
+                "populations, years …), or start from the blank template.")
+    if names and not known:
+        return (f"“{name}” has none of the input tables (settings, parties, populations, "
+                "years …), so it is not an input book: download the blank template to "
+                "see the layout, fill it in and upload it.")
+    required = ("settings", "parties", "populations", "years")
+    if known and all(not src.tables[t].rows for t in src.tables if norm(t) in required):
+        return (f"“{name}” has the input tables but no figures in them yet: fill in at "
+                "least settings, parties, populations and years, then upload it again.")
+    return ""
