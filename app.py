@@ -38,7 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
           "Monitoring", "Scenarios", "History", "Data")
 STYLE = """<style>
-[data-testid="stMainBlockContainer"] {padding-top: 2.2rem; max-width: 1500px;}
+[data-testid="stMainBlockContainer"] {padding: 2.2rem 1.75rem 3rem; max-width: 1500px;}
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
 [data-testid="stMetricLabel"] p {font-size: 0.85rem; color: #4a5568;}
 h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
@@ -254,8 +254,10 @@ def investments_tab(r: Result, specs: dict[str, Any]) -> None:
     show_table(investments.party_returns_table(r), "Return to each party")
     with st.expander("Cash flows and sensitivity"):
         show_table(investments.cashflow_table(r), "Cash flows, years 0 to 5")
-        show_table(investments.sensitivity_table(r), "NPV under other discount rates and optimism "
-                   "bias; how far benefits can fall before NPV is zero")
+        show_table(investments.sensitivity_table(r), "NPV under other discount rates and "
+                   "optimism bias")
+        show_table(investments.switching_table(r), "How far benefits can fall before NPV is "
+                   "zero")
 
 
 def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
@@ -266,7 +268,7 @@ def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
     show_metrics(monitoring.monitoring_metrics(r))
     for flag in monitoring.flag_sentences(r):
         st.error(ad.md_escape(flag), icon=":material/flag:")
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([7, 4], gap="large")
     with left:
         show_table(monitoring.savings_table(r), "Savings: predicted against actual")
     with right:

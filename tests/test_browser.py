@@ -254,3 +254,61 @@ def test_browser_scenario_leaver_and_its_toml(page: Any, tmp_path: Path) -> None
     shown = f"(£{float(change.lstrip('-')):,.2f})" if change.startswith("-") else \
         f"£{float(change):,.2f}"
     assert panel.locator("td", has_text=shown).count() > 0, shown
+
+
+#: Each visible table's name (the bold title above it) and its widths: the grid's
+#: content and the box it has on screen.
+TABLE_WIDTHS = """() => [...document.querySelectorAll('[role="tabpanel"]')]
+  .filter(p => p.offsetParent !== null)
+  .flatMap(p => [...p.querySelectorAll('[data-testid="stDataFrame"]')])
+  .filter(e => e.offsetParent !== null)
+  .map(e => {
+    const grid = e.querySelector('.dvn-scroller');
+    const box = e.closest('[data-testid="stElementContainer"]');
+    let title = '';
+    for (let s = box && box.previousElementSibling; s && !title; s = s.previousElementSibling)
+      title = (s.innerText || '').trim().split('\\n')[0];
+    return {title, content: grid ? grid.scrollWidth : 0, shown: grid ? grid.clientWidth : 0};
+  })"""
+
+
+def tables_too_wide(page: Any) -> list[str]:
+    """The visible tables whose columns do not fit their box (they would scroll sideways
+    and cut the last column)."""
+    return [f"{t['title'] or '(untitled)'}: {t['content']} px in {t['shown']} px"
+            for t in page.evaluate(TABLE_WIDTHS) if t["content"] > t["shown"] + 1]
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_every_table_fits_its_box(server: str, width: int, tmp_path: Path) -> None:
+    """At 1280 and 1440 px, sidebar open, every table of every tab (expanders opened, and
+    a scenario added) shows all its columns without scrolling sideways."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 1400})
+            page.set_default_timeout(60_000)
+            page.goto(server)
+            wait_for_text(page, "Total contributions")
+            wait_idle(page)
+            main_tab(page, "Scenarios").click()
+            active_panel(page).get_by_role("button", name="Add scenario").click()
+            wait_idle(page)
+            seen, wide = 0, []
+            for tab in TOPICS:
+                main_tab(page, tab).click()
+                page.wait_for_timeout(500)
+                for summary in active_panel(page).locator(
+                        '[data-testid="stExpander"] summary').all():
+                    summary.click()
+                page.wait_for_timeout(800)  # the grids measure their columns once drawn
+                seen += len(page.evaluate(TABLE_WIDTHS))
+                wide += [f"{tab}: {t}" for t in tables_too_wide(page)]
+                if tab in ("Shared services", "Investments", "Scenarios"):
+                    page.screenshot(path=str(tmp_path / f"{width}-{tab}.png"), full_page=True)
+        finally:
+            browser.close()
+    assert seen >= 25, seen  # the tables were there to measure
+    assert wide == []

@@ -86,12 +86,26 @@ def party_returns_table(r: Result) -> Table:
 
 
 def sensitivity_table(r: Result) -> Table:
+    """Each project's NPV under each other case (a row per case, a column per project,
+    headed by its code with its name on hover), so the table keeps its width however
+    many cases there are."""
     cases = [c for c, _ in r.investments[0].sensitivity] if r.investments else []
-    rows = [{"Project": a.name, **dict(a.sensitivity), "Switching value": a.switching_value}
+    codes = [a.project for a in r.investments]
+    npv = {a.project: dict(a.sensitivity) for a in r.investments}
+    rows = [{"Case": case[:1].upper() + case[1:], **{p: npv[p].get(case) for p in codes}}
+            for case in cases]
+    return Table(rows, ["Case", *codes], dict.fromkeys(codes, MONEY),
+                 {**{a.project: f"{a.name}: NPV in each case" for a in r.investments},
+                  "Case": "The appraisal again with one input changed"})
+
+
+def switching_table(r: Result) -> Table:
+    """How far each project's benefits can fall before its NPV is zero."""
+    rows = [{"Project": a.name, "Switching value": a.switching_value}
             for a in r.investments]
-    return Table(rows, ["Project", *cases, "Switching value"],
-                 {**dict.fromkeys(cases, MONEY), "Switching value": PCT},
-                 {"Switching value": "How far benefits can fall before NPV is zero"})
+    return Table(rows, ["Project", "Switching value"], {"Switching value": PCT},
+                 {"Switching value": "How far benefits can fall before NPV is zero (none: "
+                                     "the NPV is not positive to start with)"})
 
 
 def cashflow_table(r: Result) -> Table:

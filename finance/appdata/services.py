@@ -68,7 +68,7 @@ def services_table(r: Result) -> Table:
     rows: list[dict[str, Any]] = []
     for s in r.services:
         sh = s.shares
-        rows.append({"Service": s.name, "Host": s.host,
+        rows.append({"Service": s.name,
                      "Basis": basis_text(s.basis, s.components), "Gross cost": s.gross_cost,
                      "Income": s.income, "Net cost": s.net_cost,
                      **{p: sh.get(p) for p in parties}})
@@ -79,12 +79,12 @@ def services_table(r: Result) -> Table:
                      "Net cost": sum(s.net_cost for s in r.services),
                      **{p: sum(s.shares.get(p, 0) for s in r.services) for p in parties}})
     money = ["Gross cost", "Income", "Net cost", *parties]
-    return Table(rows, ["Service", "Host", "Basis", *money],
+    return Table(rows, ["Service", "Basis", *money],
                  dict.fromkeys(money, MONEY),
                  {**{p: f"{party_name(r.book, p)}'s share (— : not in the service)"
                      for p in parties}, "Basis": "How the net cost is split (§18.1a)",
-                  "Service": "The service's name; its code in the book is shown with the "
-                             "split of each service below"})
+                  "Service": "The service's name; its code in the book and its host "
+                             "are shown with the split of each service below"})
 
 
 def tolerance_table(r: Result) -> Table:
