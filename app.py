@@ -559,9 +559,10 @@ def reset_data() -> None:
 
 
 def data_tab(src: ad.Source, base: dict[str, Any], version: int) -> tuple[
-        dict[str, Any], dict[str, Any]]:
-    """One editor per input table; returns the edited frames and a slot per table for
-    its problems (filled once the edited book has been validated)."""
+        dict[str, Any], dict[str, Any], list[str]]:
+    """One editor per input table; returns the edited frames, a slot per table for its
+    problems (filled once the edited book has been validated) and the edits, a sentence
+    each."""
     top, button = st.columns([5, 1], vertical_alignment="bottom")
     with top:
         heading("Input tables",
@@ -598,7 +599,7 @@ def data_tab(src: ad.Source, base: dict[str, Any], version: int) -> tuple[
                                   icon=":material/download:", key="dl_edited",
                                   help="Every table as on screen, to keep the edits or "
                                        "upload again later")
-    return edited, slots
+    return edited, slots, changes
 
 
 def show_table_problems(slots: dict[str, Any], problems: tuple[Problem, ...]) -> None:
@@ -676,18 +677,19 @@ def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool)
     offered: dict[str, Any] = {"template": template}
     if shown is not None:
         js, problem = shown["json"]
-        report = partial(ad.report_bytes, shown["result"], shown.get("prior"))
-        why = "" if fresh else " (off: the figures on screen are not the current inputs)"
+        changed = shown.get("changes", [])
+        report = partial(ad.report_bytes, shown["result"], shown.get("prior"), changed)
+        note = ad.download_note(fresh, len(changed))
         st.download_button("Board report (Excel)", data=report,
                            file_name=f"{shown['stem']}.xlsx", mime=XLSX, type="primary",
                            icon=":material/description:", width="stretch", key="dl_report",
                            disabled=not fresh,
                            help="The board paper for the figures on screen: the same workbook "
-                                "the command line writes" + why)
+                                "the command line writes. " + note)
         st.download_button("Result (JSON)", data=js, file_name=f"{shown['stem']}.json",
                            mime="application/json", icon=":material/data_object:",
                            disabled=not js or not fresh, width="stretch", key="dl_json",
-                           help=why.strip(" ()").capitalize() or None)
+                           help=note or None)
         if problem:
             st.warning(problem)
         if fresh:
@@ -775,12 +777,13 @@ def page() -> None:
     parsed: ad.Parsed | None = None
     slots: dict[str, Any] = {}
     edited_tables: dict[str, RawTable] | None = None
+    edits: list[str] = []
     with tabs["Data"]:
         if src is None:
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
         else:
             base = frames(src.kind + ":" + src.sha256, src)
-            edited, slots = data_tab(src, base, version)
+            edited, slots, edits = data_tab(src, base, version)
             tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
                 edited, src.present)
             edited_tables = tables
@@ -821,7 +824,8 @@ def page() -> None:
                 "tables": edited_tables if edited_tables is not None else (
                     src.tables if src else None),
                 "key": parsed.sha256, "prior": prior,
-                "stem": ad.file_stem(result.book, year),
+                "changes": ad.cover_changes(changes, edits),
+                "stem": ad.download_stem(ad.file_stem(result.book, year), changes + edits),
                 "json": result_json(parsed.sha256, year, decisions, prior, result),
                 "charts": charts(parsed.sha256, year, decisions, prior, result)}
 

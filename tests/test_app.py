@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from finance.core.schema import SCHEMA
@@ -185,6 +186,25 @@ def test_board_decisions_override_the_book() -> None:
     # 30.5p x 142,800 = £43,554.00; x 128,500 = £39,192.50; x 104,600 = £31,903.00.
     assert metric(at, "Total contributions") == "£114,649.50"
     assert any("Board decisions applied" in i.value for i in at.info)
+
+
+def test_downloads_after_an_override_are_named_and_the_cover_lists_it() -> None:
+    at = start()
+    assert at.session_state["last_good"]["stem"] == "mid-kent-improvement-partnership-2025-26"
+    [refund] = [n for n in at.sidebar.number_input if n.label == "Refund share (%)"]
+    refund.set_value(100.0).run()
+    assert_clean(at)
+    shown = at.session_state["last_good"]
+    assert shown["stem"] == "mid-kent-improvement-partnership-2025-26-with-changes"
+    assert shown["changes"] == ["Board decision overridden in the app: refund share 100% "
+                                "(book: 50%)"]
+    report = at.session_state["offered_downloads"]["report"]()
+    cover = [str(c.value) for row in openpyxl.load_workbook(io.BytesIO(report))["Cover"]
+             .iter_rows() for c in row if c.value is not None]
+    assert "Status: DRAFT" in cover
+    assert shown["changes"][0] in cover
+    assert 'With 1 change not in the input book: see "Changes made after the book was ' \
+           'read".' in cover
 
 
 # --------------------------------------------------------------------------- uploads

@@ -99,15 +99,58 @@ def json_bytes(result: Result) -> tuple[bytes, str]:
     return js, ""
 
 
-def report_bytes(result: Result, prior: Prior | None = None) -> bytes:
+def report_bytes(result: Result, prior: Prior | None = None,
+                 changes: Sequence[str] = ()) -> bytes:
     """The board report, exactly as the CLI writes it (:func:`finance.pipeline.render`),
-    DRAFT or FINAL and compared with last year as the history says.
+    DRAFT or FINAL and compared with last year as the history says; ``changes`` made in
+    the app (:func:`cover_changes`) are listed on its cover, and keep it a DRAFT.
 
     It takes a second or two for a full book, so the app builds it when the download is
     clicked, not on every edit.
     """
-    _, report = render(result, prior=prior)
+    _, report = render(result, prior=prior, changes=changes)
     return report
+
+
+def cover_changes(decisions: Sequence[str], edits: Sequence[str]) -> list[str]:
+    """What the app changed after the book was read, as the report's cover lists it.
+
+    >>> cover_changes(["rate per head 31p (book: 30p)"],
+    ...               ["populations row 2, population: 142800 → 150000"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Board decision overridden in the app: rate per head 31p (book: 30p)',
+     'Edited in the app: populations row 2, population: 142800 → 150000']
+    """
+    return ([f"Board decision overridden in the app: {d}" for d in decisions]
+            + [f"Edited in the app: {e}" for e in edits])
+
+
+def download_note(fresh: bool, changes: int) -> str:
+    """What the download buttons say of the figures behind them.
+
+    >>> download_note(True, 0)
+    ''
+    >>> download_note(True, 2)  # doctest: +NORMALIZE_WHITESPACE
+    'With 2 changes made here, not in the book: the file name ends -with-changes and the
+     report's cover lists them.'
+    """
+    if not fresh:
+        return "Off: the figures on screen are not those of the current inputs."
+    if changes:
+        what = "1 change" if changes == 1 else f"{changes} changes"
+        return (f"With {what} made here, not in the book: the file name ends -with-changes "
+                "and the report's cover lists them.")
+    return ""
+
+
+def download_stem(stem: str, changes: Sequence[str]) -> str:
+    """A download's file name stem: the command line's, marked when the figures include
+    changes made in the app, so the file is never taken for the book's own.
+
+    >>> download_stem("mkip-2025-26", []), download_stem("mkip-2025-26", ["x"])
+    ('mkip-2025-26', 'mkip-2025-26-with-changes')
+    """
+    return f"{stem}-with-changes" if changes else stem
 
 
 def changed_decisions(book: Book, year: str, d: Decisions) -> list[str]:
