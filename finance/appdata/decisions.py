@@ -130,9 +130,9 @@ def download_note(fresh: bool, changes: int) -> str:
 
     >>> download_note(True, 0)
     ''
-    >>> download_note(True, 2)  # doctest: +NORMALIZE_WHITESPACE
-    'With 2 changes made here, not in the book: the file name ends -with-changes and the
-     report's cover lists them.'
+    >>> print(download_note(True, 2))  # doctest: +NORMALIZE_WHITESPACE
+    With 2 changes made here, not in the book: the file name ends -with-changes and the
+    report's cover lists them.
     """
     if not fresh:
         return "Off: the figures on screen are not those of the current inputs."
