@@ -25,7 +25,15 @@ from typing import Any, Literal
 import streamlit as st
 
 from finance import appdata as ad
-from finance.appdata import contributions, investments, monitoring, services, settlement, year_end
+from finance.appdata import (
+    contributions,
+    investments,
+    monitoring,
+    services,
+    settlement,
+    typed,
+    year_end,
+)
 from finance.appdata import history as ah
 from finance.appdata import scenarios as asc
 from finance.core.chain import Prior
@@ -92,6 +100,12 @@ def blank_bytes() -> bytes:
 @st.cache_data(show_spinner=False, max_entries=8)
 def frames(key: str, _src: ad.Source) -> dict[str, Any]:
     return ad.frames_from_tables(_src.tables)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def typed_frames(key: str, _base: dict[str, Any]) -> dict[str, Any]:
+    """The source's tables with money, percentages, numbers, dates and yes/no typed."""
+    return {t: typed.typed_frame(t, f) for t, f in _base.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -540,15 +554,37 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
 # --------------------------------------------------------------------------- data tab
 
 
+def editor_column(kind: str, label: str, hint: str) -> Any:
+    """An editor column of one kind: money in pounds, percentages 0 to 100, whole
+    numbers, exact decimals, dates, yes/no; anything else (or a column holding a value
+    that is not of its kind) as text."""
+    cc = st.column_config
+    if kind == "money":
+        return cc.NumberColumn(f"{label} (£)", help=hint, format="£%,.2f", step=0.01)
+    if kind == "pct":
+        return cc.NumberColumn(f"{label} (%)", help=hint, format="%g%%", min_value=0,
+                               max_value=100)
+    if kind == "whole":
+        return cc.NumberColumn(label, help=hint, format="%,d", step=1)
+    if kind == "number":
+        return cc.NumberColumn(label, help=hint, format="plain")
+    if kind == "date":
+        return cc.DateColumn(label, help=hint, format="DD/MM/YYYY")
+    if kind == "bool":
+        return cc.CheckboxColumn(label, help=hint)
+    return cc.TextColumn(label, help=hint)
+
+
 def editor_config(table: str, frame: Any) -> dict[str, Any]:
     config: dict[str, Any] = {"_index": st.column_config.NumberColumn(
         "Row", help="The row number in the sheet; problems are reported by it",
         disabled=True)}
+    kinds = frame.attrs.get("kinds", {})
     for c in ad.columns(table):
-        options = ad.choices(table, c, frame)
+        options = None if c in kinds else ad.choices(table, c, frame)
         label, hint = ad.column_label(table, c), ad.column_hint(table, c)
         if options is None:
-            config[c] = st.column_config.TextColumn(label, help=hint)
+            config[c] = editor_column(kinds.get(c, "text"), label, hint)
         else:
             config[c] = st.column_config.SelectboxColumn(label, options=options, help=hint)
     return config
@@ -558,11 +594,12 @@ def reset_data() -> None:
     st.session_state["data_version"] = ad.next_version(st.session_state.get("data_version"))
 
 
-def data_tab(src: ad.Source, base: dict[str, Any], version: int) -> tuple[
+def data_tab(src: ad.Source, base: dict[str, Any], shown: dict[str, Any],
+             version: int) -> tuple[
         dict[str, Any], dict[str, Any], list[str]]:
-    """One editor per input table; returns the edited frames, a slot per table for its
-    problems (filled once the edited book has been validated) and the edits, a sentence
-    each."""
+    """One editor per input table (``shown``: the tables typed); returns the edited
+    tables as text, a slot per table for its problems (filled once the edited book has
+    been validated) and the edits, a sentence each."""
     top, button = st.columns([5, 1], vertical_alignment="bottom")
     with top:
         heading("Input tables",
@@ -583,9 +620,12 @@ def data_tab(src: ad.Source, base: dict[str, Any], version: int) -> tuple[
                 st.markdown(f"**{ad.TABLE_LABELS[table]}**")
                 st.caption(ad.TABLE_NOTES[table])
                 slots[table] = st.container()
-                edited[table] = st.data_editor(
-                    base[table], key=f"editor.{table}.{version}", num_rows="dynamic",
-                    column_config=editor_config(table, base[table]), width="stretch")
+                key = f"editor.{table}.{version}"
+                out = st.data_editor(shown[table], key=key, num_rows="dynamic",
+                                     column_config=editor_config(table, shown[table]),
+                                     width="stretch")
+                edited[table] = (base[table] if typed.untouched(st.session_state.get(key))
+                                 else typed.text_frame(table, out, base[table], shown[table]))
     changes = ad.changes_against(base, edited)
     with changes_box:
         if changes:
@@ -783,7 +823,8 @@ def page() -> None:
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
         else:
             base = frames(src.kind + ":" + src.sha256, src)
-            edited, slots, edits = data_tab(src, base, version)
+            shown_frames = typed_frames(src.kind + ":" + src.sha256, base)
+            edited, slots, edits = data_tab(src, base, shown_frames, version)
             tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
                 edited, src.present)
             edited_tables = tables

@@ -151,13 +151,33 @@ def test_editing_a_population_changes_the_contribution_and_the_refund() -> None:
     assert metric(at, "Total contributions") == "£114,930.00"
 
 
+def test_the_editors_are_typed_from_the_column_registry() -> None:
+    at = start()
+    editors = {d.key: d.value for d in at.data_editor}
+    years, parties = editors["editor.years.0"], editors["editor.parties.0"]
+    row = years.loc[years["year"] == "2025-26"].iloc[0]
+    assert (row["rate_pence"], row["opening_balance"], row["refund_share"]) == (30.0, 0.0,
+                                                                                50.0)
+    assert parties["voting"].tolist() == [True, True, True, False]
+    assert str(editors["editor.populations.0"]["population"].dtype) == "Int64"
+    position = list(years["year"]).index("2025-26")
+    edit(at, "years", position, "refund_share", 100)  # a number, as the grid sends it
+    at.run()
+    assert_clean(at)
+    assert metric(at, "Refund (100%)") == "£41,419.50"
+    listed = " ".join(plain(m.value) for x in at.expander if "against" in x.label
+                      for m in x.markdown)
+    assert f"years row {years.index[position]}, refund_share: 50% → 100%" in listed, listed
+
+
 def test_a_bad_edit_is_located_and_the_last_good_figures_stay() -> None:
     at = start()
-    edit(at, "populations", 1, "population", "abc")
+    edit(at, "populations", 1, "year", "2025")  # a number column takes no letters at all
     at.run()
     assert_clean(at)
     text = errors_text(at)
-    assert "populations row 3, column population: 'abc' is not a whole number" in text
+    assert "populations row 3, column year: '2025' is not a financial year like 2025-26" \
+        in text
     assert "last good figures" in text
     assert metric(at, "Total contributions") == "£112,770.00"
 

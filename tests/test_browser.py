@@ -135,8 +135,9 @@ def wait_idle(page: Any) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
 
 
-def type_population(page: Any, value: str) -> None:
-    """Type ``value`` into Maidstone's population cell (Data tab, Populations table)."""
+def type_population(page: Any, value: str, right: int = 2) -> None:
+    """Type ``value`` into Maidstone's population cell (Data tab, Populations table), or
+    the cell ``right`` columns from its party (1: the year)."""
     main_tab(page, "Data").click()
     page.get_by_role("tab", name="Partnership", exact=True).click()
     # the Partnership group's editors: settings, parties, populations, years
@@ -155,7 +156,7 @@ def type_population(page: Any, value: str) -> None:
     page.mouse.move(x, y, steps=5)
     page.mouse.click(x, y)
     page.wait_for_timeout(300)
-    for _ in range(2):
+    for _ in range(right):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")  # open the cell editor
     page.wait_for_timeout(500)
@@ -204,16 +205,23 @@ def test_browser_tabs_edit_and_download(page: Any, tmp_path: Path) -> None:
         page.get_by_role("button", name="Board report (Excel)").click()
     report = tmp_path / dl.value.suggested_filename
     dl.value.save_as(report)
-    assert report.name == "mid-kent-improvement-partnership-2025-26.xlsx"
+    assert report.name == "mid-kent-improvement-partnership-2025-26-with-changes.xlsx"
     import openpyxl
 
     wb = openpyxl.load_workbook(report)
     assert len(wb.sheetnames) > 3
+    cover = [str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value]
+    assert "Edited in the app: populations row 2, population: 142800 → 150000" in cover
     page.screenshot(path=str(shots / "09-after-download.png"), full_page=True)
 
-    # A bad edit: every problem located, the last good figures kept, no traceback.
+    # Letters cannot be typed into a number column: the population stays 150,000.
     type_population(page, "abc")
-    wait_for_text(page, "populations row 2, column population: 'abc' is not a whole number")
+    assert "is not a whole number" not in page.locator("body").inner_text()
+    main_tab(page, "Contributions").click()
+    wait_for_text(page, "£114,930.00")
+    # A bad edit: every problem located, the last good figures kept, no traceback.
+    type_population(page, "2025", right=1)
+    wait_for_text(page, "populations row 2, column year: '2025' is not a financial year")
     page.screenshot(path=str(shots / "10-bad-edit-data.png"), full_page=True)
     main_tab(page, "Contributions").click()
     wait_for_text(page, "£114,930.00")  # the last good figures stay on screen

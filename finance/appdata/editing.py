@@ -208,7 +208,7 @@ def changes_against(base: Mapping[str, pd.DataFrame], edited: Mapping[str, pd.Da
     """
     out: list[str] = []
     for t in TABLES:
-        if t not in base or t not in edited:
+        if t not in base or t not in edited or base[t] is edited[t]:
             continue
         old, new = _cells(base[t]), _cells(edited[t])
         for r in sorted(set(old) | set(new)):
@@ -241,6 +241,8 @@ def frames_equal(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -
         return False
     for t in a:
         x, y = a[t], b[t]
+        if x is y:
+            continue
         if x.shape != y.shape or list(x.columns) != list(y.columns):
             return False
         if list(x.index) != list(y.index):
