@@ -36,6 +36,7 @@ from finance.appdata import (
 )
 from finance.appdata import history as ah
 from finance.appdata import scenarios as asc
+from finance.appdata.workspace import Workspace
 from finance.core.chain import Prior
 from finance.core.model import Book
 from finance.core.parse import RawTable
@@ -43,6 +44,11 @@ from finance.core.problems import Problem
 from finance.core.run import Result
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The charts on each topic tab (built only when the tab is open).
+TAB_CHARTS: dict[str, tuple[str, ...]] = {
+    "Contributions": ("contributions",), "Year end": ("refund",),
+    "Shared services": ("services",), "Settlement": ("net_positions",),
+    "Investments": ("npv", "scores"), "Monitoring": ("savings", "performance")}
 TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
           "Monitoring", "Scenarios", "History", "Data")
 STYLE = """<style>
@@ -66,14 +72,17 @@ STALE = ("Not the current inputs: these are the last good figures ({label}, {yea
 
 
 # --------------------------------------------------------------------------- cached work
+# Sources, tables, parsed books and results are immutable: cached as resources, they are
+# the same objects on every run (not copies), so an unchanged table is seen as unchanged
+# at no cost.
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def bundled() -> ad.Source:
     return ad.bundled_source()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def uploaded(data: bytes, name: str) -> ad.Source:
     return ad.workbook_source(data, name)
 
@@ -97,35 +106,29 @@ def blank_bytes() -> bytes:
     return build_template(examples=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def frames(key: str, _src: ad.Source) -> dict[str, Any]:
     return ad.frames_from_tables(_src.tables)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def typed_frames(key: str, _base: dict[str, Any]) -> dict[str, Any]:
-    """The source's tables with money, percentages, numbers, dates and yes/no typed."""
-    return {t: typed.typed_frame(t, f) for t, f in _base.items()}
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def validated(key: str, _src: ad.Source, _tables: dict[str, RawTable] | None) -> ad.Parsed:
     return ad.parse_source(_src) if _tables is None else ad.parse_edited(_src, _tables)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def figures(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
             _book: Book) -> tuple[Result | None, tuple[Problem, ...]]:
     return ad.run_safely(_book, year, decisions, prior)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=64)
 def charts(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
-           _result: Result) -> dict[str, Any]:
-    return ad.chart_specs(_result)
+           names: tuple[str, ...], _result: Result) -> dict[str, Any]:
+    return ad.chart_specs(_result, names)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def result_json(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
                 _result: Result) -> tuple[bytes, str]:
     return ad.json_bytes(_result)
@@ -478,8 +481,8 @@ def who_may_close(r: Result) -> ah.Gate:
                    ah.approvers(os.environ, secrets(), source))
 
 
-def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, bytes] | None,
-                specs: dict[str, Any]) -> None:
+def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, bytes] | None
+                ) -> None:
     v = ah.view(history_url(), r.book.settings.name, r.year)
     heading("History of closed years",
             f"§13.2-§13.3: what the board approved for each year is kept in {v.url} and "
@@ -594,12 +597,12 @@ def reset_data() -> None:
     st.session_state["data_version"] = ad.next_version(st.session_state.get("data_version"))
 
 
-def data_tab(src: ad.Source, base: dict[str, Any], shown: dict[str, Any],
-             version: int) -> tuple[
+def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
         dict[str, Any], dict[str, Any], list[str]]:
-    """One editor per input table (``shown``: the tables typed); returns the edited
-    tables as text, a slot per table for its problems (filled once the edited book has
-    been validated) and the edits, a sentence each."""
+    """One editor per input table of the open group, each showing its table typed as it
+    was when drawn afresh; returns every table as text (the closed groups' as last
+    edited), a slot per drawn table for its problems (filled once the edited book has
+    been validated) and the edits against the source, a sentence each."""
     top, button = st.columns([5, 1], vertical_alignment="bottom")
     with top:
         heading("Input tables",
@@ -613,19 +616,26 @@ def data_tab(src: ad.Source, base: dict[str, Any], shown: dict[str, Any],
                   help="Discard every edit and board decision, and reload the source")
     changes_box = st.container()
     slots: dict[str, Any] = {}
-    edited: dict[str, Any] = {}
-    for group, tab in zip(ad.TABLE_GROUPS, st.tabs(list(ad.TABLE_GROUPS)), strict=True):
+    edited: dict[str, Any] = dict(ws.frames)
+    groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
+    for group, tab in zip(ad.TABLE_GROUPS, groups, strict=True):
+        if tab.open is False:  # not drawn: its tables as last edited
+            ws.close(ad.TABLE_GROUPS[group])
+            continue
         with tab:
             for table in ad.TABLE_GROUPS[group]:
+                ws.open(table)
+                mounted, shown = ws.mounted[table], ws.mounted_typed[table]
                 st.markdown(f"**{ad.TABLE_LABELS[table]}**")
                 st.caption(ad.TABLE_NOTES[table])
                 slots[table] = st.container()
-                key = f"editor.{table}.{version}"
-                out = st.data_editor(shown[table], key=key, num_rows="dynamic",
-                                     column_config=editor_config(table, shown[table]),
+                key = ws.key(table)
+                out = st.data_editor(shown, key=key, num_rows="dynamic",
+                                     column_config=editor_config(table, shown),
                                      width="stretch")
-                edited[table] = (base[table] if typed.untouched(st.session_state.get(key))
-                                 else typed.text_frame(table, out, base[table], shown[table]))
+                edited[table] = (mounted if typed.untouched(st.session_state.get(key))
+                                 else typed.text_frame(table, out, mounted, shown))
+    ws.frames = edited
     changes = ad.changes_against(base, edited)
     with changes_box:
         if changes:
@@ -812,7 +822,8 @@ def page() -> None:
     with st.sidebar:
         src = choose_source()
     header = st.container()
-    tabs = dict(zip(TOPICS, st.tabs(list(TOPICS)), strict=True))
+    tabs = dict(zip(TOPICS, st.tabs(list(TOPICS), key="topic", on_change="rerun"),
+                    strict=True))
 
     parsed: ad.Parsed | None = None
     slots: dict[str, Any] = {}
@@ -823,8 +834,14 @@ def page() -> None:
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
         else:
             base = frames(src.kind + ":" + src.sha256, src)
-            shown_frames = typed_frames(src.kind + ":" + src.sha256, base)
-            edited, slots, edits = data_tab(src, base, shown_frames, version)
+            ws = Workspace.for_source(st.session_state.get("workspace"),
+                                      f"{src.kind}:{src.sha256}", version, base)
+            st.session_state["workspace"] = ws
+            if tabs["Data"].open is False:  # not drawn: the tables as last edited
+                ws.close(ad.TABLES)
+                edited, edits = ws.frames, ad.changes_against(base, ws.frames)
+            else:
+                edited, slots, edits = data_tab(src, base, ws)
             tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
                 edited, src.present)
             edited_tables = tables
@@ -861,14 +878,15 @@ def page() -> None:
             label = src.label + (", edited" if parsed.edited else "") if src else ""
             st.session_state["last_good"] = {
                 "result": result, "book": book, "label": label, "source": source_key,
-                "input": ah.input_book(src, parsed, edited_tables, upload_bytes()),
+                # the book to store if this year is closed: built when History opens
+                "input": partial(ah.input_book, src, parsed, edited_tables, upload_bytes()),
                 "tables": edited_tables if edited_tables is not None else (
                     src.tables if src else None),
                 "key": parsed.sha256, "prior": prior,
                 "changes": ad.cover_changes(changes, edits),
                 "stem": ad.download_stem(ad.file_stem(result.book, year), changes + edits),
                 "json": result_json(parsed.sha256, year, decisions, prior, result),
-                "charts": charts(parsed.sha256, year, decisions, prior, result)}
+                "chart_key": (parsed.sha256, year, decisions, prior)}
 
     # figures are shown only for this source (an upload chosen with no file has none)
     shown: dict[str, Any] | None = st.session_state.get("last_good") if src else None
@@ -892,16 +910,21 @@ def page() -> None:
     for name, draw in (("Contributions", contributions_tab), ("Year end", year_end_tab),
                        ("Shared services", services_tab), ("Settlement", settlement_tab),
                        ("Investments", investments_tab), ("Monitoring", monitoring_tab)):
+        if tabs[name].open is False:
+            continue  # only the open tab is drawn: a change redraws one tab, not nine
         with tabs[name]:
             if not fresh:
                 st.warning(STALE.format(label=shown["label"], year=r.year),
                            icon=":material/history:")
             with st.container(key=f"{'fresh' if fresh else 'stale'}-{name}"):
-                draw(r, shown["charts"])
-    with tabs["Scenarios"]:
-        scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
-    with tabs["History"]:
-        history_tab(r, fresh, changes, shown.get("input"), shown["charts"])
+                key, year, decisions, prior = shown["chart_key"]
+                draw(r, charts(key, year, decisions, prior, TAB_CHARTS[name], r))
+    if tabs["Scenarios"].open is not False:
+        with tabs["Scenarios"]:
+            scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
+    if tabs["History"].open is not False:
+        with tabs["History"]:
+            history_tab(r, fresh, changes, shown["input"]())
 
 
 st.set_page_config(page_title="Partnership finance", page_icon=ad.ICON, layout="wide",

@@ -7,12 +7,40 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MKIP = ROOT / "data" / "mkip"
 IN_CI = os.environ.get("CI") == "true"
+
+
+#: The app's topic tabs, in order.
+APP_TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
+              "Monitoring", "Scenarios", "History", "Data"]
+
+
+def open_tab(at: Any, label: str) -> Any:
+    """The app's topic tab ``label``, opened as a click would (the app draws only the
+    open tab, so its content is there after a run)."""
+    current = at.session_state["topic"] if "topic" in at.session_state else APP_TOPICS[0]
+    if current != label:
+        at.session_state["topic"] = label
+        at.run()
+    return next(t for t in at.tabs if t.label == label)
+
+
+def find_in_tabs(at: Any, found: Callable[[Any], Any]) -> Any:
+    """``found(at)`` on the open tab, else on each topic tab in turn (opening it): the
+    first answer that is not empty."""
+    got = found(at)
+    for label in APP_TOPICS:
+        if got:
+            break
+        open_tab(at, label)
+        got = found(at)
+    return got
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

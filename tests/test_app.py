@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from finance.core.schema import SCHEMA
+from tests.conftest import find_in_tabs, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -42,8 +43,9 @@ def assert_clean(at: Any) -> None:
 
 
 def metric(at: Any, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    """The headline figure ``label``, on whichever tab shows it."""
+    found = find_in_tabs(at, lambda a: [m.value for m in a.metric if m.label == label])
+    assert found, f"no metric {label!r}"
     return str(found[0])
 
 
@@ -57,21 +59,47 @@ def errors_text(at: Any) -> str:
         plain(e.value) for e in at.info)
 
 
-def edit(at: Any, table: str, row: int, column: str, value: str | None) -> None:
-    """Type ``value`` into one cell of an input table's editor (row = position)."""
-    version = at.session_state["data_version"]
-    at.session_state[f"editor.{table}.{version}"] = {
+def open_group(at: Any, group: str) -> None:
+    """Open the Data tab and its group of tables ``group`` (only that group's editors
+    are drawn)."""
+    open_tab(at, "Data")
+    if at.session_state["data_group"] != group:
+        at.session_state["data_group"] = group
+        at.run()
+
+
+def edit(at: Any, table: str, row: int, column: str, value: object) -> None:
+    """Type ``value`` into one cell of an input table's editor (row = position), on the
+    Data tab (its group opened first)."""
+    from finance.appdata import TABLE_GROUPS
+
+    open_group(at, next(g for g, ts in TABLE_GROUPS.items() if table in ts))
+    at.session_state[at.session_state["workspace"].key(table)] = {
         "edited_rows": {row: {column: value}}, "added_rows": [], "deleted_rows": []}
 
 
+def editors(at: Any) -> dict[str, Any]:
+    """Each input table's editor on the Data tab, by table (each group opened in turn)."""
+    from finance.appdata import TABLE_GROUPS
+
+    out = {}
+    for group in TABLE_GROUPS:
+        open_group(at, group)
+        out.update({d.key.split(".")[1]: d for d in at.data_editor})
+    return out
+
+
 def frame(at: Any, first_column: str, first_value: str) -> Any:
-    """The displayed table whose first column holds ``first_value``."""
-    for df in at.dataframe:
-        v = df.value
-        if len(v.columns) and v.columns[0] == first_column and first_value in set(
-                v.iloc[:, 0].astype(str)):
-            return v
-    raise AssertionError(f"no table starting {first_column}={first_value}")
+    """The displayed table whose first column holds ``first_value``, on whichever tab
+    shows it."""
+    def look(a: Any) -> list[Any]:
+        return [df.value for df in a.dataframe if len(df.value.columns)
+                and df.value.columns[0] == first_column
+                and first_value in set(df.value.iloc[:, 0].astype(str))]
+
+    found = find_in_tabs(at, look)
+    assert found, f"no table starting {first_column}={first_value}"
+    return found[0]
 
 
 def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
@@ -96,10 +124,11 @@ def test_every_tab_renders_on_the_bundled_book() -> None:
     at = start()
     labels = [t.label for t in at.tabs]
     assert labels[:9] == TOPICS
-    for tab, heading in zip(at.tabs[:6], ["Per-head contributions", "Year end",
+    for label, heading in zip(TOPICS[:6], ["Per-head contributions", "Year end",
                                            "Shared-service cost splits", "Settlement",
                                            "Five-year investment cases", "Monitoring"],
-                            strict=True):
+                              strict=True):
+        tab = open_tab(at, label)
         subheaders = [h.value for h in tab.subheader]
         assert any(s.startswith(heading) for s in subheaders), (tab.label, subheaders)
         assert tab.caption, f"{tab.label} cites no governance clause"
@@ -110,8 +139,8 @@ def test_every_tab_renders_on_the_bundled_book() -> None:
     assert metric(at, "Uncommitted at 31 March") == "£41,419.50"
     assert metric(at, "Refund (50%)") == "£20,709.75"
     # One editor per input table, all editable with rows to add and delete.
-    assert len(at.data_editor) == len(SCHEMA) == 16
-    assert {d.editing_mode for d in at.data_editor} == {"dynamic"}
+    assert len(editors(at)) == len(SCHEMA) == 16
+    assert {d.editing_mode for d in editors(at).values()} == {"dynamic"}
     # Money is shown in pounds, no Fraction or Decimal reprs anywhere.
     shown = " ".join(str(m.value) for m in at.metric)
     assert "Fraction(" not in shown and "Decimal(" not in shown
@@ -126,7 +155,7 @@ def test_every_tab_renders_on_the_bundled_book() -> None:
 
 def test_charts_for_every_topic() -> None:
     at = start()
-    charts = at.get("vega_lite_chart")
+    charts = [c for label in TOPICS[:6] for c in open_tab(at, label).get("vega_lite_chart")]
     assert len(charts) >= 8
 
 
@@ -146,27 +175,45 @@ def test_editing_a_population_changes_the_contribution_and_the_refund() -> None:
     # Uncommitted rises by the extra £2,160.00; half of it is refunded (§13.2).
     assert metric(at, "Uncommitted at 31 March") == "£43,579.50"
     assert metric(at, "Refund (50%)") == "£21,789.75"
-    # The edit survives further reruns (tab switches are client-side; state is kept).
+    # The edit survives further reruns.
     at.run()
     assert metric(at, "Total contributions") == "£114,930.00"
 
 
+def test_edits_survive_leaving_the_data_tab_and_add_up_on_return() -> None:
+    """The app draws only the open tab; the edits are kept while the Data tab is closed,
+    its editors show them when it opens again, and later edits add to them."""
+    at = start()
+    edit(at, "populations", 0, "population", "150000")
+    at.run()
+    assert metric(at, "Total contributions") == "£114,930.00"  # on Contributions
+    assert at.session_state["topic"] != "Data"
+    shown = editors(at)["populations"].value  # the Data tab again: the edit is there
+    assert shown["population"].tolist()[0] == 150_000
+    edit(at, "populations", 1, "population", "130000")
+    at.run()
+    changes = [x for x in open_tab(at, "Data").expander if "change" in x.label]
+    assert changes[0].label == "2 changes against MKIP example (bundled)"
+    # 30p x (150,000 + 130,000 + 104,600)
+    assert metric(at, "Total contributions") == "£115,380.00"
+
+
 def test_the_editors_are_typed_from_the_column_registry() -> None:
     at = start()
-    editors = {d.key: d.value for d in at.data_editor}
-    years, parties = editors["editor.years.0"], editors["editor.parties.0"]
+    shown = {t: d.value for t, d in editors(at).items()}
+    years, parties = shown["years"], shown["parties"]
     row = years.loc[years["year"] == "2025-26"].iloc[0]
     assert (row["rate_pence"], row["opening_balance"], row["refund_share"]) == (30.0, 0.0,
                                                                                 50.0)
     assert parties["voting"].tolist() == [True, True, True, False]
-    assert str(editors["editor.populations.0"]["population"].dtype) == "Int64"
+    assert str(shown["populations"]["population"].dtype) == "Int64"
     position = list(years["year"]).index("2025-26")
     edit(at, "years", position, "refund_share", 100)  # a number, as the grid sends it
     at.run()
     assert_clean(at)
     assert metric(at, "Refund (100%)") == "£41,419.50"
-    listed = " ".join(plain(m.value) for x in at.expander if "against" in x.label
-                      for m in x.markdown)
+    listed = " ".join(plain(m.value) for x in open_tab(at, "Data").expander
+                      if "against" in x.label for m in x.markdown)
     assert f"years row {years.index[position]}, refund_share: 50% → 100%" in listed, listed
 
 
@@ -187,7 +234,7 @@ def test_reset_to_source_discards_edits() -> None:
     edit(at, "years", 0, "rate_pence", "40")
     at.run()
     assert metric(at, "Total contributions") == "£150,360.00"
-    [reset] = [b for b in at.button if b.label == "Reset to source"]
+    [reset] = [b for b in open_tab(at, "Data").button if b.label == "Reset to source"]
     reset.click().run()
     assert_clean(at)
     assert metric(at, "Total contributions") == "£112,770.00"
@@ -260,7 +307,7 @@ def test_a_bad_workbook_shows_every_problem_located() -> None:
     assert "No figures yet: the book has problems (see above)." in " ".join(
         i.value for i in at.info)
     # The same problems sit above the table they belong to on the Data tab.
-    [data_tab] = [t for t in at.tabs if t.label == "Data"]
+    data_tab = open_tab(at, "Data")
     assert any("'abc' is not a whole number" in plain(e.value) for e in data_tab.error)
 
 
@@ -328,8 +375,7 @@ def test_blank_template_source_is_blank_and_says_where_to_start() -> None:
     assert any(i.value.startswith("**Start here:** this is the blank template")
                for i in at.info)
     assert not at.metric and not at.error  # no figures, and no list of what is missing yet
-    parties = [d for d in at.data_editor if d.key == "editor.parties.0"]
-    assert parties and len(parties[0].value) == 0
+    assert len(editors(at)["parties"].value) == 0
 
 
 def test_the_bundled_book_uploaded_as_a_workbook_gives_the_same_figures() -> None:
@@ -482,10 +528,10 @@ def test_a_long_problem_list_shows_twenty_grouped_and_the_rest_behind_an_expande
 def test_stale_figures_are_marked_greyed_and_not_offered_for_download() -> None:
     at = start()
     assert at.session_state["offered_downloads"].keys() >= {"json", "report"}
-    edit(at, "populations", 1, "population", "abc")
+    edit(at, "populations", 1, "year", "2025")
     at.run()
     assert_clean(at)
-    contributions = next(t for t in at.tabs if t.label == "Contributions")
+    contributions = open_tab(at, "Contributions")
     [warning] = [w.value for w in contributions.warning]
     assert warning.startswith("Not the current inputs: these are the last good figures "
                               "(MKIP example (bundled), 2025-26), greyed out.")
@@ -494,9 +540,9 @@ def test_stale_figures_are_marked_greyed_and_not_offered_for_download() -> None:
     assert not buttons["Blank template (Excel)"].disabled
     assert set(at.session_state["offered_downloads"]) == {"template"}
     # put it right: the figures are current again, and downloadable
-    edit(at, "populations", 1, "population", "128500")
+    edit(at, "populations", 1, "year", "2008-09")
     at.run()
-    assert not [w for w in next(t for t in at.tabs if t.label == "Contributions").warning
+    assert not [w for w in open_tab(at, "Contributions").warning
                 if w.value.startswith("Not the current inputs")]
     assert at.session_state["offered_downloads"].keys() >= {"json", "report"}
 
@@ -516,7 +562,7 @@ def test_edits_are_listed_and_the_edited_book_reads_back_to_the_same_figures(
     edit(at, "populations", 0, "population", "150000")
     at.run()
     assert_clean(at)
-    data = next(t for t in at.tabs if t.label == "Data")
+    data = open_tab(at, "Data")
     [changes] = [x for x in data.expander if "change" in x.label]
     assert changes.label == "1 change against MKIP example (bundled)"
     assert "populations row 2, population: 142800 → 150000" in plain(changes.markdown[0].value)

@@ -14,6 +14,7 @@ import pytest
 
 from finance.appdata import history as ah
 from finance.history import db as history_db
+from tests.conftest import open_tab
 from tests.test_app import APP, assert_clean
 from tests.test_history import rows
 
@@ -42,7 +43,7 @@ def start_local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, s
 
 
 def history_tab(at: Any) -> Any:
-    return next(t for t in at.tabs if t.label == "History")
+    return open_tab(at, "History")
 
 
 def texts(block: Any) -> str:

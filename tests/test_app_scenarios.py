@@ -11,12 +11,12 @@ from typing import Any
 from typer.testing import CliRunner
 
 from finance.cli import app
-from tests.conftest import MKIP
+from tests.conftest import MKIP, open_tab
 from tests.test_app import assert_clean, start
 
 
 def scenarios_tab(at: Any) -> Any:
-    return next(t for t in at.tabs if t.label == "Scenarios")
+    return open_tab(at, "Scenarios")
 
 
 def add_leaver(at: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from finance.appdata.contributions import contributions_chart
@@ -25,14 +26,16 @@ CHARTS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def chart_specs(r: Result) -> dict[str, dict[str, Any]]:
-    """Vega-Lite specs of every chart that has data, built without altair's schema
-    validation (the builders are fixed; validating them cost most of a page run)."""
+def chart_specs(r: Result, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs of every chart that has data (or of those ``names``: the app
+    builds only the open tab's), built without altair's schema validation (the builders
+    are fixed; validating them cost most of a page run)."""
     from altair.utils.schemapi import debug_mode
 
+    wanted = set(CHARTS if names is None else names)
     out: dict[str, dict[str, Any]] = {}
     with debug_mode(False):
         for name, (make, has_data) in CHARTS.items():
-            if has_data(r):
+            if name in wanted and has_data(r):
                 out[name] = make(r).to_dict(validate=False)
     return out

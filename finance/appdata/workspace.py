@@ -1,0 +1,83 @@
+"""The Data tab's edits, kept while the tab is closed.
+
+The app draws only the open tab, so a change redraws one tab, not nine.  Streamlit forgets
+an editor's edits when the editor is not drawn, so the edited tables live here: while the
+Data tab is open its editors show the tables as they were when it opened ("mounted", each
+mounting with new editor keys) and their edits update :attr:`Workspace.frames`; while it
+is closed, the figures are worked out from :attr:`Workspace.frames` as last edited.  The
+same holds for each group of tables within the Data tab: only the open group's editors
+are drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from finance.appdata.typed import typed_frame
+
+__all__ = ["Workspace"]
+
+
+@dataclass
+class Workspace:
+    """The input tables as edited, for one source and one "Reset to source" version.
+
+    Fields:
+        source: the source's key (kind and digest); another source starts afresh.
+        version: the data version (it goes up on "Reset to source").
+        frames: every input table as text, as last edited (the source's at the start).
+        mounts: how many times each table's editor has been drawn afresh; part of its
+            key, so each drawing starts from :attr:`frames` with no pending edit.
+        mounted: each drawn table as text when its editor was drawn afresh.
+        mounted_typed: the same tables typed for the editors.
+    """
+
+    source: str
+    version: int
+    frames: dict[str, pd.DataFrame]
+    mounts: dict[str, int] = field(default_factory=dict)
+    mounted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    mounted_typed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_source(cls, previous: object, source: str, version: int,
+                   base: Mapping[str, pd.DataFrame]) -> Workspace:
+        """``previous`` if it is this source's at this version, else a new workspace
+        holding the source's tables.
+
+        >>> w = Workspace.for_source(None, "bundled:ab", 0, {})
+        >>> Workspace.for_source(w, "bundled:ab", 0, {}) is w
+        True
+        >>> Workspace.for_source(w, "bundled:ab", 1, {}) is w  # reset to source
+        False
+        """
+        if (isinstance(previous, Workspace) and previous.source == source
+                and previous.version == version):
+            return previous
+        return cls(source, version, dict(base))
+
+    def open(self, table: str) -> None:
+        """``table``'s editor is drawn: mount the table as it is now (once per drawing
+        that follows one where it was not drawn)."""
+        if table not in self.mounted:
+            self.mounts[table] = self.mounts.get(table, 0) + 1
+            self.mounted[table] = self.frames[table]
+            self.mounted_typed[table] = typed_frame(table, self.frames[table])
+
+    def close(self, tables: Iterable[str]) -> None:
+        """These tables' editors are not drawn: their next drawing mounts them afresh."""
+        for t in tables:
+            self.mounted.pop(t, None)
+            self.mounted_typed.pop(t, None)
+
+    def key(self, table: str) -> str:
+        """The editor key of ``table`` for this version and drawing.
+
+        >>> w = Workspace("bundled:ab", 2, {"years": pd.DataFrame()}); w.open("years")
+        >>> w.key("years")
+        'editor.years.2.1'
+        """
+        return f"editor.{table}.{self.version}.{self.mounts.get(table, 0)}"
