@@ -172,6 +172,12 @@ def heading(title: str, clause: str) -> None:
     st.caption(clause)
 
 
+def warnings_beside(r: Result, tab: str) -> None:
+    """The warnings about the inputs behind this tab's figures, beside them."""
+    for w in ad.warnings_beside(r, tab):
+        st.warning(ad.md_escape(w), icon=":material/warning:")
+
+
 # --------------------------------------------------------------------------- topic tabs
 
 
@@ -181,6 +187,7 @@ def contributions_tab(r: Result, specs: dict[str, Any]) -> None:
             "the most up-to-date population estimates. Each party's contribution is its "
             "weight for the year-end refund and carry-over.")
     show_metrics(contributions.contribution_metrics(r))
+    warnings_beside(r, "Contributions")
     show_table(contributions.contributions_table(r), "Contribution per party")
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -199,6 +206,7 @@ def year_end_tab(r: Result, specs: dict[str, Any]) -> None:
             "to contributions or carried over, as the Board agrees. §13.3: the accountable "
             "body holds the budget.")
     show_metrics(year_end.year_end_metrics(r))
+    warnings_beside(r, "Year end")
     left, right = st.columns([2, 3], gap="large")
     with left:
         show_table(year_end.fund_account_table(r), "Fund account")

@@ -127,7 +127,12 @@ def test_csv_forms_give_the_same_figures(case: str, read: str, tmp_path: Path,
     CASES[case](folder)
     book, problems = load_book(folder)
     assert book is not None, [str(p) for p in problems]
-    assert _json(book) == clean
+    got = _json(book)
+    if case == "negative_in_brackets":  # the credit note is a reversal, pointed out
+        extra = [w for w in got["warnings"] if w not in clean["warnings"]]
+        assert len(extra) == 1 and "a negative spend, -£100.00, lowers" in extra[0], extra
+        got["warnings"] = [w for w in got["warnings"] if w in clean["warnings"]]
+    assert got == clean
 
 
 def _workbook(values: Callable[[str, int, str], object]) -> bytes:

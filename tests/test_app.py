@@ -217,6 +217,29 @@ def test_the_editors_are_typed_from_the_column_registry() -> None:
     assert f"years row {years.index[position]}, refund_share: 50% → 100%" in listed, listed
 
 
+def test_implausible_inputs_are_warned_about_beside_the_figures_they_affect() -> None:
+    at = start()
+    open_group(at, "Partnership")
+    at.session_state[at.session_state["workspace"].key("populations")] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"party": "MBC", "year": "2025-26", "population": 180000}]}
+    at.run()
+    assert_clean(at)
+    beside = [w.value for w in open_tab(at, "Contributions").warning]
+    assert any("MBC: 180,000 is 26% more than its 2008-09 estimate (142,800): check the "
+               "figure" in plain(w) for w in beside), beside
+    # worked out as given: 30p x (180,000 + 128,500 + 104,600)
+    assert metric(at, "Total contributions") == "£123,930.00"
+    spend = [w.value for w in open_tab(at, "Year end").warning]
+    assert not [w for w in spend if "negative spend" in w]
+    edit(at, "ledger", 1, "amount", -18500.0)  # the first spend, £18,500.00, as a credit
+    at.run()
+    assert_clean(at)
+    beside = [plain(w.value) for w in open_tab(at, "Year end").warning]
+    assert any("a negative spend, -£18,500.00, lowers the year's spend" in w
+               for w in beside), beside
+
+
 def test_a_bad_edit_is_located_and_the_last_good_figures_stay() -> None:
     at = start()
     edit(at, "populations", 1, "year", "2025")  # a number column takes no letters at all

@@ -89,6 +89,7 @@ from finance.appdata.problems import (
     problems_by_table,
     problems_csv,
     safe_csv_text,
+    warnings_beside,
     warnings_of,
 )
 from finance.appdata.sources import (
@@ -145,6 +146,7 @@ __all__ = [
     "parse_source", "party_name", "party_scale", "pct_input", "pct_text", "pct_value",
     "pence_text", "pounds", "problem_lines", "problems_by_table", "problems_csv",
     "ratio_text", "report_bytes", "run_safely", "safe_csv_text", "show_value", "slug",
-    "styled", "tables_digest", "tables_from_frames", "template_source", "warnings_of",
+    "styled", "tables_digest", "tables_from_frames", "template_source",
+    "warnings_beside", "warnings_of",
     "what_file", "workbook_source",
 ]

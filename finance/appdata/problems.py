@@ -42,6 +42,23 @@ def warnings_of(parsed: Parsed | None, result: Result | None) -> tuple[Problem, 
     return (parsed.warnings if parsed else ()) + (result.warnings if result else ())
 
 
+#: The warnings shown beside the figures they affect, by topic tab: (table, column).
+BESIDE: dict[str, tuple[tuple[str, str], ...]] = {
+    "Contributions": (("populations", "population"),),
+    "Year end": (("ledger", "amount"), ("years", "opening_balance"),
+                 ("years", "opening_commitments")),
+}
+
+
+def warnings_beside(result: Result, tab: str) -> list[str]:
+    """The year's warnings about the inputs behind ``tab``'s figures (an implausible
+    population, a negative spend, an opening that differs from last year's close), a
+    sentence each, to show beside those figures as well as in the list of notes."""
+    where = set(BESIDE.get(tab, ()))
+    return [str(p).removesuffix(" (warning)") for p in result.warnings
+            if (p.table, p.column) in where]
+
+
 #: Problems shown at once in the error box; the rest are behind an expander.
 FIRST_PROBLEMS = 20
 

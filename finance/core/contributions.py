@@ -104,6 +104,50 @@ def latest_populations(book: Book, year: str) -> dict[str, Population | None]:
     return best
 
 
+#: A population estimate that moves by more than this share from the party's previous
+#: estimate is warned about (a digit typed wrong looks like a town that grew by half).
+POPULATION_MOVE = Fraction(1, 5)
+
+
+def population_move(pop: Population, prev: Population | None) -> Problem | None:
+    """A warning when ``pop`` differs from ``prev``, the party's previous estimate (the
+    latest of an earlier year), by more than :data:`POPULATION_MOVE` of it.
+
+    >>> old = Population("A", "2024-25", 142800, row=2)
+    >>> print(population_move(Population("A", "2025-26", 182800, row=3), old))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    populations row 3, column population: A: 182,800 is 28% more than its 2024-25
+    estimate (142,800): check the figure (warning)
+    >>> population_move(Population("A", "2025-26", 171360), old) is None  # 20% exactly
+    True
+    """
+    if prev is None:
+        return None
+    move = Fraction(pop.population - prev.population, prev.population)
+    if abs(move) <= POPULATION_MOVE:
+        return None
+    pct = round_pence(abs(move) * 100)  # whole per cent, half away from zero
+    return Problem("populations", pop.row, "population",
+                   f"{pop.party}: {pop.population:,} is {pct}% "
+                   f"{'more' if move > 0 else 'less'} than its {prev.year} estimate "
+                   f"({prev.population:,}): check the figure", "warning")
+
+
+def previous_estimates(book: Book, year: str) -> dict[str, Population]:
+    """Each party's estimate before the one :func:`latest_populations` uses for ``year``
+    (the latest of an earlier year than that one), in one pass over the estimates."""
+    latest = latest_populations(book, year)
+    before: dict[str, tuple[int, Population]] = {}
+    for p in book.populations:
+        used = latest.get(p.party)
+        if used is None:
+            continue
+        py = parse_year(p.year)
+        if py < parse_year(used.year) and py > before.get(p.party, (-1, p))[0]:
+            before[p.party] = (py, p)
+    return {party: p for party, (_y, p) in before.items()}
+
+
 def paying_parties(book: Book, year: str) -> list[Party]:
     """Voting parties that are members on 1 April (or join during) the year."""
     start = year_start(year)
@@ -149,12 +193,16 @@ def contributions(book: Book, year: str) -> Contributions:
     raw: list[tuple[Party, Population, int, int]] = []
     warnings: list[Problem] = []
     latest = latest_populations(book, year)
+    earlier = previous_estimates(book, year)
     for p in paying_parties(book, year):
         pop = latest.get(p.code)
         if pop is None:
             raise ValueError(f"no population for {p.code} in {year}; run check_year first")
         months = months_remaining(p.joined, year)
         amount = round_pence(rate * pop.population * months / 12)
+        moved = population_move(pop, earlier.get(p.code))
+        if moved is not None:
+            warnings.append(moved)
         if pop.year != year:
             warnings.append(Problem(
                 "populations", pop.row, "year",

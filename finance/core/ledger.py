@@ -183,6 +183,14 @@ class Ledger(Sequence[LedgerEntry]):
         mask &= ~np.isnat(self.day) & (self.day < np.datetime64(before, "D"))
         return _sum(self.amount[mask])
 
+    def negatives(self, year: str, kind: str) -> list[tuple[int, int]]:
+        """(row, amount) of each ``kind`` line of ``year`` with a negative amount, in
+        ledger order (a reversal of an earlier line, or a sign typed the wrong way)."""
+        mask = (self._year_mask(year) & (self.kind_code == LEDGER_KINDS.index(kind))
+                & (self.amount < 0))
+        idx = np.flatnonzero(mask)
+        return list(zip(self.row[idx].tolist(), self.amount[idx].tolist(), strict=True))
+
     def misdated(self) -> list[int]:
         """Positions of dated lines whose date is outside their financial year."""
         if not len(self):

@@ -229,6 +229,7 @@ def year_end(book: Book, year: str, contrib: Contributions | None = None,
     else:
         opening_balance, opening_commitments, prev = _book_openings(book, yr, warnings)
     t = ledger_totals(book.ledger, year)
+    warnings += negative_spend(book, year)
     share = yr.refund_share if yr.refund_share is not None else Decimal(0)
     weights = c.weights
     base = YearEnd(year, opening_balance, opening_commitments, c.total, t["external_funding"],
@@ -255,6 +256,27 @@ def year_end(book: Book, year: str, contrib: Contributions | None = None,
                    tuple(c.warnings) + tuple(warnings) + (prev.warnings if prev and (
                        yr.opening_balance is None or yr.opening_commitments is None)
                        else ()))  # last year's warnings matter when it gave an opening
+
+
+def negative_spend(book: Book, year: str) -> list[Problem]:
+    """A warning for each negative ``spend`` line of ``year``: it lowers the year's spend
+    (and raises the refund), which is right for a reversal and wrong for a sign typed
+    the wrong way, so a person should look at it.
+
+    >>> from finance.core.entries import LedgerEntry
+    >>> from finance.core.model import Settings
+    >>> lines = [LedgerEntry("2025-26", "spend", -50000, None, "", "", 7),
+    ...          LedgerEntry("2025-26", "income", -100, None, "", "", 8)]
+    >>> b = Book(Settings("P", "A"), (), ledger=Ledger.of(lines))
+    >>> [str(p) for p in negative_spend(b, "2025-26")]  # doctest: +NORMALIZE_WHITESPACE
+    ["ledger row 7, column amount: a negative spend, -£500.00, lowers the year's spend and
+      raises what is refunded or carried over: check it reverses an earlier line (warning)"]
+    """
+    return [Problem("ledger", row, "amount",
+                    f"a negative spend, {fmt_gbp(amount)}, lowers the year's spend and raises "
+                    "what is refunded or carried over: check it reverses an earlier line",
+                    "warning")
+            for row, amount in book.ledger.negatives(year, "spend")]
 
 
 def _book_openings(book: Book, yr: YearRow, warnings: list[Problem]
