@@ -250,7 +250,7 @@ def settlement_tab(r: Result, specs: dict[str, Any]) -> None:
             "are dealt with between the parties taking the initiative forward. One net "
             "payment settles each pair of parties.")
     show_metrics(settlement.settlement_metrics(r))
-    left, right = st.columns([11, 9], gap="small")  # both tables whole at 1440 px
+    left, right = st.columns([2, 3], gap="medium")  # both tables whole at 1280 px
     with left:
         show_table(settlement.payments_table(r), "Payments to make")
     with right:

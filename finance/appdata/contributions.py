@@ -80,7 +80,7 @@ def contributions_chart(r: Result) -> alt.Chart:
     df = pd.DataFrame([{"Party": x.party, "Council": x.name, "Amount": pounds(x.amount),
                         "Label": gbp(x.amount)} for x in r.contributions.lines])
     base = alt.Chart(df).encode(
-        y=alt.Y("Council:N", sort="-x", title=None),
+        y=alt.Y("Party:N", sort="-x", title=None),
         x=money_x("Amount", "Contribution"),
         tooltip=tips("Council:N", ("Label:N", "Contribution")))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(

@@ -77,10 +77,11 @@ def scores_table(r: Result) -> Table:
 
 
 def party_returns_table(r: Result) -> Table:
-    rows = [{"Party": party_name(r.book, p.party), "PV costs": p.pv_costs,
-             "PV benefits": p.pv_benefits, "NPV": p.npv,
+    rows = [{"Party": p.party, "Council": party_name(r.book, p.party),
+             "PV costs": p.pv_costs, "PV benefits": p.pv_benefits, "NPV": p.npv,
              "Return per £1": p.return_per_pound} for p in r.portfolio.parties]
-    return Table(rows, ["Party", "PV costs", "PV benefits", "NPV", "Return per £1"],
+    return Table(rows, ["Party", "Council", "PV costs", "PV benefits", "NPV",
+                        "Return per £1"],
                  {"PV costs": MONEY, "PV benefits": MONEY, "NPV": MONEY,
                   "Return per £1": RATIO})
 

@@ -118,7 +118,7 @@ def side_by_side(cmp: Comparison) -> Table:
     each column's help), so the table fits the page."""
     doc = cmp.as_json()
     scs = doc["scenarios"]
-    cols = ["Council", "Figure", "Baseline"]
+    cols = ["Party", "Figure", "Baseline"]
     help_: dict[str, str] = {"Baseline": "The book's own figures"}
     for i, s in enumerate(scs, start=1):
         cols += [f"S{i}", f"S{i} change"]
@@ -129,7 +129,7 @@ def side_by_side(cmp: Comparison) -> Table:
     zero = {"baseline": "0.00", "scenario": "0.00", "change": "0.00"}
     for party in parties:
         for k, fig in enumerate(FIGURES):
-            row: dict[str, Any] = {"Council": party if k == 0 else "", "Figure": LABELS[fig]}
+            row: dict[str, Any] = {"Party": party if k == 0 else "", "Figure": LABELS[fig]}
             for i, s in enumerate(scs, start=1):
                 line = next((p for p in s["parties"] if p["party"] == party), None)
                 vals = line[fig] if line else zero
@@ -149,7 +149,7 @@ def change_chart(cmp: Comparison) -> dict[str, Any] | None:
     """A Vega-Lite chart: the change in each council's net settlement position, per
     scenario (S1, S2 ...)."""
     doc = cmp.as_json()
-    rows = [{"Council": p["party"], "Scenario": f"S{i}", "Name": s["name"],
+    rows = [{"Party": p["party"], "Scenario": f"S{i}", "Name": s["name"],
              "Change": float(p["net_position"]["change"]),
              "Label": gbp(to_pence(p["net_position"]["change"]))}
             for i, s in enumerate(doc["scenarios"], start=1) for p in s["parties"]]
@@ -162,12 +162,12 @@ def change_chart(cmp: Comparison) -> dict[str, Any] | None:
     df = pd.DataFrame(rows)
     with debug_mode(False):
         chart = alt.Chart(df).mark_bar().encode(
-            y=alt.Y("Council:N", title=None),
+            y=alt.Y("Party:N", title=None),
             x=alt.X("Change:Q", title="Change in net settlement position (£)",
                     axis=alt.Axis(labelExpr=MONEY_AXIS)),
             color=alt.Color("Scenario:N", legend=alt.Legend(orient="bottom", title=None)),
             yOffset="Scenario:N",
-            tooltip=["Name:N", "Council:N", alt.Tooltip("Label:N", title="Change")],
+            tooltip=["Name:N", "Party:N", alt.Tooltip("Label:N", title="Change")],
         ).properties(height=alt.Step(16))
         return chart.to_dict(validate=False)
 

@@ -43,17 +43,19 @@ def settlement_metrics(r: Result) -> list[Metric]:
 
 
 def payments_table(r: Result) -> Table:
-    rows = [{"From": party_name(r.book, p.payer), "To": party_name(r.book, p.payee),
-             "Amount": p.amount} for p in r.settlement.payments]
-    return Table(rows, ["From", "To", "Amount"], {"Amount": MONEY})
+    rows = [{"From": p.payer, "To": p.payee, "Amount": p.amount}
+            for p in r.settlement.payments]
+    return Table(rows, ["From", "To", "Amount"], {"Amount": MONEY},
+                 {"From": "The party that pays (its code; the names are on Net position)",
+                  "To": "The party paid"})
 
 
 def net_positions_table(r: Result) -> Table:
-    rows = [{"Party": party_name(r.book, n.party),
+    rows = [{"Party": n.party, "Council": party_name(r.book, n.party),
              "Receives": n.amount if n.amount > 0 else None,
              "Pays": -n.amount if n.amount < 0 else None}
             for n in r.settlement.net_positions]
-    return Table(rows, ["Party", "Receives", "Pays"], {"Receives": MONEY, "Pays": MONEY},
+    return Table(rows, ["Party", "Council", "Receives", "Pays"], {"Receives": MONEY, "Pays": MONEY},
                  {"Receives": "Net amount the party is owed", "Pays": "Net amount it owes"})
 
 
@@ -70,7 +72,7 @@ def net_position_chart(r: Result) -> alt.Chart:
                         "Side": "Receives" if n.amount >= 0 else "Pays"}
                        for n in r.settlement.net_positions])
     chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
-        y=alt.Y("Council:N", title=None),
+        y=alt.Y("Party:N", title=None),
         x=money_x("Amount", "Net position (positive: receives)"),
         color=alt.Color("Side:N", scale=alt.Scale(domain=["Receives", "Pays"],
                                                   range=[TEAL, AMBER])),

@@ -23,6 +23,7 @@ from finance.appdata.tables import (
     TOTAL,
     Metric,
     Table,
+    party_name,
 )
 from finance.core.run import Result
 
@@ -97,16 +98,17 @@ def refund_chart(r: Result) -> alt.Chart:
     alt = altair_module()
     rows = []
     for x in r.year_end.parties:
-        rows.append({"Party": x.party, "What": "Refund due", "Amount": pounds(x.refund),
-                     "Label": gbp(x.refund)})
-        rows.append({"Party": x.party, "What": "Share carried over",
+        name = party_name(r.book, x.party)
+        rows.append({"Party": x.party, "Council": name, "What": "Refund due",
+                     "Amount": pounds(x.refund), "Label": gbp(x.refund)})
+        rows.append({"Party": x.party, "Council": name, "What": "Share carried over",
                      "Amount": pounds(x.carry_over), "Label": gbp(x.carry_over)})
-    df = pd.DataFrame(rows, columns=["Party", "What", "Amount", "Label"])
+    df = pd.DataFrame(rows, columns=["Party", "Council", "What", "Amount", "Label"])
     chart = alt.Chart(df).mark_bar(cornerRadiusEnd=2).encode(
         y=alt.Y("Party:N", title=None),
         yOffset=alt.YOffset("What:N"),
         x=money_x("Amount", "Amount"),
         color=alt.Color("What:N", scale=alt.Scale(domain=["Refund due", "Share carried over"],
                                                   range=[TEAL, NAVY])),
-        tooltip=tips("Party:N", "What:N", ("Label:N", "Amount")))
+        tooltip=tips("Council:N", "What:N", ("Label:N", "Amount")))
     return finish(chart, 44)
