@@ -637,12 +637,17 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                 st.markdown(f"**{ad.TABLE_LABELS[table]}**")
                 st.caption(ad.TABLE_NOTES[table])
                 slots[table] = st.container()
+                marks = st.container()  # this table's changes, above it
                 key = ws.key(table)
                 out = st.data_editor(shown, key=key, num_rows="dynamic",
                                      column_config=editor_config(table, shown),
                                      width="stretch")
                 edited[table] = (mounted if typed.untouched(st.session_state.get(key))
                                  else typed.text_frame(table, out, mounted, shown))
+                mine = ad.changes_against({table: base[table]}, {table: edited[table]})
+                if mine:
+                    marks.caption(":material/edit: Changed here: "
+                                  + "; ".join(ad.md_escape(c) for c in mine))
     ws.frames = edited
     changes = ad.changes_against(base, edited)
     with changes_box:

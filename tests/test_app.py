@@ -588,6 +588,9 @@ def test_edits_are_listed_and_the_edited_book_reads_back_to_the_same_figures(
     data = open_tab(at, "Data")
     [changes] = [x for x in data.expander if "change" in x.label]
     assert changes.label == "1 change against MKIP example (bundled)"
+    # and above the table itself
+    assert any("Changed here: populations row 2, population: 142800 → 150000"
+               in plain(c.value) for c in data.caption)
     assert "populations row 2, population: 142800 → 150000" in plain(changes.markdown[0].value)
     assert metric(at, "Total contributions") == "£114,930.00"
     # the edited book, downloaded, gives the same figures from the command line
