@@ -1,6 +1,8 @@
-"""Every public record of the calculation core says what each of its fields holds.
+"""Every public record of the calculation core and of the app's data says what each of
+its fields holds.
 
-A record is a public class of a module of :mod:`finance.core` that is a dataclass, a named
+A record is a public class of a module of :mod:`finance.core` or :mod:`finance.appdata`
+that is a dataclass, a named
 tuple, or a tuple record (:class:`finance.core.apportion.Record`, whose fields are the
 names it shows).  Its docstring must have a ``Fields:`` line and, after it, one line
 ``NAME: what it holds, and its unit`` per field, indented, as
@@ -18,13 +20,17 @@ from types import ModuleType
 
 import pytest
 
+import finance.appdata
 import finance.core
 from finance.core.apportion import Record
 
 
 def _modules() -> list[ModuleType]:
-    return [importlib.import_module(f"finance.core.{m.name}")
-            for m in pkgutil.iter_modules(finance.core.__path__)]
+    """The core's modules and the app's data modules (whose records the app and its
+    tests read)."""
+    return [importlib.import_module(f"{pkg.__name__}.{m.name}")
+            for pkg in (finance.core, finance.appdata)
+            for m in pkgutil.iter_modules(pkg.__path__)]
 
 
 def record_fields(cls: type) -> tuple[str, ...] | None:
