@@ -343,7 +343,7 @@ def what_if_controls(kind: str, r: Result) -> asc.WhatIf:
     service_codes = [x.service for x in r.services]
     leaving, joining = asc.usual_dates(year)
     if kind == "leave":
-        who = st.selectbox("Council", voting, format_func=lambda c: f"{names[c]} ({c})")
+        who = st.selectbox("Council", voting, format_func=lambda c: f"{c} · {names[c]}")
         when = st.date_input("Leaves on", value=leaving, format="DD/MM/YYYY")
         return asc.WhatIf(kind, f"{names[who]} leaves on {when:%d %B %Y}", (who, when))
     if kind == "join":
@@ -766,7 +766,7 @@ def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool)
 
 
 def show_header(shown: dict[str, Any] | None, fresh: bool, template: bytes) -> None:
-    title, buttons = st.columns([4, 1], vertical_alignment="center")
+    title, buttons = st.columns([3, 1], vertical_alignment="center")
     with title:
         if shown is None:
             st.title("Partnership finance", anchor=False)
