@@ -8,8 +8,13 @@ from :mod:`finance.appdata.contributions`, and so on).
 
 Session state (documented for tests):
 
-* ``editor.<table>.<version>``: each input table's ``st.data_editor`` (its edit state);
-  ``data_version`` (0 at start) goes up on "Reset to source".
+* ``topic``: the open topic tab (only it is drawn); ``data_group``: the open group of
+  tables on the Data tab (only its editors are drawn).
+* ``workspace``: the input tables as edited (:class:`finance.appdata.workspace.Workspace`),
+  kept while their editors are not drawn.
+* ``editor.<table>.<version>.<drawing>``: each drawn input table's ``st.data_editor``
+  (its edit state), keyed by ``Workspace.key``; ``data_version`` (0 at start) goes up on
+  "Reset to source".
 * ``offered_downloads``: what is behind each download button: ``json`` and ``template``
   as bytes, ``report`` as the no-argument callable the button runs when clicked.
 * ``last_good``: the last result that computed, kept on screen while the book has
@@ -19,6 +24,7 @@ Session state (documented for tests):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
 
@@ -31,7 +37,6 @@ from finance.appdata import (
     monitoring,
     services,
     settlement,
-    typed,
     year_end,
 )
 from finance.appdata import history as ah
@@ -126,6 +131,14 @@ def figures(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
 def charts(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
            names: tuple[str, ...], _result: Result) -> dict[str, Any]:
     return ad.chart_specs(_result, names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def kept_book(key: str, _make: Callable[[], tuple[str, bytes] | None]
+              ) -> tuple[str, bytes] | None:
+    """The book to store if this year is closed (built once per book, when History is
+    open)."""
+    return _make()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -582,7 +595,7 @@ def editor_column(kind: str, label: str, hint: str) -> Any:
     if kind == "date":
         return cc.DateColumn(label, help=hint, format="DD/MM/YYYY")
     if kind == "bool":
-        return cc.CheckboxColumn(label, help=hint)
+        return cc.CheckboxColumn(label, help=hint, default=False)  # a new row: as shown
     return cc.TextColumn(label, help=hint)
 
 
@@ -628,12 +641,12 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
     groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
     for group, tab in zip(ad.TABLE_GROUPS, groups, strict=True):
         if tab.open is False:  # not drawn: its tables as last edited
-            ws.close(ad.TABLE_GROUPS[group])
+            ws.close(ad.TABLE_GROUPS[group], st.session_state.get)
             continue
         with tab:
             for table in ad.TABLE_GROUPS[group]:
                 ws.open(table)
-                mounted, shown = ws.mounted[table], ws.mounted_typed[table]
+                shown = ws.mounted_typed[table]
                 st.markdown(f"**{ad.TABLE_LABELS[table]}**")
                 st.caption(ad.TABLE_NOTES[table])
                 slots[table] = st.container()
@@ -642,13 +655,11 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                 out = st.data_editor(shown, key=key, num_rows="dynamic",
                                      column_config=editor_config(table, shown),
                                      width="stretch")
-                edited[table] = (mounted if typed.untouched(st.session_state.get(key))
-                                 else typed.text_frame(table, out, mounted, shown))
+                edited[table] = ws.edited(table, out, st.session_state.get(key))
                 mine = ad.changes_against({table: base[table]}, {table: edited[table]})
                 if mine:
                     marks.caption(":material/edit: Changed here: "
                                   + "; ".join(ad.md_escape(c) for c in mine))
-    ws.frames = edited
     changes = ad.changes_against(base, edited)
     with changes_box:
         if changes:
@@ -741,7 +752,8 @@ def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool)
     if shown is not None:
         js, problem = shown["json"]
         changed = shown.get("changes", [])
-        report = partial(ad.report_bytes, shown["result"], shown.get("prior"), changed)
+        report = partial(ad.report_bytes, shown["result"], shown.get("prior"), changed,
+                         shown.get("source_sha256"))
         note = ad.download_note(fresh, len(changed))
         st.download_button("Board report (Excel)", data=report,
                            file_name=f"{shown['stem']}.xlsx", mime=XLSX, type="primary",
@@ -851,7 +863,7 @@ def page() -> None:
                                       f"{src.kind}:{src.sha256}", version, base)
             st.session_state["workspace"] = ws
             if tabs["Data"].open is False:  # not drawn: the tables as last edited
-                ws.close(ad.TABLES)
+                ws.close(ad.TABLES, st.session_state.get)
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)
             else:
                 edited, slots, edits = data_tab(src, base, ws)
@@ -897,6 +909,7 @@ def page() -> None:
                     src.tables if src else None),
                 "key": parsed.sha256, "prior": prior,
                 "changes": ad.cover_changes(changes, edits),
+                "source_sha256": src.sha256 if src else None,
                 "stem": ad.download_stem(ad.file_stem(result.book, year), changes + edits),
                 "json": result_json(parsed.sha256, year, decisions, prior, result),
                 "chart_key": (parsed.sha256, year, decisions, prior)}
@@ -937,7 +950,8 @@ def page() -> None:
             scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
     if tabs["History"].open is not False:
         with tabs["History"]:
-            history_tab(r, fresh, changes, shown["input"]())
+            history_tab(r, fresh, changes,
+                        kept_book(f"{shown['source']}:{shown['key']}", shown["input"]))
 
 
 st.set_page_config(page_title="Partnership finance", page_icon=ad.ICON, layout="wide",

@@ -100,10 +100,14 @@ def report_options(result: Result, prior: Prior | None) -> dict[str, Any]:
 
 
 def render(result: Result, with_report: bool = True, generated: datetime | None = None,
-           prior: Prior | None = None, changes: Sequence[str] = ()) -> tuple[bytes, bytes]:
+           prior: Prior | None = None, changes: Sequence[str] = (),
+           source_sha256: str | None = None) -> tuple[bytes, bytes]:
     """The JSON result and the board report, as bytes (the report DRAFT or FINAL, and
-    compared with last year, as the history says: :func:`report_options`; ``changes``
-    made after the book was read are listed on its cover, and keep it a DRAFT)."""
+    compared with last year, as the history says: :func:`report_options`).  ``changes``
+    made after the book was read are listed on its cover, with ``source_sha256``, the
+    digest of the book as read.  FINAL needs the figures' own digest to be the one the
+    board approved: a board decision overridden gives other figures, so a DRAFT; a year
+    closed from edited tables is FINAL for those tables, its edits still listed."""
     from finance.core.jsonout import result_json
 
     js = json_bytes(result_json(result))
@@ -111,10 +115,8 @@ def render(result: Result, with_report: bool = True, generated: datetime | None 
     if with_report:
         from finance.report import build_report
 
-        options = report_options(result, prior)
-        if changes:  # what the board approved was the book as read, not these figures
-            options = {"status": "DRAFT", "previous": options["previous"]}
-        report = build_report(result, generated=generated, changes=changes, **options)
+        report = build_report(result, generated=generated, changes=changes,
+                              source_sha256=source_sha256, **report_options(result, prior))
     return js, report
 
 

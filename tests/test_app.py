@@ -198,6 +198,35 @@ def test_edits_survive_leaving_the_data_tab_and_add_up_on_return() -> None:
     assert metric(at, "Total contributions") == "£115,380.00"
 
 
+def test_an_edit_pending_when_another_tab_is_clicked_is_kept() -> None:
+    """A value typed, then another tab clicked at once: the run that draws the other tab
+    still has the editor's edit, and keeps it (it was once lost)."""
+    for other in ("topic", "data_group"):
+        at = start()
+        open_group(at, "Partnership")
+        at.session_state[at.session_state["workspace"].key("populations")] = {
+            "edited_rows": {0: {"population": 150000}}, "added_rows": [], "deleted_rows": []}
+        at.session_state[other] = "Contributions" if other == "topic" else "Ledger and budget"
+        at.run()
+        assert_clean(at)
+        assert metric(at, "Total contributions") == "£114,930.00", other
+        assert at.session_state["last_good"]["changes"] == [
+            "Edited in the app: populations row 2, population: 142800 → 150000"]
+
+
+def test_an_edit_undone_after_leaving_the_tab_is_no_change() -> None:
+    at = start()
+    edit(at, "ledger", 0, "amount", 16000.0)  # £15,000.00 of external funding
+    at.run()
+    assert metric(at, "Total contributions") == "£112,770.00"  # on another tab now
+    assert len(at.session_state["last_good"]["changes"]) == 1
+    edit(at, "ledger", 0, "amount", 15000.0)  # back to the book's figure
+    at.run()
+    assert_clean(at)
+    assert at.session_state["last_good"]["changes"] == []
+    assert not at.session_state["last_good"]["stem"].endswith("-with-changes")
+
+
 def test_the_editors_are_typed_from_the_column_registry() -> None:
     at = start()
     shown = {t: d.value for t, d in editors(at).items()}
@@ -295,6 +324,10 @@ def test_downloads_after_an_override_are_named_and_the_cover_lists_it() -> None:
     assert shown["changes"][0] in cover
     assert 'With 1 change not in the input book: see "Changes made after the book was ' \
            'read".' in cover
+    from finance import appdata as ad
+
+    as_read = ad.bundled_source().sha256  # not the digest of the overridden figures
+    assert f"{as_read} (as read, before the changes below)" in cover
 
 
 # --------------------------------------------------------------------------- uploads

@@ -22,6 +22,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -523,10 +525,13 @@ def test_the_report_compares_with_last_year_and_says_final_once_closed(
     assert "FINAL" in cover and "Cllr B" in cover and "MKIP/26/03" in cover
 
 
-def test_a_closed_years_report_with_changes_made_after_reading_stays_a_draft(
+def test_a_closed_years_report_is_final_only_for_the_figures_approved(
         tmp_path: Path) -> None:
-    """FINAL means the book the board approved; an override in the app (same book, other
-    figures) gives a DRAFT that lists the change, without the approval."""
+    """FINAL means the figures the board approved: an override in the app (other
+    figures, so another digest) gives a DRAFT that lists the change and shows the digest
+    of the book as read; the same figures with changes listed stay FINAL (a year closed
+    from tables edited in the app)."""
+    from finance.appdata.decisions import apply_decisions, book_decisions
     from finance.book import require_book
     from finance.core.run import run_year
     from finance.pipeline import render
@@ -535,19 +540,27 @@ def test_a_closed_years_report_with_changes_made_after_reading_stays_a_draft(
     book = BookCopy(tmp_path / "book")
     assert mkip("close", str(book.path), "--approved-by", "Cllr B", "--minute",
                 "MKIP/26/03", "--db", db)[0] == 0
-    result = run_year(require_book(book.path))
+    as_read = require_book(book.path)
+    result = run_year(as_read)
     prior = store.prior(history_db.connect(db), db, result.book.settings.name, result.year)
 
-    def cover(changes: list[str]) -> str:
-        _, data = render(result, prior=prior, changes=changes)
+    def cover(r: object, changes: list[str]) -> str:
+        _, data = render(r, prior=prior, changes=changes,  # type: ignore[arg-type]
+                         source_sha256=as_read.source_sha256)
         path = tmp_path / "r.xlsx"
         path.write_bytes(data)
         return " ".join(str(c) for r in _report_cells(path, "Cover") for c in r if c)
 
-    assert "Status: FINAL" in cover([]) and "MKIP/26/03" in cover([])
-    changed = cover(["rate per head 31p (book: 30p)"])
+    assert "Status: FINAL" in cover(result, []) and "MKIP/26/03" in cover(result, [])
+    d = book_decisions(as_read, "2025-26")
+    overridden = run_year(apply_decisions(as_read, "2025-26",
+                                          replace(d, rate_pence=Decimal(31))), "2025-26")
+    assert overridden.book.source_sha256 != as_read.source_sha256
+    changed = cover(overridden, ["rate per head 31p (book: 30p)"])
     assert "Status: DRAFT" in changed and "MKIP/26/03" not in changed
     assert "rate per head 31p (book: 30p)" in changed
+    assert f"{as_read.source_sha256} (as read, before the changes below)" in changed
+    assert "Status: FINAL" in cover(result, ["Edited in the app: …"])
 
 
 def test_the_store_itself_refuses_a_year_that_breaks_the_chain(db_url: str,

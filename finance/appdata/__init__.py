@@ -11,6 +11,10 @@ the module that shapes its data read side by side:
   and the book read from it through the CLI's validator.
 * :mod:`~finance.appdata.editing`: the Data tab: input tables as frames of text to edit,
   and the edits read back as raw tables, listed and saved as a workbook.
+* :mod:`~finance.appdata.typed`: the editors' typed columns (money, percentages, whole
+  numbers, dates, yes/no) and back to the book's own text.
+* :mod:`~finance.appdata.workspace`: the edited tables, kept while their editors are
+  not drawn (only the open tab, and the open group of tables, is drawn).
 * :mod:`~finance.appdata.problems`: the error box, the notes and the CSV of problems.
 * :mod:`~finance.appdata.decisions`: the sidebar's board decisions, the year run with
   them, and its downloads.

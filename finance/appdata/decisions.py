@@ -100,15 +100,16 @@ def json_bytes(result: Result) -> tuple[bytes, str]:
 
 
 def report_bytes(result: Result, prior: Prior | None = None,
-                 changes: Sequence[str] = ()) -> bytes:
+                 changes: Sequence[str] = (), source_sha256: str | None = None) -> bytes:
     """The board report, exactly as the CLI writes it (:func:`finance.pipeline.render`),
     DRAFT or FINAL and compared with last year as the history says; ``changes`` made in
-    the app (:func:`cover_changes`) are listed on its cover, and keep it a DRAFT.
+    the app (:func:`cover_changes`) are listed on its cover with ``source_sha256``, the
+    digest of the source as read.
 
     It takes a second or two for a full book, so the app builds it when the download is
     clicked, not on every edit.
     """
-    _, report = render(result, prior=prior, changes=changes)
+    _, report = render(result, prior=prior, changes=changes, source_sha256=source_sha256)
     return report
 
 

@@ -125,8 +125,9 @@ def _text(kind: str, v: object) -> str | None:
 def text_frame(table: str, edited: pd.DataFrame, base_text: pd.DataFrame,
                base_typed: pd.DataFrame) -> pd.DataFrame:
     """The edited (typed) frame back as text for the validator: a cell whose value is
-    as the book gave it keeps the book's own text; any other cell is written out in the
-    plain form of its kind.
+    as the book gave it (``base_text`` and ``base_typed``: the source's tables, whatever
+    was edited since) keeps the book's own text, so an edit undone is no change; any
+    other cell is written out in the plain form of its kind.
 
     >>> base = pd.DataFrame({"party": ["MBC"], "year": ["2025-26"],
     ...                      "population": ["142,800"]}, index=pd.Index([2]))
@@ -143,7 +144,7 @@ def text_frame(table: str, edited: pd.DataFrame, base_text: pd.DataFrame,
         values: list[str | None] = []
         for idx, v in zip(edited.index, edited[col], strict=True):
             if (col in base_typed.columns and idx in base_typed.index
-                    and _same(base_typed.at[idx, col], v)):
+                    and _same(kind, base_typed.at[idx, col], v)):
                 original = base_text.at[idx, col]
                 values.append(None if original is None or original is pd.NA
                               else str(original))
@@ -154,14 +155,81 @@ def text_frame(table: str, edited: pd.DataFrame, base_text: pd.DataFrame,
                          for c, v in cols.items()}, index=edited.index)
 
 
-def _same(a: object, b: object) -> bool:
-    blank_a, blank_b = _text("text", a) is None, _text("text", b) is None
-    if blank_a or blank_b:
-        return blank_a and blank_b
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
+def _same(kind: str, a: object, b: object) -> bool:
+    """Whether two cells of a ``kind`` column hold the same value, as its reader reads
+    them (``'142,800'`` and ``142800`` are the same whole number; ``35.0`` and
+    ``'0.35'`` the same percentage once each is read).
+
+    >>> _same("whole", "142,800", 142800), _same("money", 15000.0, "15000.00")
+    (True, True)
+    >>> _same("text", "MBC", "mbc"), _same("pct", None, float("nan"))
+    (False, True)
+    """
+    ta, tb = _text(kind, a), _text(kind, b)
+    if ta is None or tb is None:
+        return ta is None and tb is None
+    if ta == tb:
+        return True
+    read = TYPED_KINDS.get(kind)
+    if read is None:
         return False
+    try:
+        return bool(_read_cell(kind, read, a) == _read_cell(kind, read, b))
+    except CellError:
+        return False
+
+
+def _read_cell(kind: str, read: Callable[[object], object], v: object) -> object:
+    """A typed cell or a cell of text, read as ``kind`` (a typed percentage is 35 for
+    35%; its text may be ``35%`` or ``0.35``)."""
+    if kind == "pct" and not isinstance(v, str):
+        return read(f"{_text(kind, v)}")
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    return read(v)
+
+
+def apply_edits(typed: pd.DataFrame, state: object) -> pd.DataFrame:
+    """A typed table with an editor's pending edits applied (Streamlit's state: cells
+    edited by row position, rows added, rows deleted by position), for an editor that is
+    not drawn in this run, whose edits would otherwise be lost.
+
+    >>> f = pd.DataFrame({"population": pd.Series([1, 2], dtype="Int64")},
+    ...                  index=pd.Index([2, 3], name="row"))
+    >>> out = apply_edits(f, {"edited_rows": {"1": {"population": 5}},
+    ...                       "added_rows": [{"population": 7}], "deleted_rows": [0]})
+    >>> out["population"].tolist(), out.index.tolist()
+    ([5, 7], [3, 4])
+    """
+    if not isinstance(state, dict):
+        return typed
+    out = typed.astype(object)  # a cell may come back as text (a test, a paste)
+    cols = list(out.columns)
+    for pos, cells in (state.get("edited_rows") or {}).items():
+        i = int(pos)
+        if 0 <= i < len(out):
+            for col, v in cells.items():
+                if col in cols:
+                    out.iloc[i, cols.index(col)] = _date_text(v)  # type: ignore[call-overload]
+    added = [{c: _date_text(v) for c, v in row.items() if c in cols}
+             for row in state.get("added_rows") or []]
+    drop = {int(p) for p in state.get("deleted_rows") or []}
+    out = out.iloc[[i for i in range(len(out)) if i not in drop]]
+    if added:
+        start = (max((int(i) for i in typed.index), default=1) + 1) if len(typed) else 2
+        extra = pd.DataFrame(added, columns=out.columns,
+                             index=pd.Index(range(start, start + len(added)),
+                                            name=out.index.name))
+        out = pd.concat([out, extra.astype(object)])
+    return out
+
+
+def _date_text(v: object) -> object:
+    """A date the grid sent as ISO text with a time (``2025-09-30T00:00:00.000``), as the
+    date alone; anything else as sent."""
+    if isinstance(v, str) and len(v) > 10 and v[4] == "-" and v[10] == "T":
+        return v[:10]
+    return v
 
 
 def untouched(state: object) -> bool:

@@ -11,12 +11,12 @@ are drawn.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from finance.appdata.typed import typed_frame
+from finance.appdata.typed import apply_edits, text_frame, typed_frame, untouched
 
 __all__ = ["Workspace"]
 
@@ -28,16 +28,21 @@ class Workspace:
     Fields:
         source: the source's key (kind and digest); another source starts afresh.
         version: the data version (it goes up on "Reset to source").
+        base: every input table as text, as the source gives it.
+        base_typed: the same tables typed, what an edited cell is compared with (a cell
+            back at the source's value keeps the source's text: no change).
         frames: every input table as text, as last edited (the source's at the start).
         mounts: how many times each table's editor has been drawn afresh; part of its
             key, so each drawing starts from :attr:`frames` with no pending edit.
         mounted: each drawn table as text when its editor was drawn afresh.
-        mounted_typed: the same tables typed for the editors.
+        mounted_typed: the same tables typed, as its editor shows them.
     """
 
     source: str
     version: int
-    frames: dict[str, pd.DataFrame]
+    base: dict[str, pd.DataFrame] = field(repr=False)
+    base_typed: dict[str, pd.DataFrame] = field(repr=False)
+    frames: dict[str, pd.DataFrame] = field(repr=False)
     mounts: dict[str, int] = field(default_factory=dict)
     mounted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     mounted_typed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -57,7 +62,8 @@ class Workspace:
         if (isinstance(previous, Workspace) and previous.source == source
                 and previous.version == version):
             return previous
-        return cls(source, version, dict(base))
+        typed = {t: typed_frame(t, f) for t, f in base.items()}
+        return cls(source, version, dict(base), typed, dict(base))
 
     def open(self, table: str) -> None:
         """``table``'s editor is drawn: mount the table as it is now (once per drawing
@@ -65,19 +71,35 @@ class Workspace:
         if table not in self.mounted:
             self.mounts[table] = self.mounts.get(table, 0) + 1
             self.mounted[table] = self.frames[table]
-            self.mounted_typed[table] = typed_frame(table, self.frames[table])
+            self.mounted_typed[table] = (
+                self.base_typed[table] if self.frames[table] is self.base[table]
+                else typed_frame(table, self.frames[table]))
 
-    def close(self, tables: Iterable[str]) -> None:
-        """These tables' editors are not drawn: their next drawing mounts them afresh."""
+    def edited(self, table: str, shown: pd.DataFrame, state: object) -> pd.DataFrame:
+        """``table`` as text after its editor's edits (``shown``: what the editor
+        returned; ``state``: its edit state), and kept as the table's latest."""
+        out = (self.mounted[table] if untouched(state)
+               else text_frame(table, shown, self.base[table], self.base_typed[table]))
+        self.frames[table] = out
+        return out
+
+    def close(self, tables: Iterable[str], state_of: Callable[[str], object]) -> None:
+        """These tables' editors are not drawn: an edit still pending in an editor's
+        state (typed, then another tab clicked in the same moment) is applied first;
+        their next drawing mounts them afresh.  ``state_of``: an editor's state by key."""
         for t in tables:
+            if t in self.mounted:
+                state = state_of(self.key(t))
+                if not untouched(state):
+                    self.edited(t, apply_edits(self.mounted_typed[t], state), state)
             self.mounted.pop(t, None)
             self.mounted_typed.pop(t, None)
 
     def key(self, table: str) -> str:
         """The editor key of ``table`` for this version and drawing.
 
-        >>> w = Workspace("bundled:ab", 2, {"years": pd.DataFrame()}); w.open("years")
-        >>> w.key("years")
+        >>> w = Workspace.for_source(None, "bundled:ab", 2, {"years": pd.DataFrame()})
+        >>> w.open("years"); w.key("years")
         'editor.years.2.1'
         """
         return f"editor.{table}.{self.version}.{self.mounts.get(table, 0)}"

@@ -77,8 +77,8 @@ def report_workbook(result: Result, generated: datetime | None = None, *,
 
 def build_report(result: Result, generated: datetime | None = None, *, status: str = "DRAFT",
                  approver: str | None = None, minute: str | None = None,
-                 previous: dict[str, Any] | None = None, changes: Sequence[str] = ()
-                 ) -> bytes:
+                 previous: dict[str, Any] | None = None, changes: Sequence[str] = (),
+                 source_sha256: str | None = None) -> bytes:
     """The Excel board report for ``result`` as ``.xlsx`` bytes, built in memory.
 
     ``generated`` is the time printed on the cover (default: ``SOURCE_DATE_EPOCH`` if set,
@@ -88,14 +88,16 @@ def build_report(result: Result, generated: datetime | None = None, *, status: s
     and the change to the Contributions, Year end and Shared services sheets.
     ``changes`` (one sentence each: a board decision overridden, a cell edited in the
     app) are listed on the cover, which then says the figures are not those of the input
-    book as given.  The same
+    book as given and shows ``source_sha256``, the digest of that book as read (default:
+    the result's).  The same
     result, time and status always give the same bytes.  A large book gets the compact
     layout of :mod:`finance.report.large` (without last year's comparison).
     """
     when = generated_time(generated)
     if is_large(result):
         return large_report(result, when, status=_status(status), approver=approver,
-                            minute=minute, changes=changes)
+                            minute=minute, changes=changes, source_sha256=source_sha256)
     data, _ = full_report(result, when, status=_status(status), approver=approver,
-                          minute=minute, previous=previous, changes=changes)
+                          minute=minute, previous=previous, changes=changes,
+                          source_sha256=source_sha256)
     return data

@@ -125,6 +125,8 @@ class Context:
     #: changes made to the input book's figures after it was read (board decisions
     #: overridden, cells edited in the app), one sentence each; the cover lists them
     changes: tuple[str, ...] = ()
+    #: the digest of the input book as read (before ``changes``), for the cover
+    source_sha256: str = ""
     inputs: InputRefs = field(default_factory=InputRefs)
     contributions: dict[str, str] = field(default_factory=dict)  # party -> contribution
     contributions_total: str = ""

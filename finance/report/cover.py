@@ -68,7 +68,8 @@ def write(ctx: Context, contents: Sequence[str]) -> None:
         ("Accountable body", ctx.party_name(gov.accountable_body)),
         ("Generated", ctx.generated.strftime("%d %B %Y %H:%M %Z").strip()),
         ("Software", f"mkip-finance {__version__}"),
-        ("SHA-256 of the input book", (ctx.book.source_sha256 or "not recorded")
+        ("SHA-256 of the input book", (ctx.source_sha256 or ctx.book.source_sha256
+                                       or "not recorded")
          + (" (as read, before the changes below)" if ctx.changes else "")),
     ]
     for label, v in facts:

@@ -213,9 +213,10 @@ class _Sheet:
 class _Large:
     def __init__(self, result: Result, generated: datetime, status: str,
                  approver: str | None, minute: str | None,
-                 changes: Sequence[str] = ()) -> None:
+                 changes: Sequence[str] = (), source_sha256: str | None = None) -> None:
         self.result = result
         self.changes = tuple(changes)
+        self.source_sha256 = source_sha256 or result.book.source_sha256
         self.generated = generated
         self.status = status
         self.approver = approver
@@ -254,7 +255,7 @@ class _Large:
                  ("Accountable body", g.get("accountable_body")),
                  ("Generated", self.generated.strftime("%d %B %Y %H:%M UTC")),
                  ("Software", f"mkip-finance {__version__}"),
-                 ("SHA-256 of the input book", r.book.source_sha256
+                 ("SHA-256 of the input book", self.source_sha256
                   + (" (as read, before the changes below)" if self.changes else ""))]
         for label, value in facts:
             sh.put(0, label, "label")
@@ -691,6 +692,7 @@ class _Large:
 
 def large_report(result: Result, generated: datetime, *, status: str = "DRAFT",
                  approver: str | None = None, minute: str | None = None,
-                 changes: Sequence[str] = ()) -> bytes:
+                 changes: Sequence[str] = (), source_sha256: str | None = None) -> bytes:
     """The compact board report's ``.xlsx`` bytes."""
-    return _Large(result, generated, status, approver, minute, changes).build()
+    return _Large(result, generated, status, approver, minute, changes,
+                  source_sha256).build()
