@@ -24,7 +24,7 @@ Session state (documented for tests):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Literal
 
@@ -637,11 +637,11 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                   help="Discard every edit and board decision, and reload the source")
     changes_box = st.container()
     slots: dict[str, Any] = {}
-    edited: dict[str, Any] = dict(ws.frames)
     groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
     for group, tab in zip(ad.TABLE_GROUPS, groups, strict=True):
         if tab.open is False:  # not drawn: its tables as last edited
-            ws.close(ad.TABLE_GROUPS[group], st.session_state.get)
+            with tab:
+                closed_editors(ws, ad.TABLE_GROUPS[group])
             continue
         with tab:
             for table in ad.TABLE_GROUPS[group]:
@@ -655,11 +655,12 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                 out = st.data_editor(shown, key=key, num_rows="dynamic",
                                      column_config=editor_config(table, shown),
                                      width="stretch")
-                edited[table] = ws.edited(table, out, st.session_state.get(key))
-                mine = ad.changes_against({table: base[table]}, {table: edited[table]})
+                now = ws.edited(table, out, st.session_state.get(key))
+                mine = ad.changes_against({table: base[table]}, {table: now})
                 if mine:
                     marks.caption(":material/edit: Changed here: "
                                   + "; ".join(ad.md_escape(c) for c in mine))
+    edited = dict(ws.frames)  # every table as last edited, drawn or not
     changes = ad.changes_against(base, edited)
     with changes_box:
         if changes:
@@ -674,6 +675,19 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                                   help="Every table as on screen, to keep the edits or "
                                        "upload again later")
     return edited, slots, changes
+
+
+def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
+    """The editors of tables whose tab or group has just closed, drawn out of sight for
+    one run (a value typed just before the click arrives after it); the others closed,
+    their last edits kept in the workspace."""
+    late = ws.linger(tables)
+    ws.close([t for t in tables if t not in late], st.session_state.get)
+    for table in late:
+        shown, key = ws.mounted_typed[table], ws.key(table)
+        out = st.data_editor(shown, key=key, num_rows="dynamic",
+                             column_config=editor_config(table, shown), width="stretch")
+        ws.edited(table, out, st.session_state.get(key))
 
 
 def show_table_problems(slots: dict[str, Any], problems: tuple[Problem, ...]) -> None:
@@ -863,7 +877,7 @@ def page() -> None:
                                       f"{src.kind}:{src.sha256}", version, base)
             st.session_state["workspace"] = ws
             if tabs["Data"].open is False:  # not drawn: the tables as last edited
-                ws.close(ad.TABLES, st.session_state.get)
+                closed_editors(ws, ad.TABLES)
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)
             else:
                 edited, slots, edits = data_tab(src, base, ws)

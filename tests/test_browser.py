@@ -237,6 +237,18 @@ def test_browser_tabs_edit_and_download(page: Any, tmp_path: Path) -> None:
         assert png.stat().st_size > 10_000, f"{png.name} looks blank"
 
 
+def test_browser_a_value_typed_then_another_tab_clicked_is_kept(page: Any) -> None:
+    """Type a population and click another tab at once (no waiting for the run): the
+    figures include it (it was once lost, the editor not being drawn in that run)."""
+    wait_for_text(page, "Total contributions")
+    wait_idle(page)
+    type_population(page, "150000", commit_timer=True)  # Enter pressed, no waiting
+    main_tab(page, "Contributions").click()
+    wait_for_text(page, "£114,930.00")
+    wait_idle(page)
+    assert page.get_by_text("£114,930.00").first.is_visible()
+
+
 def test_browser_scenario_leaver_and_its_toml(page: Any, tmp_path: Path) -> None:
     """Build a leaver scenario with the controls (Maidstone leaves on 30 September, the
     defaults), see the change, download the TOML, and run it with ``mkip compare``: the

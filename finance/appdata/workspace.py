@@ -36,6 +36,9 @@ class Workspace:
             key, so each drawing starts from :attr:`frames` with no pending edit.
         mounted: each drawn table as text when its editor was drawn afresh.
         mounted_typed: the same tables typed, as its editor shows them.
+        lingering: tables whose editors are drawn, out of sight, for one run after their
+            tab or group closed: a value typed just before the click reaches the server
+            after it, and Streamlit keeps an editor's edit only while it is drawn.
     """
 
     source: str
@@ -46,6 +49,7 @@ class Workspace:
     mounts: dict[str, int] = field(default_factory=dict)
     mounted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     mounted_typed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    lingering: set[str] = field(default_factory=set)
 
     @classmethod
     def for_source(cls, previous: object, source: str, version: int,
@@ -65,9 +69,17 @@ class Workspace:
         typed = {t: typed_frame(t, f) for t, f in base.items()}
         return cls(source, version, dict(base), typed, dict(base))
 
+    def linger(self, tables: Iterable[str]) -> list[str]:
+        """Of these tables, whose tab or group is closed, those to draw out of sight in
+        this run: the ones drawn until the last run (for one run only)."""
+        out = [t for t in tables if t in self.mounted and t not in self.lingering]
+        self.lingering.update(out)
+        return out
+
     def open(self, table: str) -> None:
         """``table``'s editor is drawn: mount the table as it is now (once per drawing
         that follows one where it was not drawn)."""
+        self.lingering.discard(table)
         if table not in self.mounted:
             self.mounts[table] = self.mounts.get(table, 0) + 1
             self.mounted[table] = self.frames[table]
@@ -88,6 +100,7 @@ class Workspace:
         state (typed, then another tab clicked in the same moment) is applied first;
         their next drawing mounts them afresh.  ``state_of``: an editor's state by key."""
         for t in tables:
+            self.lingering.discard(t)
             if t in self.mounted:
                 state = state_of(self.key(t))
                 if not untouched(state):
