@@ -24,12 +24,13 @@ Session state (documented for tests):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any, Literal
 
 import streamlit as st
 
+from finance import appcache as cache
 from finance import appdata as ad
 from finance.appdata import (
     contributions,
@@ -74,77 +75,6 @@ h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
 STALE = ("Not the current inputs: these are the last good figures ({label}, {year}), greyed "
          "out. Put the book's problems right (listed above) to see the figures of what is "
          "on screen; downloads are off until then.")
-
-
-# --------------------------------------------------------------------------- cached work
-# Sources, tables, parsed books and results are immutable: cached as resources, they are
-# the same objects on every run (not copies), so an unchanged table is seen as unchanged
-# at no cost.
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def bundled() -> ad.Source:
-    return ad.bundled_source()
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def uploaded(data: bytes, name: str) -> ad.Source:
-    return ad.workbook_source(data, name)
-
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def template_bytes() -> tuple[bytes, str]:
-    """The blank template workbook, or why it could not be built."""
-    try:
-        from finance.template import build_template
-
-        return build_template(), ""
-    except Exception as exc:  # shown as a warning; the rest of the app carries on
-        return b"", f"The blank template could not be built ({type(exc).__name__}: {exc})."
-
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def blank_bytes() -> bytes:
-    """The template with its tables empty: the "Blank template" source starts blank."""
-    from finance.template import build_template
-
-    return build_template(examples=False)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def frames(key: str, _src: ad.Source) -> dict[str, Any]:
-    return ad.frames_from_tables(_src.tables)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def validated(key: str, _src: ad.Source, _tables: dict[str, RawTable] | None) -> ad.Parsed:
-    return ad.parse_source(_src) if _tables is None else ad.parse_edited(_src, _tables)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def figures(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
-            _book: Book) -> tuple[Result | None, tuple[Problem, ...]]:
-    return ad.run_safely(_book, year, decisions, prior)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def charts(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
-           names: tuple[str, ...], _result: Result) -> dict[str, Any]:
-    return ad.chart_specs(_result, names)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def kept_book(key: str, _make: Callable[[], tuple[str, bytes] | None]
-              ) -> tuple[str, bytes] | None:
-    """The book to store if this year is closed (built once per book, when History is
-    open)."""
-    return _make()
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def result_json(key: str, year: str, decisions: ad.Decisions, prior: Prior | None,
-                _result: Result) -> tuple[bytes, str]:
-    return ad.json_bytes(_result)
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -320,34 +250,6 @@ def monitoring_tab(r: Result, specs: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- scenarios tab
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def comparison(key: str, year: str, toml: str, prior: Prior | None,
-               _tables: dict[str, RawTable]) -> tuple[Any, dict[str, Any] | None]:
-    """The side-by-side table and its chart, or the problems that stop a scenario
-    (cached by the book, the year and the scenarios)."""
-    cmp = scenario_run(key, year, toml, prior, _tables)
-    if not cmp.ok:
-        return tuple(p for p in cmp.problems if p.is_error), None
-    return asc.side_by_side(cmp), asc.change_chart(cmp)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def scenario_run(key: str, year: str, toml: str, prior: Prior | None,
-                 _tables: dict[str, RawTable]) -> Any:
-    scs, problems = asc.from_toml(toml)
-    cmp = asc.run(_tables, key, scs, year, prior)
-    cmp.problems = problems + cmp.problems
-    return cmp
-
-
-def comparison_bytes(key: str, year: str, toml: str, prior: Prior | None,
-                     tables: dict[str, RawTable]) -> bytes:
-    """The comparison workbook, built when its download button is clicked."""
-    from finance.comparison import comparison_workbook
-
-    return comparison_workbook(scenario_run(key, year, toml, prior, tables))
-
-
 def what_if_controls(kind: str, r: Result) -> asc.WhatIf:
     """The controls of one kind of what-if."""
     book, year = r.book, r.year
@@ -446,7 +348,7 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
             st.warning("The book has problems: put them right to compare scenarios.")
             return
         toml = asc.to_toml(scs)
-        table, chart = comparison(key, r.year, toml, prior, tables)
+        table, chart = cache.comparison(key, r.year, toml, prior, tables)
         ok = isinstance(table, ad.Table)
         if not ok:
             st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(table),
@@ -469,12 +371,12 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
                            icon=":material/download:", width="stretch", key="dl_toml",
                            help="Run them again with mkip compare --scenarios FILE")
         d2.download_button("Comparison workbook (Excel)",
-                           data=partial(comparison_bytes, key, r.year, toml, prior, tables),
+                           data=partial(cache.comparison_bytes, key, r.year, toml, prior, tables),
                            file_name=f"{stem}-scenarios.xlsx", mime=XLSX,
                            icon=":material/table_view:", width="stretch", disabled=not ok,
                            key="dl_comparison")
         st.session_state["offered_scenarios"] = {
-            "toml": toml, "workbook": partial(comparison_bytes, key, r.year, toml, prior,
+            "toml": toml, "workbook": partial(cache.comparison_bytes, key, r.year, toml, prior,
                                               tables)}
 
 
@@ -713,14 +615,14 @@ def choose_source() -> ad.Source | None:
     if kind == ad.UPLOAD:
         file = st.file_uploader("Workbook (.xlsx, up to 50 MB)", type=["xlsx"], key="upload",
                                 help="One sheet per table, as in the blank template")
-        return None if file is None else uploaded(file.getvalue(), file.name)
+        return None if file is None else cache.uploaded(file.getvalue(), file.name)
     if kind == ad.TEMPLATE:
-        _data, problem = template_bytes()
+        _data, problem = cache.template_bytes()
         if problem:
             return ad.Source(ad.TEMPLATE, "Blank template", {}, "",
                              (Problem("template", None, None, problem),))
-        return ad.template_source(blank_bytes())
-    return bundled()
+        return ad.template_source(cache.blank_bytes())
+    return cache.bundled()
 
 
 def year_and_decisions(book: Book, version: int, disabled: bool, source: str = ""
@@ -872,7 +774,7 @@ def page() -> None:
         if src is None:
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
         else:
-            base = frames(src.kind + ":" + src.sha256, src)
+            base = cache.frames(src.kind + ":" + src.sha256, src)
             ws = Workspace.for_source(st.session_state.get("workspace"),
                                       f"{src.kind}:{src.sha256}", version, base)
             st.session_state["workspace"] = ws
@@ -885,8 +787,8 @@ def page() -> None:
                 edited, src.present)
             edited_tables = tables
             key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
-            parsed = validated(key, src, tables)
-            source_book = validated(src.sha256, src, None).book  # as given, not as edited
+            parsed = cache.validated(key, src, tables)
+            source_book = cache.validated(src.sha256, src, None).book  # as given, not as edited
             st.session_state["source_approvers"] = (
                 source_book.settings.approvers if source_book else ())
             if not (src.kind == ad.TEMPLATE and not parsed.edited):  # blank: nothing yet
@@ -910,7 +812,7 @@ def page() -> None:
             year, decisions = year_and_decisions(book, version, disabled=False,
                                                  source=source_key)
         prior = ah.prior_for(history_url(), book.settings.name, year)
-        result, run_problems = figures(parsed.sha256, year, decisions, prior, book)
+        result, run_problems = cache.figures(parsed.sha256, year, decisions, prior, book)
         show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
         changes = ad.changed_decisions(book, year, decisions)
         if result is not None:
@@ -925,7 +827,7 @@ def page() -> None:
                 "changes": ad.cover_changes(changes, edits),
                 "source_sha256": src.sha256 if src else None,
                 "stem": ad.download_stem(ad.file_stem(result.book, year), changes + edits),
-                "json": result_json(parsed.sha256, year, decisions, prior, result),
+                "json": cache.result_json(parsed.sha256, year, decisions, prior, result),
                 "chart_key": (parsed.sha256, year, decisions, prior)}
 
     # figures are shown only for this source (an upload chosen with no file has none)
@@ -933,7 +835,7 @@ def page() -> None:
     if shown is not None and shown.get("source") != source_key:
         shown = None
     fresh = result is not None
-    template, template_problem = template_bytes()
+    template, template_problem = cache.template_bytes()
     with header:
         show_header(shown, fresh, template)
         show_status(src, parsed, run_problems, shown, fresh, changes)
@@ -958,14 +860,14 @@ def page() -> None:
                            icon=":material/history:")
             with st.container(key=f"{'fresh' if fresh else 'stale'}-{name}"):
                 key, year, decisions, prior = shown["chart_key"]
-                draw(r, charts(key, year, decisions, prior, TAB_CHARTS[name], r))
+                draw(r, cache.charts(key, year, decisions, prior, TAB_CHARTS[name], r))
     if tabs["Scenarios"].open is not False:
         with tabs["Scenarios"]:
             scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
     if tabs["History"].open is not False:
         with tabs["History"]:
             history_tab(r, fresh, changes,
-                        kept_book(f"{shown['source']}:{shown['key']}", shown["input"]))
+                        cache.kept_book(f"{shown['source']}:{shown['key']}", shown["input"]))
 
 
 st.set_page_config(page_title="Partnership finance", page_icon=ad.ICON, layout="wide",
