@@ -12,9 +12,9 @@ Session state (documented for tests):
   tables on the Data tab (only its editors are drawn).
 * ``workspace``: the input tables as edited (:class:`finance.appdata.workspace.Workspace`),
   kept while their editors are not drawn.
-* ``editor.<table>.<version>.<drawing>``: each drawn input table's ``st.data_editor``
-  (its edit state), keyed by ``Workspace.key``; ``data_version`` (0 at start) goes up on
-  "Reset to source".
+* ``editor.<table>.<version>.<drawing>.<source>``: each drawn input table's
+  ``st.data_editor`` (its edit state), keyed by ``Workspace.key``; ``data_version`` (0 at
+  start) goes up on "Reset to source".
 * ``offered_downloads``: what is behind each download button: ``json`` and ``template``
   as bytes, ``report`` as the no-argument callable the button runs when clicked.
 * ``last_good``: the last result that computed, kept on screen while the book has

@@ -109,10 +109,12 @@ class Workspace:
             self.mounted_typed.pop(t, None)
 
     def key(self, table: str) -> str:
-        """The editor key of ``table`` for this version and drawing.
+        """The editor key of ``table`` for this source, version and drawing (another
+        source's editors never share a key with this one's).
 
-        >>> w = Workspace.for_source(None, "bundled:ab", 2, {"years": pd.DataFrame()})
+        >>> w = Workspace.for_source(None, "bundled:ab12", 2, {"years": pd.DataFrame()})
         >>> w.open("years"); w.key("years")
-        'editor.years.2.1'
+        'editor.years.2.1.ab12'
         """
-        return f"editor.{table}.{self.version}.{self.mounts.get(table, 0)}"
+        digest = self.source.rsplit(":", 1)[-1][:8]
+        return f"editor.{table}.{self.version}.{self.mounts.get(table, 0)}.{digest}"
