@@ -115,23 +115,35 @@ def _run_one(path: Path, year: str | None, out: Path, json_out: bool, with_repor
 @app.command()
 def validate(
     book: Annotated[Path, typer.Argument(help="A book: .xlsx workbook or folder of CSV files.")],
-    year: Annotated[str | None, typer.Option(help="Also check this year can be run.")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="The year to check it can be run (default: the latest in the book).")] = None,
+    db: DbOption = None,
 ) -> None:
-    """List every problem in a book (exit 2 if there are errors)."""
+    """List every problem in a book, errors and warnings, each with its table, row and
+    column (exit 2 if there are errors).  The year is worked out as `mkip run` does, from
+    the history when there is one, so its warnings are listed too: a stale or
+    implausible population, a negative spend, an opening that differs from the year
+    before as closed."""
     from finance.book import load_book
     from finance.pipeline import compute
 
-    b, problems = load_book(book)
+    b, problems = load_book(_existing(book))
     if b is not None:
-        _, more = compute(b, year)
-        problems = problems + more
+        history = _history_or_exit(db)
+        y = year or (b.year_labels[-1] if b.year_labels else None)
+        prior = history.prior(b.settings.name, y) if history and y else None
+        result, more = compute(b, year, prior)
+        problems = list(dict.fromkeys(
+            problems + more + (list(result.warnings) if result is not None else [])))
     errors = [p for p in problems if p.is_error]
     for p in problems:
         typer.echo(str(p))
     if errors:
         typer.echo(f"{len(errors)} problem(s) found in {book}.")
         raise typer.Exit(EXIT_INVALID)
-    typer.echo(f"{book}: no problems found.")
+    warnings = len(problems)
+    typer.echo(f"{book}: no errors found" + (f"; {warnings} warning(s) above." if warnings
+                                             else "."))
 
 
 @app.command()

@@ -88,10 +88,28 @@ def test_unknown_year_is_bad_input(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_validate_good_book():
+def test_validate_good_book_lists_the_years_warnings_too():
+    """The bundled book has no error; its year's three stale-population warnings are
+    listed, as `mkip run` prints them."""
     res = mkip("validate", str(MKIP))
     assert res.exit_code == 0
-    assert "no problems found" in res.stdout
+    assert res.stdout.splitlines()[-1] == f"{MKIP}: no errors found; 3 warning(s) above."
+    assert ("populations row 2, column year: MBC: the latest estimate is for 2008-09, "
+            "older than 2025-26 (warning)") in res.stdout
+
+
+def test_validate_reads_the_history(tmp_path, book_copy: BookCopy):
+    """With the year before closed, a given opening that differs is warned about, as
+    `mkip run --db` warns."""
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert mkip("close", str(MKIP), "--year", "2024-25", "--approved-by", "A",
+                "--db", db).exit_code == 0
+    book_copy.set("years", [r["year"] for r in book_copy.rows("years")].index("2025-26"),
+                  "opening_balance", "100.00")
+    res = mkip("validate", str(book_copy.path), "--db", db)
+    assert res.exit_code == 0, res.output
+    assert ("column opening_balance: £100.00 differs from the £0.00 carried over from "
+            "2024-25 (closed version 1, approved by A) (warning)") in res.stdout, res.stdout
 
 
 def test_python_dash_m_finance_is_the_same_command(tmp_path):
