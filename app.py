@@ -9,7 +9,8 @@ from :mod:`finance.appdata.contributions`, and so on).
 Session state (documented for tests):
 
 * ``topic``: the open topic tab (only it is drawn); ``data_group``: the open group of
-  tables on the Data tab (only its editors are drawn).
+  tables on the Data tab (only its editors are drawn), ``data_group_last`` the same kept
+  while the Data tab is closed, so it opens again where it was left.
 * ``workspace``: the input tables as edited (:class:`finance.appdata.workspace.Workspace`),
   kept while their editors are not drawn.
 * ``editor.<table>.<version>.<drawing>.<source>``: each drawn input table's
@@ -539,7 +540,10 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                   help="Discard every edit and board decision, and reload the source")
     changes_box = st.container()
     slots: dict[str, Any] = {}
+    if "data_group" not in st.session_state and "data_group_last" in st.session_state:
+        st.session_state["data_group"] = st.session_state["data_group_last"]  # as left
     groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
+    st.session_state["data_group_last"] = st.session_state.get("data_group")
     for group, tab in zip(ad.TABLE_GROUPS, groups, strict=True):
         if tab.open is False:  # not drawn: its tables as last edited
             with tab:
@@ -772,6 +776,9 @@ def page() -> None:
     edits: list[str] = []
     with tabs["Data"]:
         if src is None:
+            kept = st.session_state.get("workspace")
+            if isinstance(kept, Workspace):  # no editor is drawn: keep what was typed
+                kept.close(ad.TABLES, st.session_state.get)
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
         else:
             base = cache.frames(src.kind + ":" + src.sha256, src)

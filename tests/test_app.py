@@ -235,6 +235,65 @@ def test_an_edit_arriving_just_after_the_click_on_another_tab_is_kept() -> None:
         assert metric(at, "Total contributions") == "£114,930.00", other
 
 
+TWBC_ROW = {"party": "TWBC", "year": "2008-09", "population": 104600,
+            "source": "MKIP governance arrangements §13.2 (current population estimates)"}
+
+
+def test_a_row_deleted_and_added_back_keeps_its_number_when_the_group_closes() -> None:
+    """Rows added are numbered as the editor numbers them, drawn or not, so closing a
+    group never changes the book (its digest, its changes)."""
+    at = start()
+    open_group(at, "Partnership")
+    at.session_state[at.session_state["workspace"].key("populations")] = {
+        "edited_rows": {}, "deleted_rows": [2], "added_rows": [TWBC_ROW]}
+    at.run()
+    drawn = at.session_state["last_good"]["key"]
+    assert at.session_state["last_good"]["changes"] == []
+    for group in ("Ledger and budget", "Investments"):
+        open_group(at, group)
+    assert at.session_state["workspace"].frames["populations"].index.tolist() == [2, 3, 4]
+    assert at.session_state["last_good"]["key"] == drawn
+    assert at.session_state["last_good"]["changes"] == []
+
+
+def test_a_row_added_to_an_empty_table_is_sheet_row_2_drawn_or_not() -> None:
+    at = start()
+    open_group(at, "Shared services")
+    at.session_state[at.session_state["workspace"].key("shares_in_force")] = {
+        "edited_rows": {}, "deleted_rows": [], "added_rows": [{"service": "ZZ"}]}
+    at.run()
+    assert "shares_in_force row 2" in errors_text(at)
+    assert "row 0" not in errors_text(at)
+    for group in ("Performance", "Investments", "Shared services"):
+        open_group(at, group)
+    assert at.session_state["workspace"].frames["shares_in_force"].index.tolist() == [2]
+    assert "shares_in_force row 2" in errors_text(at)
+
+
+def test_edits_survive_choosing_upload_without_a_file_and_coming_back() -> None:
+    at = start()
+    edit(at, "populations", 0, "population", 150000)
+    at.run()
+    open_group(at, "Ledger and budget")
+    edit(at, "ledger", 0, "amount", 16000.0)  # the open group's editor
+    at.run()
+    assert len(at.session_state["last_good"]["changes"]) == 2
+    at.sidebar.radio(key="source").set_value("upload").run()
+    at.sidebar.radio(key="source").set_value("bundled").run()
+    assert_clean(at)
+    assert len(at.session_state["last_good"]["changes"]) == 2
+    assert metric(at, "Total contributions") == "£114,930.00"
+
+
+def test_the_data_tab_opens_again_on_the_group_it_was_left_on() -> None:
+    at = start()
+    open_group(at, "Investments")
+    open_tab(at, "Contributions")
+    open_tab(at, "Data")
+    assert at.session_state["data_group"] == "Investments"
+    assert {d.key.split(".")[1] for d in at.data_editor} >= {"projects", "cashflows"}
+
+
 def test_an_edit_undone_after_leaving_the_tab_is_no_change() -> None:
     at = start()
     edit(at, "ledger", 0, "amount", 16000.0)  # £15,000.00 of external funding

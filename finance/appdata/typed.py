@@ -151,8 +151,31 @@ def text_frame(table: str, edited: pd.DataFrame, base_text: pd.DataFrame,
             else:
                 values.append(_text(kind, v))
         cols[str(col)] = values
-    return pd.DataFrame({c: pd.Series(v, dtype="string", index=edited.index)
-                         for c, v in cols.items()}, index=edited.index)
+    index = sheet_rows(edited.index)
+    return pd.DataFrame({c: pd.Series(v, dtype="string", index=index)
+                         for c, v in cols.items()}, index=index)
+
+
+def sheet_rows(index: pd.Index) -> pd.Index:
+    """Row numbers as the sheet has them (the header is row 1): a row added to an empty
+    table, which the editor numbers 0, becomes row 2, and so on after the others.
+
+    >>> sheet_rows(pd.Index([0, 1])).tolist(), sheet_rows(pd.Index([2, 3, 4])).tolist()
+    ([2, 3], [2, 3, 4])
+    >>> sheet_rows(pd.Index([2, 0])).tolist()  # not expected, but never a clash
+    [2, 3]
+    """
+    numbers = [int(i) if isinstance(i, int | np.integer) else -1 for i in index]
+    kept = [n for n in numbers if n >= 2]
+    nxt = max(kept, default=1) + 1
+    out = []
+    for n in numbers:
+        if n >= 2:
+            out.append(n)
+        else:
+            out.append(nxt)
+            nxt += 1
+    return pd.Index(out, dtype="int64", name=index.name)
 
 
 def _same(kind: str, a: object, b: object) -> bool:
@@ -200,6 +223,8 @@ def apply_edits(typed: pd.DataFrame, state: object) -> pd.DataFrame:
     ...                       "added_rows": [{"population": 7}], "deleted_rows": [0]})
     >>> out["population"].tolist(), out.index.tolist()
     ([5, 7], [3, 4])
+    >>> apply_edits(f, {"deleted_rows": [1], "added_rows": [{"population": 9}]}).index.tolist()
+    [2, 3]
     """
     if not isinstance(state, dict):
         return typed
@@ -215,8 +240,8 @@ def apply_edits(typed: pd.DataFrame, state: object) -> pd.DataFrame:
              for row in state.get("added_rows") or []]
     drop = {int(p) for p in state.get("deleted_rows") or []}
     out = out.iloc[[i for i in range(len(out)) if i not in drop]]
-    if added:
-        start = (max((int(i) for i in typed.index), default=1) + 1) if len(typed) else 2
+    if added:  # numbered as Streamlit numbers them: after the rows left, from 0 if none
+        start = max((int(i) for i in out.index), default=-1) + 1
         extra = pd.DataFrame(added, columns=out.columns,
                              index=pd.Index(range(start, start + len(added)),
                                             name=out.index.name))
