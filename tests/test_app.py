@@ -294,6 +294,22 @@ def test_the_data_tab_opens_again_on_the_group_it_was_left_on() -> None:
     assert {d.key.split(".")[1] for d in at.data_editor} >= {"projects", "cashflows"}
 
 
+def test_an_undo_arriving_just_after_the_click_on_another_tab_is_kept() -> None:
+    """The editor's state emptied (an edit undone) just after the click: the table goes
+    back to the book's, not to the edit."""
+    at = start()
+    edit(at, "populations", 0, "population", 150000)
+    at.run()
+    key = at.session_state["workspace"].key("populations")
+    at.session_state["topic"] = "Contributions"
+    at.run()  # the click: the editor lingers out of sight
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+    at.run()  # the undo, a moment later
+    at.run()
+    assert at.session_state["last_good"]["changes"] == []
+    assert metric(at, "Total contributions") == "£112,770.00"
+
+
 def test_an_edit_undone_after_leaving_the_tab_is_no_change() -> None:
     at = start()
     edit(at, "ledger", 0, "amount", 16000.0)  # £15,000.00 of external funding

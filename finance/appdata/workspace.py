@@ -103,7 +103,7 @@ class Workspace:
             self.lingering.discard(t)
             if t in self.mounted:
                 state = state_of(self.key(t))
-                if not untouched(state):
+                if isinstance(state, dict):  # its latest state, an undo included
                     self.edited(t, apply_edits(self.mounted_typed[t], state), state)
             self.mounted.pop(t, None)
             self.mounted_typed.pop(t, None)
