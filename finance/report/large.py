@@ -200,6 +200,13 @@ class _Sheet:
     def blank(self) -> None:
         self.row += 1
 
+    def section(self, title: str) -> None:
+        """A blank row, then a section heading across both columns (the cover's)."""
+        self.blank()
+        self.put(0, title, "section")
+        self.put(1, "", "section")
+        self.next()
+
     def header(self, labels: Sequence[str]) -> int:
         for i, x in enumerate(labels):
             self.put(i, x, "head")
@@ -261,40 +268,28 @@ class _Large:
             sh.put(0, label, "label")
             sh.put(1, value or "-")
             sh.next()
-        if self.changes:
-            sh.blank()
-            sh.put(0, "Changes made after the book was read", "section")
-            sh.put(1, "", "section")
-            sh.next()
-            for i, change in enumerate(self.changes, 1):
-                sh.put(0, f"Change {i}", "label")
-                sh.put(1, change)
-                sh.next()
         sh.put(0, "Checks", "label")
         rng = f"Checks!$B$4:$B${max(checks_last, 4)}"
         sh.formula(1, f'IF(AND({rng}),"all "&ROWS({rng})&" checks hold",'
                       f'"a check fails: see the Checks sheet")',
                    f"all {len(self.checks)} checks hold", "check")
         sh.next()
-        sh.blank()
-        sh.put(0, "About this layout", "section")
-        sh.put(1, "", "section")
-        sh.next()
+        if self.changes:
+            sh.section("Changes made after the book was read")
+            for i, change in enumerate(self.changes, 1):
+                sh.put(0, f"Change {i}", "label")
+                sh.put(1, change)
+                sh.next()
+        sh.section("About this layout")
         sh.put(1, NOT_LIVE, "wrap")
         sh.ws.set_row(sh.row, 80)
         sh.next()
-        sh.blank()
-        sh.put(0, "Contents", "section")
-        sh.put(1, "", "section")
-        sh.next()
+        sh.section("Contents")
         for name in SHEETS[1:]:
             sh.ws.write_url(sh.row, 0, f"internal:'{name}'!A1", self.fmt("link"), string=name)
             sh.next()
         if r.warnings:
-            sh.blank()
-            sh.put(0, "Warnings", "section")
-            sh.put(1, "", "section")
-            sh.next()
+            sh.section("Warnings")
             for w in r.warnings[:200]:
                 sh.put(0, "Warning", "label")
                 sh.put(1, str(w))
@@ -302,10 +297,7 @@ class _Large:
             if len(r.warnings) > 200:
                 sh.put(1, f"... and {len(r.warnings) - 200} more (all are in the JSON result)")
                 sh.next()
-        sh.blank()
-        sh.put(0, "Sign-off", "section")
-        sh.put(1, "", "section")
-        sh.next()
+        sh.section("Sign-off")
         prepared = getattr(r.book.settings, "prepared_by", None)
         rows: list[tuple[str, str | None]] = [("Prepared by", prepared),
                                               ("Status", self.status)]
