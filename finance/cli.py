@@ -130,8 +130,7 @@ def validate(
     b, problems = load_book(_existing(book))
     if b is not None:
         history = _history_or_exit(db)
-        y = year or (b.year_labels[-1] if b.year_labels else None)
-        prior = history.prior(b.settings.name, y) if history and y else None
+        prior = history.prior_for(b, year) if history else None
         result, more = compute(b, year, prior)
         problems = list(dict.fromkeys(
             problems + more + (list(result.warnings) if result is not None else [])))
@@ -170,8 +169,7 @@ def statements(
             b, problems = load_book(path)
             result = None
             if b is not None:
-                y = year or (b.year_labels[-1] if b.year_labels else None)
-                prior = history.prior(b.settings.name, y) if history and y else None
+                prior = history.prior_for(b, year) if history else None
                 result, more = compute(b, year, prior)
                 problems = problems + more
             if result is None:
@@ -293,6 +291,13 @@ class _History:
         from finance.history import store
 
         return store.prior(self.engine, self.url, partnership, year)
+
+    def prior_for(self, book: Any, year: str | None) -> Any:
+        """:meth:`prior` for the year run: ``year``, else the book's latest (``None``
+        for a book without years)."""
+        if not book.year_labels:
+            return None
+        return self.prior(book.settings.name, year or book.year_labels[-1])
 
 
 def _history(db: str | None) -> _History | None:
