@@ -133,10 +133,11 @@ def population_move(pop: Population, prev: Population | None) -> Problem | None:
                    f"({prev.population:,}): check the figure", "warning")
 
 
-def previous_estimates(book: Book, year: str) -> dict[str, Population]:
-    """Each party's estimate before the one :func:`latest_populations` uses for ``year``
-    (the latest of an earlier year than that one), in one pass over the estimates."""
-    latest = latest_populations(book, year)
+def previous_estimates(book: Book, latest: dict[str, Population | None]
+                       ) -> dict[str, Population]:
+    """Each party's estimate before the one it uses (``latest``, from
+    :func:`latest_populations`): the latest of an earlier year, in one pass over the
+    estimates."""
     before: dict[str, tuple[int, Population]] = {}
     for p in book.populations:
         used = latest.get(p.party)
@@ -193,7 +194,7 @@ def contributions(book: Book, year: str) -> Contributions:
     raw: list[tuple[Party, Population, int, int]] = []
     warnings: list[Problem] = []
     latest = latest_populations(book, year)
-    earlier = previous_estimates(book, year)
+    earlier = previous_estimates(book, latest)
     for p in paying_parties(book, year):
         pop = latest.get(p.code)
         if pop is None:
