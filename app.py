@@ -540,6 +540,7 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                   help="Discard every edit and board decision, and reload the source")
     changes_box = st.container()
     slots: dict[str, Any] = {}
+    marks: dict[str, Any] = {}
     if "data_group" not in st.session_state and "data_group_last" in st.session_state:
         st.session_state["data_group"] = st.session_state["data_group_last"]  # as left
     groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
@@ -556,18 +557,19 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                 st.markdown(f"**{ad.TABLE_LABELS[table]}**")
                 st.caption(ad.TABLE_NOTES[table])
                 slots[table] = st.container()
-                marks = st.container()  # this table's changes, above it
+                marks[table] = st.container()  # this table's changes, above it
                 key = ws.key(table)
                 out = st.data_editor(shown, key=key, num_rows="dynamic",
                                      column_config=editor_config(table, shown),
                                      width="stretch")
-                now = ws.edited(table, out, st.session_state.get(key))
-                mine = ad.changes_against({table: base[table]}, {table: now})
-                if mine:
-                    marks.caption(":material/edit: Changed here: "
-                                  + "; ".join(ad.md_escape(c) for c in mine))
+                ws.edited(table, out, st.session_state.get(key))
     edited = dict(ws.frames)  # every table as last edited, drawn or not
     changes = ad.changes_against(base, edited)
+    for table, box in marks.items():
+        mine = [c for c in changes if c.startswith(f"{table} ")]
+        if mine:
+            box.caption(":material/edit: Changed here: "
+                        + "; ".join(ad.md_escape(c) for c in mine))
     with changes_box:
         if changes:
             left, right = st.columns([3, 1], vertical_alignment="center")
