@@ -142,7 +142,9 @@ def type_population(page: Any, value: str, right: int = 2, commit_timer: bool = 
     returns at once when the Enter that commits the cell is pressed (its time, for a
     benchmark); else it waits for the app's run to finish."""
     main_tab(page, "Data").click()
+    wait_idle(page)  # each tab is drawn when it opens: let the run finish first
     page.get_by_role("tab", name="Partnership", exact=True).click()
+    wait_idle(page)
     # the Partnership group's editors: settings, parties, populations, years
     grid = active_panel(page).locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]')
     grid = grid.nth(2)
@@ -202,11 +204,14 @@ def test_browser_tabs_edit_and_download(page: Any, tmp_path: Path) -> None:
     wait_for_text(page, "£21,789.75")  # the refund follows the edit
     page.screenshot(path=str(shots / "08-year-end-after-edit.png"), full_page=True)
 
-    # Download the board report and the JSON result of the edited book.
+    # Download the board report and the JSON result of the edited book.  A tab drawn
+    # on opening, and a download, each run the page: a click during a run can be lost.
+    wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Result (JSON)").click()
     result = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
     assert result["contributions"]["total"] == "114930.00"
+    wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Board report (Excel)").click()
     report = tmp_path / dl.value.suggested_filename
@@ -265,6 +270,7 @@ def test_browser_scenario_leaver_and_its_toml(page: Any, tmp_path: Path) -> None
     page.wait_for_timeout(800)  # the table draws (a canvas; its cells are in the DOM too)
     assert panel.locator("th", has_text="S1 change").count() > 0
     page.screenshot(path=str(tmp_path / "scenarios.png"), full_page=True)
+    wait_idle(page)
     with page.expect_download() as dl:
         panel.get_by_role("button", name="Scenarios (.toml)").click()
     toml = tmp_path / "scenarios.toml"
@@ -325,7 +331,7 @@ def test_every_table_fits_its_box(server: str, width: int, tmp_path: Path) -> No
             seen, wide = 0, []
             for tab in TOPICS:
                 main_tab(page, tab).click()
-                page.wait_for_timeout(500)
+                wait_idle(page)  # the tab is drawn when it opens
                 for summary in active_panel(page).locator(
                         '[data-testid="stExpander"] summary').all():
                     summary.click()
