@@ -212,6 +212,8 @@ def test_browser_tabs_edit_and_download(page: Any, tmp_path: Path) -> None:
     result = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
     assert result["contributions"]["total"] == "114930.00"
     wait_idle(page)
+    page.mouse.move(5, 5)  # the JSON button's help, shown on hover, can cover the next
+    page.locator("#stFloatingOverlayPortal [role=tooltip]").wait_for(state="hidden")
     with page.expect_download() as dl:
         page.get_by_role("button", name="Board report (Excel)").click()
     report = tmp_path / dl.value.suggested_filename
