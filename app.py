@@ -25,7 +25,7 @@ Session state (documented for tests):
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Literal
 
@@ -36,6 +36,7 @@ from finance import appdata as ad
 from finance.appdata import (
     contributions,
     investments,
+    marks,
     monitoring,
     services,
     settlement,
@@ -503,15 +504,21 @@ def editor_column(kind: str, label: str, hint: str) -> Any:
 
 
 def editor_config(table: str, frame: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {"_index": st.column_config.NumberColumn(
-        "Row", help="The row number in the sheet; problems are reported by it",
-        disabled=True)}
+    config: dict[str, Any] = {
+        "_index": st.column_config.NumberColumn(
+            "Row", help="The row number in the sheet; problems are reported by it",
+            disabled=True),
+        marks.CHECK: st.column_config.TextColumn(  # pinned: seen on a wide table too
+            "Check", help=marks.CHECK_HELP, disabled=True, width=marks.CHECK_WIDTH,
+            pinned=True)}
     kinds = frame.attrs.get("kinds", {})
     for c in ad.columns(table):
         options = None if c in kinds else ad.choices(table, c, frame)
         label, hint = ad.column_label(table, c), ad.column_hint(table, c)
         if options is None:
             config[c] = editor_column(kinds.get(c, "text"), label, hint)
+            if ad.free_text(table, c) and c not in kinds:
+                config[c] = st.column_config.TextColumn(label, help=hint, width="medium")
         else:
             config[c] = st.column_config.SelectboxColumn(label, options=options, help=hint)
     return config
@@ -521,12 +528,15 @@ def reset_data() -> None:
     st.session_state["data_version"] = ad.next_version(st.session_state.get("data_version"))
 
 
-def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
+def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
+             check: Callable[[dict[str, Any]], tuple[Problem, ...]]) -> tuple[
         dict[str, Any], dict[str, Any], list[str]]:
     """One editor per input table of the open group, each showing its table typed as it
-    was when drawn afresh; returns every table as text (the closed groups' as last
-    edited), a slot per drawn table for its problems (filled once the edited book has
-    been validated) and the edits against the source, a sentence each."""
+    was when drawn afresh, and in its Check column what is changed or wrong in each row
+    (``check``: the problems of the book as edited); returns every table as text (the
+    closed groups' as last edited), a slot per drawn table for its problems (filled once
+    the edited book has been validated) and the edits against the source, a sentence
+    each."""
     top, button = st.columns([5, 1], vertical_alignment="bottom")
     with top:
         heading("Input tables",
@@ -540,32 +550,37 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace) -> tuple[
                   help="Discard every edit and board decision, and reload the source")
     changes_box = st.container()
     slots: dict[str, Any] = {}
-    marks: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
     if "data_group" not in st.session_state and "data_group_last" in st.session_state:
         st.session_state["data_group"] = st.session_state["data_group_last"]  # as left
     groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
     st.session_state["data_group_last"] = st.session_state.get("data_group")
+    opened: list[tuple[str, Any]] = []
     for group, tab in zip(ad.TABLE_GROUPS, groups, strict=True):
         if tab.open is False:  # not drawn: its tables as last edited
             with tab:
                 closed_editors(ws, ad.TABLE_GROUPS[group])
             continue
+        for table in ad.TABLE_GROUPS[group]:
+            ws.open(table)
+            ws.pending(table, st.session_state.get(ws.key(table)))  # edits, to check first
+            opened.append((table, tab))
+    problems = check(dict(ws.frames))
+    for table, tab in opened:
         with tab:
-            for table in ad.TABLE_GROUPS[group]:
-                ws.open(table)
-                shown = ws.mounted_typed[table]
-                st.markdown(f"**{ad.TABLE_LABELS[table]}**")
-                st.caption(ad.TABLE_NOTES[table])
-                slots[table] = st.container()
-                marks[table] = st.container()  # this table's changes, above it
-                key = ws.key(table)
-                out = st.data_editor(shown, key=key, num_rows="dynamic",
-                                     column_config=editor_config(table, shown),
-                                     width="stretch")
-                ws.edited(table, out, st.session_state.get(key))
+            shown, key = ws.mounted_typed[table], ws.key(table)
+            st.markdown(f"**{ad.TABLE_LABELS[table]}**")
+            st.caption(ad.TABLE_NOTES[table])
+            slots[table] = st.container()
+            changed[table] = st.container()  # this table's changes, above it
+            rows = marks.row_marks(table, shown.index, ws.base[table], ws.frames[table],
+                                   problems)
+            out = st.data_editor(marks.marked(shown, rows), key=key, num_rows="dynamic",
+                                 column_config=editor_config(table, shown), width="stretch")
+            ws.edited(table, out, st.session_state.get(key))
     edited = dict(ws.frames)  # every table as last edited, drawn or not
     changes = ad.changes_against(base, edited)
-    for table, box in marks.items():
+    for table, box in changed.items():
         mine = [c for c in changes if c.startswith(f"{table} ")]
         if mine:
             box.caption(":material/edit: Changed here: "
@@ -596,6 +611,23 @@ def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
         out = st.data_editor(shown, key=key, num_rows="dynamic",
                              column_config=editor_config(table, shown), width="stretch")
         ws.edited(table, out, st.session_state.get(key))
+
+
+Checked = tuple[dict[str, RawTable] | None, ad.Parsed]
+
+
+def validated(src: ad.Source, base: dict[str, Any], edited: dict[str, Any],
+              memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]]) -> Checked:
+    """The tables as edited (``None``: as the source gave them) and the book read from
+    them through the command line's checks (cached by the tables' digest; ``memo``: this
+    run's answers, by the frames themselves, so the same frames are read once)."""
+    frames = tuple(id(f) for f in edited.values())
+    if frames not in memo:  # (the memo keeps the frames, so no id is used again)
+        tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
+            edited, src.present)
+        key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
+        memo[frames] = (tuple(edited.values()), (tables, cache.validated(key, src, tables)))
+    return memo[frames][1]
 
 
 def show_table_problems(slots: dict[str, Any], problems: tuple[Problem, ...]) -> None:
@@ -784,6 +816,7 @@ def page() -> None:
             st.info("Upload a workbook in the sidebar to see and edit its tables.")
         else:
             base = cache.frames(src.kind + ":" + src.sha256, src)
+            memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]] = {}
             ws = Workspace.for_source(st.session_state.get("workspace"),
                                       f"{src.kind}:{src.sha256}", version, base)
             st.session_state["workspace"] = ws
@@ -791,12 +824,9 @@ def page() -> None:
                 closed_editors(ws, ad.TABLES)
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)
             else:
-                edited, slots, edits = data_tab(src, base, ws)
-            tables = None if ad.frames_equal(edited, base) else ad.tables_from_frames(
-                edited, src.present)
-            edited_tables = tables
-            key = src.sha256 if tables is None else "edit:" + ad.tables_digest(tables)
-            parsed = cache.validated(key, src, tables)
+                edited, slots, edits = data_tab(src, base, ws, lambda frames: validated(
+                    src, base, frames, memo)[1].problems)
+            edited_tables, parsed = validated(src, base, edited, memo)
             source_book = cache.validated(src.sha256, src, None).book  # as given, not as edited
             st.session_state["source_approvers"] = (
                 source_book.settings.approvers if source_book else ())

@@ -153,15 +153,15 @@ def type_population(page: Any, value: str, right: int = 2, commit_timer: bool = 
     page.wait_for_timeout(500)
     box = grid.bounding_box()
     assert box is not None
-    # Columns: row selector, Row, party, year, population.  Click the first data row's
-    # party cell, then move right to its population.  The grid only takes a click that
-    # follows a pointer move, so come in from outside it.
+    # Columns: row selector, Row, Check, party, year, population.  Click the first data
+    # row's Check cell, then move right to its party and on to its population.  The grid
+    # only takes a click that follows a pointer move, so come in from outside it.
     x, y = box["x"] + 130, box["y"] + 35 + 17
     page.mouse.move(x + 200, box["y"] - 40)
     page.mouse.move(x, y, steps=5)
     page.mouse.click(x, y)
     page.wait_for_timeout(300)
-    for _ in range(right):
+    for _ in range(right + 1):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")  # open the cell editor
     page.wait_for_timeout(500)

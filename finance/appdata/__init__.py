@@ -13,6 +13,8 @@ the module that shapes its data read side by side:
   and the edits read back as raw tables, listed and saved as a workbook.
 * :mod:`~finance.appdata.typed`: the editors' typed columns (money, percentages, whole
   numbers, dates, yes/no) and back to the book's own text.
+* :mod:`~finance.appdata.marks`: each editor row's Check column: a problem, a warning
+  or a change against the source, marked without resetting the editor's edits.
 * :mod:`~finance.appdata.workspace`: the edited tables, kept while their editors are
   not drawn (only the open tab, and the open group of tables, is drawn).
 * :mod:`~finance.appdata.problems`: the error box, the notes and the CSV of problems.
@@ -64,6 +66,7 @@ from finance.appdata.editing import (
     edited_book,
     frames_equal,
     frames_from_tables,
+    free_text,
     next_version,
     tables_digest,
     tables_from_frames,
@@ -144,8 +147,8 @@ __all__ = [
     "chart_specs", "checks_summary", "checks_table", "choices", "column_hint", "column_label",
     "columns", "count_text", "cover_changes", "decimal_input", "decisions_from_widgets",
     "decisions_message", "download_note", "download_stem", "edited_book", "errors_message",
-    "errors_of", "file_stem", "frames_equal",
-    "frames_from_tables", "gbp", "governance_line", "grouped", "json_bytes", "md_escape",
+    "errors_of", "file_stem", "frames_equal", "frames_from_tables", "free_text", "gbp",
+    "governance_line", "grouped", "json_bytes", "md_escape",
     "more_problems", "next_version", "notes_label", "number_format", "parse_edited",
     "parse_source", "party_name", "party_scale", "pct_input", "pct_text", "pct_value",
     "pence_text", "pounds", "problem_lines", "problems_by_table", "problems_csv",

@@ -72,6 +72,16 @@ def column_hint(table: str, column: str) -> str:
     return f"{col.help} Form: {KINDS[col.kind]}.{blank}"
 
 
+def free_text(table: str, column: str) -> bool:
+    """Whether an input column holds free text (a name, a description), which an editor
+    shows at a set width, so a long one does not push the table's figures out of view.
+
+    >>> free_text("ledger", "description"), free_text("ledger", "amount")
+    (True, False)
+    """
+    return schema_column(table, column).kind == "text"
+
+
 def choices(table: str, column: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
     """Options for a drop-down column, keeping any value the book already holds.
 
@@ -183,7 +193,13 @@ def tables_from_frames(frames: Mapping[str, pd.DataFrame],
     return out
 
 
-def _cells(df: pd.DataFrame) -> dict[int, dict[str, str | None]]:
+def row_cells(df: pd.DataFrame) -> dict[int, dict[str, str | None]]:
+    """A frame of text as its cells by row number, blanks as ``None`` (a row with no
+    number, a new one, numbered from a million after the others).
+
+    >>> row_cells(pd.DataFrame({"population": ["142,800", " "]}, index=pd.Index([2, 3])))
+    {2: {'population': '142,800'}, 3: {'population': None}}
+    """
     out: dict[int, dict[str, str | None]] = {}
     for pos, (idx, values) in enumerate(zip(df.index, df.itertuples(index=False),
                                             strict=True)):
@@ -210,7 +226,7 @@ def changes_against(base: Mapping[str, pd.DataFrame], edited: Mapping[str, pd.Da
     for t in TABLES:
         if t not in base or t not in edited or base[t] is edited[t]:
             continue
-        old, new = _cells(base[t]), _cells(edited[t])
+        old, new = row_cells(base[t]), row_cells(edited[t])
         for r in sorted(set(old) | set(new)):
             label = f"{t} row {r}" if r < 10**6 else f"{t} new row"
             if r not in new:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from finance.appdata.marks import CHECK, with_check
 from finance.appdata.typed import apply_edits, text_frame, typed_frame, untouched
 
 __all__ = ["Workspace"]
@@ -35,7 +36,8 @@ class Workspace:
         mounts: how many times each table's editor has been drawn afresh; part of its
             key, so each drawing starts from :attr:`frames` with no pending edit.
         mounted: each drawn table as text when its editor was drawn afresh.
-        mounted_typed: the same tables typed, as its editor shows them.
+        mounted_typed: the same tables typed, as its editor shows them (with the Check
+            column first, :mod:`finance.appdata.marks`).
         lingering: tables whose editors are drawn, out of sight, for one run after their
             tab or group closed: a value typed just before the click reaches the server
             after it, and Streamlit keeps an editor's edit only while it is drawn.
@@ -83,17 +85,30 @@ class Workspace:
         if table not in self.mounted:
             self.mounts[table] = self.mounts.get(table, 0) + 1
             self.mounted[table] = self.frames[table]
-            self.mounted_typed[table] = (
+            self.mounted_typed[table] = with_check(
                 self.base_typed[table] if self.frames[table] is self.base[table]
                 else typed_frame(table, self.frames[table]))
 
     def edited(self, table: str, shown: pd.DataFrame, state: object) -> pd.DataFrame:
         """``table`` as text after its editor's edits (``shown``: what the editor
-        returned; ``state``: its edit state), and kept as the table's latest."""
-        out = (self.mounted[table] if untouched(state)
-               else text_frame(table, shown, self.base[table], self.base_typed[table]))
+        returned, its Check column dropped; ``state``: its edit state), and kept as the
+        table's latest."""
+        if untouched(state):
+            out = self.mounted[table]
+        else:
+            shown = shown.drop(columns=[CHECK], errors="ignore")
+            out = text_frame(table, shown, self.base[table], self.base_typed[table])
+            if out.equals(self.frames[table]):  # as already applied (:meth:`pending`)
+                out = self.frames[table]
         self.frames[table] = out
         return out
+
+    def pending(self, table: str, state: object) -> None:
+        """Before ``table``'s editor is drawn: its edit state applied to the table as
+        mounted, so the whole book as edited can be checked first and the editor drawn
+        with each row's marks (:mod:`finance.appdata.marks`)."""
+        if isinstance(state, dict):
+            self.edited(table, apply_edits(self.mounted_typed[table], state), state)
 
     def close(self, tables: Iterable[str], state_of: Callable[[str], object]) -> None:
         """These tables' editors are not drawn: an edit still pending in an editor's
@@ -102,9 +117,7 @@ class Workspace:
         for t in tables:
             self.lingering.discard(t)
             if t in self.mounted:
-                state = state_of(self.key(t))
-                if isinstance(state, dict):  # its latest state, an undo included
-                    self.edited(t, apply_edits(self.mounted_typed[t], state), state)
+                self.pending(t, state_of(self.key(t)))  # its latest state, an undo too
             self.mounted.pop(t, None)
             self.mounted_typed.pop(t, None)
 
