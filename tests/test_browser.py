@@ -7,6 +7,7 @@ the test is skipped, except under ``CI=true``, where it fails: CI must run it.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -254,6 +255,55 @@ def test_browser_a_value_typed_then_another_tab_clicked_is_kept(page: Any) -> No
     wait_for_text(page, "£114,930.00")
     wait_idle(page)
     assert page.get_by_text("£114,930.00").first.is_visible()
+
+
+def populations_row(page: Any) -> tuple[tuple[int, int, int], list[str]]:
+    """Maidstone's row in the Populations editor (Data tab, Partnership group): the
+    colour its Check cell is painted (the grid draws on a canvas: the commonest pixel of
+    the cell) and its cells' values (from the grid's accessible table)."""
+    from PIL import Image
+
+    grid = active_panel(page).locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]')
+    grid = grid.nth(2)
+    page.mouse.move(5, 5)  # no hover on the grid
+    page.wait_for_timeout(300)
+    box = grid.bounding_box()
+    assert box is not None
+    png = page.screenshot(clip={"x": box["x"] + 140, "y": box["y"] + 35 + 10,
+                                "width": 50, "height": 14})
+    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(10_000) or []
+    colour = max(colours)[1]
+    return colour, grid.locator('[role="gridcell"]').all_inner_texts()[:5]
+
+
+def near(colour: tuple[int, int, int], css: str) -> bool:
+    """Whether a painted colour is the CSS ``background-color`` given (within 6 a
+    channel: the canvas blends)."""
+    hexa = css.split("background-color: #")[1][:6]
+    want = tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4))
+    return all(abs(a - b) <= 6 for a, b in zip(colour, want, strict=True))
+
+
+def test_browser_the_check_column_marks_each_edit_and_keeps_the_edits(page: Any) -> None:
+    """In Chromium: an edited population paints its row's Check cell yellow, a bad year
+    then paints it red and the population edit stays, and the year put right brings the
+    yellow back (the marks change without the editor starting again)."""
+    from finance.appdata.marks import COLOURS
+
+    wait_for_text(page, "Total contributions")
+    wait_idle(page)
+    type_population(page, "150000")
+    colour, cells = populations_row(page)
+    assert near(colour, COLOURS["changed"]), colour
+    assert cells[2:] == ["MBC", "2008-09", "150000"]
+    type_population(page, "2025-6", right=1)  # not a financial year
+    colour, cells = populations_row(page)
+    assert near(colour, COLOURS["error"]), colour
+    assert cells[2:] == ["MBC", "2025-6", "150000"]  # the first edit kept
+    type_population(page, "2008-09", right=1)
+    colour, cells = populations_row(page)
+    assert near(colour, COLOURS["changed"]), colour
+    assert cells[2:] == ["MBC", "2008-09", "150000"]
 
 
 def test_browser_scenario_leaver_and_its_toml(page: Any, tmp_path: Path) -> None:
