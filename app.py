@@ -64,6 +64,7 @@ STYLE = """<style>
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
 [data-testid="stMetricLabel"] p {font-size: 0.85rem; color: #4a5568;}
 h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
+[data-testid="stTable"] th, [data-testid="stTable"] td {padding: 0.3rem 0.5rem !important;}
 [class*="st-key-stale"] {opacity: 0.42; filter: grayscale(1); pointer-events: none;}
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
@@ -97,8 +98,13 @@ def show_table(t: ad.Table, title: str | None = None) -> None:
     if not t.rows:
         st.caption("Nothing to show for this year.")
         return
-    st.dataframe(ad.styled(t), hide_index=True, width="stretch", height=t.height,
-                 column_config={c: column(t, c) for c in t.columns})
+    if ad.on_page(t):  # whole, as printed: headings over their figures
+        st.table(ad.page_table(t), border="horizontal")
+        if t.help:
+            st.caption(ad.column_notes(t))
+    else:
+        st.dataframe(ad.styled(t), hide_index=True, width="stretch", height=t.height,
+                     column_config={c: column(t, c) for c in t.columns})
 
 
 def show_metrics(metrics: list[ad.Metric]) -> None:

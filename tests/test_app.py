@@ -93,7 +93,7 @@ def frame(at: Any, first_column: str, first_value: str) -> Any:
     """The displayed table whose first column holds ``first_value``, on whichever tab
     shows it."""
     def look(a: Any) -> list[Any]:
-        return [df.value for df in a.dataframe if len(df.value.columns)
+        return [df.value for df in [*a.dataframe, *a.table] if len(df.value.columns)
                 and df.value.columns[0] == first_column
                 and first_value in set(df.value.iloc[:, 0].astype(str))]
 

@@ -41,7 +41,7 @@ def test_a_leaver_built_with_the_controls_shows_the_change_at_once(tmp_path: Pat
     tab = scenarios_tab(at)
     names = [m.value for m in tab.markdown if "leaves" in m.value]
     assert any("Swale Borough Council leaves on 30 September 2025" in n for n in names)
-    df = next(d.value for d in tab.dataframe if "Figure" in d.value.columns)
+    df = next(d.value for d in [*tab.dataframe, *tab.table] if "Figure" in d.value.columns)
     change = "S1 change"
     assert "**S1** Swale Borough Council leaves on 30 September 2025" in " ".join(
         m.value for m in tab.markdown)

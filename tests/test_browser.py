@@ -340,19 +340,39 @@ def test_browser_scenario_leaver_and_its_toml(page: Any, tmp_path: Path) -> None
     assert panel.locator("td", has_text=shown).count() > 0, shown
 
 
-#: Each visible table's name (the bold title above it) and its widths: the grid's
-#: content and the box it has on screen.
+#: Each visible table's name (the bold title above it) and its widths: the grid's (or the
+#: page table's) content and the box it has on screen.
 TABLE_WIDTHS = """() => [...document.querySelectorAll('[role="tabpanel"]')]
   .filter(p => p.offsetParent !== null)
-  .flatMap(p => [...p.querySelectorAll('[data-testid="stDataFrame"]')])
+  .flatMap(p => [...p.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stTable"]')])
   .filter(e => e.offsetParent !== null)
   .map(e => {
-    const grid = e.querySelector('.dvn-scroller');
+    const grid = e.querySelector('.dvn-scroller') || e.querySelector('table');
     const box = e.closest('[data-testid="stElementContainer"]');
     let title = '';
     for (let s = box && box.previousElementSibling; s && !title; s = s.previousElementSibling)
       title = (s.innerText || '').trim().split('\\n')[0];
-    return {title, content: grid ? grid.scrollWidth : 0, shown: grid ? grid.clientWidth : 0};
+    const shown = grid && grid.tagName === 'TABLE' ? e.clientWidth : grid && grid.clientWidth;
+    return {title, content: grid ? grid.scrollWidth : 0, shown: shown || 0};
+  })"""
+
+
+#: Each visible page table's columns whose heading does not line up as its cells do (a
+#: heading left-aligned over right-aligned figures), and how many figure columns it has.
+HEADINGS_ALIGNED = """() => [...document.querySelectorAll('[role="tabpanel"]')]
+  .filter(p => p.offsetParent !== null)
+  .flatMap(p => [...p.querySelectorAll('[data-testid="stTable"] table')])
+  .filter(t => t.offsetParent !== null)
+  .map(t => {
+    const heads = [...t.querySelectorAll('thead th')];
+    const row = t.querySelector('tbody tr');
+    const cells = row ? [...row.querySelectorAll('td')] : [];
+    const align = e => getComputedStyle(e).textAlign;
+    return {
+      right: cells.filter(c => align(c) === 'right').length,
+      off: heads.map((h, i) => cells[i] && align(cells[i]) !== align(h)
+                     ? h.innerText + ': ' + align(h) + ' over ' + align(cells[i]) : '')
+                .filter(x => x)};
   })"""
 
 
@@ -366,7 +386,9 @@ def tables_too_wide(page: Any) -> list[str]:
 @pytest.mark.parametrize("width", [1280, 1440])
 def test_every_table_fits_its_box(server: str, width: int, tmp_path: Path) -> None:
     """At 1280 and 1440 px, sidebar open, every table of every tab (expanders opened, and
-    a scenario added) shows all its columns without scrolling sideways."""
+    a scenario added) shows all its columns without scrolling sideways, and in every
+    table shown whole on the page each heading lines up as its cells do (over figures,
+    right)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -380,7 +402,7 @@ def test_every_table_fits_its_box(server: str, width: int, tmp_path: Path) -> No
             main_tab(page, "Scenarios").click()
             active_panel(page).get_by_role("button", name="Add scenario").click()
             wait_idle(page)
-            seen, wide = 0, []
+            seen, wide, figures, askew = 0, [], 0, []
             for tab in TOPICS:
                 main_tab(page, tab).click()
                 wait_idle(page)  # the tab is drawn when it opens
@@ -390,9 +412,14 @@ def test_every_table_fits_its_box(server: str, width: int, tmp_path: Path) -> No
                 page.wait_for_timeout(800)  # the grids measure their columns once drawn
                 seen += len(page.evaluate(TABLE_WIDTHS))
                 wide += [f"{tab}: {t}" for t in tables_too_wide(page)]
+                aligned = page.evaluate(HEADINGS_ALIGNED)
+                figures += sum(t["right"] for t in aligned)
+                askew += [f"{tab}: {o}" for t in aligned for o in t["off"]]
                 if tab in ("Shared services", "Investments", "Scenarios"):
                     page.screenshot(path=str(tmp_path / f"{width}-{tab}.png"), full_page=True)
         finally:
             browser.close()
     assert seen >= 25, seen  # the tables were there to measure
     assert wide == []
+    assert figures >= 40, figures  # right-aligned figure columns in page tables
+    assert askew == []  # every heading lines up as its figures do

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from finance.appdata.formats import count_text, gbp
+from finance.appdata.formats import count_text, gbp, md_escape
 from finance.core.model import Book
 from finance.core.money import round_pence
 from finance.core.run import Result
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
+    from pandas.io.formats.style_render import CSSDict
 
 
 #: Display formats a :class:`Table` column may have.  Money is given in pence (``int`` or
@@ -135,9 +136,73 @@ def rag_label(rag: str) -> str:
     return rag.capitalize()
 
 
+#: A table of at most this many rows is shown whole on the page (:func:`page_table`),
+#: its columns' help on a line under it; a longer one scrolls in a grid
+#: (:func:`styled`), each column's help on its heading.
+PAGE_ROWS = 60
+
+#: Text no longer than this (a code, a year) is kept on one line in a page table.
+SHORT_TEXT = 12
+
+#: How a figure column and a RAG column line up, heading and cells alike.
+ALIGNED = {"right": "text-align: right !important; font-variant-numeric: tabular-nums; "
+                    "white-space: nowrap !important",
+           "center": "text-align: center !important; white-space: nowrap !important"}
+
+
+def on_page(t: Table) -> bool:
+    """Whether the table is shown whole on the page, as printed (short enough); else it
+    scrolls in a grid."""
+    return len(t.rows) <= PAGE_ROWS
+
+
+def column_notes(t: Table) -> str:
+    """What a page table's columns mean, for the line under it (a grid shows each on
+    its heading instead), in the table's column order, as markdown.
+
+    >>> t = Table([], ["Service", "MBC"], {}, {"MBC": "Maidstone's share", "Service": "Name"})
+    >>> print(column_notes(t))
+    **Service**: Name · **MBC**: Maidstone's share
+    """
+    return " · ".join(f"**{md_escape(c)}**: {md_escape(t.help[c])}" for c in t.columns
+                      if t.help.get(c))
+
+
+def page_table(t: Table) -> Styler:
+    """The table as shown whole on the page: figures and their headings right-aligned,
+    RAG cells centred and coloured, a total row in bold, text from the data escaped (the
+    page reads each cell as markdown), no index.
+
+    >>> t = Table([{"Party": "A_B", "Pay": 150}], ["Party", "Pay"], {"Pay": MONEY})
+    >>> s = page_table(t); print(s.data.iloc[0, 0], s.data.iloc[0, 1])
+    A\\_B £1.50
+    >>> [r["selector"] for r in s.table_styles]  # 'A_B' short: on one line
+    ['td.col0, td.col0 *', 'th.col_heading.col1, td.col1']
+    """
+    df = t.frame
+    for c in t.columns:
+        if t.kind(c) not in FIGURES and t.kind(c) != RAG:
+            df[c] = df[c].map(md_escape)
+    rules: list[CSSDict] = []
+    for i, c in enumerate(t.columns):
+        align = "right" if t.kind(c) in FIGURES else "center" if t.kind(c) == RAG else ""
+        if align:
+            rules.append({"selector": f"th.col_heading.col{i}, td.col{i}",
+                          "props": ALIGNED[align]})
+        elif df[c].map(len).max() <= SHORT_TEXT:  # a code or a year: kept on one line
+            rules.append({"selector": f"td.col{i}, td.col{i} *",
+                          "props": "white-space: nowrap !important"})
+    style = _styled(t, df)
+    style = style if not isinstance(style, pd.DataFrame) else style.style
+    return style.set_table_styles(rules).hide(axis="index")
+
+
 def styled(t: Table) -> Styler | pd.DataFrame:
     """The table's frame, with RAG cells coloured and a total row in bold."""
-    df = t.frame
+    return _styled(t, t.frame)
+
+
+def _styled(t: Table, df: pd.DataFrame) -> Styler | pd.DataFrame:
     cols: list[Hashable] = [c for c in t.rag_columns if c in df.columns]
     if not cols and not t.bold_rows:
         return df
