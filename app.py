@@ -530,6 +530,16 @@ def editor_config(table: str, frame: Any) -> dict[str, Any]:
     return config
 
 
+def editor(table: str, frame: Any, key: str, rows: dict[int, marks.Mark] | None = None
+           ) -> Any:
+    """The editor of an input table (``frame``: typed, as mounted; ``rows``: its rows'
+    marks), drawn the same way wherever it is drawn, so that its identity, and so its
+    edits, hold; blanks shown blank.  Returns the table as edited."""
+    return st.data_editor(marks.marked(frame, rows or {}), key=key, num_rows="dynamic",
+                          placeholder="", column_config=editor_config(table, frame),
+                          width="stretch")
+
+
 def reset_data() -> None:
     st.session_state["data_version"] = ad.next_version(st.session_state.get("data_version"))
 
@@ -581,9 +591,7 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
             changed[table] = st.container()  # this table's changes, above it
             rows = marks.row_marks(table, shown.index, ws.base[table], ws.frames[table],
                                    problems)
-            out = st.data_editor(marks.marked(shown, rows), key=key, num_rows="dynamic",
-                                 column_config=editor_config(table, shown), width="stretch")
-            ws.edited(table, out, st.session_state.get(key))
+            ws.edited(table, editor(table, shown, key, rows), st.session_state.get(key))
     edited = dict(ws.frames)  # every table as last edited, drawn or not
     changes = ad.changes_against(base, edited)
     for table, box in changed.items():
@@ -613,10 +621,9 @@ def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
     late = ws.linger(tables)
     ws.close([t for t in tables if t not in late], st.session_state.get)
     for table in late:
-        shown, key = ws.mounted_typed[table], ws.key(table)
-        out = st.data_editor(shown, key=key, num_rows="dynamic",
-                             column_config=editor_config(table, shown), width="stretch")
-        ws.edited(table, out, st.session_state.get(key))
+        key = ws.key(table)
+        ws.edited(table, editor(table, ws.mounted_typed[table], key),
+                  st.session_state.get(key))
 
 
 Checked = tuple[dict[str, RawTable] | None, ad.Parsed]

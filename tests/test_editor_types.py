@@ -39,7 +39,7 @@ def test_money_is_typed_in_pounds() -> None:
     typed = typed_frame("ledger", base)
     assert typed.at[2, "amount"] == 1234.56
     assert typed.attrs["kinds"]["amount"] == "money"
-    assert typed.at[2, "date"] == date(2025, 4, 1)
+    assert typed.at[2, "date"].date() == date(2025, 4, 1)
 
 
 def test_untouched_cells_keep_the_books_own_text() -> None:
@@ -71,7 +71,7 @@ def test_yes_no_and_blank() -> None:
                              3: {"code": "KCC", "name": "Kent", "voting": "no"}})
     typed = typed_frame("parties", base)
     assert typed["voting"].tolist() == [True, False]
-    out = back("parties", base, {(3, "voting"): True, (2, "left"): date(2025, 9, 30)})
+    out = back("parties", base, {(3, "voting"): True, (2, "left"): pd.Timestamp(2025, 9, 30)})
     assert out["voting"].tolist() == ["Yes", "yes"]
     assert cells(out["left"]) == ["2025-09-30", None]
 
@@ -109,3 +109,20 @@ def test_a_typed_number_is_written_with_the_digits_a_spreadsheet_shows(v: float)
                                  "value": "1"}})
     got = back("drivers", base, {(2, "value"): v}).at[2, "value"]
     assert got == format(v, ".15g")
+
+
+def test_a_date_typed_in_the_app_and_the_blank_dates_beside_it() -> None:
+    """A leaving date typed into the parties editor (the grid sends it as ISO text with a
+    time) is the date alone; the blank dates around it stay blank (the editor holds them
+    as NaT, never the text 'NaT' or 'None')."""
+    from tests.test_app import edit, start
+
+    at = start()
+    edit(at, "parties", 3, "left", "2025-09-30T00:00:00.000")
+    at.run()
+    parties = at.session_state["workspace"].frames["parties"]
+    assert parties.at[5, "left"] == "2025-09-30"
+    assert parties["notice_given"].isna().all()
+    assert parties.loc[[2, 3, 4], "left"].isna().all()
+    ws = at.session_state["workspace"]
+    assert ws.mounted_typed["parties"]["left"].dtype == "datetime64[ns]"

@@ -71,6 +71,9 @@ def _typed_column(kind: str, texts: pd.Series) -> pd.Series | None:
     if kind in ("money", "number", "pct"):
         return pd.Series([math.nan if v is None else v for v in out], index=texts.index,
                          dtype="float64")
+    if kind == "date":  # a blank date is NaT, which the editor shows blank (not "None")
+        return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")).array,
+                         index=texts.index, dtype="datetime64[ns]")
     return pd.Series(out, index=texts.index, dtype="object")
 
 
@@ -102,10 +105,11 @@ def _text(kind: str, v: object) -> str | None:
     """A typed editor value as the text the validator reads.
 
     >>> [_text("money", 1234.5), _text("pct", 12.5), _text("whole", 142800),
-    ...  _text("bool", False), _text("date", date(2025, 9, 30)), _text("money", None)]
-    ['1234.5', '12.5%', '142800', 'no', '2025-09-30', None]
+    ...  _text("bool", False), _text("date", date(2025, 9, 30)), _text("money", None),
+    ...  _text("date", pd.NaT)]
+    ['1234.5', '12.5%', '142800', 'no', '2025-09-30', None, None]
     """
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
         return None
     if isinstance(v, str):
         return v if v.strip() else None
