@@ -48,6 +48,8 @@ def show_value(kind: str, v: object) -> str:
     ['£42,840.00', '(£1.50)', '£0.03', '—']
     >>> show_value(PCT, 0.379888), show_value(PCT, 1), show_value(YEARS, None)
     ('37.99%', '100.00%', 'never')
+    >>> show_value(PCT, -0.0333), show_value(PCT, -0.00001)  # brackets; no "-0.00%"
+    ('(3.33%)', '0.00%')
     """
     if v is None or (isinstance(v, float) and v != v):
         return {YEARS: "never", TEXT: "", INT: "", RAG: ""}.get(kind, "—")
@@ -58,8 +60,10 @@ def show_value(kind: str, v: object) -> str:
         assert isinstance(v, int | Fraction)
         d = Decimal(Fraction(v).numerator) / Decimal(Fraction(v).denominator) / 100
         return f"{'-' if d < 0 else ''}£{abs(d):,.4f}"
-    if kind == PCT:  # fixed two places, so a column's figures line up
-        return f"{float(v) * 100:,.2f}%"  # type: ignore[arg-type]
+    if kind == PCT:  # fixed two places, so a column's figures line up; negative in brackets
+        x = float(v) * 100  # type: ignore[arg-type]
+        shown = f"{abs(x):,.2f}%"
+        return f"({shown})" if x < 0 and shown != "0.00%" else shown
     if kind == INT:
         return f"{int(v):,}"  # type: ignore[call-overload]
     if kind == RATIO:
