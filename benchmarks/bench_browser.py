@@ -55,7 +55,7 @@ def main(runs: int = 5) -> dict:
             page.get_by_text(f"Refund ({share}%)").first.wait_for(state="visible",
                                                                   timeout=60_000)
             changed.append(time.perf_counter() - t0)
-        edited = population_edits(page, runs)
+        edited, from_send = population_edits(page, runs)
         browser.close()
     from finance import appdata as ad
 
@@ -70,7 +70,8 @@ def main(runs: int = 5) -> dict:
         ad.run_safely(book, "2025-26", d)
         compute.append(time.perf_counter() - t0)
     r = {"cold_s": statistics.median(cold), "change_s": statistics.median(changed),
-         "edit_s": statistics.median(edited), "compute_s": statistics.median(compute)}
+         "edit_s": statistics.median(edited), "edit_sent_s": statistics.median(from_send),
+         "compute_s": statistics.median(compute)}
     print(f"cold first page to figures (median of {runs}): {r['cold_s']:.2f} s; "
           f"target < 3 s: {'met' if r['cold_s'] < 3 else 'NOT met'}")
     print(f"refund share changed to the new headline (median): {r['change_s'] * 1000:.0f} ms;"
@@ -78,28 +79,41 @@ def main(runs: int = 5) -> dict:
     print(f"a population edited on the Data tab to its line in the list of changes "
           f"(median): {r['edit_s'] * 1000:.0f} ms; target < 300 ms: "
           f"{'met' if r['edit_s'] < 0.3 else 'NOT met'}")
+    print(f"  the same from when the grid sends the edit (median): "
+          f"{r['edit_sent_s'] * 1000:.0f} ms; the grid held it "
+          f"{(r['edit_s'] - r['edit_sent_s']) * 1000:.0f} ms")
     print(f"baseline, the same recompute in-process: {r['compute_s'] * 1000:.0f} ms "
           f"({r['change_s'] / r['compute_s']:.1f}x)")
     return r
 
 
-def population_edits(page: Any, runs: int) -> list[float]:
+def population_edits(page: Any, runs: int) -> tuple[list[float], list[float]]:
     """Maidstone's population typed on the Data tab ``runs`` times: from the Enter that
-    commits the cell to the new value in the (opened) list of changes."""
+    commits the cell to the new value in the (opened) list of changes; and from the
+    moment the grid sends the edit to the server (its first WebSocket frame after the
+    Enter: Streamlit's grid holds an edit about 150 ms before sending it) to the same."""
     from tests.test_browser import main_tab, type_population, wait_idle
 
+    sent: list[float] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framesent", lambda _frame: sent.append(time.perf_counter())))
+    page.reload()  # the WebSocket opened again, now watched
+    page.get_by_text("£112,770.00").first.wait_for(state="visible", timeout=60_000)
     main_tab(page, "Data").click()
     type_population(page, "150000")
     page.get_by_text("1 change against").first.click()  # open the list of changes
     wait_idle(page)
-    times = []
+    times, from_send = [], []
     for i in range(runs):
         value = str(150_001 + i)
         t0 = type_population(page, value, commit_timer=True)
         page.get_by_text(f"→ {value}").first.wait_for(state="visible", timeout=60_000)
-        times.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        times.append(t1 - t0)
+        first = min((t for t in sent if t0 <= t <= t1), default=t0)
+        from_send.append(t1 - first)
         wait_idle(page)
-    return times
+    return times, from_send
 
 
 if __name__ == "__main__":

@@ -80,3 +80,4 @@ def test_bench_browser_smoke():
     need_chromium()
     r = bench_browser.main(runs=1)
     assert r["cold_s"] > 0 and r["change_s"] > 0
+    assert 0 < r["edit_sent_s"] < r["edit_s"]  # the grid's send was seen, after the Enter
