@@ -488,25 +488,26 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
 # --------------------------------------------------------------------------- data tab
 
 
-def editor_column(kind: str, label: str, hint: str) -> Any:
+def editor_column(kind: str, label: str, hint: str, width: int) -> Any:
     """An editor column of one kind: money in pounds, percentages 0 to 100, whole
     numbers, exact decimals, dates, yes/no; anything else (or a column holding a value
     that is not of its kind) as text."""
     cc = st.column_config
     if kind == "money":
-        return cc.NumberColumn(f"{label} (£)", help=hint, format="£%,.2f", step=0.01)
+        return cc.NumberColumn(f"{label} (£)", help=hint, format="£%,.2f", step=0.01,
+                               width=width)
     if kind == "pct":
         return cc.NumberColumn(f"{label} (%)", help=hint, format="%g%%", min_value=0,
-                               max_value=100)
+                               max_value=100, width=width)
     if kind == "whole":
-        return cc.NumberColumn(label, help=hint, format="%,d", step=1)
+        return cc.NumberColumn(label, help=hint, format="%,d", step=1, width=width)
     if kind == "number":
-        return cc.NumberColumn(label, help=hint, format="plain")
+        return cc.NumberColumn(label, help=hint, format="plain", width=width)
     if kind == "date":
-        return cc.DateColumn(label, help=hint, format="DD/MM/YYYY")
-    if kind == "bool":
-        return cc.CheckboxColumn(label, help=hint, default=False)  # a new row: as shown
-    return cc.TextColumn(label, help=hint)
+        return cc.DateColumn(label, help=hint, format="DD/MM/YYYY", width=width)
+    if kind == "bool":  # a new row's box starts unticked: "no", as shown
+        return cc.CheckboxColumn(label, help=hint, default=False, width=width)
+    return cc.TextColumn(label, help=hint, width=width)
 
 
 def editor_config(table: str, frame: Any) -> dict[str, Any]:
@@ -521,12 +522,12 @@ def editor_config(table: str, frame: Any) -> dict[str, Any]:
     for c in ad.columns(table):
         options = None if c in kinds else ad.choices(table, c, frame)
         label, hint = ad.column_label(table, c), ad.column_hint(table, c)
+        width = ad.editor_width(table, c)
         if options is None:
-            config[c] = editor_column(kinds.get(c, "text"), label, hint)
-            if ad.free_text(table, c) and c not in kinds:
-                config[c] = st.column_config.TextColumn(label, help=hint, width="medium")
+            config[c] = editor_column(kinds.get(c, "text"), label, hint, width)
         else:
-            config[c] = st.column_config.SelectboxColumn(label, options=options, help=hint)
+            config[c] = st.column_config.SelectboxColumn(label, options=options, help=hint,
+                                                         width=width)
     return config
 
 

@@ -72,14 +72,22 @@ def column_hint(table: str, column: str) -> str:
     return f"{col.help} Form: {KINDS[col.kind]}.{blank}"
 
 
-def free_text(table: str, column: str) -> bool:
-    """Whether an input column holds free text (a name, a description), which an editor
-    shows at a set width, so a long one does not push the table's figures out of view.
+#: An editor column's width in pixels, by the registry's kind of the column: narrow
+#: enough that a table of six columns fits beside the sidebar at 1280 px; a heading
+#: longer than its column is cut, and read whole on its help.  (Wider columns share out
+#: any room left.)
+EDITOR_WIDTHS: dict[str, int] = {"code": 90, "year": 85, "choice": 115, "money": 120,
+                                 "pct": 105, "whole": 95, "number": 100, "date": 105,
+                                 "bool": 75, "text": 140}
 
-    >>> free_text("ledger", "description"), free_text("ledger", "amount")
-    (True, False)
+
+def editor_width(table: str, column: str) -> int:
+    """The width an editor gives an input column.
+
+    >>> editor_width("ledger", "description"), editor_width("ledger", "amount")
+    (140, 120)
     """
-    return schema_column(table, column).kind == "text"
+    return EDITOR_WIDTHS.get(schema_column(table, column).kind, 120)
 
 
 def choices(table: str, column: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
