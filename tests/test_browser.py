@@ -259,22 +259,27 @@ def test_browser_a_value_typed_then_another_tab_clicked_is_kept(page: Any) -> No
     assert page.get_by_text("£114,930.00").first.is_visible()
 
 
-def populations_row(page: Any) -> tuple[tuple[int, int, int], list[str]]:
+def populations_row(page: Any, expect: str) -> tuple[tuple[int, int, int], list[str]]:
     """Maidstone's row in the Populations editor (Data tab, Partnership group): the
     colour its Check cell is painted (the grid draws on a canvas: the commonest pixel of
-    the cell) and its cells' values (from the grid's accessible table)."""
+    the cell), waiting up to 10 s for the CSS background ``expect`` (the browser may be
+    slow to paint under load), and its cells' values (from the grid's accessible table)."""
     from PIL import Image
 
     grid = active_panel(page).locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]')
     grid = grid.nth(2)
     page.mouse.move(5, 5)  # no hover on the grid
-    page.wait_for_timeout(300)
-    box = grid.bounding_box()
-    assert box is not None
-    png = page.screenshot(clip={"x": box["x"] + 140, "y": box["y"] + 35 + 10,
-                                "width": 50, "height": 14})
-    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(10_000) or []
-    colour = max(colours)[1]
+    colour = (0, 0, 0)
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        box = grid.bounding_box()
+        assert box is not None
+        png = page.screenshot(clip={"x": box["x"] + 140, "y": box["y"] + 35 + 10,
+                                    "width": 50, "height": 14})
+        colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(10_000) or []
+        colour = max(colours)[1]
+        if near(colour, expect):
+            break
     return colour, grid.locator('[role="gridcell"]').all_inner_texts()[:5]
 
 
@@ -295,15 +300,15 @@ def test_browser_the_check_column_marks_each_edit_and_keeps_the_edits(page: Any)
     wait_for_text(page, "Total contributions")
     wait_idle(page)
     type_population(page, "150000")
-    colour, cells = populations_row(page)
+    colour, cells = populations_row(page, COLOURS["changed"])
     assert near(colour, COLOURS["changed"]), colour
     assert cells[2:] == ["MBC", "2008-09", "150000"]
     type_population(page, "2025-6", right=1)  # not a financial year
-    colour, cells = populations_row(page)
+    colour, cells = populations_row(page, COLOURS["error"])
     assert near(colour, COLOURS["error"]), colour
     assert cells[2:] == ["MBC", "2025-6", "150000"]  # the first edit kept
     type_population(page, "2008-09", right=1)
-    colour, cells = populations_row(page)
+    colour, cells = populations_row(page, COLOURS["changed"])
     assert near(colour, COLOURS["changed"]), colour
     assert cells[2:] == ["MBC", "2008-09", "150000"]
 
