@@ -188,3 +188,45 @@ def test_an_edit_put_back_clears_its_mark() -> None:
     edit(at, "populations", 0, "population", 142800)
     at.run()
     assert check_column(at, "populations")[1] == {}
+
+
+def test_a_long_table_gets_no_marks_worked_out() -> None:
+    n = MAX_MARKED_ROWS + 1
+    base = pd.DataFrame({"population": ["1"] * n}, index=pd.Index(range(2, n + 2)))
+    edited = base.copy()
+    edited.iloc[0, 0] = "2"
+    assert row_marks("populations", base.index, base, edited, []) == {}
+
+
+def test_an_edit_state_applied_before_drawing_is_not_worked_out_again() -> None:
+    """The editor's state is applied before the editor is drawn (to mark its rows); the
+    editor's own result for the same state is then not turned back into text a second
+    time (a 100,000-row ledger took seconds each time)."""
+    from finance.appdata import typed
+    from finance.appdata.workspace import Workspace
+
+    ws = Workspace.for_source(None, "bundled:ab", 0, {"populations": BASE})
+    ws.open("populations")
+    state = {"edited_rows": {0: {"population": 150000}}, "added_rows": [],
+             "deleted_rows": []}
+    ws.pending("populations", state)
+    assert ws.frames["populations"].at[2, "population"] == "150000"
+    calls = []
+    real = typed.text_frame
+
+    def counting(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    import finance.appdata.workspace as workspace_module
+    workspace_module.text_frame = counting  # type: ignore[assignment]
+    try:
+        shown = ws.mounted_typed["populations"]  # whatever the editor returned
+        ws.edited("populations", shown, dict(state))
+        assert calls == []
+        assert ws.frames["populations"].at[2, "population"] == "150000"
+        other = {**state, "edited_rows": {0: {"population": 150001}}}
+        ws.edited("populations", shown, other)  # another state: worked out
+        assert calls == [1]
+    finally:
+        workspace_module.text_frame = real  # type: ignore[assignment]

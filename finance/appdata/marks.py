@@ -95,8 +95,9 @@ def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
               current: pd.DataFrame, problems: Iterable[Problem]) -> dict[int, Mark]:
     """Each marked row of an editor, by its row number (the sheet's): the column of the
     first error found in it, else of its first warning, else the cells changed against
-    the source (``base``); rows with nothing to say are left out.  ``rows``: the
-    editor's rows; ``current``: the table as edited, as text.
+    the source (``base``); rows with nothing to say are left out (all of them in a table
+    longer than :data:`MAX_MARKED_ROWS`).  ``rows``: the editor's rows; ``current``: the
+    table as edited, as text.
 
     >>> base = pd.DataFrame({"party": ["MBC", "SBC"], "population": ["142,800", "150,000"]},
     ...                     index=pd.Index([2, 3]))
@@ -107,6 +108,9 @@ def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
     2 changed ✎ Population
     3 error ✖ Party
     """
+    rows = list(rows)
+    if len(rows) > MAX_MARKED_ROWS:  # not shown in the editor: listed above it only
+        return {}
     errors: dict[int, list[Problem]] = {}
     warnings: dict[int, list[Problem]] = {}
     for p in problems:

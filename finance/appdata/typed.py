@@ -71,9 +71,6 @@ def _typed_column(kind: str, texts: pd.Series) -> pd.Series | None:
     if kind in ("money", "number", "pct"):
         return pd.Series([math.nan if v is None else v for v in out], index=texts.index,
                          dtype="float64")
-    if kind == "date":  # a blank date is NaT, which the editor shows blank (not "None")
-        return pd.Series(pd.to_datetime(pd.Series(out, dtype="object")).array,
-                         index=texts.index, dtype="datetime64[ns]")
     return pd.Series(out, index=texts.index, dtype="object")
 
 
@@ -106,13 +103,14 @@ def _text(kind: str, v: object) -> str | None:
 
     >>> [_text("money", 1234.5), _text("pct", 12.5), _text("whole", 142800),
     ...  _text("bool", False), _text("date", date(2025, 9, 30)), _text("money", None),
-    ...  _text("date", pd.NaT)]
-    ['1234.5', '12.5%', '142800', 'no', '2025-09-30', None, None]
+    ...  _text("date", pd.NaT), _text("date", "2025-09-30T00:00:00.000")]
+    ['1234.5', '12.5%', '142800', 'no', '2025-09-30', None, None, '2025-09-30']
     """
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
         return None
     if isinstance(v, str):
-        return v if v.strip() else None
+        v = _date_text(v) if kind == "date" else v  # the grid's ISO text with a time
+        return v if isinstance(v, str) and v.strip() else None
     if isinstance(v, bool | np.bool_):
         return "yes" if v else "no"
     if isinstance(v, datetime | pd.Timestamp):

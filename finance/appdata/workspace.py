@@ -11,6 +11,7 @@ are drawn.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ class Workspace:
         lingering: tables whose editors are drawn, out of sight, for one run after their
             tab or group closed: a value typed just before the click reaches the server
             after it, and Streamlit keeps an editor's edit only while it is drawn.
+        applied: each table's edit state as :meth:`pending` last applied it.
     """
 
     source: str
@@ -52,6 +54,7 @@ class Workspace:
     mounted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     mounted_typed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     lingering: set[str] = field(default_factory=set)
+    applied: dict[str, object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_source(cls, previous: object, source: str, version: int,
@@ -83,6 +86,7 @@ class Workspace:
         that follows one where it was not drawn)."""
         self.lingering.discard(table)
         if table not in self.mounted:
+            self.applied.pop(table, None)  # a new drawing: its editor starts with no edit
             self.mounts[table] = self.mounts.get(table, 0) + 1
             self.mounted[table] = self.frames[table]
             self.mounted_typed[table] = with_check(
@@ -92,9 +96,12 @@ class Workspace:
     def edited(self, table: str, shown: pd.DataFrame, state: object) -> pd.DataFrame:
         """``table`` as text after its editor's edits (``shown``: what the editor
         returned, its Check column dropped; ``state``: its edit state), and kept as the
-        table's latest."""
+        table's latest.  The state :meth:`pending` applied in this run is not worked out
+        twice (a long table takes seconds)."""
         if untouched(state):
             out = self.mounted[table]
+        elif self.applied.get(table) == state:
+            out = self.frames[table]
         else:
             shown = shown.drop(columns=[CHECK], errors="ignore")
             out = text_frame(table, shown, self.base[table], self.base_typed[table])
@@ -107,8 +114,10 @@ class Workspace:
         """Before ``table``'s editor is drawn: its edit state applied to the table as
         mounted, so the whole book as edited can be checked first and the editor drawn
         with each row's marks (:mod:`finance.appdata.marks`)."""
+        self.applied.pop(table, None)
         if isinstance(state, dict):
             self.edited(table, apply_edits(self.mounted_typed[table], state), state)
+            self.applied[table] = copy.deepcopy(state)
 
     def close(self, tables: Iterable[str], state_of: Callable[[str], object]) -> None:
         """These tables' editors are not drawn: an edit still pending in an editor's
@@ -120,6 +129,7 @@ class Workspace:
                 self.pending(t, state_of(self.key(t)))  # its latest state, an undo too
             self.mounted.pop(t, None)
             self.mounted_typed.pop(t, None)
+            self.applied.pop(t, None)
 
     def key(self, table: str) -> str:
         """The editor key of ``table`` for this source, version and drawing (another
