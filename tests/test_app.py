@@ -739,3 +739,15 @@ def test_edits_are_listed_and_the_edited_book_reads_back_to_the_same_figures(
     for doc in (cli, shown):  # the sources differ: the file's digest, the tables'
         doc.pop("input_sha256")
     assert cli == shown and cli["contributions"]["total"] == "114930.00"
+
+
+def test_text_from_the_book_is_shown_as_typed_in_a_page_table() -> None:
+    """A figure table shown whole on the page reads its cells as markdown: a service
+    named like a list item with stars and an emoji code is escaped, so the page shows
+    the name as typed (not a numbered list, italics or a smiley)."""
+    at = start()
+    edit(at, "services", 0, "name", "1. Mid Kent *Audit* :smile:")
+    at.run()
+    assert_clean(at)
+    services = frame(at, "Service", "1\\. Mid Kent \\*Audit\\* \\:smile\\:")
+    assert services.columns[0] == "Service"

@@ -9,6 +9,7 @@ markdown with :func:`md_escape`.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -56,11 +57,23 @@ def count_text(n: int, one: str, many: str | None = None) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text safe to show as markdown (no formatting, links or HTML from the data)."""
+    """Text safe to show as markdown (no formatting, lists, emoji, colours or HTML from
+    the data): the marks markdown reads escaped, a list's marker at a line's start
+    too, and the colon that starts an emoji or a colour (``:smile:``, ``:red[…]``).
+
+    >>> print(md_escape("a*b_ <i>"), md_escape("1. Audit"), md_escape("- ICT"))
+    a\\*b\\_ \\<i\\> 1\\. Audit \\- ICT
+    >>> print(md_escape(":smile: 2:1"))
+    \\:smile\\: 2\\:1
+    """
     out = text
-    for ch in "\\`*_[]<>#|$~":
+    for ch in "\\`*_[]<>#|$~:":
         out = out.replace(ch, "\\" + ch)
-    return out
+    return _LIST_MARK.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+
+
+#: A list's marker at the start of a line: ``- ``, ``+ ``, ``1. `` or ``1) ``.
+_LIST_MARK = re.compile(r"(?m)^(\s*\d*)([-+.)])(?=\s)")
 
 
 def number_format(d: Decimal, least: int = 2) -> str:

@@ -177,9 +177,9 @@ def page_table(t: Table) -> Styler:
     RAG cells centred and coloured, a total row in bold, text from the data escaped (the
     page reads each cell as markdown), no index.
 
-    >>> t = Table([{"Party": "A_B", "Pay": 150}], ["Party", "Pay"], {"Pay": MONEY})
-    >>> s = page_table(t); print(s.data.iloc[0, 0], s.data.iloc[0, 1])
-    A\\_B £1.50
+    >>> t = Table([{"Party": "A_B", "P*Y": 150}], ["Party", "P*Y"], {"P*Y": MONEY})
+    >>> s = page_table(t); print(s.data.iloc[0, 0], s.data.iloc[0, 1], list(s.data.columns))
+    A\\_B £1.50 ['Party', 'P\\\\*Y']
     >>> [r["selector"] for r in s.table_styles]  # 'A_B' short: on one line
     ['td.col0, td.col0 *', 'th.col_heading.col1, td.col1']
     """
@@ -196,6 +196,7 @@ def page_table(t: Table) -> Styler:
         elif df[c].map(len).max() <= SHORT_TEXT:  # a code or a year: kept on one line
             rules.append({"selector": f"td.col{i}, td.col{i} *",
                           "props": "white-space: nowrap !important"})
+    df.columns = pd.Index([md_escape(str(c)) for c in t.columns])  # codes, from the data
     style = _styled(t, df)
     style = style if not isinstance(style, pd.DataFrame) else style.style
     return style.set_table_styles(rules).hide(axis="index")
@@ -207,7 +208,8 @@ def styled(t: Table) -> Styler | pd.DataFrame:
 
 
 def _styled(t: Table, df: pd.DataFrame) -> Styler | pd.DataFrame:
-    cols: list[Hashable] = [c for c in t.rag_columns if c in df.columns]
+    cols: list[Hashable] = [df.columns[i] for i, c in enumerate(t.columns)
+                            if t.kind(c) == RAG]  # by place: ``df``'s may be escaped
     if not cols and not t.bold_rows:
         return df
 
