@@ -25,6 +25,7 @@ Session state (documented for tests):
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Literal
@@ -57,6 +58,10 @@ TAB_CHARTS: dict[str, tuple[str, ...]] = {
     "Contributions": ("contributions",), "Year end": ("refund",),
     "Shared services": ("services",), "Settlement": ("net_positions",),
     "Investments": ("npv", "scores"), "Monitoring": ("savings", "performance")}
+#: How long a run that closes the Data tab, or a group of its tables, waits before it
+#: draws their editors out of sight: Streamlit's grid sends a typed value 150 ms after
+#: the Enter, and a value still held when its editor leaves the page is lost.
+LINGER_S = 0.25
 TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
           "Monitoring", "Scenarios", "History", "Data")
 STYLE = """<style>
@@ -621,6 +626,8 @@ def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
     their last edits kept in the workspace."""
     late = ws.linger(tables)
     ws.close([t for t in tables if t not in late], st.session_state.get)
+    if late:  # the grid holds a typed value 150 ms, and drops it if its editor goes first
+        time.sleep(LINGER_S)
     for table in late:
         key = ws.key(table)
         ws.edited(table, editor(table, ws.mounted_typed[table], key),
@@ -628,6 +635,28 @@ def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
 
 
 Checked = tuple[dict[str, RawTable] | None, ad.Parsed]
+Worked = tuple[str, ad.Decisions, Prior | None, Result | None, tuple[Problem, ...]]
+
+
+def figures_of(parsed: ad.Parsed, version: int, source_key: str, run: dict[str, Any]
+               ) -> Worked | None:
+    """The year and the board's decisions (drawn in the sidebar, once a run, from the
+    first book asked about), and the figures of ``parsed`` with them: year, decisions,
+    prior year, result and the problems the run found (``None``: no book, or no years).
+    ``run``: this run's answers (the Data tab asks first, for its rows' marks)."""
+    book = parsed.book
+    if book is None or not book.years:
+        return None
+    if "decided" not in run:
+        with st.sidebar:
+            run["decided"] = year_and_decisions(book, version, disabled=False,
+                                                source=source_key)
+    year, decisions = run["decided"]
+    if run.get("figures", (None,))[0] is not parsed:
+        prior = ah.prior_for(history_url(), book.settings.name, year)
+        result, problems = cache.figures(parsed.sha256, year, decisions, prior, book)
+        run["figures"] = (parsed, (year, decisions, prior, result, problems))
+    return run["figures"][1]
 
 
 def validated(src: ad.Source, base: dict[str, Any], edited: dict[str, Any],
@@ -819,6 +848,8 @@ def page() -> None:
                     strict=True))
 
     parsed: ad.Parsed | None = None
+    source_key = "" if src is None else f"{src.kind}:{src.sha256[:16]}"
+    run: dict[str, Any] = {}  # this run's year and decisions, and figures (figures_of)
     slots: dict[str, Any] = {}
     edited_tables: dict[str, RawTable] | None = None
     edits: list[str] = []
@@ -838,8 +869,15 @@ def page() -> None:
                 closed_editors(ws, ad.TABLES)
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)
             else:
-                edited, slots, edits = data_tab(src, base, ws, lambda frames: validated(
-                    src, base, frames, memo)[1].problems)
+                def check(frames: dict[str, Any]) -> tuple[Problem, ...]:
+                    checked = validated(src, base, frames, memo)[1]
+                    worked = figures_of(checked, version, source_key, run)
+                    if worked is None:
+                        return checked.problems
+                    result = worked[3]  # the year's own problems and warnings too
+                    return checked.problems + worked[4] + (result.warnings if result else ())
+
+                edited, slots, edits = data_tab(src, base, ws, check)
             edited_tables, parsed = validated(src, base, edited, memo)
             source_book = cache.validated(src.sha256, src, None).book  # as given, not as edited
             st.session_state["source_approvers"] = (
@@ -851,21 +889,20 @@ def page() -> None:
     run_problems: tuple[Problem, ...] = ()
     changes: list[str] = []
     book = parsed.book if parsed else None
-    source_key = "" if src is None else f"{src.kind}:{src.sha256[:16]}"
     last_good: dict[str, Any] | None = st.session_state.get("last_good")
     if last_good is not None and last_good.get("source") != source_key:
         last_good = None  # another source's figures are never shown for this one
     if book is None and last_good is not None:
-        with st.sidebar:
-            year_and_decisions(last_good["book"], version, disabled=True, source=source_key)
+        if "decided" not in run:
+            with st.sidebar:
+                year_and_decisions(last_good["book"], version, disabled=True,
+                                   source=source_key)
     elif book is not None and not book.years:
         run_problems = (Problem("years", None, None, "no years are listed"),)
     elif book is not None and parsed is not None:
-        with st.sidebar:
-            year, decisions = year_and_decisions(book, version, disabled=False,
-                                                 source=source_key)
-        prior = ah.prior_for(history_url(), book.settings.name, year)
-        result, run_problems = cache.figures(parsed.sha256, year, decisions, prior, book)
+        worked = figures_of(parsed, version, source_key, run)
+        assert worked is not None
+        year, decisions, prior, result, run_problems = worked
         show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
         changes = ad.changed_decisions(book, year, decisions)
         if result is not None:

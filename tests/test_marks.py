@@ -84,6 +84,12 @@ def test_a_warning_is_its_own_kind_and_an_error_of_the_whole_row_outranks_it() -
         "error", "✖ row")
 
 
+def test_a_change_shows_over_a_warning_with_the_warning_sign_after_it() -> None:
+    warn = Problem("populations", 4, "year", "older than 2025-26", severity="warning")
+    marks = row_marks("populations", [4], BASE, now(population=(4, "1")), [warn])
+    assert marks[4] == Mark("changed", "✎ Population ⚠")
+
+
 def test_problems_of_another_table_or_of_no_row_are_not_marked_here() -> None:
     ps = [Problem("years", 2, "rate_pence", "bad"), Problem("populations", None, None,
                                                             "no rows")]
@@ -165,16 +171,17 @@ def test_the_app_marks_a_changed_row_and_a_bad_row_in_the_editor() -> None:
     at = start()
     open_group(at, "Partnership")
     before, marks = check_column(at, "populations")
-    assert marks == {}
+    stale = "⚠ Year"  # the bundled book's populations are 2008-09's: a warning, shown
+    assert marks == {2: stale, 3: stale, 4: stale}
     key = at.session_state["workspace"].key("populations")
     at.session_state[key] = {"edited_rows": {0: {"population": 150000},
                                              1: {"population": -5}},
                              "added_rows": [], "deleted_rows": []}
     at.run()
     after, marks = check_column(at, "populations")
-    assert marks[2] == "✎ Population"
-    assert marks[3] == "✖ Population"
-    assert 4 not in marks
+    # an error stops the year being worked out, so its warnings are not known: the
+    # book's own checks' marks only
+    assert marks == {2: "✎ Population", 3: "✖ Population"}
     # the same editor (its identity kept): Streamlit keeps its edits as the marks change
     assert after == before
     assert at.session_state["workspace"].key("populations") == key
@@ -184,10 +191,29 @@ def test_an_edit_put_back_clears_its_mark() -> None:
     at = start()
     edit(at, "populations", 0, "population", 150000)
     at.run()
-    assert check_column(at, "populations")[1] == {2: "✎ Population"}
+    stale = "⚠ Year"
+    assert check_column(at, "populations")[1] == {2: "✎ Population ⚠", 3: stale, 4: stale}
     edit(at, "populations", 0, "population", 142800)
     at.run()
-    assert check_column(at, "populations")[1] == {}
+    assert check_column(at, "populations")[1] == {2: stale, 3: stale, 4: stale}
+
+
+def test_a_problem_found_when_the_year_is_worked_out_is_marked_on_its_row() -> None:
+    """Swale given notice and gone before the year: the figures cannot be worked out,
+    and the service lines that still count it are marked in red where they are."""
+    at = start()
+    edit(at, "parties", 1, "notice_given", "2023-06-30")
+    key = at.session_state["workspace"].key("parties")
+    at.session_state[key] = {"edited_rows": {1: {"notice_given": "2023-06-30",
+                                                 "left": "2024-06-30"}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    open_group(at, "Shared services")
+    marks = check_column(at, "service_parties")[1]
+    errors = {r: m for r, m in marks.items() if "✖" in m}
+    assert errors, marks
+    frames = at.session_state["workspace"].frames["service_parties"]
+    assert {frames.at[r, "party"] for r in errors} == {"SBC"}
 
 
 def test_a_long_table_gets_no_marks_worked_out() -> None:

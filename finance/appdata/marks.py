@@ -8,9 +8,10 @@ row, what differs from the source and what the checks found:
 
 * red, ``✖ Population``: an error in the row, which stops the figures, in the column
   named (``✖ row`` when it is the whole row's);
-* orange, ``⚠ Population``: a warning on the row, which does not stop them;
 * yellow, ``✎ Population``: a cell changed against the source (``✎ 2 cells``, several;
-  ``✎ new row``, a row added).
+  ``✎ new row``, a row added), with ``⚠`` after it when the row has a warning too;
+* orange, ``⚠ Population``: a warning on a row not changed, which does not stop the
+  figures.
 
 The column is narrow, to leave the table's own columns room: what each mark means in
 full (the problem's message, the value the cell had) is in the lists above the table.
@@ -94,8 +95,9 @@ def _where(table: str, columns: list[str | None], row: str) -> str:
 def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
               current: pd.DataFrame, problems: Iterable[Problem]) -> dict[int, Mark]:
     """Each marked row of an editor, by its row number (the sheet's): the column of the
-    first error found in it, else of its first warning, else the cells changed against
-    the source (``base``); rows with nothing to say are left out (all of them in a table
+    first error found in it; else the cells changed against the source (``base``), the
+    user's own doing, with ``⚠`` after them if the row has a warning too; else the
+    column of its first warning; rows with nothing to say are left out (all of them in a table
     longer than :data:`MAX_MARKED_ROWS`).  ``rows``: the editor's rows; ``current``: the
     table as edited, as text.
 
@@ -119,17 +121,18 @@ def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
     old, new = row_cells(base), row_cells(current)
     out: dict[int, Mark] = {}
     for row in rows:
+        warned = " ⚠" if row in warnings else ""
+        changed = [] if row not in new or row not in old else [
+            c for c, v in new[row].items() if v != old[row].get(c)]
         if row in errors:
             out[row] = Mark("error", "✖ " + _where(table, [errors[row][0].column], "row"))
+        elif row in new and row not in old:
+            out[row] = Mark("changed", "✎ new row" + warned)
+        elif changed:
+            out[row] = Mark("changed", "✎ " + _where(table, list(changed), "row") + warned)
         elif row in warnings:
             out[row] = Mark("warning", "⚠ " + _where(
                 table, [warnings[row][0].column], "row"))
-        elif row in new and row not in old:
-            out[row] = Mark("changed", "✎ new row")
-        elif row in new:
-            changed = [c for c, v in new[row].items() if v != old[row].get(c)]
-            if changed:
-                out[row] = Mark("changed", "✎ " + _where(table, list(changed), "row"))
     return out
 
 
