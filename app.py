@@ -28,7 +28,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
@@ -88,13 +88,9 @@ STALE = ("Not the current inputs: these are the last good figures ({label}, {yea
 # --------------------------------------------------------------------------- display helpers
 
 
-ALIGN: dict[str, Literal["left", "center", "right"]] = {
-    **dict.fromkeys(ad.FIGURES, "right"), ad.RAG: "center"}
-
-
 def column(t: ad.Table, name: str) -> Any:
     return st.column_config.TextColumn(name, help=t.help.get(name),
-                                       alignment=ALIGN.get(t.kind(name), "left"))
+                                       alignment=ad.ALIGN.get(t.kind(name), "left"))
 
 
 def show_table(t: ad.Table, title: str | None = None) -> None:

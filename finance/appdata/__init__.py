@@ -115,6 +115,7 @@ from finance.appdata.sources import (
     workbook_source,
 )
 from finance.appdata.tables import (
+    ALIGN,
     BOLD,
     EXACT,
     FIGURES,
@@ -142,10 +143,10 @@ from finance.appdata.tables import (
 from finance.output import slug
 
 __all__ = [
-    "BOLD", "BUNDLED", "CHARTS", "EXACT", "FIGURES", "FIRST_PROBLEMS", "ICON", "INT", "MONEY",
-    "MONEY_AXIS", "PALETTE", "PCT", "RAG", "RATIO", "SCORE", "SOURCE_LABELS", "TABLES",
-    "TABLE_GROUPS", "TABLE_LABELS", "TABLE_NOTES", "TEMPLATE", "TEXT", "TOTAL", "UPLOAD",
-    "YEARS", "Decisions", "Metric", "Parsed", "Source", "Table", "apply_decisions",
+    "ALIGN", "BOLD", "BUNDLED", "CHARTS", "EXACT", "FIGURES", "FIRST_PROBLEMS", "ICON", "INT",
+    "MONEY", "MONEY_AXIS", "PALETTE", "PCT", "RAG", "RATIO", "SCORE", "SOURCE_LABELS",
+    "TABLES", "TABLE_GROUPS", "TABLE_LABELS", "TABLE_NOTES", "TEMPLATE", "TEXT", "TOTAL",
+    "UPLOAD", "YEARS", "Decisions", "Metric", "Parsed", "Source", "Table", "apply_decisions",
     "book_decisions", "bundled_source", "cell_text", "changed_decisions", "changes_against",
     "chart_specs", "checks_summary", "checks_table", "choices", "column_hint", "column_label",
     "column_notes", "columns", "count_text", "cover_changes", "decimal_input",

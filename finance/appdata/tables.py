@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -148,7 +148,12 @@ PAGE_ROWS = 60
 #: Text no longer than this (a code, a year) is kept on one line in a page table.
 SHORT_TEXT = 12
 
-#: How a figure column and a RAG column line up, heading and cells alike.
+#: How a column lines up, by its format: figures right, RAG labels centred (text left),
+#: in a grid and in a page table alike.
+ALIGN: dict[str, Literal["center", "right"]] = {**dict.fromkeys(FIGURES, "right"),
+                                                RAG: "center"}
+
+#: The CSS that lines a page table's column up, heading and cells alike.
 ALIGNED = {"right": "text-align: right !important; font-variant-numeric: tabular-nums; "
                     "white-space: nowrap !important",
            "center": "text-align: center !important; white-space: nowrap !important"}
@@ -185,11 +190,11 @@ def page_table(t: Table) -> Styler:
     """
     df = t.frame
     for c in t.columns:
-        if t.kind(c) not in FIGURES and t.kind(c) != RAG:
+        if t.kind(c) not in ALIGN:  # text, not a figure or a RAG label
             df[c] = df[c].map(md_escape)
     rules: list[CSSDict] = []
     for i, c in enumerate(t.columns):
-        align = "right" if t.kind(c) in FIGURES else "center" if t.kind(c) == RAG else ""
+        align = ALIGN.get(t.kind(c))
         if align:
             rules.append({"selector": f"th.col_heading.col{i}, td.col{i}",
                           "props": ALIGNED[align]})
