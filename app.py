@@ -866,12 +866,11 @@ def page() -> None:
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)
             else:
                 def check(frames: dict[str, Any]) -> tuple[Problem, ...]:
+                    """The book's problems and the year's, as the page lists them."""
                     checked = validated(src, base, frames, memo)[1]
                     worked = figures_of(checked, version, source_key, run)
-                    if worked is None:
-                        return checked.problems
-                    result = worked[3]  # the year's own problems and warnings too
-                    return checked.problems + worked[4] + (result.warnings if result else ())
+                    result, found = (worked[3], worked[4]) if worked else (None, ())
+                    return ad.errors_of(checked, found) + ad.warnings_of(checked, result)
 
                 edited, slots, edits = data_tab(src, base, ws, check)
             edited_tables, parsed = validated(src, base, edited, memo)
