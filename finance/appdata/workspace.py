@@ -105,8 +105,6 @@ class Workspace:
         else:
             shown = shown.drop(columns=[CHECK], errors="ignore")
             out = text_frame(table, shown, self.base[table], self.base_typed[table])
-            if out.equals(self.frames[table]):  # as already applied (:meth:`pending`)
-                out = self.frames[table]
         self.frames[table] = out
         return out
 
