@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -83,6 +85,51 @@ def _fixed_shares(n: int, rnd: random.Random) -> list[str]:
     return [f"{p}%" for p in parts]
 
 
+def _typed(text: str) -> tuple[str, object]:
+    """How a spreadsheet holds a CSV cell: a number, a date, a percentage or text."""
+    if re.fullmatch(r"-?\d+", text):
+        return "number", int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return "number", float(text)
+    if re.fullmatch(r"\d+(\.\d+)?%", text):
+        return "percent", float(text[:-1]) / 100
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return "date", datetime.datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:  # 2025-02-31 stays text, as a spreadsheet keeps it
+            pass
+    return "text", text
+
+
+def as_workbook(folder: Path, out: Path) -> Path:
+    """The book in ``folder`` (CSV files) written as one ``.xlsx`` workbook, a sheet per
+    table, each cell as a spreadsheet holds it: numbers as numbers, ISO dates as dates,
+    percentages as percentages (``40%`` is 0.4 shown as a percentage), text as text."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    formats = {"date": wb.add_format({"num_format": "dd/mm/yyyy"}),
+               "percent": wb.add_format({"num_format": "0%"})}
+    for f in sorted(folder.glob("*.csv")):
+        ws = wb.add_worksheet(f.stem)
+        with f.open(newline="", encoding="utf-8") as fh:
+            for r, row in enumerate(csv.reader(fh)):
+                for c, text in enumerate(row):
+                    if r == 0 or text == "":
+                        if text:
+                            ws.write_string(r, c, text)
+                        continue
+                    kind, value = _typed(text)
+                    if kind == "number" or kind == "percent":
+                        ws.write_number(r, c, value, formats.get(kind))  # type: ignore[arg-type]
+                    elif kind == "date":
+                        ws.write_datetime(r, c, value, formats["date"])  # type: ignore[arg-type]
+                    else:
+                        ws.write_string(r, c, text)
+    wb.close()
+    return out
+
+
 def small_books(folder: Path, n: int = 100) -> Path:
     """``n`` copies of the three-council MKIP book, each its own partnership."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,4 +145,7 @@ def small_books(folder: Path, n: int = 100) -> Path:
 if __name__ == "__main__":
     import sys
 
-    print(large_book(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/large-book")))
+    book = large_book(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/large-book"))
+    print(book)
+    if "--xlsx" in sys.argv:
+        print(as_workbook(book, book.with_suffix(".xlsx")))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -22,11 +21,14 @@ from finance.core.ledger import Ledger
 from finance.core.model import Book
 from finance.core.parse import SCHEMA, RawTable, ReadTable, norm, parse_book
 from finance.core.problems import BookError, Problem
+from finance.workbook import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, read_xlsx_bytes
+
+__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "MAX_UNCOMPRESSED_BYTES", "bundled_book_path",
+           "csv_table", "load_book", "load_xlsx_bytes", "parse_raw", "read_csv_folder",
+           "read_raw", "read_xlsx_bytes", "require_book"]
 
 #: Limits that keep a hostile file from exhausting memory.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 1_000_000
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -116,70 +118,6 @@ def read_csv_folder(folder: Path, columnar: bool = False
     return tables, digest.hexdigest(), problems
 
 
-def read_xlsx_bytes(data: bytes, label: str = "workbook") -> tuple[dict[str, RawTable],
-                                                                  list[Problem]]:
-    """A workbook's sheets as raw tables (header in the first non-blank row)."""
-    import openpyxl  # heavy: imported only when a workbook is read
-
-    problems: list[Problem] = []
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return {}, [Problem(label, None, None,
-                            "is an old .xls workbook or a password-protected one; save it as "
-                            ".xlsx without a password")]
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        return {}, [Problem(label, None, None, "is not an Excel .xlsx workbook")]
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            total = sum(i.file_size for i in z.infolist())
-    except zipfile.BadZipFile:
-        return {}, [Problem(label, None, None, "is not an Excel .xlsx workbook (damaged)")]
-    if total > MAX_UNCOMPRESSED_BYTES:
-        return {}, [Problem(label, None, None,
-                            f"unpacks to {total:,} bytes, over the {MAX_UNCOMPRESSED_BYTES:,} "
-                            "byte limit")]
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        return {}, [Problem(label, None, None, f"could not be opened as a workbook ({exc})")]
-    tables: dict[str, RawTable] = {}
-    try:
-        for ws, fs in zip(wb.worksheets, formulas.worksheets, strict=True):
-            header: tuple[object, ...] | None = None
-            body: list[tuple[int, tuple[object, ...]]] = []
-            for i, (r, f) in enumerate(zip(ws.iter_rows(values_only=True),
-                                           fs.iter_rows(values_only=True), strict=False),
-                                       start=1):
-                if header is None:
-                    if any(v is not None and str(v).strip() for v in r):
-                        header = tuple("" if v is None else str(v) for v in r)
-                    continue
-                for j, (v, fv) in enumerate(zip(r, f, strict=False)):
-                    if v is None and isinstance(fv, str) and fv.startswith("="):
-                        col = header[j] if j < len(header) else f"column {j + 1}"
-                        problems.append(Problem(
-                            ws.title, i, str(col),
-                            f"holds the formula {fv} with no saved value: open and save "
-                            "the workbook in a spreadsheet program, or type the value"))
-                body.append((i, tuple(r)))
-                if len(body) > MAX_ROWS:
-                    problems.append(Problem(ws.title, None, None,
-                                            f"has over {MAX_ROWS:,} rows"))
-                    break
-            if header is not None:
-                tables[ws.title] = RawTable(ws.title, tuple(str(h) for h in header),
-                                            tuple(body))
-    except Exception as exc:  # damage found while reading sheets lazily (bad XML, zlib)
-        return {}, [Problem(label, None, None,
-                            f"could not be read: the workbook is damaged ({type(exc).__name__})")]
-    finally:
-        wb.close()
-        formulas.close()
-    if not tables and not problems:
-        problems.append(Problem(label, None, None, "workbook is empty: no sheet has a header row"))
-    return tables, problems
-
-
 def read_raw(path: Path, columnar: bool = False
              ) -> tuple[Mapping[str, RawTable | ReadTable | Ledger], str, list[Problem]]:
     """Raw tables, SHA-256 of the input and file-level problems for a book path."""
@@ -197,7 +135,7 @@ def read_raw(path: Path, columnar: bool = False
         return {}, sha, [Problem(path.name, None, None,
                                  "a book is a folder of CSV files or an .xlsx workbook, "
                                  "not a single CSV file")]
-    tables, problems = read_xlsx_bytes(data, path.name)
+    tables, problems = read_xlsx_bytes(data, path.name, columnar)
     return tables, sha, problems
 
 
@@ -217,7 +155,7 @@ def load_book(path: Path | str) -> tuple[Book | None, list[Problem]]:
 
 def load_xlsx_bytes(data: bytes, label: str = "workbook") -> tuple[Book | None, list[Problem]]:
     """Validate an uploaded workbook held in memory (the app's upload)."""
-    tables, problems = read_xlsx_bytes(data, label)
+    tables, problems = read_xlsx_bytes(data, label, columnar=True)
     return parse_raw(tables, hashlib.sha256(data).hexdigest(), problems)
 
 

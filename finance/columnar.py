@@ -27,7 +27,7 @@ with its row and column.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -42,20 +42,32 @@ _MONEY: dict[Callable[[object], Any], bool] = {read_money: False, nonneg_money: 
 
 
 class _Texts(Sequence[str]):
-    """A text column held by pyarrow, read by :func:`read_text` when asked for."""
+    """A text column read by :func:`read_text` only when asked for: held by pyarrow
+    (:meth:`of_arrow`) or as a workbook's cells (:meth:`of_cells`)."""
 
-    __slots__ = ("_arr", "_list")
+    __slots__ = ("_list", "_n", "_one", "_values")
 
-    def __init__(self, arr: Any) -> None:
-        self._arr = arr
+    def __init__(self, n: int, values: Callable[[], Iterable[Any]],
+                 one: Callable[[int], Any]) -> None:
+        self._n, self._values, self._one = n, values, one
         self._list: list[str] | None = None
 
+    @classmethod
+    def of_arrow(cls, arr: Any) -> _Texts:
+        return cls(len(arr), lambda: map(read_text, arr.to_pylist()),
+                   lambda i: read_text(arr[i].as_py()))
+
+    @classmethod
+    def of_cells(cls, cells: Sequence[Any], cell: Callable[[Any], Any]) -> _Texts:
+        return cls(len(cells), lambda: (read_text(cell(v)) for v in cells),
+                   lambda i: read_text(cell(cells[i])))
+
     def __len__(self) -> int:
-        return len(self._arr)
+        return self._n
 
     def _all(self) -> list[str]:
         if self._list is None:
-            self._list = [read_text(v) for v in self._arr.to_pylist()]
+            self._list = list(self._values())
         return self._list
 
     @overload
@@ -67,7 +79,7 @@ class _Texts(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | list[str]:
         if isinstance(i, slice) or self._list is not None:
             return self._all()[i]
-        return read_text(self._arr[range(len(self))[i]].as_py())
+        return self._one(range(self._n)[i])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._all())
@@ -89,18 +101,20 @@ def _by_distinct(col: Any, column: Col) -> tuple[list[Any], np.ndarray]:
         if column.required and None in trimmed:
             raise _Unusual(f"{column.name} is blank")
         return trimmed, index
-    answers: list[Any] = []
-    for v in enc.dictionary.to_pylist():
-        if is_blank(v):
-            if column.required:
-                raise _Unusual(f"{column.name} is blank")
-            answers.append(None)
-            continue
-        try:
-            answers.append(column.read(v))
-        except CellError as exc:
-            raise _Unusual(str(exc)) from exc
-    return answers, index
+    return [_read(v, column) for v in enc.dictionary.to_pylist()], index
+
+
+def _read(v: object, column: Col, cell: Callable[[Any], Any] | None = None) -> Any:
+    """One cell by its column's reader (after ``cell`` where given), ``None`` when blank;
+    unusual when a blank must be filled or the reader refuses the cell."""
+    if is_blank(v):
+        if column.required:
+            raise _Unusual(f"{column.name} is blank")
+        return None
+    try:
+        return column.read(v if cell is None else cell(v))
+    except CellError as exc:
+        raise _Unusual(str(exc)) from exc
 
 
 def _money(col: Any, column: Col) -> tuple[np.ndarray, list[int]]:
@@ -120,21 +134,25 @@ def _money(col: Any, column: Col) -> tuple[np.ndarray, list[int]]:
     # bytes, which read as a signed int64 are the pence themselves.
     words = np.frombuffer(dec.buffers()[1], dtype="<i8")
     out = words[2 * dec.offset: 2 * (dec.offset + len(dec)): 2].copy()
+    # blanks and other forms (£1,234.50, (12.00)): cell by cell
+    rest = zip(others.tolist(), raw.take(others).to_pylist(), strict=True) if len(others) else ()
+    return out, _money_rest(out, rest, column)
+
+
+def _money_rest(out: np.ndarray, cells: Iterable[tuple[int, Any]], column: Col,
+                cell: Callable[[Any], Any] | None = None) -> list[int]:
+    """The amounts not converted in bulk, each ``(row, cell)`` by the cell reader into
+    ``out``; the rows left blank.  Unusual when a column that must not be negative is."""
     blank = []
-    if len(others):  # blanks and other forms (£1,234.50, (12.00)): cell by cell
-        for i, v in zip(others.tolist(), raw.take(others).to_pylist(), strict=True):
-            if is_blank(v):
-                if column.required:
-                    raise _Unusual(f"{column.name} is blank")
-                blank.append(i)
-                continue
-            try:
-                out[i] = column.read(v)
-            except CellError as exc:
-                raise _Unusual(str(exc)) from exc
+    for i, v in cells:
+        p = _read(v, column, cell)
+        if p is None:
+            blank.append(i)
+        else:
+            out[i] = p
     if _MONEY[column.read] and (out < 0).any():
         raise _Unusual(f"{column.name} is negative")
-    return out, blank
+    return blank
 
 
 def _values(col: Any, column: Col) -> list[Any]:
@@ -190,12 +208,7 @@ def _arrow_columns(data: bytes, schema: dict[str, Col], max_rows: int
         header = next(csv.reader([first.decode("utf-8").rstrip("\r")]), [])
     except UnicodeDecodeError as exc:
         raise _Unusual("header") from exc
-    names = [norm(h) for h in header]
-    wanted = [n for n in names if n]
-    if len(set(wanted)) != len(wanted) or any(n not in schema for n in wanted):
-        raise _Unusual("header")
-    if any(c.present and c.name not in wanted for c in schema.values()):
-        raise _Unusual("missing column")
+    names = _schema_names(header, schema)
     keys = [f"c{i}" for i in range(len(header))]
     try:
         table = pacsv.read_csv(
@@ -236,7 +249,124 @@ def _read_ledger(data: bytes, max_rows: int) -> Ledger:
         day = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     return Ledger(
         labels, year_code, kind_code, _money(cols["amount"], _LEDGER["amount"])[0], day,
-        _Texts(cols.get("description", pa.nulls(n, pa.string()))),
-        _Texts(cols.get("reference", pa.nulls(n, pa.string()))),
+        _Texts.of_arrow(cols.get("description", pa.nulls(n, pa.string()))),
+        _Texts.of_arrow(cols.get("reference", pa.nulls(n, pa.string()))),
         np.arange(2, n + 2, dtype=np.int64),
     )
+
+
+# -- a workbook's sheets, by columns ---------------------------------------------------
+#
+# A workbook's cells come typed (calamine: text, float, bool, date, datetime, time; ''
+# for a blank).  The same rules hold as for CSV text: each distinct value of a column is
+# read once by the column's reader (after :func:`finance.workbook.cell` makes it the value
+# openpyxl would give), and amounts held as numbers are turned into pence in one numpy
+# pass, checked exact; anything unusual sends the sheet to the row reader.
+
+#: An amount held as a number is converted in bulk below this many pounds in size (far
+#: inside a double's exact range for two decimal places); a larger one cell by cell.
+_BULK_MONEY_LIMIT = 1e11
+
+
+def read_ledger_cells(header: Sequence[object], body: Sequence[Sequence[Any]],
+                      first_row: int, cell: Callable[[Any], Any]) -> Ledger | None:
+    """A workbook's ledger sheet as columns: ``header`` its header cells, ``body`` the
+    rows under it as calamine gives them, the first of them sheet row ``first_row``;
+    ``None`` when the sheet should be read row by row."""
+    try:
+        n, cols = _cell_columns(header, body, _LEDGER)
+        years, yix = _cell_distinct(cols["year"], _LEDGER["year"], cell)
+        labels = sorted(set(years))
+        year_code = np.array([labels.index(y) for y in years], dtype=np.int32)[yix]
+        kinds, kix = _cell_distinct(cols["kind"], _LEDGER["kind"], cell)
+        kind_code = np.array([LEDGER_KINDS.index(k) for k in kinds], dtype=np.int8)[kix]
+        if "date" in cols:
+            dates, dix = _cell_distinct(cols["date"], _LEDGER["date"], cell)
+            day = np.array([np.datetime64("NaT") if d is None else np.datetime64(d, "D")
+                            for d in dates], dtype="datetime64[D]").reshape(len(dates))[dix]
+        else:
+            day = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        amount, _ = _cell_money(cols["amount"], _LEDGER["amount"], cell)
+    except _Unusual:
+        return None
+
+    def texts(name: str) -> Sequence[str]:
+        return _Texts.of_cells(cols[name], cell) if name in cols else ("",) * n
+
+    return Ledger(labels, year_code, kind_code, amount, day, texts("description"),
+                  texts("reference"),
+                  np.arange(first_row, first_row + n, dtype=np.int64))
+
+
+def read_table_cells(name: str, header: Sequence[object], body: Sequence[Sequence[Any]],
+                     first_row: int, cell: Callable[[Any], Any]) -> ReadTable | None:
+    """Any other table of :data:`~finance.core.parse.SCHEMA` from a workbook's sheet, as
+    :func:`read_ledger_cells` reads the ledger; ``None`` to read it row by row."""
+    schema = {c.name: c for c in SCHEMA[norm(name)]}
+    try:
+        n, cols = _cell_columns(header, body, schema)
+        values = {c: _cell_values(col, schema[c], cell) for c, col in cols.items()}
+    except _Unusual:
+        return None
+    return ReadTable(name, range(first_row, first_row + n), values)
+
+
+def _schema_names(header: Sequence[object], schema: dict[str, Col]) -> list[str]:
+    """The header's names as the schema's (``""`` for a blank heading); unusual when a
+    name is repeated or unknown, or a column that must be given is missing."""
+    names = [norm(h) for h in header]
+    wanted = [n for n in names if n]
+    if len(set(wanted)) != len(wanted) or any(n not in schema for n in wanted):
+        raise _Unusual("header")
+    if any(c.present and c.name not in wanted for c in schema.values()):
+        raise _Unusual("missing column")
+    return names
+
+
+def _cell_columns(header: Sequence[object], body: Sequence[Sequence[Any]],
+                  schema: dict[str, Col]) -> tuple[int, dict[str, Sequence[Any]]]:
+    """The sheet's columns under their schema names (a column with a blank heading is
+    left out, as the row reader leaves it out)."""
+    names = _schema_names(header, schema)
+    columns = list(zip(*body, strict=True)) if body else [()] * len(names)
+    return len(body), {name: col for name, col in zip(names, columns, strict=True) if name}
+
+
+def _cell_values(col: Sequence[Any], column: Col, cell: Callable[[Any], Any]) -> list[Any]:
+    """Every row's value of one column, each distinct cell read once."""
+    if column.read in _MONEY:
+        pence, blank = _cell_money(col, column, cell)
+        values: list[Any] = pence.tolist()
+        for i in blank:
+            values[i] = None
+        return values
+    answers, index = _cell_distinct(col, column, cell)
+    return list(map(answers.__getitem__, index.tolist()))
+
+
+def _cell_distinct(col: Sequence[Any], column: Col, cell: Callable[[Any], Any]
+                   ) -> tuple[list[Any], np.ndarray]:
+    """Each distinct cell of a column read once: ``(answers, index per row)``."""
+    # (keys: 1.0 and True must not share an answer; text is its own key)
+    keys = [v if v.__class__ is str else (v.__class__, v) for v in col]
+    number = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    index = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
+    return [_read(k if k.__class__ is str else k[1], column, cell) for k in number], index
+
+
+def _cell_money(col: Sequence[Any], column: Col, cell: Callable[[Any], Any]
+                ) -> tuple[np.ndarray, list[int]]:
+    """Amounts as int64 pence, and the rows left blank (0 in the array) where the column
+    may be blank.  A number ``x`` is ``p`` pence when ``p = rint(100 x)`` and ``p / 100``
+    is ``x`` again (then ``x`` is the double nearest a two-decimal amount, which is what
+    the cell reader's ``Decimal(str(x))`` finds); any other cell goes to the reader."""
+    n = len(col)
+    numbers = np.fromiter((v.__class__ is float for v in col), dtype=bool, count=n)
+    f = np.fromiter((v if v.__class__ is float else 0.0 for v in col), dtype=np.float64,
+                    count=n)
+    with np.errstate(invalid="ignore", over="ignore"):
+        p = np.rint(f * 100)
+        exact = numbers & (np.abs(f) < _BULK_MONEY_LIMIT) & (p / 100 == f)
+    out = np.where(exact, p, 0).astype(np.int64)
+    rest = ((i, col[i]) for i in np.flatnonzero(~exact).tolist())
+    return out, _money_rest(out, rest, column, cell)
