@@ -1,8 +1,10 @@
 """Reading a book from disk: an ``.xlsx`` workbook or a folder of ``NAME.csv`` files
 (docs/input-format.md).
 
-This is the only module that opens input files.  It turns files into
-:class:`~finance.core.parse.RawTable` values and hands them to the pure validator.
+This module and :mod:`finance.workbook` (a workbook's sheets) are the only ones that open
+input files.  They turn files into :class:`~finance.core.parse.RawTable` values (or, for
+large tables, columns already read: :mod:`finance.columnar`) and hand them to the pure
+validator.
 Cells are kept as typed: CSV cells are text, workbook cells whatever the workbook holds.
 Formulas are never evaluated: a workbook is opened with cached values only, and text
 starting with ``=``, ``+``, ``-`` or ``@`` in a CSV stays text.

@@ -75,25 +75,45 @@ def read_xlsx_bytes(data: bytes, label: str = "workbook", columnar: bool = False
     >>> read_xlsx_bytes(b"name,code", "book.xlsx")[1][0].message
     'is not an Excel .xlsx workbook'
     """
+    _, tables, problems = _read(data, label, columnar, raw_too=False)
+    return tables, problems
+
+
+def read_xlsx_both(data: bytes, label: str = "workbook"
+                   ) -> tuple[dict[str, RawTable], dict[str, RawTable | ReadTable | Ledger],
+                              list[Problem]]:
+    """The workbook's sheets as raw tables (for a person to see and edit), as
+    :func:`read_xlsx_bytes` reads them by columns (for the validator: the same book,
+    sooner), and the file's problems; each sheet is read from the file once."""
+    return _read(data, label, columnar=True, raw_too=True)
+
+
+def _read(data: bytes, label: str, columnar: bool, raw_too: bool
+          ) -> tuple[dict[str, RawTable], dict[str, RawTable | ReadTable | Ledger],
+                     list[Problem]]:
     refused = _refusal(data, label)
     if refused is not None:
-        return {}, [refused]
+        return {}, {}, [refused]
+    raw: dict[str, RawTable] = {}
+    tables: dict[str, RawTable | ReadTable | Ledger] = {}
+    problems: list[Problem] = []
     try:
-        tables: dict[str, RawTable | ReadTable | Ledger] = {}
-        problems: list[Problem] = []
-        for name, rows, more in _read_sheets(data, columnar):
+        for name, rows, read, more in _read_sheets(data, columnar):
             problems += more
-            table = rows if isinstance(rows, ReadTable | Ledger) else _table(name, rows, problems)
-            if table is not None:
-                tables[name] = table
+            table = _table(name, rows, problems) if read is None or raw_too else None
+            if table is not None and raw_too:
+                raw[name] = table
+            chosen: RawTable | ReadTable | Ledger | None = read if read is not None else table
+            if chosen is not None:
+                tables[name] = chosen
     except _Unreadable as exc:
-        return {}, [Problem(label, None, None, str(exc))]
+        return {}, {}, [Problem(label, None, None, str(exc))]
     except Exception as exc:  # damage found while reading sheets (bad XML, zlib)
-        return {}, [Problem(label, None, None,
-                            f"could not be read: the workbook is damaged ({type(exc).__name__})")]
+        return {}, {}, [Problem(label, None, None, "could not be read: the workbook is "
+                                f"damaged ({type(exc).__name__})")]
     if not tables and not problems:
         problems.append(Problem(label, None, None, "workbook is empty: no sheet has a header row"))
-    return tables, problems
+    return raw, tables, problems
 
 
 class _Unreadable(Exception):
@@ -124,9 +144,10 @@ Rows = Iterable[tuple[int, tuple[Any, ...]]]
 
 
 def _read_sheets(data: bytes, columnar: bool
-                 ) -> Iterator[tuple[str, Rows | ReadTable | Ledger, list[Problem]]]:
-    """Each worksheet's name, its numbered rows of cells (as openpyxl gives them) or its
-    table read by columns, and the problems found reading it, in the workbook's order."""
+                 ) -> Iterator[tuple[str, Rows, ReadTable | Ledger | None, list[Problem]]]:
+    """Each worksheet's name, its numbered rows of cells (as openpyxl gives them, made
+    as they are asked for), its table read by columns (with ``columnar``, when it could
+    be) and the problems found reading it, in the workbook's order."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
@@ -141,8 +162,8 @@ def _read_sheets(data: bytes, columnar: bool
                 continue  # a chart sheet holds no table
             sheet = wb.get_sheet_by_name(meta.name)
             if sheet.total_height > MAX_ROWS + 1:
-                yield meta.name, (), [Problem(meta.name, None, None,
-                                              f"has over {MAX_ROWS:,} rows")]
+                yield meta.name, (), None, [Problem(meta.name, None, None,
+                                                    f"has over {MAX_ROWS:,} rows")]
                 continue
             cells = sheet.to_python(skip_empty_area=False)
             if _has_empty_cells(cells, sheet.start) and marks.in_sheet(meta.name):
@@ -150,12 +171,12 @@ def _read_sheets(data: bytes, columnar: bool
                     openpyxl_book = _open_openpyxl(data)
                 problems: list[Problem] = []
                 rows = list(_openpyxl_rows(openpyxl_book, meta.name, problems))
-                yield meta.name, rows, problems
+                yield meta.name, rows, None, problems
                 continue
             read = (_by_columns(meta.name, cells)
                     if columnar and len(cells) >= COLUMNAR_MIN_ROWS and norm(meta.name) in SCHEMA
                     else None)
-            yield meta.name, read if read is not None else _calamine_rows(cells), []
+            yield meta.name, _calamine_rows(cells), read, []
     finally:
         wb.close()
         if openpyxl_book is not None:

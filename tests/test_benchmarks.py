@@ -81,3 +81,10 @@ def test_bench_browser_smoke():
     r = bench_browser.main(runs=1)
     assert r["cold_s"] > 0 and r["change_s"] > 0
     assert 0 < r["edit_sent_s"] < r["edit_s"]  # the grid's send was seen, after the Enter
+
+
+def test_bench_workbook_smoke():
+    from benchmarks import bench_workbook
+
+    r = bench_workbook.main(parties=12, services=40, ledger_rows=1500, runs=1)
+    assert r["xlsx_s"] > 0 and r["small_s"] > 0

@@ -352,3 +352,21 @@ def test_amounts_in_bulk_are_what_the_cell_reader_gives(amounts: list[float]) ->
     except _Unusual:
         got = None
     assert got == expected
+
+
+def test_an_uploaded_workbook_is_validated_from_its_columns(tmp_path: Path) -> None:
+    """The app keeps the raw tables for its editors and validates the columns read from
+    the same cells: the same book as validating the raw tables."""
+    from finance.appdata.sources import parse_source, workbook_source
+    from finance.core.parse import parse_book
+
+    folder = large_book(tmp_path / "book", parties=10, services=30, ledger_rows=1500)
+    data = as_workbook(folder, tmp_path / "b.xlsx").read_bytes()
+    src = workbook_source(data, "b.xlsx")
+    assert src.read is not None and type(src.read["ledger"]).__name__ == "Ledger"
+    assert {n: type(t).__name__ for n, t in src.tables.items()} == dict.fromkeys(
+        src.read, "RawTable")
+    parsed = parse_source(src)
+    book, problems = parse_book(src.tables, src.sha256)
+    assert parsed.book is not None and parsed.book == book
+    assert _problems(list(parsed.problems)) == _problems(problems)

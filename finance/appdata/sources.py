@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finance.appdata.editing import tables_digest
-from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder, read_xlsx_bytes
+from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder
+from finance.core.ledger import Ledger
 from finance.core.model import Book
-from finance.core.parse import SCHEMA, RawTable, norm, parse_book
+from finance.core.parse import SCHEMA, RawTable, ReadTable, norm, parse_book
 from finance.core.problems import Problem
+from finance.workbook import read_xlsx_both
 
 #: The app's page icon, served from the package (nothing is fetched from the internet).
 ICON = str(Path(__file__).resolve().parent.parent / "assets" / "icon.png")
@@ -43,6 +45,8 @@ class Source:
         tables: the raw tables as read, by sheet or file name.
         sha256: SHA-256 of the workbook (or of the bundled folder's files), hex.
         problems: what was wrong with the file itself (too large, unreadable).
+        read: the same tables as the validator is given them, large sheets already read
+            by columns (``None``: the raw tables themselves).
     """
 
     kind: str
@@ -50,6 +54,7 @@ class Source:
     tables: dict[str, RawTable]
     sha256: str
     problems: tuple[Problem, ...] = ()
+    read: Mapping[str, RawTable | ReadTable | Ledger] | None = None
 
     @property
     def present(self) -> frozenset[str]:
@@ -68,8 +73,8 @@ def workbook_source(data: bytes, name: str, kind: str = UPLOAD) -> Source:
         return Source(kind, name, {}, sha, (Problem(
             name, None, None, f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} byte "
             "limit"),))
-    tables, problems = read_xlsx_bytes(data, name)
-    return Source(kind, name, tables, sha, tuple(problems))
+    tables, read, problems = read_xlsx_both(data, name)
+    return Source(kind, name, tables, sha, tuple(problems), read)
 
 
 def template_source(template: bytes) -> Source:
@@ -106,7 +111,7 @@ def parse_source(src: Source) -> Parsed:
     """The source exactly as the CLI reads it."""
     if any(p.is_error for p in src.problems):
         return Parsed(None, src.problems, src.sha256, False)
-    book, problems = parse_book(src.tables, src.sha256)
+    book, problems = parse_book(src.tables if src.read is None else src.read, src.sha256)
     return Parsed(book, src.problems + tuple(problems), src.sha256, False)
 
 
