@@ -78,8 +78,8 @@ def test_bench_browser_smoke():
     from tests.test_browser import need_chromium
 
     need_chromium()
-    r = bench_browser.main(runs=1)
-    assert r["cold_s"] > 0 and r["change_s"] > 0
+    r = bench_browser.main(runs=1, large=(12, 40, 1500))
+    assert r["cold_s"] > 0 and r["change_s"] > 0 and r["upload_s"] > 0
     assert 0 < r["edit_sent_s"] < r["edit_s"]  # the grid's send was seen, after the Enter
 
 
