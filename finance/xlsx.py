@@ -26,6 +26,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 __all__ = [
+    "BOOL",
     "DATE",
     "FONT",
     "GREY",
@@ -63,6 +64,15 @@ NAVY = "1F3864"
 HEAD = "1F4E79"
 INPUT_BLUE = "0033CC"  # figures copied from the book
 GREY = "7F7F7F"
+#: Number format of every TRUE/FALSE cell (a check, a formula that compares).  LibreOffice
+#: does not take the TRUE/FALSE value stored with a formula, nor a TRUE/FALSE constant: it
+#: works the cell out again when the cell is first shown and, if its number format is
+#: General, gives the cell a boolean format then.  With LibreOffice's default of not
+#: recalculating on load, that happens while a page is drawn, and LibreOffice 7.4 aborts
+#: drawing a page where such a General TRUE/FALSE cell has a conditional format (as in a
+#: conversion to PDF).  A cell that already has this format is left as it is: LibreOffice
+#: shows TRUE and FALSE with it, and Excel ignores number formats on TRUE and FALSE.
+BOOL = '"TRUE";"TRUE";"FALSE"'
 
 #: Characters an XML worksheet cannot hold (control characters other than tab, LF, CR).
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -169,6 +179,11 @@ class Formats:
             fmt = self._made[key] = self.wb.add_format(_props(dict(key)))
         self._quick[quick] = fmt
         return fmt
+
+    def boolean(self, style: Mapping[str, Any] | None = None) -> Format:
+        """The format of a TRUE/FALSE cell in ``style``: the style with :data:`BOOL` as
+        its number format (never General: see :data:`BOOL`)."""
+        return self.get(style, fmt=BOOL)
 
 
 def write_text(ws: Worksheet, row: int, col: int, value: object,

@@ -373,6 +373,8 @@ class ReportBook:
                     if isinstance(v, FormulaError):
                         # as a spreadsheet would show it (the tests see that none does)
                         v = v.code
+                    elif isinstance(v, bool):
+                        fmt = fm.boolean(c.style)  # never General (see finance.xlsx.BOOL)
                     put_f(r, k, c.value, fmt, 0 if v is None else v)
                 elif (row, col) in merged:
                     ws.merge_range(r, k, r, merged[(row, col)] - 1, str(c.value), fmt)

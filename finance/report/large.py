@@ -171,12 +171,12 @@ class _Sheet:
         self.put(0, note, "subtitle")
         self.row = 2
 
-    def f(self, style: str) -> Format:
-        return self.rep.fmt(style)
+    def f(self, style: str, *, boolean: bool = False) -> Format:
+        return self.rep.fmt(style, boolean=boolean)
 
     def put(self, col: int, value: object, style: str = "text") -> None:
         """A value in the current row (0-based column): text always as text."""
-        fmt = self.f(style)
+        fmt = self.f(style, boolean=isinstance(value, bool))
         if value is None:
             self.ws.write_blank(self.row, col, None, fmt)
         elif isinstance(value, str):
@@ -189,8 +189,8 @@ class _Sheet:
             self.ws.write_number(self.row, col, float(value), fmt)  # type: ignore[arg-type]
 
     def formula(self, col: int, formula: str, value: Any, style: str = "money") -> None:
-        self.ws.write_formula(self.row, col, "=" + formula.removeprefix("="), self.f(style),
-                              value)
+        self.ws.write_formula(self.row, col, "=" + formula.removeprefix("="),
+                              self.f(style, boolean=isinstance(value, bool)), value)
 
     def next(self) -> int:
         """End the current row; returns its 1-based number."""
@@ -220,7 +220,8 @@ class _Sheet:
 class _Large:
     def __init__(self, result: Result, generated: datetime, status: str,
                  approver: str | None, minute: str | None,
-                 changes: Sequence[str] = (), source_sha256: str | None = None) -> None:
+                 changes: Sequence[str] = (), source_sha256: str | None = None,
+                 approval: str | None = None) -> None:
         self.result = result
         self.changes = tuple(changes)
         self.source_sha256 = source_sha256 or result.book.source_sha256
@@ -228,14 +229,20 @@ class _Large:
         self.status = status
         self.approver = approver
         self.minute = minute
+        self.approval = approval
         self.mb = MemoryBook(constant_memory=True)
         self.checks: list[tuple[str, str]] = []
         self._fmts: dict[str, Format] = {}
 
-    def fmt(self, style: str) -> Format:
-        got = self._fmts.get(style)
+    def fmt(self, style: str, *, boolean: bool = False) -> Format:
+        """The format of ``style``; for a TRUE/FALSE cell, with the boolean number format
+        (never General: see :data:`finance.xlsx.BOOL`)."""
+        key = f"{style} boolean" if boolean else style
+        got = self._fmts.get(key)
         if got is None:
-            got = self._fmts[style] = self.mb.formats.get(_STYLES[style])
+            formats = self.mb.formats
+            got = self._fmts[key] = (formats.boolean(_STYLES[style]) if boolean
+                                     else formats.get(_STYLES[style]))
         return got
 
     # ---------------------------------------------------------------- sheets
@@ -305,6 +312,8 @@ class _Large:
             rows.append(("Approved by", self.approver))
         if self.minute:
             rows.append(("Board minute reference", self.minute))
+        if self.approval:
+            rows.append(("Approved", self.approval))
         rows.append(("Section 151 officer of the accountable body",
                      g.get("accountable_body") or "-"))
         rows += [("Signature", None), ("Name", None), ("Date", None)]
@@ -684,7 +693,8 @@ class _Large:
 
 def large_report(result: Result, generated: datetime, *, status: str = "DRAFT",
                  approver: str | None = None, minute: str | None = None,
-                 changes: Sequence[str] = (), source_sha256: str | None = None) -> bytes:
+                 changes: Sequence[str] = (), source_sha256: str | None = None,
+                 approval: str | None = None) -> bytes:
     """The compact board report's ``.xlsx`` bytes."""
     return _Large(result, generated, status, approver, minute, changes,
-                  source_sha256).build()
+                  source_sha256, approval).build()
