@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -470,16 +471,26 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
     with st.form("close"):
         approver = st.text_input("Approved by", value=g.actor, disabled=bool(g.actor),
                                  help="Who approved the year end for the board")
-        minute = st.text_input("Board minute reference", placeholder="e.g. MKIP/2026/14")
+        minute = st.text_input("Board minute reference (required)",
+                               placeholder="e.g. MKIP/2026/14")
+        met = st.date_input("Date of the board meeting (required)", value=None,
+                            max_value=ah.closing_day(), format="DD/MM/YYYY",
+                            help="The meeting that approved the year end: the approval's "
+                                 "date on the report and the statements")
         sure = st.checkbox(f"The board approved these figures for {r.year}. Once closed they "
                            "cannot be changed, only reopened with a reason.")
         if st.form_submit_button(f"Close {r.year}", type="primary", icon=":material/lock:"):
+            meeting = met if isinstance(met, date) else None
+            problem = ah.close_problem(g.actor or approver, minute, meeting, ah.closing_day())
+            if problem:
+                st.error(problem)
+                return
             if not sure:
                 st.error("Tick the box to confirm first.")
                 return
             assert book is not None
             try:
-                ah.close_shown(history_url(), r, book, g.actor or approver, minute)
+                ah.close_shown(history_url(), r, book, g.actor or approver, minute, meeting)
             except ah.HistoryError as exc:
                 st.error(str(exc))
             else:

@@ -8,7 +8,9 @@ so ``mkip --help`` stays quick.
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -157,7 +159,7 @@ def statements(
 ) -> None:
     """Write each paying council's statement for the year: one A4 PDF per council,
     <partnership>-<year>-<CODE>.pdf, DRAFT until the year is closed in the history, then
-    FINAL with its approver, minute and time."""
+    FINAL with its approver, minute, board meeting and time of closing."""
     from finance.book import bundled_book_path, load_book
     from finance.output import atomic_write, slug
     from finance.pipeline import collector_paused, compute
@@ -337,8 +339,9 @@ def _history_chain(db: str | None) -> Any:
 
 
 def _approval(prior: Any, result: Any) -> tuple[Any, str]:
-    """FINAL, with its approver, minute and time, when the year is closed in the history
-    from this same book; else DRAFT (with a note when it is closed from another book)."""
+    """FINAL, with its approver, minute, board meeting and time of closing, when the year
+    is closed in the history from this same book; else DRAFT (with a note when it is
+    closed from another book)."""
     from finance.statement_pdf import DRAFT, Approval
 
     if prior is None or prior.approval is None:
@@ -347,7 +350,7 @@ def _approval(prior: Any, result: Any) -> tuple[Any, str]:
     if a is None:
         return DRAFT, (f"note: {result.year} is closed (version {prior.approval.version}) "
                        "from a different book; these statements are marked DRAFT.")
-    return Approval("FINAL", a.approved_by, a.minute, a.closed_at), ""
+    return Approval("FINAL", a.approved_by, a.minute, a.closed_at, a.meeting_date), ""
 
 
 @app.command()
@@ -359,25 +362,54 @@ def close(
     approved_by: Annotated[str, typer.Option(
         "--approved-by", help="Who approved the year end (e.g. the chair of the board).")]
     = "",
-    minute: Annotated[str, typer.Option(help="The board minute reference.")] = "",
+    minute: Annotated[str, typer.Option(
+        help="The board minute that records the approval (required).")] = "",
+    meeting_date: Annotated[str, typer.Option(
+        "--meeting-date", metavar="YYYY-MM-DD",
+        help="The date of the board meeting that approved the year end (required).")] = "",
     db: DbOption = None,
 ) -> None:
-    """Close a year: store its book, result and approval in the history, for good."""
+    """Close a year the board has approved: store its book, result and approval (who,
+    the minute, the meeting's date) in the history, for good."""
     from finance.book import bundled_book_path
+    from finance.core.chain import approval_problem
     from finance.history.db import HistoryError
 
     path = book if book is not None else bundled_book_path()
-    if not approved_by.strip():
-        _err("Say who approved the year end: --approved-by NAME.")
+    met = _meeting_date(meeting_date)
+    if met is None and meeting_date.strip():
+        _err(f"The board meeting's date must be a real date written YYYY-MM-DD, e.g. "
+             f"--meeting-date 2026-03-12, not {meeting_date.strip()!r}.")
         raise typer.Exit(EXIT_INVALID)
+    problem = approval_problem(approved_by, minute, met)
+    if problem:
+        _err(problem)
+        raise typer.Exit(EXIT_INVALID)
+    assert met is not None
     try:
-        raise typer.Exit(_close(path, year, approved_by.strip(), minute.strip(), db))
+        raise typer.Exit(_close(path, year, approved_by.strip(), minute.strip(), met, db))
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
 
 
-def _close(path: Path, year: str | None, approved_by: str, minute: str, db: str | None) -> int:
+def _meeting_date(text: str) -> date | None:
+    """``YYYY-MM-DD`` as a date; ``None`` when blank or not a real date (2026-02-30).
+
+    >>> _meeting_date("2026-03-12"), _meeting_date("2026-02-30"), _meeting_date("12/03/2026")
+    (datetime.date(2026, 3, 12), None, None)
+    """
+    text = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _close(path: Path, year: str | None, approved_by: str, minute: str, meeting_date: date,
+           db: str | None) -> int:
     from finance.history import store
     from finance.history.db import resolve
     from finance.pipeline import close_problems, process
@@ -405,10 +437,9 @@ def _close(path: Path, year: str | None, approved_by: str, minute: str, db: str 
         return EXIT_INVALID
     assert outcome.result is not None
     rec = store.close_year(engine, url, outcome.result, outcome.json, store.book_bytes(path),
-                           approved_by, minute)
+                           approved_by, minute, meeting_date)
     typer.echo(f"closed {rec.year} of {rec.partnership}: version {rec.version}, approved by "
-               f"{rec.approved_by}" + (f", minute {rec.minute}" if rec.minute else "")
-               + f", {rec.closed_at:%Y-%m-%d %H:%M} UTC")
+               f"{rec.approved_by} {rec.approval}")
     return EXIT_OK
 
 
@@ -444,7 +475,8 @@ def history_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """List every stored year: status, version, approver, minute and key figures."""
+    """List every stored year: status, version, approver, minute, board meeting, time of
+    closing and key figures."""
     from finance.history import store
     from finance.history.db import HistoryError, resolve
 

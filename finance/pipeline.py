@@ -87,16 +87,18 @@ def compute(book: Book, year: str | None, prior: Prior | None = None
 
 
 def report_options(result: Result, prior: Prior | None) -> dict[str, Any]:
-    """What the history says on the board report: FINAL with the approver and minute
-    when the year is closed from this same book (DRAFT otherwise), and last year's
-    result as closed, for the comparison with last year."""
+    """What the history says on the board report: FINAL with the approver, minute and
+    board meeting (and the time of closing) when the year is closed from this same book
+    (DRAFT otherwise), and last year's result as closed, for the comparison with last
+    year."""
     approval = prior.approved(result.book.source_sha256) if prior is not None else None
     previous = (json.loads(prior.previous_json)
                 if prior is not None and prior.previous_json else None)
     if approval is None:
         return {"status": "DRAFT", "previous": previous}
     return {"status": "FINAL", "approver": approval.approved_by,
-            "minute": approval.minute or None, "previous": previous}
+            "minute": approval.minute or None, "approval": approval.words(),
+            "previous": previous}
 
 
 def render(result: Result, with_report: bool = True, generated: datetime | None = None,

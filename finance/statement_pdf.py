@@ -15,13 +15,14 @@ bytes.  Core fonts hold Latin-1 only: any other character in a name is shown as 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from fpdf import FPDF
 
 from finance import __version__
+from finance.core.chain import approval_words
 from finance.core.money import pence_to_decimal
 from finance.core.run import Result
 from finance.core.statements import Statement, statements
@@ -45,25 +46,30 @@ _DRAFT = (176, 42, 55)
 @dataclass(frozen=True, slots=True)
 class Approval:
     """The statement's status: ``DRAFT`` until the board approves the accounts, then
-    ``FINAL`` with who approved them, the board minute and when.
+    ``FINAL`` with who approved them, the board minute, the board meeting's date (the
+    approval's date) and when the year was closed into the record.
 
     Fields:
         status: ``"DRAFT"`` or ``"FINAL"``.
         approver: who approved the statement (FINAL only).
-        minute: the board minute that approved it (FINAL only; "" when none was given).
-        approved_at: when it was approved, a timezone-aware date and time (FINAL only).
+        minute: the board minute that approved it (FINAL only; "" when none was recorded).
+        closed_at: when the year was closed into the record, a timezone-aware date and
+            time (FINAL only).
+        meeting_date: the date of the board meeting that approved it (FINAL only;
+            ``None``: not recorded, a year closed before it was asked for).
     """
 
     status: str = "DRAFT"
     approver: str = ""
     minute: str = ""
-    approved_at: datetime | None = None
+    closed_at: datetime | None = None
+    meeting_date: date | None = None
 
     def __post_init__(self) -> None:
         if self.status not in ("DRAFT", "FINAL"):
             raise ValueError(f"status {self.status!r} is not DRAFT or FINAL")
-        if self.status == "FINAL" and not (self.approver and self.approved_at):
-            raise ValueError("a FINAL statement needs its approver and time")
+        if self.status == "FINAL" and not (self.approver and self.closed_at):
+            raise ValueError("a FINAL statement needs its approver and time of closing")
 
 
 DRAFT = Approval()
@@ -81,11 +87,6 @@ def fmt_amount(pence: int) -> str:
 
 def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
-
-
-def _long_date(d: datetime | object) -> str:
-    assert hasattr(d, "strftime")
-    return f"{d.day} {d.strftime('%B %Y')}"  # type: ignore[attr-defined]
 
 
 def _fit(pdf: FPDF, text: str, tail: str, width: float) -> str:
@@ -264,11 +265,14 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
                size=8.5,
                style="I", colour=_DRAFT, new_line=True)
     else:
-        at = approval.approved_at
+        at = approval.closed_at
         assert at is not None
-        minute = f", minute {approval.minute}" if approval.minute else ""
-        w.text(0, 4.5, f"Approved by {approval.approver}{minute}, "
-               f"{_long_date(at)} {at.strftime('%H:%M')} UTC.", size=8.5, new_line=True)
+        pdf.set_font("Helvetica", "", 8.5)
+        pdf.set_text_color(*_INK)
+        pdf.multi_cell(0, 4.5, _latin1(  # a long approver's e-mail wraps to a second line
+            f"Approved by {approval.approver} "
+            f"{approval_words(approval.minute, approval.meeting_date, at)}."),
+            new_x="LMARGIN", new_y="NEXT")
 
     # -- fund account
     weight = Fraction(st.account.weight, r.year_end.contributions or 1)

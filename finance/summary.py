@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from finance.core.money import fmt_gbp, to_pence
+from finance.core.rebase import step_text
 from finance.core.run import Result
 
 MAX_ROWS = 20
@@ -82,6 +83,9 @@ def rebase_lines(r: Result) -> list[str]:
                 f"kept on the shares in force (from the {rb.source})")
             out.append(f"{s.service}: {verdict}; largest movement {_points(rb.max_movement)}"
                        f", tolerance {_points(rb.tolerance)}")
+        if rb.rounded is not None and rb.step is not None:
+            shares = ", ".join(f"{p} {step_text(x)}" for p, x in rb.rounded)
+            out[-1] += f"; rounded to {step_text(rb.step)}: {shares}"
     return out
 
 

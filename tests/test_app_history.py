@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,20 @@ def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at, url = start_local(tmp_path, monkeypatch)
     tab = history_tab(at)
+    [met] = tab.date_input
+    assert met.label == "Date of the board meeting (required)" and met.value is None
     tab.text_input[0].input("Cllr A Chair")
+    tab.checkbox[0].check()
+    next(b for b in tab.button if b.label == "Close 2025-26").click()
+    at.run()
+    # the minute and the meeting's date are required, even with the box ticked
+    assert ("Give the board minute and the date of the board meeting that approved the year "
+            "end.") in texts(history_tab(at))
+    assert not (tmp_path / "app-history.db").exists()  # nothing stored
+    tab = history_tab(at)
     tab.text_input[1].input("MKIP/2026/14")
+    tab.date_input[0].set_value(date(2026, 3, 12))
+    tab.checkbox[0].uncheck()
     next(b for b in tab.button if b.label == "Close 2025-26").click()
     at.run()
     assert "Tick the box to confirm first." in texts(history_tab(at))
@@ -76,12 +89,15 @@ def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
     at.run()
     assert_clean(at)
     tab = history_tab(at)
-    assert "2025-26 is closed (FINAL): version 1, approved by Cllr A Chair, board minute " \
-           "MKIP/2026/14" in texts(tab)
+    assert "2025-26 is closed (FINAL): version 1, approved by Cllr A Chair at the board " \
+           "meeting of 12 March 2026 (minute MKIP/2026/14), closed 20" in texts(tab)
     assert not any(b.label == "Close 2025-26" for b in tab.button)  # never twice
-    assert rows(url, "SELECT year, version, approved_by, minute, input_kind "
-                  "FROM closed_years") == [("2025-26", 1, "Cllr A Chair", "MKIP/2026/14",
-                                            "csv-zip")]
+    assert rows(url, "SELECT year, version, approved_by, minute, meeting_date, input_kind "
+                "FROM closed_years") == [("2025-26", 1, "Cllr A Chair", "MKIP/2026/14",
+                                          "2026-03-12", "csv-zip")]
+    [stored] = [t.value for t in [*tab.table, *tab.dataframe]
+                if "Board meeting" in t.value.columns]
+    assert list(stored["Board meeting"]) == ["12 March 2026"]
     # the stored result is exactly the JSON the app offers for download
     [(result_json,)] = rows(url, "SELECT result_json FROM closed_years")
     assert json.loads(result_json) == json.loads(at.session_state["offered_downloads"]["json"])
@@ -166,7 +182,8 @@ def test_the_history_chart_names_each_figure(tmp_path: Path) -> None:
     from finance.cli import app as cli_app
     from tests.conftest import MKIP
 
-    assert CliRunner().invoke(cli_app, ["close", str(MKIP), "--approved-by", "A", "--db",
+    assert CliRunner().invoke(cli_app, ["close", str(MKIP), "--approved-by", "A", "--minute",
+                                        "M1", "--meeting-date", "2026-03-12", "--db",
                                         url]).exit_code == 0
     engine = store.open_engine(url, create=False)
     assert engine is not None

@@ -102,8 +102,8 @@ def test_validate_reads_the_history(tmp_path, book_copy: BookCopy):
     """With the year before closed, a given opening that differs is warned about, as
     `mkip run --db` warns."""
     db = f"sqlite:///{tmp_path / 'h.db'}"
-    assert mkip("close", str(MKIP), "--year", "2024-25", "--approved-by", "A",
-                "--db", db).exit_code == 0
+    assert mkip("close", str(MKIP), "--year", "2024-25", "--approved-by", "A", "--minute",
+                "MKIP/25/07", "--meeting-date", "2025-06-12", "--db", db).exit_code == 0
     book_copy.set("years", [r["year"] for r in book_copy.rows("years")].index("2025-26"),
                   "opening_balance", "100.00")
     res = mkip("validate", str(book_copy.path), "--db", db)

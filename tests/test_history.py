@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from finance.history.tables import LOCKED
 from tests.conftest import IN_CI, ROOT, BookCopy
 
 PG_ENV = "MKIP_TEST_POSTGRES_URL"
+#: The board's approval every close of these tests gives: the minute and the meeting's date.
+BOARD = ("--minute", "MKIP/26/14", "--meeting-date", "2026-03-12")
 SCENARIOS = ROOT / "data" / "scenarios" / "mkip-2025-26.toml"
 
 
@@ -127,15 +130,21 @@ def test_close_stores_the_year_and_history_lists_it(db_url: str, tmp_path: Path)
     if not history_db.is_sqlite(db_url):
         assert mkip("db", "upgrade", "--db", db_url)[0] == 0
     code, out = mkip("close", str(book.path), "--approved-by", "Cllr A Chair",
-                     "--minute", "MKIP/26/14", "--db", db_url)
+                     "--minute", "MKIP/26/14", "--meeting-date", "2026-03-12", "--db", db_url)
     assert code == 0, out
-    assert "closed 2025-26 of Mid Kent Improvement Partnership: version 1" in out
+    assert ("closed 2025-26 of Mid Kent Improvement Partnership: version 1, approved by Cllr "
+            "A Chair at the board meeting of 12 March 2026 (minute MKIP/26/14), closed 20") \
+        in out
     doc = history_json(db_url)
     [p] = doc["partnerships"]
     [y] = p["years"]
-    assert (p["name"], y["year"], y["status"], y["version"], y["approved_by"], y["minute"]) \
-        == ("Mid Kent Improvement Partnership", "2025-26", "closed", 1, "Cllr A Chair",
-            "MKIP/26/14")
+    assert (p["name"], y["year"], y["status"], y["version"], y["approved_by"], y["minute"],
+            y["meeting_date"]) == ("Mid Kent Improvement Partnership", "2025-26", "closed", 1,
+                                   "Cllr A Chair", "MKIP/26/14", "2026-03-12")
+    assert list(y)[:7] == ["year", "status", "version", "approved_by", "minute",
+                           "meeting_date", "closed_at"]
+    [(met,)] = rows(db_url, "SELECT meeting_date FROM closed_years")
+    assert str(met) == "2026-03-12"  # a DATE column (SQLite holds it as ISO text)
     assert mkip("run", str(book.path), "--json")[0] == 0
     _code, run_json = mkip("run", str(book.path), "--json")
     assert y["result"] == json.loads(run_json)  # the full result, as stored
@@ -155,31 +164,71 @@ def test_closing_a_closed_year_is_refused_naming_who_and_when(db_url: str,
                                                               tmp_path: Path) -> None:
     book = BookCopy(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
-    code, out = mkip("close", str(book.path), "--approved-by", "B", "--db", db_url)
+    assert mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)[0] == 0
+    code, out = mkip("close", str(book.path), "--approved-by", "B", *BOARD, "--db", db_url)
     assert code == 2
     assert "2025-26 of Mid Kent Improvement Partnership is already closed (version 1, " \
-           "approved by A on 20" in out
+           "approved by A at the board meeting of 12 March 2026 (minute MKIP/26/14), " \
+           "closed 20" in out
     assert rows(db_url, "SELECT count(*) FROM closed_years") == [(1,)]
 
 
 def test_close_needs_an_approver_and_a_good_book(db_url: str, tmp_path: Path) -> None:
     book = BookCopy(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    code, out = mkip("close", str(book.path), "--db", db_url)
+    code, out = mkip("close", str(book.path), *BOARD, "--db", db_url)
     assert (code, out.strip()) == (2, "Say who approved the year end: --approved-by NAME.")
+    code, out = mkip("close", str(book.path), "--db", db_url)
+    assert (code, out.strip()) == (2, "Say who approved the year end, the board minute and the "
+                                   "date of the board meeting: --approved-by NAME --minute "
+                                   "REF --meeting-date YYYY-MM-DD.")
     book.set("populations", 0, "population", "abc")
-    code, out = mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    code, out = mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)
     assert code == 2 and "nothing was stored" in out
     assert "populations row 2, column population: 'abc' is not a whole number" in out
     assert rows(db_url, "SELECT count(*) FROM closed_years") == [(0,)]
+
+
+def test_close_needs_the_minute_and_the_board_meetings_date(db_url: str,
+                                                            tmp_path: Path) -> None:
+    """The approval is the board's: without its minute, or the date of the meeting (a real
+    date, not after today), closing says so in one sentence, exits 2 and stores nothing."""
+    book = BookCopy(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    later = (datetime.now(UTC).date() + timedelta(days=2))
+    for args, sentence in [
+        (("--meeting-date", "2026-03-12"),
+         "Say the board minute that approved the year end: --minute REF."),
+        (("--minute", "  ", "--meeting-date", "2026-03-12"),
+         "Say the board minute that approved the year end: --minute REF."),
+        (("--minute", "MKIP/26/14"), "Say the date of the board meeting that approved the "
+                                     "year end: --meeting-date YYYY-MM-DD."),
+        ((), "Say the board minute and the date of the board meeting that approved the year "
+             "end: --minute REF --meeting-date YYYY-MM-DD."),
+        (("--minute", "MKIP/26/14", "--meeting-date", "2026-02-30"),
+         "The board meeting's date must be a real date written YYYY-MM-DD, e.g. "
+         "--meeting-date 2026-03-12, not '2026-02-30'."),
+        (("--minute", "MKIP/26/14", "--meeting-date", "12/03/2026"),
+         "The board meeting's date must be a real date written YYYY-MM-DD, e.g. "
+         "--meeting-date 2026-03-12, not '12/03/2026'."),
+        (("--minute", "MKIP/26/14", "--meeting-date", later.isoformat()),
+         f"The board meeting of {later.day} {later:%B %Y} is after the day of closing"),
+    ]:
+        code, out = mkip("close", str(book.path), "--approved-by", "Cllr A Chair", *args,
+                         "--db", db_url)
+        assert code == 2, (args, out)
+        assert out.strip().startswith(sentence), (args, out)
+        assert len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    for table in ("partnerships", "closed_years", "events"):
+        assert rows(db_url, f"SELECT count(*) FROM {table}") == [(0,)]
 
 
 def test_reopen_needs_a_reason_then_closing_again_stores_version_2(db_url: str,
                                                                    tmp_path: Path) -> None:
     book = BookCopy(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    mkip("close", str(book.path), "--approved-by", "A", "--minute", "M1", "--db", db_url)
+    mkip("close", str(book.path), "--approved-by", "A", "--minute", "M1", "--meeting-date",
+         "2026-03-12", "--db", db_url)
     code, out = mkip("reopen", "--year", "2025-26", "--by", "S151", "--db", db_url)
     assert (code, out.strip()) == (2, "A reason is required to reopen a closed year.")
     code, out = mkip("reopen", "--year", "2025-26", "--by", "S151", "--reason",
@@ -192,10 +241,10 @@ def test_reopen_needs_a_reason_then_closing_again_stores_version_2(db_url: str,
                      "--db", db_url)
     assert code == 2 and "is already reopened" in out
     assert mkip("close", str(book.path), "--approved-by", "B", "--minute", "M2",
-                "--db", db_url)[0] == 0
+                "--meeting-date", "2026-04-16", "--db", db_url)[0] == 0
     [y] = history_json(db_url)["partnerships"][0]["years"]
-    assert (y["status"], y["version"], y["approved_by"], y["minute"]) == ("closed", 2, "B",
-                                                                          "M2")
+    assert (y["status"], y["version"], y["approved_by"], y["minute"], y["meeting_date"]) == (
+        "closed", 2, "B", "M2", "2026-04-16")
     # nothing was overwritten: both versions and every event are still there
     assert rows(db_url, "SELECT version, approved_by FROM closed_years ORDER BY version") \
         == [(1, "A"), (2, "B")]
@@ -209,7 +258,7 @@ def test_reopen_needs_a_reason_then_closing_again_stores_version_2(db_url: str,
 def test_the_next_year_opens_from_the_closed_one(db_url: str, tmp_path: Path) -> None:
     book = two_year_book(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    assert mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A",
+    assert mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", *BOARD,
                 "--db", db_url)[0] == 0
     [y] = history_json(db_url)["partnerships"][0]["years"]
     assert y["result"]["year_end"]["carry_over"] == CARRY_2024
@@ -221,7 +270,7 @@ def test_the_next_year_opens_from_the_closed_one(db_url: str, tmp_path: Path) ->
     ye = json.loads(out)["year_end"]
     assert (ye["opening_balance"], ye["opening_commitments"]) == (CARRY_2024,
                                                                   COMMITTED_2024)
-    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
+    assert mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)[0] == 0
     years = history_json(db_url)["partnerships"][0]["years"]
     assert [(y["year"], y["status"]) for y in years] == [("2024-25", "closed"),
                                                           ("2025-26", "closed")]
@@ -231,14 +280,14 @@ def test_a_given_opening_that_differs_is_warned_by_run_and_refused_by_close(
         db_url: str, tmp_path: Path) -> None:
     book = two_year_book(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", "--db", db_url)
+    mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", *BOARD, "--db", db_url)
     book.set("years", 1, "opening_balance", "30000.00")
     code, out = mkip("run", str(book.path), "--json", "--db", db_url)
     assert code == 0
     warnings = json.loads(out)["warnings"]
     assert any("£30,000.00 differs from the £33,885.00 carried over from 2024-25" in w
                for w in warnings), warnings
-    code, out = mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    code, out = mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)
     assert code == 2 and "nothing was stored" in out
     assert "£30,000.00 differs from the £33,885.00 carried over from 2024-25" in out
     assert rows(db_url, "SELECT year FROM closed_years") == [("2024-25",)]
@@ -247,8 +296,8 @@ def test_a_given_opening_that_differs_is_warned_by_run_and_refused_by_close(
 def test_years_close_in_order(db_url: str, tmp_path: Path) -> None:
     book = two_year_book(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
-    code, out = mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A",
+    assert mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)[0] == 0
+    code, out = mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", *BOARD,
                      "--db", db_url)
     assert code == 2 and "a later year (2025-26) is already closed" in out
 
@@ -258,7 +307,7 @@ def test_only_the_latest_closed_year_reopens_and_a_reopened_year_blocks_later_on
     book = two_year_book(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
     for year in ("2024-25", "2025-26"):
-        assert mkip("close", str(book.path), "--year", year, "--approved-by", "A",
+        assert mkip("close", str(book.path), "--year", year, "--approved-by", "A", *BOARD,
                     "--db", db_url)[0] == 0
     code, out = mkip("reopen", "--year", "2024-25", "--by", "S", "--reason", "r",
                      "--db", db_url)
@@ -267,7 +316,7 @@ def test_only_the_latest_closed_year_reopens_and_a_reopened_year_blocks_later_on
                 "--db", db_url)[0] == 0
     assert mkip("reopen", "--year", "2024-25", "--by", "S", "--reason", "r",
                 "--db", db_url)[0] == 0
-    code, out = mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    code, out = mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)
     assert code == 2 and "2024-25 was reopened and is not closed again" in out
 
 
@@ -279,7 +328,7 @@ def test_a_hand_written_update_or_delete_is_refused_by_the_database(
         db_url: str, tmp_path: Path, table: str) -> None:
     mkip("db", "upgrade", "--db", db_url)
     book = BookCopy(tmp_path / "book")
-    mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)
+    mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)
     assert mkip("compare", str(book.path), "--scenarios", str(SCENARIOS), "--save", "Options",
                 "--by", "A", "--json", "--db", db_url)[0] == 0
     engine = create_engine(make_url(db_url).set(
@@ -300,16 +349,103 @@ def test_migrations_upgrade_from_empty_then_down_and_up_again(db_url: str) -> No
     try:
         assert migrate.current(engine) is None
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == migrate.head() == "0002"
+        assert migrate.current(engine) == migrate.head() == "0003"
         migrate.downgrade(engine, db_url, "base")
         assert migrate.current(engine) is None
         with engine.connect() as conn:
             names = set(engine.dialect.get_table_names(conn))
         assert not names & set(LOCKED)
         migrate.upgrade(engine, db_url)
+        assert migrate.current(engine) == "0003"
+    finally:
+        engine.dispose()
+
+
+def _close_the_old_way(url: str, book: Path) -> None:
+    """A year closed by the software before it asked for the board meeting's date: the
+    rows it wrote, at schema 0002 (no ``meeting_date`` column)."""
+    result = json.loads(mkip("run", str(book), "--json")[1])
+    engine = history_db.connect(url)
+    at = datetime(2026, 5, 20, 14, 2, 11, tzinfo=UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO partnerships (name, created_at) VALUES (:n, :at)"),
+                         {"n": result["partnership"], "at": at})
+            conn.execute(text(
+                "INSERT INTO closed_years (partnership_id, year, version, input_sha256, "
+                "input_kind, input_book, result_json, software_version, approved_by, minute, "
+                "closed_at, carry_over_pence, closing_commitments_pence) VALUES (1, :y, 1, "
+                ":sha, 'csv-zip', :b, :js, '0.9', 'Cllr J Smith', 'MKIP/2026/14', :at, "
+                ":carry, :comm)"),
+                {"y": result["year"], "sha": result["input_sha256"], "b": b"PK",
+                 "js": json.dumps(result), "at": at, "carry": 2_070_975, "comm": 1_200_000})
+            conn.execute(text("INSERT INTO events (partnership_id, year, kind, version, "
+                              "actor, minute, reason, at) VALUES (1, :y, 'closed', 1, "
+                              "'Cllr J Smith', 'MKIP/2026/14', '', :at)"),
+                         {"y": result["year"], "at": at})
+    finally:
+        engine.dispose()
+
+
+def test_a_database_made_at_the_previous_schema_upgrades_and_old_years_say_not_recorded(
+        db_url: str, tmp_path: Path) -> None:
+    """A history made at schema 0002, a year closed in it, is upgraded in place: the new
+    column is added (nothing stored changes, the locks stay), the old year's meeting date
+    shows as "not recorded" everywhere it is shown, and the next close records one."""
+    from finance.appdata import history as ah
+
+    book = BookCopy(tmp_path / "book")
+    engine = history_db.connect(db_url)
+    try:
+        migrate.upgrade(engine, db_url, "0002")  # the previous head, as it made databases
         assert migrate.current(engine) == "0002"
     finally:
         engine.dispose()
+    _close_the_old_way(db_url, book.path)
+    if history_db.is_sqlite(db_url):  # SQLite upgrades itself on first use
+        code, out = mkip("history", "--db", db_url)
+    else:
+        assert mkip("history", "--db", db_url)[0] == 1  # a server needs `mkip db upgrade`
+        assert mkip("db", "upgrade", "--db", db_url)[0] == 0
+        code, out = mkip("history", "--db", db_url)
+    assert code == 0, out
+    engine = history_db.connect(db_url)
+    try:
+        assert migrate.current(engine) == migrate.head() == "0003"
+    finally:
+        engine.dispose()
+    assert "│ 2025-26 │ closed │ 1       │ Cllr J Smith │ MKIP/2026/14 │ not recorded  │" in out
+    [y] = history_json(db_url)["partnerships"][0]["years"]
+    assert (y["approved_by"], y["minute"], y["meeting_date"], y["closed_at"]) == (
+        "Cllr J Smith", "MKIP/2026/14", None, "2026-05-20T14:02:11Z")
+    assert rows(db_url, "SELECT meeting_date FROM closed_years") == [(None,)]
+    # the closed year is still locked, new column and all
+    with pytest.raises(DBAPIError, match="append-only"):
+        rows(db_url, "UPDATE closed_years SET meeting_date = '2026-03-12'")
+    # the app, the statements and the report say "not recorded" too
+    engine = history_db.connect(db_url)
+    try:
+        [stored] = store.history(engine, db_url).values()
+    finally:
+        engine.dispose()
+    assert ah.years_table(stored).rows[0]["Board meeting"] == "not recorded"
+    assert ah.closed_line(stored[0]) == (
+        "2025-26 is closed (FINAL): version 1, approved by Cllr J Smith at a board meeting "
+        "whose date is not recorded (minute MKIP/2026/14), closed 2026-05-20 14:02 UTC. Its "
+        "figures cannot be changed; it can only be reopened, with a reason, by an approver.")
+    out_dir = tmp_path / "out"
+    assert mkip("statements", str(book.path), "--out", str(out_dir), "--db", db_url)[0] == 0
+    from tests.test_statement_pdf import STEM, _text
+
+    final = " ".join(_text(out_dir / f"{STEM}-MBC.pdf").split())
+    assert ("FINAL" in final and "Approved by Cllr J Smith at a board meeting whose date is "
+            "not recorded (minute MKIP/2026/14), closed 2026-05-20 14:02 UTC.") in final
+    assert mkip("run", str(book.path), "--out", str(out_dir), "--db", db_url)[0] == 0
+    [report] = out_dir.glob("*.xlsx")
+    cover = " ".join(str(c) for r in _report_cells(report, "Cover") for c in r if c)
+    assert "Status: FINAL" in cover
+    assert ("Approved at a board meeting whose date is not recorded (minute MKIP/2026/14), "
+            "closed 2026-05-20 14:02 UTC") in cover
 
 
 def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
@@ -325,7 +461,7 @@ def test_a_database_from_a_newer_version_is_refused(db_url: str) -> None:
 
 def test_a_server_database_must_be_upgraded_first_and_sqlite_upgrades_itself(
         db_url: str, tmp_path: Path) -> None:
-    code, out = mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A",
+    code, out = mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A", *BOARD,
                      "--db", db_url)
     if history_db.is_sqlite(db_url):
         assert code == 0, out
@@ -342,7 +478,7 @@ def test_a_password_never_appears_in_a_message(db_url: str, tmp_path: Path) -> N
     else:
         url = make_url(db_url).set(password="S3cret-pw").render_as_string(hide_password=False)
     for args in (("history",), ("db", "upgrade"),
-                 ("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A"),
+                 ("close", str(BookCopy(tmp_path / "book").path), "--approved-by", "A", *BOARD),
                  ("reopen", "--year", "2025-26", "--by", "x", "--reason", "y"),
                  ("run", str(tmp_path / "book"), "--json")):
         code, out = mkip(*args, "--db", url)
@@ -369,7 +505,7 @@ def test_a_locked_sqlite_database_is_one_sentence_and_exit_1(
     holder.execute("BEGIN EXCLUSIVE")
     try:
         code, out = mkip("close", str(BookCopy(tmp_path / "book").path), "--approved-by",
-                         "A", "--db", url)
+                         "A", *BOARD, "--db", url)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -381,7 +517,7 @@ def test_a_locked_sqlite_database_is_one_sentence_and_exit_1(
 def _close_process(book: Path, url: str, extra: str = "") -> subprocess.Popen[str]:
     code = ("import sys\n" + extra + "from finance.cli import main\n"
             f"sys.argv = ['mkip', 'close', {str(book)!r}, '--approved-by', 'A', "
-            f"'--db', {url!r}]\nmain()\n")
+            f"'--minute', 'M1', '--meeting-date', '2026-03-12', '--db', {url!r}]\nmain()\n")
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
@@ -460,7 +596,7 @@ def test_a_close_killed_mid_way_leaves_the_database_as_it_was(db_url: str,
     time.sleep(0.5)  # let the server see the connection go
     assert {t: rows(db_url, f"SELECT count(*) FROM {t}") for t in LOCKED} == before
     # and the database is usable: the year closes normally afterwards
-    assert mkip("close", str(book.path), "--approved-by", "A", "--db", db_url)[0] == 0
+    assert mkip("close", str(book.path), "--approved-by", "A", *BOARD, "--db", db_url)[0] == 0
 
 
 def test_run_reads_no_database_unless_one_is_given_or_the_default_file_exists(
@@ -504,7 +640,7 @@ def test_the_report_compares_with_last_year_and_says_final_once_closed(
     db = f"sqlite:///{tmp_path / 'h.db'}"
     book = two_year_book(tmp_path / "book")
     assert mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "Cllr A",
-                "--minute", "MKIP/25/07", "--db", db)[0] == 0
+                "--minute", "MKIP/25/07", "--meeting-date", "2025-06-12", "--db", db)[0] == 0
     out = tmp_path / "out"
     assert mkip("run", str(book.path), "--out", str(out), "--db", db)[0] == 0
     [report] = out.glob("*.xlsx")
@@ -519,10 +655,12 @@ def test_the_report_compares_with_last_year_and_says_final_once_closed(
     cover = " ".join(str(c) for r in _report_cells(report, "Cover") for c in r if c)
     assert "DRAFT" in cover
     assert mkip("close", str(book.path), "--approved-by", "Cllr B", "--minute", "MKIP/26/03",
-                "--db", db)[0] == 0
+                "--meeting-date", "2026-03-12", "--db", db)[0] == 0
     assert mkip("run", str(book.path), "--out", str(out), "--db", db)[0] == 0
     cover = " ".join(str(c) for r in _report_cells(report, "Cover") for c in r if c)
     assert "FINAL" in cover and "Cllr B" in cover and "MKIP/26/03" in cover
+    assert "Approved at the board meeting of 12 March 2026 (minute MKIP/26/03), closed 20" \
+        in cover
 
 
 def test_a_closed_years_report_is_final_only_for_the_figures_approved(
@@ -539,7 +677,7 @@ def test_a_closed_years_report_is_final_only_for_the_figures_approved(
     db = f"sqlite:///{tmp_path / 'h.db'}"
     book = BookCopy(tmp_path / "book")
     assert mkip("close", str(book.path), "--approved-by", "Cllr B", "--minute",
-                "MKIP/26/03", "--db", db)[0] == 0
+                "MKIP/26/03", "--meeting-date", "2026-03-12", "--db", db)[0] == 0
     as_read = require_book(book.path)
     result = run_year(as_read)
     prior = store.prior(history_db.connect(db), db, result.book.settings.name, result.year)
@@ -573,7 +711,7 @@ def test_the_store_itself_refuses_a_year_that_breaks_the_chain(db_url: str,
 
     book = two_year_book(tmp_path / "book")
     mkip("db", "upgrade", "--db", db_url)
-    mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", "--db", db_url)
+    mkip("close", str(book.path), "--year", "2024-25", "--approved-by", "A", *BOARD, "--db", db_url)
     book.set("years", 1, "opening_balance", "0.00")  # 2024-25 carried £33,885.00
     result = run_year(require_book(book.path), "2025-26")  # the book's own (given) opening
     from finance.core.jsonout import result_json
@@ -584,7 +722,7 @@ def test_the_store_itself_refuses_a_year_that_breaks_the_chain(db_url: str,
         with pytest.raises(history_db.HistoryError, match=r"its opening balance, £0\.00, "
                            r"differs from the £33,885\.00 2024-25 closed with \(version 1\)"):
             store.close_year(engine, db_url, result, json_bytes(result_json(result)),
-                             store.book_bytes(book.path), "A")
+                             store.book_bytes(book.path), "A", "M1", date(2026, 3, 12))
     finally:
         engine.dispose()
     assert rows(db_url, "SELECT year FROM closed_years") == [("2024-25",)]

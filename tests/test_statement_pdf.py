@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,8 @@ def test_pdf_bytes_are_deterministic_and_status_is_a_parameter(mkip_result: Resu
     assert set(statement_pdfs(mkip_result)) == set(PARTIES)
     with pytest.raises(ValueError, match="approver"):
         Approval("FINAL")
+    with pytest.raises(ValueError, match="time of closing"):
+        Approval("FINAL", "Cllr J Smith", "MKIP/2026/14", None, date(2026, 3, 12))
     with pytest.raises(ValueError):
         Approval("APPROVED")
 
@@ -176,11 +179,18 @@ def test_a_long_statement_still_fits_one_page(mkip_result: Result, tmp_path: Pat
                                      99_999_999_99, 1_234_567_89) for i in range(60)),
         settlement=tuple(SettlementItem(f"X{i:02d}", (-1) ** i * 9_876_543_21)
                          for i in range(30)))
-    data = statement_pdf(many, mkip_result, prepared_by="B. Treasurer " * 5)
+    # FINAL, approved by a long e-mail address: the approval wraps to a second line
+    final = Approval("FINAL", "chief.financial.officer@tunbridgewells.gov.uk",
+                     "MKIP/2026/14-APPENDIX-B", datetime(2026, 3, 14, 10, 2, tzinfo=UTC),
+                     date(2026, 3, 12))
+    data = statement_pdf(many, mkip_result, prepared_by="B. Treasurer " * 5, approval=final)
     pdf = tmp_path / "long.pdf"
     pdf.write_bytes(data)
     assert _pages(pdf) == 1
     text = _text(pdf)
+    assert ("Approved by chief.financial.officer@tunbridgewells.gov.uk at the board meeting of "
+            "12 March 2026 (minute MKIP/2026/14-APPENDIX-B), closed 2026-03-14 10:02 UTC."
+            ) in " ".join(text.split())
     assert "and 52 more services" in text and "and 26 more councils" in text
     assert fmt_amount(52 * 1_234_567_89) in text
     assert "Signed, section 151 officer" in text
@@ -196,15 +206,17 @@ def test_statements_say_final_once_the_year_is_closed_from_the_same_book(
     draft = _text(out / f"{STEM}-MBC.pdf")
     assert "DRAFT" in draft and "not yet approved by the partnership board" in draft
     res = runner.invoke(app, ["close", str(book_copy.path), "--approved-by", "Cllr J Smith",
-                              "--minute", "MKIP/2026/14", "--db", db])
+                              "--minute", "MKIP/2026/14", "--meeting-date", "2026-03-12",
+                              "--db", db])
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["statements", str(book_copy.path), "--out", str(out),
                               "--db", db])
     assert res.exit_code == 0, res.output
     final = _text(out / f"{STEM}-MBC.pdf")
     assert "FINAL" in final and "DRAFT" not in final
-    assert re.search(r"Approved by Cllr J Smith, minute MKIP/2026/14, \d+ \w+ 20\d\d "
-                     r"\d\d:\d\d UTC\.", final)
+    # the approval is dated by the board meeting, the time of closing beside it
+    assert re.search(r"Approved by Cllr J Smith at the board meeting of 12 March 2026 \(minute "
+                     r"MKIP/2026/14\), closed 20\d\d-\d\d-\d\d \d\d:\d\d UTC\.", final)
     # a different book for the same closed year is not the approved one
     book_copy.set("ledger", 0, "amount", "15001.00")
     res = runner.invoke(app, ["statements", str(book_copy.path), "--out", str(out),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from finance.appdata.charts import MONEY_AXIS, party_scale
@@ -27,7 +28,7 @@ from finance.appdata.decisions import json_bytes
 from finance.appdata.formats import gbp
 from finance.appdata.sources import BUNDLED, TEMPLATE, Parsed, Source
 from finance.appdata.tables import INT, Table
-from finance.core.chain import ClosedOpening, Prior
+from finance.core.chain import ClosedOpening, Prior, approval_problem, long_date
 from finance.core.money import to_pence
 from finance.core.run import Result
 from finance.history import store
@@ -115,13 +116,22 @@ def gate(address: str | None, logged_in: bool, email: str | None,
     return Gate(True, who)
 
 
+def meeting_text(y: StoredYear) -> str:
+    """The date of the board meeting that approved a stored year, ``12 March 2026``;
+    ``not recorded`` for a year closed before it was asked for."""
+    return "not recorded" if y.meeting_date is None else long_date(y.meeting_date)
+
+
 def years_table(years: Sequence[StoredYear]) -> Table:
-    """Each stored year: status, version, who approved it, minute and when."""
+    """Each stored year: status, version, who approved it, the minute, the board
+    meeting's date (the approval's date) and when it was closed."""
     rows = [{"Year": y.year, "Status": "Closed" if y.status == "closed" else "Reopened",
              "Version": y.version, "Approved by": y.approved_by, "Minute": y.minute,
+             "Board meeting": meeting_text(y),
              "Closed (UTC)": f"{y.closed_at:%Y-%m-%d %H:%M}",
              "Reopened by": y.reopened_by, "Reason": y.reason} for y in years]
-    cols = ["Year", "Status", "Version", "Approved by", "Minute", "Closed (UTC)"]
+    cols = ["Year", "Status", "Version", "Approved by", "Minute", "Board meeting",
+            "Closed (UTC)"]
     if any(y.status == "reopened" for y in years):
         cols += ["Reopened by", "Reason"]
     return Table(rows, cols, {"Version": INT})
@@ -219,16 +229,11 @@ def prior_for(url: str, partnership: str, year: str) -> Prior | None:
         return None
 
 
-def _when(y: StoredYear) -> str:
-    return f"{y.closed_at:%d %B %Y, %H:%M} UTC"
-
-
 def closed_line(y: StoredYear) -> str:
     """The closed year on screen, in a sentence."""
-    minute = f", board minute {y.minute}" if y.minute else ""
     return (f"{y.year} is closed (FINAL): version {y.version}, approved by {y.approved_by}"
-            f"{minute}, on {_when(y)}. Its figures cannot be changed; it can only be "
-            "reopened, with a reason, by an approver.")
+            f" {y.approval}. Its figures cannot be changed; it can only be reopened, with a "
+            "reason, by an approver.")
 
 
 def open_line(year: str, stored: StoredYear | None, opening: ClosedOpening | None) -> str:
@@ -285,11 +290,45 @@ def input_book(src: Source | None, parsed: Parsed | None,
     return None
 
 
+def closing_day() -> date:
+    """Today in UTC, the day a close now is stored under (the latest meeting date the
+    close form accepts)."""
+    return datetime.now(UTC).date()
+
+
+def close_problem(approved_by: str, minute: str, meeting_date: date | None,
+                  today: date) -> str:
+    """Why the close form cannot be sent as filled in ("" when it can): the approver,
+    the board minute and the date of the board meeting are required, and the meeting
+    cannot be after ``today``.
+
+    >>> close_problem("Cllr J Smith", "MKIP/2026/14", date(2026, 3, 12), date(2026, 3, 14))
+    ''
+    >>> close_problem("Cllr J Smith", " ", None, date(2026, 3, 14))
+    'Give the board minute and the date of the board meeting that approved the year end.'
+    """
+    missing = [what for what, given in (
+        ("who approved the year end", approved_by.strip()),
+        ("the board minute", minute.strip()),
+        ("the date of the board meeting", meeting_date)) if not given]
+    if missing:
+        what = (missing[0] if len(missing) == 1
+                else ", ".join(missing[:-1]) + " and " + missing[-1])
+        if missing[0] != "who approved the year end":
+            what += " that approved the year end"
+        return f"Give {what}."
+    return approval_problem(approved_by, minute, meeting_date,
+                            datetime.combine(today, time(), UTC)) or ""
+
+
 def close_shown(url: str, result: Result, book: tuple[str, bytes], approved_by: str,
-                minute: str) -> StoredYear:
-    """Close the year on screen; raises :class:`HistoryError` with the sentence to show."""
-    if not approved_by.strip():
-        raise HistoryError("Say who approved the year end.", 2)
+                minute: str, meeting_date: date | None) -> StoredYear:
+    """Close the year on screen, approved by ``approved_by`` at the board meeting of
+    ``meeting_date`` (minute ``minute``); raises :class:`HistoryError` with the sentence
+    to show (nothing is stored without the approver, the minute and the meeting's date)."""
+    problem = close_problem(approved_by, minute, meeting_date, closing_day())
+    if problem:
+        raise HistoryError(problem, 2)
     js, problem = json_bytes(result)
     if problem:
         raise HistoryError(problem, 1)
@@ -297,7 +336,7 @@ def close_shown(url: str, result: Result, book: tuple[str, bytes], approved_by: 
     assert engine is not None
     try:
         return store.close_year(engine, url, result, js, book, approved_by.strip(),
-                                minute.strip())
+                                minute.strip(), meeting_date)
     finally:
         engine.dispose()
 

@@ -28,7 +28,9 @@ from finance.appdata.tables import (
     Table,
     party_name,
 )
+from finance.core.rebase import step_text
 from finance.core.run import Result
+from finance.core.services import Rebase
 
 if TYPE_CHECKING:
     import altair as alt
@@ -102,12 +104,22 @@ def tolerance_table(r: Result) -> Table:
                          "Share in force": None if held is None else float(held),
                          "Movement": None if held is None else float(abs(computed - held)),
                          "Tolerance": float(rb.tolerance),
-                         "Split": ("" if i else "re-based" if rb.rebased
-                                   else f"kept (shares from the {rb.source})")})
+                         "Split": ("" if i else _verdict(rb)),
+                         "Share applied": float(dict(rb.applied)[party])})
     return Table(rows, ["Service", "Party", "Computed share", "Share in force", "Movement",
-                        "Tolerance", "Split"],
+                        "Tolerance", "Split", "Share applied"],
                  {"Computed share": PCT, "Share in force": PCT, "Movement": PCT,
-                  "Tolerance": PCT})
+                  "Tolerance": PCT, "Share applied": PCT})
+
+
+def _verdict(rb: Rebase) -> str:
+    """Kept or re-based, in a few words: ``kept (shares from the book)``,
+    ``re-based``, ``re-based, rounded to 1%``."""
+    if not rb.rebased:
+        return f"kept (shares from the {rb.source})"
+    if rb.rounded is not None and rb.step is not None:
+        return f"re-based, rounded to {step_text(rb.step)}"
+    return "re-based"
 
 
 def service_detail_table(r: Result, service: str) -> Table:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from fractions import Fraction
 
 from finance.core.model import YearRow
@@ -56,10 +56,12 @@ class Approval:
     Fields:
         version: the closed version, 1, 2, ...
         approved_by: who approved it.
-        minute: the board minute reference ("" when none was given).
-        closed_at: when it was closed, UTC.
+        minute: the board minute reference ("" when none was recorded).
+        closed_at: when it was closed into the record, UTC.
         input_sha256: the SHA-256 of the book it was closed from (the approval is this
             year's only for the same book).
+        meeting_date: the date of the board meeting that approved it, the approval's date
+            (``None``: not recorded, a year closed before the software asked for it).
     """
 
     version: int
@@ -67,6 +69,80 @@ class Approval:
     minute: str
     closed_at: datetime
     input_sha256: str
+    meeting_date: date | None = None
+
+    def words(self) -> str:
+        """Where and when it was approved, and when closed (:func:`approval_words`)."""
+        return approval_words(self.minute, self.meeting_date, self.closed_at)
+
+
+def long_date(d: date) -> str:
+    """A date as a board paper writes it.
+
+    >>> long_date(date(2026, 3, 2))
+    '2 March 2026'
+    """
+    return f"{d.day} {d:%B %Y}"
+
+
+def approval_words(minute: str, meeting_date: date | None, closed_at: datetime) -> str:
+    """Where and when a closed year was approved, then when it was closed into the
+    record: the approval's date is the board meeting's, the time of closing beside it
+    (a time without a zone is UTC, as the history stores it).
+
+    >>> at = datetime(2026, 3, 14, 10, 2, tzinfo=UTC)
+    >>> approval_words("MKIP/2026/14", date(2026, 3, 12), at)
+    'at the board meeting of 12 March 2026 (minute MKIP/2026/14), closed 2026-03-14 10:02 UTC'
+
+    A year closed before the meeting's date was asked for:
+
+    >>> print(approval_words("MKIP/2025/07", None, at))  # doctest: +NORMALIZE_WHITESPACE
+    at a board meeting whose date is not recorded (minute MKIP/2025/07), closed
+    2026-03-14 10:02 UTC
+    """
+    if closed_at.tzinfo is not None:
+        closed_at = closed_at.astimezone(UTC)
+    meeting = (f"at the board meeting of {long_date(meeting_date)}" if meeting_date
+               else "at a board meeting whose date is not recorded")
+    ref = f"minute {minute}" if minute else "minute not recorded"
+    return f"{meeting} ({ref}), closed {closed_at:%Y-%m-%d %H:%M} UTC"
+
+
+def approval_problem(approved_by: str, minute: str, meeting_date: date | None,
+                     closing: datetime | None = None) -> str | None:
+    """Why a year cannot be closed with this approval, in one sentence (``None``: it
+    can).  Closing needs who approved the year end, the board minute and the date of the
+    board meeting; the meeting cannot be after the day of closing (``closing``, UTC).
+
+    >>> approval_problem("Cllr J Smith", "MKIP/2026/14", date(2026, 3, 12)) is None
+    True
+    >>> print(approval_problem("Cllr J Smith", "", None))  # doctest: +NORMALIZE_WHITESPACE
+    Say the board minute and the date of the board meeting that approved the year end:
+    --minute REF --meeting-date YYYY-MM-DD.
+    >>> print(approval_problem("Cllr J Smith", "M", date(2026, 3, 15),
+    ...                        datetime(2026, 3, 14, 10, 2, tzinfo=UTC)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The board meeting of 15 March 2026 is after the day of closing (14 March 2026, UTC):
+    close a year once the board has approved it.
+    """
+    missing = [(what, flag) for what, flag, given in (
+        ("who approved the year end", "--approved-by NAME", approved_by.strip()),
+        ("the board minute", "--minute REF", minute.strip()),
+        ("the date of the board meeting", "--meeting-date YYYY-MM-DD", meeting_date))
+        if not given]
+    if missing:
+        whats = [w for w, _f in missing]
+        what = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        if whats[0] != "who approved the year end":
+            what += " that approved the year end"
+        return f"Say {what}: {' '.join(f for _w, f in missing)}."
+    if closing is not None and meeting_date is not None:
+        day = (closing.astimezone(UTC) if closing.tzinfo else closing).date()
+        if meeting_date > day:
+            return (f"The board meeting of {long_date(meeting_date)} is after the day of "
+                    f"closing ({long_date(day)}, UTC): close a year once the board has "
+                    "approved it.")
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,11 @@ class Service:
     basis: str
     rebase_tolerance: Decimal | None = None
     row: int = 0
+        rebase_step: the step a re-based split is rounded to, a ``Decimal`` fraction
+            (0.01 for 1%) that divides 1 into whole steps; the shares are rounded by
+            largest remainder to total exactly 1 (:func:`finance.core.rebase.rounded_shares`);
+            ``None``: a re-based split is on the computed shares, unrounded.  Used only
+            with a ``rebase_tolerance``.
 
     @property
     def net_cost(self) -> int:
@@ -217,6 +222,7 @@ class ServiceParty(NamedTuple):
     """One party's row of a service (the ``service_parties`` table).
 
     A named tuple rather than a frozen dataclass like the other records: a large book has
+    rebase_step: Decimal | None = None
     tens of thousands of these, and a tuple is built about four times faster.
     It compares as the dataclasses do (:func:`value_record`).
 

@@ -591,7 +591,7 @@ class _Builder:
         driver basis without values for the year, and a repeated service and year are
         reported (looked for row by row only where the columns show one)."""
         rownums, cols = self.read_columns("services", _SERVICE_COLUMNS)
-        service, _, year, host, _, income, basis, _tolerance = cols
+        service, _, year, host, _, income, basis, tolerance, step = cols
         if not codes.issuperset(host):
             for rn, h in zip(rownums, host, strict=True):
                 self.ref("services", rn, "host", h, codes)
@@ -664,6 +664,10 @@ class _Builder:
         fixed = {(s.service, s.year) for s in services if s.basis == "fixed"}
         by_svc: dict[tuple[str, str], list[ServiceParty]] = defaultdict(list)
         for x in sps if fixed else ():  # only fixed services' participants are checked
+        for rn, t, st in zip(rownums, tolerance, step, strict=True):
+            if st is not None and t is None:
+                self.warn("services", rn, "rebase_step", "has no effect without a "
+                          "rebase_tolerance (a split is rounded only when it is re-based)")
             if (key := x[:2]) in fixed:
                 by_svc[key].append(x)
         blend_by: dict[tuple[str, str], list[BlendComponent]] = defaultdict(list)

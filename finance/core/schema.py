@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from finance.core import cells
@@ -419,6 +420,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
              "the start year, undiscounted).", "Year (0-5)",
              choices=("0", "1", "2", "3", "4", "5"), width=11),
         _col("kind", _choice(CASHFLOW_KINDS, "cash-flow kind"), "choice", "One of: "
+        _opt("rebase_step", rebase_step, "pct", "With a rebase_tolerance: a re-based split "
+             "is rounded to multiples of this step, totalling exactly 100% (largest "
+             "remainder), e.g. 1% gives 71%/29% rather than 71.26%/28.74%; it must divide "
+             "100% into whole steps (blank: not rounded).", "Re-base step", width=11),
              + ", ".join(CASHFLOW_KINDS) + ".", "Kind", choices=CASHFLOW_KINDS, width=16),
         _col("amount", nonneg_money, "money", "Amount in £ (not negative).", "Amount",
              width=14),

@@ -186,7 +186,13 @@ class Rebase:
         rebased: ``True`` when the split is on the computed shares, ``False`` when it is
             kept on the shares in force.
         max_movement: the largest ``|computed - in force|`` over the participants, an exact
-            fraction (``None``: no shares in force for the same participants).
+            fraction, measured on the computed shares (never the rounded ones) (``None``:
+            no shares in force for the same participants).
+        step: the service's ``rebase_step``, an exact fraction (1% is
+            ``Fraction(1, 100)``); ``None``: a re-based split is not rounded.
+        rounded: when the split is re-based with a step, the computed shares rounded to
+            multiples of it (largest remainder, totalling exactly 1), party code to exact
+            fraction, in code order: the shares applied; ``None`` otherwise.
     """
 
     tolerance: Fraction
@@ -195,6 +201,8 @@ class Rebase:
     source: str
     rebased: bool
     max_movement: Fraction | None
+    step: Fraction | None = None
+    rounded: tuple[tuple[str, Fraction], ...] | None = None
 
     def share_in_force(self, party: str) -> Fraction | None:
         """The party's share in force (``None``: none, or not a party in force)."""
@@ -202,6 +210,14 @@ class Rebase:
 
     def computed_share(self, party: str) -> Fraction | None:
         return dict(self.computed).get(party)
+
+    @property
+    def applied(self) -> tuple[tuple[str, Fraction], ...]:
+        """The shares the split was made on, in code order: the shares in force when
+        kept, the rounded shares when re-based with a step, else the computed shares."""
+        if not self.rebased and self.in_force is not None:
+            return self.in_force
+        return self.rounded if self.rounded is not None else self.computed
 
 
 

@@ -1,8 +1,9 @@
 """The partnership's record across years: closed years kept in a SQL database.
 
 A year the board has approved is *closed*: the input book as given, its result, who
-approved it and the board minute are stored in one transaction, and nothing stored can
-be changed or deleted afterwards, by the software or by hand in SQL (triggers refuse it).
+approved it, the board minute and the date of the board meeting are stored in one
+transaction, and nothing stored can be changed or deleted afterwards, by the software or
+by hand in SQL (triggers refuse it).
 Reopening adds an event; closing again stores version 2.  See ``docs/history.md``.
 
 - :mod:`finance.history.db` finds the database (``--db``, ``MKIP_DATABASE_URL``, or

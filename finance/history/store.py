@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -27,7 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from finance import __version__
-from finance.core.chain import Approval, ClosedOpening, Prior
+from finance.core.chain import Approval, ClosedOpening, Prior, approval_problem, approval_words
 from finance.core.money import fmt_gbp
 from finance.core.run import Result
 from finance.core.years import previous_year
@@ -57,13 +57,16 @@ class StoredYear:
         status: ``"closed"``, or ``"reopened"`` when its latest event is a reopening.
         version: the number of its latest closed version (1, 2, ...).
         approved_by: who approved that version (the board's approver).
-        minute: the board minute reference ("" when none was given).
-        closed_at: when that version was closed, UTC.
+        minute: the board minute reference ("" when none was recorded).
+        closed_at: when that version was closed into the record, UTC.
         input_sha256: the SHA-256 of the input book as given.
         result: the result JSON as stored (a dict).
         reopened_by: who reopened it ("" unless ``status`` is ``"reopened"``).
         reopened_at: when (``None`` unless reopened).
         reason: why it was reopened ("" unless reopened).
+        meeting_date: the date of the board meeting that approved that version, the
+            approval's date (``None``: not recorded, a year closed before it was asked
+            for).
     """
 
     partnership: str
@@ -78,12 +81,21 @@ class StoredYear:
     reopened_by: str = ""
     reopened_at: datetime | None = None
     reason: str = ""
+    meeting_date: date | None = None
+
+    @property
+    def approval(self) -> str:
+        """Where and when it was approved, and when closed, as every screen words it:
+        ``at the board meeting of 12 March 2026 (minute MKIP/2026/14), closed 2026-03-14
+        10:02 UTC`` (:func:`finance.core.chain.approval_words`)."""
+        return approval_words(self.minute, self.meeting_date, _utc(self.closed_at))
 
     def as_json(self) -> dict[str, Any]:
         """The year as ``mkip history --json`` lists it."""
         out: dict[str, Any] = {
             "year": self.year, "status": self.status, "version": self.version,
             "approved_by": self.approved_by, "minute": self.minute,
+            "meeting_date": None if self.meeting_date is None else self.meeting_date.isoformat(),
             "closed_at": _iso(self.closed_at), "input_sha256": self.input_sha256,
         }
         if self.status == "reopened":
@@ -94,12 +106,22 @@ class StoredYear:
         return out
 
 
+def _utc(t: datetime) -> datetime:
+    """A stored time, timezone-aware: SQLite gives back naive times, stored as UTC."""
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
 def _iso(t: datetime | None) -> str | None:
     if t is None:
         return None
-    if t.tzinfo is None:  # SQLite gives back naive times; they were stored as UTC
-        t = t.replace(tzinfo=UTC)
-    return t.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return _utc(t).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _date(v: Any) -> date | None:
+    """A stored meeting date (the driver may give text on SQLite)."""
+    if v is None or isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v))
 
 
 def book_bytes(path: Path) -> tuple[str, bytes]:
@@ -190,7 +212,8 @@ def _stored(conn: Connection, name: str, pid: int, year: str, event: Any) -> Sto
                       cy["approved_by"], cy["minute"], cy["closed_at"], cy["input_sha256"],
                       json.loads(cy["result_json"]),
                       event["actor"] if reopened else "", event["at"] if reopened else None,
-                      event["reason"] if reopened else "")
+                      event["reason"] if reopened else "",
+                      meeting_date=_date(cy["meeting_date"]))
 
 
 def history(engine: Engine, url: str, partnership: str | None = None
@@ -244,9 +267,8 @@ def prior(engine: Engine, url: str, partnership: str, year: str) -> Prior:
     this = year_record(engine, url, partnership, year)
     approval = None
     if this is not None and this.status == "closed":
-        at = this.closed_at if this.closed_at.tzinfo else this.closed_at.replace(tzinfo=UTC)
-        approval = Approval(this.version, this.approved_by, this.minute, at,
-                            this.input_sha256)
+        approval = Approval(this.version, this.approved_by, this.minute,
+                            _utc(this.closed_at), this.input_sha256, this.meeting_date)
     before = year_record(engine, url, partnership, previous_year(year))
     previous = (json.dumps(before.result) if before is not None
                 and before.status == "closed" else None)
@@ -316,16 +338,23 @@ def _figures(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
 
 
 def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
-               book: tuple[str, bytes], approved_by: str, minute: str = "",
-               now: datetime | None = None) -> StoredYear:
-    """Store ``result`` as the next closed version of its (partnership, year).
+               book: tuple[str, bytes], approved_by: str, minute: str,
+               meeting_date: date | None, now: datetime | None = None) -> StoredYear:
+    """Store ``result`` as the next closed version of its (partnership, year),
+    approved by ``approved_by`` at the board meeting of ``meeting_date`` (minute
+    ``minute``), closed now.
 
-    Refused (:class:`HistoryError`, exit 2, nothing stored) when the year is closed,
-    when a later year is closed, or when an earlier stored year is reopened and not
-    closed again.  The caller checks the book and its openings first.
+    Refused (:class:`HistoryError`, exit 2, nothing stored) without the approver, the
+    minute or the meeting's date, or with a meeting after the day of closing
+    (:func:`finance.core.chain.approval_problem`); when the year is closed, when a later
+    year is closed, or when an earlier stored year is reopened and not closed again.  The
+    caller checks the book and its openings first.
     """
     name, year = result.book.settings.name, result.year
     when = now or datetime.now(UTC)
+    problem = approval_problem(approved_by, minute, meeting_date, when)
+    if problem:
+        raise HistoryError(problem, 2)
     kind, data = book
     party_rows, share_rows = _figures(result)
     ye = result.year_end
@@ -345,6 +374,7 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
                 result_json=result_json.decode("utf-8"), software_version=__version__,
                 approved_by=approved_by, minute=minute, closed_at=when,
                 carry_over_pence=ye.carry_over, closing_commitments_pence=ye.commitments,
+                meeting_date=meeting_date,
             )).scalar_one()
             if party_rows:
                 conn.execute(insert(party_figures), [{"closed_year_id": cid, **r}
@@ -385,7 +415,7 @@ def _already_closed_or(engine: Engine, url: str, name: str, year: str,
 
 def _closed_sentence(rec: StoredYear) -> str:
     return (f"{rec.year} of {rec.partnership} is already closed (version {rec.version}, "
-            f"approved by {rec.approved_by} on {_iso(rec.closed_at)}); reopen it first.")
+            f"approved by {rec.approved_by} {rec.approval}); reopen it first.")
 
 
 def _lock(conn: Connection, pid: int) -> None:

@@ -40,12 +40,13 @@ def print_history(years: Mapping[str, Sequence[StoredYear]],
         return
     for name, ys in years.items():
         t = Table(title=f"{name}: stored years", title_justify="left", title_style="bold")
-        for h in ("Year", "Status", "Version", "Approved by", "Minute", "Closed at (UTC)",
-                  "Input SHA-256"):
+        for h in ("Year", "Status", "Version", "Approved by", "Minute", "Board meeting",
+                  "Closed at (UTC)", "Input SHA-256"):
             t.add_column(h)
         for y in ys:
             status = y.status if y.status == "closed" else f"reopened by {y.reopened_by}"
-            t.add_row(y.year, status, str(y.version), y.approved_by, y.minute or "-",
+            met = "not recorded" if y.meeting_date is None else f"{y.meeting_date:%Y-%m-%d}"
+            t.add_row(y.year, status, str(y.version), y.approved_by, y.minute or "-", met,
                       f"{y.closed_at:%Y-%m-%d %H:%M}", y.input_sha256[:12] + "…")
         con.print(t)
         t = Table(title=f"{name}: figures per party", title_justify="left",

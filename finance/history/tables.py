@@ -4,7 +4,9 @@
 ``partnerships``       one row per partnership, by name
 ``closed_years``       one row per closed version of a (partnership, year): the input book
                        as given, its SHA-256, the result JSON, the software version, who
-                       approved it, the board minute and when (UTC)
+                       approved it, the board minute, the date of the board meeting that
+                       approved it (null for a year closed before it was asked for) and
+                       when it was closed (UTC)
 ``party_figures``      per closed version and party: contribution, refund, carry-over,
                        supplementary, services and net settlement position, in pence
 ``service_shares``     per closed version, service and party: the share of the net cost
@@ -25,6 +27,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -62,6 +65,7 @@ closed_years = Table(
     Column("closed_at", DateTime(timezone=True), nullable=False),
     Column("carry_over_pence", BigInteger, nullable=False),
     Column("closing_commitments_pence", BigInteger, nullable=False),
+    Column("meeting_date", Date, nullable=True),  # the approval's date; null: not recorded
     UniqueConstraint("partnership_id", "year", "version", name="uq_closed_year_version"),
 )
 

@@ -68,22 +68,26 @@ def _status(status: str) -> str:
 def report_workbook(result: Result, generated: datetime | None = None, *,
                     status: str = "DRAFT", approver: str | None = None,
                     minute: str | None = None, previous: dict[str, Any] | None = None,
-                    changes: Sequence[str] = ()) -> tuple[bytes, list[KeyFigure]]:
+                    changes: Sequence[str] = (), approval: str | None = None
+                    ) -> tuple[bytes, list[KeyFigure]]:
     """The full board report's ``.xlsx`` bytes and where its key figures are (whatever
     the size of the book)."""
     return full_report(result, generated_time(generated), status=_status(status),
-                       approver=approver, minute=minute, previous=previous, changes=changes)
+                       approver=approver, minute=minute, previous=previous, changes=changes,
+                       approval=approval)
 
 
 def build_report(result: Result, generated: datetime | None = None, *, status: str = "DRAFT",
                  approver: str | None = None, minute: str | None = None,
                  previous: dict[str, Any] | None = None, changes: Sequence[str] = (),
-                 source_sha256: str | None = None) -> bytes:
+                 source_sha256: str | None = None, approval: str | None = None) -> bytes:
     """The Excel board report for ``result`` as ``.xlsx`` bytes, built in memory.
 
     ``generated`` is the time printed on the cover (default: ``SOURCE_DATE_EPOCH`` if set,
     else now).  ``status`` is ``DRAFT`` (the default) or ``FINAL``; ``approver`` and
-    ``minute`` (the Board minute reference) are shown on the cover when given.
+    ``minute`` (the Board minute reference) are shown on the cover when given, and
+    ``approval``, where and when the Board approved the year and when it was closed
+    (:func:`finance.core.chain.approval_words`).
     ``previous``, last year's result as closed in the history, adds last year's figures
     and the change to the Contributions, Year end and Shared services sheets.
     ``changes`` (one sentence each: a board decision overridden, a cell edited in the
@@ -96,8 +100,9 @@ def build_report(result: Result, generated: datetime | None = None, *, status: s
     when = generated_time(generated)
     if is_large(result):
         return large_report(result, when, status=_status(status), approver=approver,
-                            minute=minute, changes=changes, source_sha256=source_sha256)
+                            minute=minute, changes=changes, source_sha256=source_sha256,
+                            approval=approval)
     data, _ = full_report(result, when, status=_status(status), approver=approver,
                           minute=minute, previous=previous, changes=changes,
-                          source_sha256=source_sha256)
+                          source_sha256=source_sha256, approval=approval)
     return data

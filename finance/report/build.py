@@ -53,7 +53,8 @@ def sheet_names(result: Result) -> list[str]:
 def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
                 approver: str | None = None, minute: str | None = None,
                 previous: dict[str, Any] | None = None, changes: Sequence[str] = (),
-                source_sha256: str | None = None) -> tuple[bytes, list[KeyFigure]]:
+                source_sha256: str | None = None, approval: str | None = None
+                ) -> tuple[bytes, list[KeyFigure]]:
     """The board report's bytes and where its key figures are; ``previous`` (last year's
     result as closed) adds last year's figures and the change to the Contributions, Year
     end and Shared services sheets."""
@@ -61,7 +62,7 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     rb = ReportBook(hf_text(name), hf_text(f"Board report {result.year}: "),
                     hf_text(f"{name} {result.year}"), hf_text(f"mkip {__version__}"))
     ctx = Context(result, when, rb, status=status, approver=approver, minute=minute,
-                  previous=previous, changes=tuple(changes),
+                  approval=approval, previous=previous, changes=tuple(changes),
                   source_sha256=source_sha256 or result.book.source_sha256)
     wk = Sheet(rb, WORKINGS, [16] + [14] * 13)
     wk.title("Workings: largest-remainder splits",

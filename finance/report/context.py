@@ -120,6 +120,9 @@ class Context:
     status: str = "DRAFT"
     approver: str | None = None
     minute: str | None = None
+    #: where and when the Board approved the year, and when it was closed ("at the board
+    #: meeting of 12 March 2026 (minute MKIP/2026/14), closed 2026-03-14 10:02 UTC")
+    approval: str | None = None
     #: the previous year's result as closed in the history (``None``: not closed)
     previous: dict[str, Any] | None = None
     #: changes made to the input book's figures after it was read (board decisions

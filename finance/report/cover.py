@@ -176,6 +176,12 @@ def _sign_off(ctx: Context, sh: Sheet, row: int) -> None:
         sh.text(row, 1, "Board minute reference", bold=True)
         sh.text(row, 2, ctx.minute)
         row += 1
+    if ctx.approval:
+        sh.text(row, 1, "Approved", bold=True)
+        sh.text(row, 2, ctx.approval, wrap=True)
+        if len(ctx.approval) > 85:  # two lines in the column's width
+            sh.heights[row] = 28
+        row += 1
     row += 1
     body = ctx.party_name(ctx.result.governance.accountable_body)
     sh.text(row, 1, "Section 151 officer of the accountable body", bold=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from finance.core.apportion import apportion
 from finance.core.contributions import latest_population
+from finance.core.rebase import step_text
 from finance.core.services import ServiceSplit
 from finance.report import rules
 from finance.report.common import decimals, scaled
@@ -86,9 +87,12 @@ def _tolerances(ctx: Context, sh: Sheet, row: int) -> int:
     row = sh.section(row, "Shares in force and the tolerance rule (§18.1a)",
                      "A service with a re-base tolerance keeps its shares in force while "
                      "every party's computed share is within the tolerance of it; otherwise, "
-                     "or with other participants, it is re-based on the computed shares.")
+                     "or with other participants, it is re-based on the computed shares, "
+                     "rounded to its re-base step when it gives one (largest remainder, "
+                     "totalling 100%). The movement is measured on the computed shares.")
     row = sh.header(row, ["Service", "Basis", "Party", "Computed share", "Share in force",
-                          "Movement", "Tolerance", "Re-based?"])
+                          "Movement", "Tolerance", "Re-based?", "Re-base step",
+                          "Share applied"])
     top = row
     for sp in kept:
         rb = sp.rebase
@@ -108,8 +112,14 @@ def _tolerances(ctx: Context, sh: Sheet, row: int) -> int:
             sh.value(row, 7, float(rb.tolerance), "0.00##%")
             sh.text(row, 8, ("yes" if rb.rebased else "no") if row == first else "",
                     bold=True)
+            if rb.step is None:
+                sh.text(row, 9, "none")
+            else:
+                sh.value(row, 9, float(rb.step), "0.00##%")
+            applied = dict(rb.applied).get(p, computed)
+            sh.value(row, 10, float(applied), "0.00##%", input_=False)
             row += 1
-    sh.grid(top, 1, row - 1, 8)
+    sh.grid(top, 1, row - 1, 10)
     return row + 1
 
 
@@ -231,6 +241,13 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
         return ({p: (None, ints[p]) for p in parts},
                 {"label": f"Share in force ({rb.source})", "fmt": "0.00##%",
                  "values": {p: float(in_force[p]) for p in parts}}, row)
+    if rb is not None and rb.rebased and rb.rounded is not None and rb.step is not None:
+        # re-based and rounded to its step (§18.1(a) tolerance rule): a fixed split of them
+        rounded = dict(rb.rounded)
+        ints = integer_ratio(rounded)
+        return ({p: (None, ints[p]) for p in parts},
+                {"label": f"Re-based share, rounded to {step_text(rb.step)}",
+                 "fmt": "0.00##%", "values": {p: float(rounded[p]) for p in parts}}, row)
 
     def component(basis: str) -> tuple[dict[str, str | None], dict[str, int], dict[str, str]]:
         """(weight formula, integer weight, basis-value formula) for one basis."""
