@@ -524,6 +524,77 @@ def db_upgrade(db: DbOption = None) -> None:
     typer.echo(f"{redact(url)} is at schema {migrate.head()}")
 
 
+@app.command("budget")
+def budget_cmd(
+    book: Annotated[Path | None, typer.Argument(
+        help="A book (.xlsx workbook or folder of CSV files). Default: the bundled MKIP "
+        "example.")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="The budget year, like 2026-27 (default: the year after the latest year with "
+        "ledger lines).")] = None,
+    years: Annotated[int, typer.Option(help="Years of the forecast, 1 to 10, the budget "
+                                       "year first.")] = 5,
+    out: Annotated[Path, typer.Option(help="Folder for the budget's files.")] = Path("reports"),
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Print the budget JSON to stdout instead of writing files.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The year ahead: the budget, the rate per head, each council's contribution due on
+    1 April and its share of each service's budget, and a forecast:
+    <partnership>-<year>-budget.json and .xlsx, and a one-page PDF per paying council,
+    <partnership>-<year>-budget-<CODE>.pdf."""
+    from finance.book import bundled_book_path, load_book
+    from finance.budget_run import make_budget, summary_lines
+    from finance.core.budgetjson import budget_json
+    from finance.output import atomic_write, json_bytes, slug
+    from finance.pipeline import collector_paused
+
+    path = _existing(book if book is not None else bundled_book_path())
+    history = _history_or_exit(db)
+    try:
+        with collector_paused():
+            b, problems = load_book(path)
+            bg = None
+            if b is not None:
+                prior_of = ((lambda y: history.prior(b.settings.name, y))
+                            if history is not None else None)
+                bg, more = make_budget(b, year, years, prior_of)
+                problems = problems + more
+            if bg is None or b is None:
+                _err(f"{path}: {len([p for p in problems if p.is_error])} problem(s); "
+                     "nothing was written.")
+                for p in problems:
+                    _err(f"  {p}")
+                raise typer.Exit(EXIT_INVALID)
+            data = json_bytes(budget_json(bg, b.source_sha256))
+            files: dict[str, bytes] = {}
+            if not json_out:
+                from finance.budget_book import budget_workbook
+                from finance.budget_pdf import budget_pdfs
+
+                stem = f"{slug(bg.partnership)}-{bg.year}-budget"
+                files[f"{stem}.json"] = data
+                files[f"{stem}.xlsx"] = budget_workbook(bg)
+                for code, pdf in budget_pdfs(bg).items():
+                    files[f"{stem}-{code}.pdf"] = pdf
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a defect, not bad input
+        _err(f"{path}: failed: {type(exc).__name__}: {exc}")
+        raise typer.Exit(EXIT_ERROR) from exc
+    if json_out:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    for line in summary_lines(bg):
+        typer.echo(line)
+    for p in [*problems, *bg.warnings]:
+        if not p.is_error:
+            _err(f"warning: {p}")
+    for name, content in files.items():
+        atomic_write(out / name, content)
+        typer.echo(f"wrote {out / name}")
+
+
 def main() -> None:
     try:
         app()

@@ -94,6 +94,12 @@ EXAMPLE: dict[str, list[dict[str, object]]] = {
     "performance": [{"service": "EXSVC", "year": "2025-26", "quarter": "1",
                      "indicator": "Example indicator %", "target": "90", "actual": "92",
                      "higher_is_better": "yes"}],
+    "budget_lines": [{"year": "2026-27", "line": "Example budget line", "amount": "10000.00",
+                      "description": "What the line pays for"}],
+    "service_budget": [{"service": "EXSVC", "year": "2026-27", "item": "Pay award",
+                        "kind": "pay_award", "amount": "1500.00",
+                        "description": "Assumed 3% pay award", "approved": "yes"}],
+    "assumptions": [{"year": "2026-27", "key": "inflation", "value": "2.5%"}],
 }
 
 _FORMATS = {"money": "#,##0.00", "pct": "0.0#%", "date": "yyyy-mm-dd", "year": "@",

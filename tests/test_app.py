@@ -139,7 +139,7 @@ def test_every_tab_renders_on_the_bundled_book() -> None:
     assert metric(at, "Uncommitted at 31 March") == "£41,419.50"
     assert metric(at, "Refund (50%)") == "£20,709.75"
     # One editor per input table, all editable with rows to add and delete.
-    assert len(editors(at)) == len(SCHEMA) == 16
+    assert len(editors(at)) == len(SCHEMA) == 19
     assert {d.editing_mode for d in editors(at).values()} == {"dynamic"}
     # Money is shown in pounds, no Fraction or Decimal reprs anywhere.
     shown = " ".join(str(m.value) for m in at.metric)

@@ -46,7 +46,8 @@ def test_untouched_cells_keep_the_books_own_text() -> None:
     base = frame("years", {2: {"year": "2025-26", "rate_pence": "30.12345",
                                "opening_balance": "(£1,000.00)", "refund_share": "0.35"}})
     out = back("years", base)
-    assert cells(out.loc[2]) == ["2025-26", "30.12345", "(£1,000.00)", None, "0.35"]
+    assert cells(out.loc[2]) == ["2025-26", "30.12345", "(£1,000.00)", None, "0.35",
+                                None]
 
 
 def test_an_edited_cell_is_written_in_its_plain_form() -> None:
@@ -54,7 +55,7 @@ def test_an_edited_cell_is_written_in_its_plain_form() -> None:
     assert typed_frame("years", base).at[2, "refund_share"] == 35.0  # shown as 35%
     out = back("years", base, {(2, "refund_share"): 40.0, (2, "rate_pence"): 30.12345,
                                (2, "opening_balance"): -1000.5})
-    assert cells(out.loc[2]) == ["2025-26", "30.12345", "-1000.5", None, "40%"]
+    assert cells(out.loc[2]) == ["2025-26", "30.12345", "-1000.5", None, "40%", None]
 
 
 def test_a_column_with_a_bad_cell_stays_text_so_the_value_shows() -> None:

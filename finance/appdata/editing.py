@@ -40,6 +40,7 @@ TABLE_GROUPS: dict[str, tuple[str, ...]] = {
                         "shares_in_force"),
     "Investments": ("projects", "cashflows", "criteria"),
     "Performance": ("performance",),
+    "Year ahead": ("budget_lines", "service_budget", "assumptions"),
 }
 assert sorted(t for ts in TABLE_GROUPS.values() for t in ts) == sorted(TABLES), (
     "every table in one Data tab group")
@@ -81,7 +82,6 @@ EDITOR_WIDTHS: dict[str, int] = {"code": 90, "year": 85, "choice": 115, "money":
                                  "bool": 75, "text": 140}
 
 
-def editor_width(table: str, column: str) -> int:
 #: Columns an editor draws narrower than their kind's width, so that the widest input
 #: table, ``services`` (nine columns), fits beside the sidebar at 1440 px: its re-base
 #: columns hold short percentages (3%, 1%), its basis a word (driver:NAME is cut, and read
@@ -91,13 +91,14 @@ NARROW: dict[tuple[str, str], int] = {("services", "basis"): 100,
                                       ("services", "rebase_step"): 60}
 
 
+def editor_width(table: str, column: str) -> int:
     """The width an editor gives an input column.
 
     >>> editor_width("ledger", "description"), editor_width("ledger", "amount")
     (140, 120)
-    """
     >>> editor_width("services", "rebase_step")
     60
+    """
     return NARROW.get((table, column)) or EDITOR_WIDTHS.get(schema_column(table, column).kind,
                                                            120)
 

@@ -38,6 +38,10 @@ def _rate(r: Fraction) -> str:
     return format(d.normalize(), "f")
 
 
+#: The rate per head as the JSON writes it (the budget's JSON too).
+rate_text = _rate
+
+
 def _money_or_none(pence: list[int | None]) -> list[str | None]:
     texts = iter(pounds_texts([p for p in pence if p is not None]))
     return [None if p is None else next(texts) for p in pence]
@@ -91,6 +95,7 @@ def _services(splits: Sequence[ServiceSplit]) -> list[dict[str, Any]]:
                             for k, w in s.components],
              "rebased": None if s.rebase is None else s.rebase.rebased,
              "max_movement": None if s.rebase is None else ratio(s.rebase.max_movement),
+             "rebase_step": None if s.rebase is None else ratio(s.rebase.step),
              "parties": lines}
             for s, g, i, n, lines in zip(splits, pounds_texts(gross), pounds_texts(income),
                                          pounds_texts(net), _service_lines(splits), strict=True)]
@@ -134,8 +139,9 @@ def result_json(r: Result) -> dict[str, Any]:
                         external_funding, income, admin_recharge, commitments, rounding,
                         uncommitted, net_cash}], exits[...]}
         services[]     {service, name, host, basis, gross_cost, income, net_cost,
-                        components[], rebased, max_movement, parties[{party, months,
-                        weight, share, standalone_cost, saving, share_in_force}]}
+                        components[], rebased, max_movement, rebase_step,
+                        parties[{party, months, weight, share, standalone_cost, saving,
+                        share_in_force}]}
         settlement     {payments[{from, to, amount}], net_positions[{party, amount}]}
         investments[], portfolio{}, monitoring{}, governance{}, checks[{check, ok}]
 

@@ -87,6 +87,12 @@ class Settings:
             year from an app that serves a network (``()``: none named).
         prepared_by: who prepared the year's papers, as typed; shown on the statements
             and the report's sign-off ("": a line left to write on).
+        rate_step: the step the rate per head needed for a budget is rounded up to, and a
+            forecast year's uplifted rate rounded to, in pence, a ``Decimal`` (0.01 for a
+            hundredth of a penny, the default; 1 for whole pence).
+        budget_rounding: ``"penny"`` (the default) or ``"pound"``: with ``"pound"`` each
+            service's net budget is rounded to the pound and split in whole pounds, as
+            council budget books are kept.
     """
 
     name: str
@@ -99,6 +105,8 @@ class Settings:
     rag_amber: Decimal = Decimal("0.75")
     approvers: tuple[str, ...] = ()
     prepared_by: str = ""
+    rate_step: Decimal = Decimal("0.01")
+    budget_rounding: str = "penny"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +173,9 @@ class YearRow:
         refund_share: the share of the uncommitted balance the board decides to refund, a
             ``Decimal`` fraction (0.5 for 50%) (§13.2); ``None``: 0, carry everything over.
         row: the row number the user sees in the sheet or CSV file (0: not read from one).
+        use_of_balances: the part of the balance carried into the year that the board
+            plans to spend in it, pence (``None``: none); a budget's rate needed is worked
+            out on the central budget less it (§13.1).
     """
 
     year: str
@@ -173,6 +184,7 @@ class YearRow:
     opening_commitments: int | None = None
     refund_share: Decimal | None = None
     row: int = 0
+    use_of_balances: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +206,11 @@ class Service:
             may move from its share in force before the split is re-based, a ``Decimal``
             fraction (0.03 for 3 points); ``None``: no tolerance, always re-based (§18.1(a)
             "in such proportions as they shall agree").
+        rebase_step: the step a re-based split is rounded to, a ``Decimal`` fraction
+            (0.01 for 1%) that divides 1 into whole steps; the shares are rounded by
+            largest remainder to total exactly 1 (:func:`finance.core.rebase.rounded_shares`);
+            ``None``: a re-based split is on the computed shares, unrounded.  Used only
+            with a ``rebase_tolerance``.
         row: the row number the user sees in the sheet or CSV file (0: not read from one).
     """
 
@@ -205,12 +222,8 @@ class Service:
     income: int
     basis: str
     rebase_tolerance: Decimal | None = None
+    rebase_step: Decimal | None = None
     row: int = 0
-        rebase_step: the step a re-based split is rounded to, a ``Decimal`` fraction
-            (0.01 for 1%) that divides 1 into whole steps; the shares are rounded by
-            largest remainder to total exactly 1 (:func:`finance.core.rebase.rounded_shares`);
-            ``None``: a re-based split is on the computed shares, unrounded.  Used only
-            with a ``rebase_tolerance``.
 
     @property
     def net_cost(self) -> int:
@@ -222,7 +235,6 @@ class ServiceParty(NamedTuple):
     """One party's row of a service (the ``service_parties`` table).
 
     A named tuple rather than a frozen dataclass like the other records: a large book has
-    rebase_step: Decimal | None = None
     tens of thousands of these, and a tuple is built about four times faster.
     It compares as the dataclasses do (:func:`value_record`).
 
@@ -460,6 +472,79 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class CentralLine:
+    """One line of the partnership's own budget for a year (the ``budget_lines`` table,
+    §13.1: "a dedicated budget ... overseen by the Board").
+
+    Fields:
+        year: the financial year, ``"2026-27"``.
+        line: the budget line's name, as typed (as in ``budget_monitor``).
+        amount: the line's budget for the year, pence.
+        description: what it pays for, as typed (``""``: not given).
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
+    year: str
+    line: str
+    amount: int
+    description: str = ""
+    row: int = 0
+
+
+#: The kinds of change that build a shared service's net budget from its base.
+BUDGET_ITEM_KINDS = ("growth", "saving", "pay_award", "inflation", "other")
+#: The assumptions a forecast takes, each from its year until a later row changes it.
+ASSUMPTION_KEYS = ("inflation", "rate_uplift", "population_growth")
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetItem:
+    """One change to a shared service's net budget for a year (the ``service_budget``
+    table; Annex D b: "items of savings and growth to go forward to each partner
+    authority").
+
+    Fields:
+        service: the service code.
+        year: the financial year the change applies to, ``"2026-27"``.
+        item: a short name for the change, as typed.
+        kind: one of :data:`BUDGET_ITEM_KINDS`.
+        amount: the change in the service's net cost, pence: a growth adds, a saving
+            (negative) takes away.
+        description: what it is, as typed (``""``: not given).
+        approved: ``True`` when the service's board has approved it (the default): only
+            approved items count; the others are proposals, shown with their effect.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
+    service: str
+    year: str
+    item: str
+    kind: str
+    amount: int
+    description: str = ""
+    approved: bool = True
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """One forecast assumption (the ``assumptions`` table): ``key`` holds ``value`` from
+    ``year`` until a later row for the same key.
+
+    Fields:
+        year: the first financial year it holds for, ``"2027-28"``.
+        key: one of :data:`ASSUMPTION_KEYS`.
+        value: a ``Decimal`` fraction (0.025 for 2.5%), between -50% and +50%.
+        row: the row number the user sees in the sheet or CSV file (0: not read from one).
+    """
+
+    year: str
+    key: str
+    value: Decimal
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     """One partnership's validated figures (docs/input-format.md).
 
@@ -481,6 +566,9 @@ class Book:
         budget_monitor: the ``budget_monitor`` table, a :class:`BudgetLine` per row.
         performance: the ``performance`` table, an :class:`Indicator` per row.
         shares_in_force: the ``shares_in_force`` table, a :class:`ShareInForce` per row.
+        budget_lines: the ``budget_lines`` table, a :class:`CentralLine` per row.
+        service_budget: the ``service_budget`` table, a :class:`BudgetItem` per row.
+        assumptions: the ``assumptions`` table, an :class:`Assumption` per row.
         source_sha256: the SHA-256, in hex, that identifies the input the book was read
             from (the result's ``input_sha256``); ``""``: not given.  Not compared: two
             books with the same figures are equal.
@@ -502,6 +590,9 @@ class Book:
     budget_monitor: tuple[BudgetLine, ...] = ()
     performance: tuple[Indicator, ...] = ()
     shares_in_force: tuple[ShareInForce, ...] = ()
+    budget_lines: tuple[CentralLine, ...] = ()
+    service_budget: tuple[BudgetItem, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
     source_sha256: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

@@ -23,10 +23,13 @@ from finance.core import cells
 from finance.core.cells import CellError
 from finance.core.ledger import Ledger
 from finance.core.model import (
+    Assumption,
     BlendComponent,
     Book,
+    BudgetItem,
     BudgetLine,
     Cashflow,
+    CentralLine,
     Criterion,
     Driver,
     Indicator,
@@ -41,6 +44,7 @@ from finance.core.model import (
     ShareInForce,
     YearRow,
 )
+from finance.core.money import fmt_gbp
 from finance.core.problems import Problem
 from finance.core.schema import (
     REQUIRED_TABLES,
@@ -50,6 +54,7 @@ from finance.core.schema import (
     Col,
     Reader,
     nonneg_money,
+    rate_step,
 )
 
 # Names the readers of books import from here (the registry is their home).
@@ -360,6 +365,19 @@ class _Builder:
                     self.err("settings", rownum, "value", f"{key}: {exc}")
         if "prepared_by" in values:
             kw["prepared_by"] = values["prepared_by"][1]
+        if "rate_step" in values and values["rate_step"][1]:
+            rownum, text = values["rate_step"]
+            try:
+                kw["rate_step"] = rate_step(text)
+            except CellError as exc:
+                self.err("settings", rownum, "value", f"rate_step: {exc}")
+        if "budget_rounding" in values and values["budget_rounding"][1]:
+            rownum, text = values["budget_rounding"]
+            if norm(text) in ("penny", "pound"):
+                kw["budget_rounding"] = norm(text)
+            else:
+                self.err("settings", rownum, "value",
+                         f"budget_rounding: '{text}' is not penny or pound")
         if "approvers" in values and values["approvers"][1]:
             rownum, text = values["approvers"]
             emails = tuple(dict.fromkeys(
@@ -447,7 +465,8 @@ class _Builder:
         for rn, r in self.get("years"):
             if _whole(r):
                 years.append(YearRow(r["year"], r["rate_pence"], r["opening_balance"],
-                                     r["opening_commitments"], r["refund_share"], rn))
+                                     r["opening_commitments"], r["refund_share"], rn,
+                                     r["use_of_balances"]))
         self.dupes("years", ((y.row, (y.year,)) for y in years), "year", "this year")
         if not years and self.has("years") and not any(
             p.table == "years" for p in self.p
@@ -577,14 +596,60 @@ class _Builder:
                    ((i.row, (i.service, i.year, i.quarter, i.indicator)) for i in perf),
                    "indicator", "this indicator, service, year and quarter")
 
+        central, items, assumptions = self.budget(svc_codes, budget)
         return Book(
             settings=settings, parties=parties, populations=tuple(pops), years=tuple(years),
             ledger=ledger_cols, services=tuple(services), service_parties=tuple(sps),
             service_blend=tuple(blends), drivers=tuple(drivers), projects=tuple(projects),
             cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
             budget_monitor=tuple(budget), performance=tuple(perf),
-            shares_in_force=tuple(in_force), source_sha256=sha,
+            shares_in_force=tuple(in_force), budget_lines=central, service_budget=items,
+            assumptions=assumptions, source_sha256=sha,
         )
+
+    # -- the year ahead ---------------------------------------------------------------
+    def budget(self, svc_codes: set[str], monitored: list[BudgetLine]
+               ) -> tuple[tuple[CentralLine, ...], tuple[BudgetItem, ...],
+                          tuple[Assumption, ...]]:
+        """The budget tables: central lines (a line that differs from its monitored
+        budget is a warning naming both), service items (a saving entered as a positive
+        amount is an error, growth entered negative a warning) and assumptions."""
+        central = [CentralLine(r["year"], r["line"], r["amount"], r["description"] or "", rn)
+                   for rn, r in self.get("budget_lines") if _whole(r)]
+        self.dupes("budget_lines", ((c.row, (c.year, c.line)) for c in central), "line",
+                   "this line and year")
+        latest: dict[tuple[str, str], BudgetLine] = {}
+        for b in sorted(monitored, key=lambda b: b.quarter):
+            latest[(b.year, b.line)] = b
+        for c in central:
+            m = latest.get((c.year, c.line))
+            if m is not None and m.budget != c.amount:
+                self.warn("budget_lines", c.row, "amount",
+                          f"{fmt_gbp(c.amount)} for '{c.line}' differs from its budget of "
+                          f"{fmt_gbp(m.budget)} in budget_monitor (row {m.row})")
+        items = []
+        for rn, r in self.get("service_budget"):
+            if not _whole(r) or not self.ref("service_budget", rn, "service", r["service"],
+                                             svc_codes, "service"):
+                continue
+            if r["kind"] == "saving" and r["amount"] > 0:
+                self.err("service_budget", rn, "amount",
+                         f"a saving lowers the net cost: enter it as a negative amount "
+                         f"({fmt_gbp(-r['amount'])})")
+                continue
+            if r["kind"] == "growth" and r["amount"] < 0:
+                self.warn("service_budget", rn, "amount",
+                          "growth entered as a negative amount lowers the net cost: if it is "
+                          "a saving, give it the kind saving")
+            items.append(BudgetItem(r["service"], r["year"], r["item"], r["kind"], r["amount"],
+                                    r["description"] or "", r["approved"] is not False, rn))
+        self.dupes("service_budget", ((i.row, (i.service, i.year, i.item)) for i in items),
+                   "item", "this item for this service and year")
+        assumptions = [Assumption(r["year"], r["key"], r["value"], rn)
+                       for rn, r in self.get("assumptions") if _whole(r)]
+        self.dupes("assumptions", ((a.row, (a.year, a.key)) for a in assumptions), "key",
+                   "this assumption and year")
+        return tuple(central), tuple(items), tuple(assumptions)
 
     def services(self, codes: set[str], driver_names: set[tuple[str, str]]) -> list[Service]:
         """Every whole row of ``services``, built from its columns; an unknown host, a
@@ -599,6 +664,10 @@ class _Builder:
             if b.startswith("driver:") and (y, b[7:]) not in driver_names:
                 self.err("services", rn, "basis",
                          f"driver '{b[7:]}' has no values in drivers for {y}")
+        for rn, t, st in zip(rownums, tolerance, step, strict=True):
+            if st is not None and t is None:
+                self.warn("services", rn, "rebase_step", "has no effect without a "
+                          "rebase_tolerance (a split is rounded only when it is re-based)")
         cols[5] = [0 if i is None else i for i in income]
         out = list(map(Service, *cols, rownums))
         keys = list(zip(service, year, strict=True))
@@ -664,10 +733,6 @@ class _Builder:
         fixed = {(s.service, s.year) for s in services if s.basis == "fixed"}
         by_svc: dict[tuple[str, str], list[ServiceParty]] = defaultdict(list)
         for x in sps if fixed else ():  # only fixed services' participants are checked
-        for rn, t, st in zip(rownums, tolerance, step, strict=True):
-            if st is not None and t is None:
-                self.warn("services", rn, "rebase_step", "has no effect without a "
-                          "rebase_tolerance (a split is rounded only when it is re-based)")
             if (key := x[:2]) in fixed:
                 by_svc[key].append(x)
         blend_by: dict[tuple[str, str], list[BlendComponent]] = defaultdict(list)

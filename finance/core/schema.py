@@ -24,7 +24,14 @@ from typing import Any
 
 from finance.core import cells
 from finance.core.cells import CellError
-from finance.core.model import BASES, CASHFLOW_KINDS, CRITERIA, LEDGER_KINDS
+from finance.core.model import (
+    ASSUMPTION_KEYS,
+    BASES,
+    BUDGET_ITEM_KINDS,
+    CASHFLOW_KINDS,
+    CRITERIA,
+    LEDGER_KINDS,
+)
 
 #: A cell reader: the raw cell in, typed data out, or :class:`~finance.core.cells.CellError`.
 Reader = Callable[[object], Any]
@@ -189,6 +196,61 @@ def nonneg_money(v: object) -> int:
     return p
 
 
+def rebase_step(v: object) -> Decimal:
+    """A ``rebase_step``: a percentage above 0% and at most 100% that divides 100% into
+    whole steps (1%, 2.5%, 5% ...), so that shares rounded to it can total exactly 100%.
+
+    >>> rebase_step("1%"), rebase_step("2.5%")
+    (Decimal('0.01'), Decimal('0.025'))
+    >>> rebase_step("3%")
+    Traceback (most recent call last):
+    finance.core.cells.CellError: '3%' does not divide 100% into whole steps (e.g. 1%, 2.5%, 5%)
+    """
+    d = cells.read_pct(v)
+    if d == 0:
+        raise CellError(f"{cells.show(v)} must be above 0%")
+    if (1 / Fraction(d)).denominator != 1:
+        raise CellError(f"{cells.show(v)} does not divide 100% into whole steps (e.g. 1%, "
+                        "2.5%, 5%)")
+    return d
+
+
+def assumption_value(v: object) -> Decimal:
+    """A forecast assumption: a percentage that may be negative, within -50% and +50%
+    (``-1.5%``, ``2.5%``, or the fraction ``0.025``).
+
+    >>> assumption_value("2.5%"), assumption_value("-1.5%"), assumption_value(0.03)
+    (Decimal('0.025'), Decimal('-0.015'), Decimal('0.03'))
+    >>> assumption_value("60%")
+    Traceback (most recent call last):
+    finance.core.cells.CellError: '60%' is outside -50% to +50%
+    """
+    text = v.strip() if isinstance(v, str) else v
+    negative = isinstance(text, str) and text.startswith("-")
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool) and text < 0:
+        negative, text = True, -text
+    try:
+        d = cells.read_pct(text[1:] if isinstance(text, str) and negative else text)
+    except CellError as exc:
+        raise CellError(f"{cells.show(v)} is not a percentage such as 2.5% or -1%") from exc
+    if d > Decimal("0.5"):
+        raise CellError(f"{cells.show(v)} is outside -50% to +50%")
+    return -d if negative else d
+
+
+def rate_step(v: object) -> Decimal:
+    """The ``rate_step`` setting: pence above 0 and at most 100 (0.01 for a hundredth of
+    a penny, 1 for whole pence).
+
+    >>> rate_step("0.5"), rate_step("1")
+    (Decimal('0.5'), Decimal('1'))
+    """
+    d = cells.read_decimal(v)
+    if not 0 < d <= 100:
+        raise CellError(f"{cells.show(v)} is not a step in pence above 0 and at most 100")
+    return d
+
+
 def _population(v: object) -> int:
     n = cells.read_whole(v)
     if n <= 0:
@@ -256,6 +318,10 @@ SETTINGS: dict[str, str] = {
     "approvers": "E-mail addresses, comma separated, of those who may close or reopen a "
                  "year from an app that serves a network (signed in with their council "
                  "account).",
+    "rate_step": "For a budget: the rate per head needed is rounded up to this step, in "
+                 "pence (default 0.01, a hundredth of a penny; 1 for whole pence).",
+    "budget_rounding": "For a budget: penny (the default) or pound, to round each "
+                       "service's net budget to the pound and split it in whole pounds.",
 }
 SETTING_KEYS: tuple[str, ...] = tuple(SETTINGS)
 
@@ -297,7 +363,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
              "most recent one not after the year run is used (§13.2).", "Year", width=10),
         _col("population", _population, "whole", "Population estimate, a whole number above "
              "zero.", "Population", width=13),
-        _opt("source", T.read_text, "text", "Where the estimate comes from.", "Source",
+        _opt("source", T.read_text, "text", "Where the estimate comes from; a projection "
+             "for a future year says so (e.g. ONS 2022-based projection).", "Source",
              width=40),
     )),
     Table("years", "Years", True, "Per-head rate, opening balances and the board's refund "
@@ -315,6 +382,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
               _blankable("refund_share", T.read_pct, "pct", "Share of the uncommitted "
                          "balance the board decides to refund, e.g. 50% (§13.2). Blank: "
                          "carry everything over.", "Refund share", width=12),
+              _opt("use_of_balances", nonneg_money, "money", "For a budget year: the part of "
+                   "the balance carried in that the board plans to spend in the year, £ "
+                   "(blank: none).", "Use of balances", width=14),
           )),
     Table("ledger", "Ledger", False, "Spend, commitments, external funding, income and "
           "admin recharges of the partnership budget.", (
@@ -350,6 +420,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
              "computed share may move from its share in force before the split is re-based, "
              "e.g. 3% (blank: always split on the computed shares).", "Re-base tolerance",
              width=12),
+        _opt("rebase_step", rebase_step, "pct", "With a rebase_tolerance: a re-based split "
+             "is rounded to multiples of this step, totalling exactly 100% (largest "
+             "remainder), e.g. 1% gives 71%/29% rather than 71.26%/28.74%; it must divide "
+             "100% into whole steps (blank: not rounded).", "Re-base step", width=11),
     )),
     Table("service_parties", "Service parties", False, "Who takes part in each service, "
           "with fixed shares and stand-alone costs (default: every paying party).", (
@@ -420,10 +494,6 @@ TABLES: dict[str, Table] = {t.name: t for t in (
              "the start year, undiscounted).", "Year (0-5)",
              choices=("0", "1", "2", "3", "4", "5"), width=11),
         _col("kind", _choice(CASHFLOW_KINDS, "cash-flow kind"), "choice", "One of: "
-        _opt("rebase_step", rebase_step, "pct", "With a rebase_tolerance: a re-based split "
-             "is rounded to multiples of this step, totalling exactly 100% (largest "
-             "remainder), e.g. 1% gives 71%/29% rather than 71.26%/28.74%; it must divide "
-             "100% into whole steps (blank: not rounded).", "Re-base step", width=11),
              + ", ".join(CASHFLOW_KINDS) + ".", "Kind", choices=CASHFLOW_KINDS, width=16),
         _col("amount", nonneg_money, "money", "Amount in £ (not negative).", "Amount",
              width=14),
@@ -470,6 +540,46 @@ TABLES: dict[str, Table] = {t.name: t for t in (
               _col("actual", T.read_decimal, "number", "Actual value.", "Actual", width=10),
               _opt("higher_is_better", T.read_bool, "bool", "yes if a higher value is better "
                    "(blank: yes).", "Higher is better", choices=_YESNO, width=14),
+          )),
+    Table("budget_lines", "Budget lines", False, "The partnership's own budget for a "
+          "year, line by line (§13.1), paid for by the contributions.", (
+              _col("year", T.read_year, "year", _YEAR, "Year", width=10),
+              _col("line", _code, "text", "Budget line, as in budget_monitor.", "Line",
+                   width=30),
+              _col("amount", T.read_money, "money", "The line's budget for the year, £.",
+                   "Amount", width=14),
+              _opt("description", T.read_text, "text", "What it pays for.", "Description",
+                   width=40),
+          )),
+    Table("service_budget", "Service budget", False, "Changes that build each shared "
+          "service's net budget for a year from its base: growth, savings, pay award, "
+          "inflation (Annex D b).", (
+              _col("service", _code, "code", "Service code, as in services.", "Service",
+                   width=11),
+              _col("year", T.read_year, "year", "Financial year the change applies to.",
+                   "Year", width=10),
+              _col("item", _code, "text", "A short name for the change.", "Item", width=28),
+              _col("kind", _choice(BUDGET_ITEM_KINDS, "kind of change"), "choice",
+                   "One of: " + ", ".join(BUDGET_ITEM_KINDS) + ".", "Kind",
+                   choices=BUDGET_ITEM_KINDS, width=12),
+              _col("amount", T.read_money, "money", "Change in the service's net cost, £: "
+                   "a saving is negative (-25000), growth positive.", "Amount", width=14),
+              _opt("description", T.read_text, "text", "What the change is.", "Description",
+                   width=40),
+              _opt("approved", T.read_bool, "bool", "yes once the service's board has "
+                   "approved it (blank: yes); a change not approved is a proposal, shown "
+                   "with its effect but not in the totals.", "Approved", choices=_YESNO,
+                   width=10),
+          )),
+    Table("assumptions", "Assumptions", False, "Forecast assumptions, each from its year "
+          "until a later row changes it: inflation, rate_uplift, population_growth.", (
+              _col("year", T.read_year, "year", "First financial year the value holds "
+                   "for.", "Year", width=10),
+              _col("key", _choice(ASSUMPTION_KEYS, "assumption"), "choice", "One of: "
+                   + ", ".join(ASSUMPTION_KEYS) + ".", "Assumption",
+                   choices=ASSUMPTION_KEYS, width=18),
+              _col("value", assumption_value, "pct", "A percentage a year, -50% to +50%, "
+                   "e.g. 2.5%.", "Value", width=10),
           )),
 )}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -22,6 +23,7 @@ class YearError(ValueError):
     """A financial year not written like ``2025-26``."""
 
 
+@lru_cache(maxsize=4096)  # a few labels read many times (every row of a large book)
 def parse_year(label: str) -> int:
     """Start calendar year of a financial year label; strict ``YYYY-YY`` with YY = YYYY+1."""
     m = _YEAR.match(label.strip())
