@@ -35,6 +35,7 @@ import streamlit as st
 
 from finance import appcache as cache
 from finance import appdata as ad
+from finance.appdata import budget as abud
 from finance.appdata import (
     contributions,
     investments,
@@ -64,7 +65,7 @@ TAB_CHARTS: dict[str, tuple[str, ...]] = {
 #: the Enter, and a value still held when its editor leaves the page is lost.
 LINGER_S = 0.25
 TOPICS = ("Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "Scenarios", "History", "Data")
+          "Monitoring", "Budget", "Scenarios", "History", "Data")
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] {padding: 2.2rem 1.75rem 3rem; max-width: 1500px;}
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-variant-numeric: tabular-nums;}
@@ -388,6 +389,67 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
         st.session_state["offered_scenarios"] = {
             "toml": toml, "workbook": partial(cache.comparison_bytes, key, r.year, toml, prior,
                                               tables)}
+
+
+# --------------------------------------------------------------------------- budget tab
+
+
+def budget_controls(book: Book, year: str) -> abud.BudgetWhatIf:
+    """The forecast's length and each assumption from the budget year on."""
+    given = abud.book_assumptions(book, year)
+    cols = st.columns(4)
+    years = cols[0].number_input("Years of forecast", min_value=1, max_value=10, value=5,
+                                 step=1, key="budget_years",
+                                 help="The budget year and the years after it (1 to 10)")
+    typed: dict[str, Any] = {}
+    for col, key in zip(cols[1:], abud.ASSUMPTION_LABELS, strict=True):
+        value = col.number_input(f"{abud.ASSUMPTION_LABELS[key]} from {year} (%)",
+                                 min_value=-50.0, max_value=50.0,
+                                 value=float(given[key]) * 100, step=0.1, format="%.2f",
+                                 key=f"budget_{key}", help="A what-if: every year from the "
+                                 "budget year on, in place of the book's assumptions")
+        changed = ad.pct_input(value)
+        typed[key] = changed if changed != given[key] else None
+    return abud.BudgetWhatIf(int(years), **typed)
+
+
+def budget_tab(r: Result, prior: Prior | None, key: str) -> None:
+    year = abud.budget_year(r.book)
+    heading(f"Budget {year or ''}: the year ahead",
+            "§13.1: MKIP's budget is overseen by the board; §13.2: contributions are due on "
+            "1 April; Annex D (b): each service board's growth and savings go to each "
+            "council's budget. Budget lines, service items and assumptions are edited on the "
+            "Data tab (Year ahead).")
+    if year is None:
+        st.info("The book has no years to budget from.")
+        return
+    what_if = budget_controls(r.book, year)
+    bg, problems = cache.budget(key, what_if, prior, r.year, r.book)
+    if bg is None:
+        st.error("The budget cannot be worked out:\n\n" + ad.problem_lines(problems),
+                 icon=":material/error:")
+        return
+    show_metrics(abud.budget_metrics(bg))
+    for w in bg.warnings:
+        if w.table == "budget":
+            st.warning(ad.md_escape(w.message), icon=":material/warning:")
+    show_table(abud.council_table(bg), "What each council budgets for the partnership")
+    show_table(abud.service_table(bg), f"Each shared service's net budget {year}")
+    if bg.proposals:
+        show_table(abud.proposal_table(bg), "Proposals not yet approved (in no total)")
+    st.markdown("**Each council's budget over the forecast**")
+    st.vega_lite_chart(cache.budget_chart(key, what_if, prior, r.year, bg), width="stretch")
+    show_table(abud.fund_table(bg), "Central fund")
+    files = cache.budget_files(key, what_if, prior, r.year, bg, r.book.source_sha256)
+    st.session_state["offered_budget"] = files
+    cols = st.columns(3)
+    for col, (what, label, mime) in zip(cols, (
+            ("workbook", "Budget workbook (Excel)", XLSX),
+            ("json", "Budget (JSON)", "application/json"),
+            ("pdfs", "Each council's notice (PDFs, zip)", "application/zip")), strict=True):
+        name, data = files[what]
+        col.download_button(label, data=data, file_name=name, mime=mime, width="stretch",
+                            icon=":material/download:", key=f"dl_budget_{what}")
 
 
 # --------------------------------------------------------------------------- history tab
@@ -957,6 +1019,9 @@ def page() -> None:
             with st.container(key=f"{'fresh' if fresh else 'stale'}-{name}"):
                 key, year, decisions, prior = shown["chart_key"]
                 draw(r, cache.charts(key, year, decisions, prior, TAB_CHARTS[name], r))
+    if tabs["Budget"].open is not False:
+        with tabs["Budget"]:
+            budget_tab(r, shown.get("prior"), shown.get("key", ""))
     if tabs["Scenarios"].open is not False:
         with tabs["Scenarios"]:
             scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))

@@ -118,3 +118,31 @@ def comparison_bytes(key: str, year: str, toml: str, prior: Prior | None,
     from finance.comparison import comparison_workbook
 
     return comparison_workbook(scenario_run(key, year, toml, prior, tables))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def budget(key: str, what_if: Any, prior: Prior | None, run_year: str, _book: Book
+           ) -> tuple[Any, tuple[Problem, ...]]:
+    """The Budget tab's budget (immutable: cached as a resource)."""
+    from finance.appdata import budget as abud
+
+    return abud.budget_of(_book, what_if, prior, run_year)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def budget_chart(key: str, what_if: Any, prior: Prior | None, run_year: str,
+                 _budget: Any) -> dict[str, Any]:
+    from finance.appdata import budget as abud
+
+    return dict(abud.forecast_chart(_budget).to_dict())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def budget_files(key: str, what_if: Any, prior: Prior | None, run_year: str, _budget: Any,
+                 input_sha256: str) -> dict[str, tuple[str, bytes]]:
+    """The Budget tab's downloads, built once per budget."""
+    from finance.appdata import budget as abud
+    from finance.output import json_bytes, slug
+
+    stem = f"{slug(_budget.partnership)}-{_budget.year}-budget"
+    return abud.downloads(_budget, input_sha256, stem, json_bytes)

@@ -216,6 +216,10 @@ def compare(
     save: Annotated[str | None, typer.Option(
         help="Also save the scenarios in the history database under this name.")] = None,
     by: Annotated[str, typer.Option(help="Who saves them (with --save).")] = "",
+    budget: Annotated[bool, typer.Option(
+        "--budget", help="Compare the budget for the year ahead (mkip budget) instead of "
+        "the year end: <partnership>-<year>-budget-scenarios.json and .xlsx.")] = False,
+    years: Annotated[int, typer.Option(help="With --budget: years of the forecast.")] = 5,
     db: DbOption = None,
 ) -> None:
     """Run the baseline and every scenario in full, and put their figures side by side:
@@ -233,6 +237,9 @@ def compare(
     _existing(scenarios)
     history = _history_or_exit(db)
     scs, problems = read_scenarios(scenarios)
+    if budget:
+        raise typer.Exit(_compare_budget(path, scenarios, scs, problems, year, years, out,
+                                         json_out, history))
     with collector_paused():
         cmp = run_comparison(path, scs, year, history.prior if history else None)
     problems = problems + cmp.problems
@@ -269,6 +276,44 @@ def compare(
     for target, payload in ((out / f"{stem}.json", data), (out / f"{stem}.xlsx", book_bytes)):
         atomic_write(target, payload)
         typer.echo(f"wrote {target}")
+
+
+def _compare_budget(path: Path, file: Path, scs: list[Any], problems: list[Any],
+                    year: str | None, years: int, out: Path, json_out: bool,
+                    history: Any) -> int:
+    """``mkip compare --budget``: the book's budget and each scenario's, side by side."""
+    from finance.book import read_raw
+    from finance.budget_compare import budget_comparison_workbook, compare_budget
+    from finance.core.parse import RawTable
+    from finance.output import atomic_write, json_bytes, slug
+    from finance.pipeline import collector_paused
+
+    raw, sha, read_problems = read_raw(path)
+    problems = problems + read_problems
+    cmp = None
+    if not any(p.is_error for p in problems):
+        tables = {k: v for k, v in raw.items() if isinstance(v, RawTable)}
+        with collector_paused():
+            cmp = compare_budget(tables, sha, scs, year, years,
+                                 history.prior if history is not None else None)
+        problems = problems + cmp.problems
+    errors = [p for p in problems if p.is_error]
+    if cmp is None or errors or not cmp.ok:
+        _err(f"{path} with {file.name}: {len(errors)} problem(s); nothing was written.")
+        for p in errors:
+            _err(f"  {p}")
+        return EXIT_INVALID
+    assert cmp.baseline is not None
+    data = json_bytes(cmp.as_json(sha))
+    if json_out:
+        sys.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    stem = f"{slug(cmp.baseline.partnership)}-{cmp.baseline.year}-budget-scenarios"
+    book_bytes = budget_comparison_workbook(cmp)  # built before anything is written
+    for target, payload in ((out / f"{stem}.json", data), (out / f"{stem}.xlsx", book_bytes)):
+        atomic_write(target, payload)
+        typer.echo(f"wrote {target}")
+    return EXIT_OK
 
 
 @app.command()

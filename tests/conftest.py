@@ -18,7 +18,7 @@ IN_CI = os.environ.get("CI") == "true"
 
 #: The app's topic tabs, in order.
 APP_TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
-              "Monitoring", "Scenarios", "History", "Data"]
+              "Monitoring", "Budget", "Scenarios", "History", "Data"]
 
 
 def open_tab(at: Any, label: str) -> Any:

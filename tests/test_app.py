@@ -23,7 +23,7 @@ from tests.conftest import find_in_tabs, open_tab
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "Scenarios", "History", "Data"]
+          "Monitoring", "Budget", "Scenarios", "History", "Data"]
 
 
 def start() -> Any:

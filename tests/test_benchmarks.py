@@ -88,3 +88,10 @@ def test_bench_workbook_smoke():
 
     r = bench_workbook.main(parties=12, services=40, ledger_rows=1500, runs=1)
     assert r["xlsx_s"] > 0 and r["small_s"] > 0
+
+
+def test_bench_budget_smoke():
+    from benchmarks import bench_budget
+
+    r = bench_budget.main(runs=1, size=(12, 40, 300))
+    assert r["budget_s"] > 0 and r["large_budget_s"] > 0

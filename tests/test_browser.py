@@ -29,7 +29,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-dev-shm-usage"]
 TOPICS = ["Contributions", "Year end", "Shared services", "Settlement", "Investments",
-          "Monitoring", "Scenarios", "History", "Data"]
+          "Monitoring", "Budget", "Scenarios", "History", "Data"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -469,3 +469,32 @@ def test_the_workbook_recalculated_by_libreoffice_equals_its_values(mkip_budget:
                           "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
                           str(fresh), str(src)], capture_output=True, timeout=240, check=False)
     assert pdf.returncode == 0 and (fresh / "budget.pdf").is_file(), pdf.stderr
+
+
+def test_mkip_compare_budget_puts_each_scenario_beside_the_book(tmp_path: Path) -> None:
+    """The bundled scenario file on the 2026-27 budget: at 35p (the rate in force, from
+    2025-26) Maidstone's contribution is 142,800 x 35p = £49,980.00, £7,140.00 more; Swale
+    leaving on 30 September 2025 budgets nothing for 2026-27."""
+    scenarios = MKIP.parent / "scenarios" / "mkip-2025-26.toml"
+    res = runner.invoke(app, ["compare", "--budget", "--scenarios", str(scenarios), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    by_name = {s["name"]: s for s in data["scenarios"]}
+    rate = by_name["35p per head"]
+    mbc = next(c for c in rate["budget"]["years"][0]["councils"] if c["party"] == "MBC")
+    assert mbc["contribution"] == "49980.00"
+    change = next(c for c in rate["councils"] if c["party"] == "MBC")
+    assert change["change"] == "7140.00"
+    leaves = next(c for c in by_name["Swale leaves on 30 September"]["councils"]
+                  if c["party"] == "SBC")
+    assert leaves["scenario"] == "0.00"
+    written = runner.invoke(app, ["compare", "--budget", "--scenarios", str(scenarios),
+                                  "--out", str(tmp_path)])
+    assert written.exit_code == 0, written.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "mid-kent-improvement-partnership-2026-27-budget-scenarios.json",
+        "mid-kent-improvement-partnership-2026-27-budget-scenarios.xlsx"]
+    wb = openpyxl.load_workbook(
+        tmp_path / "mid-kent-improvement-partnership-2026-27-budget-scenarios.xlsx")
+    ws = wb["Budget scenarios"]
+    assert ws["A4"].value == "MBC" and str(ws["E4"].value).startswith("=")
