@@ -53,11 +53,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from finance.core.apportion import apportion
-from finance.core.contributions import Contributions, contributions, latest_populations
+from finance.core.contributions import (
+    Contributions,
+    contributions,
+    latest_populations,
+    paying_parties,
+)
 from finance.core.model import (
+    BlendComponent,
     Book,
     BudgetItem,
     Driver,
@@ -70,7 +77,13 @@ from finance.core.money import fmt_gbp, round_pence, to_pence
 from finance.core.problems import Problem
 from finance.core.rebase import apply_tolerances
 from finance.core.services import split_services
-from finance.core.years import next_year, parse_year, previous_year, year_start
+from finance.core.years import (
+    months_remaining,
+    next_year,
+    parse_year,
+    previous_year,
+    year_start,
+)
 
 #: How many forecast years a budget may run to.
 MAX_YEARS = 10
@@ -324,8 +337,19 @@ def grown(amount: int, rate: Decimal) -> int:
 
     >>> grown(100_000, Decimal("0.025")), grown(-1_001, Decimal("0.5"))
     (102500, -1502)
+    >>> grown(1, Decimal("0.5")), grown(-1, Decimal("0.5"))  # 1.5 and -1.5: away from 0
+    (2, -2)
     """
-    return round_pence(Fraction(amount) * (1 + Fraction(rate)))
+    num, den = _factor(rate)
+    exact = amount * num  # over den
+    whole = (2 * abs(exact) + den) // (2 * den)
+    return whole if exact >= 0 else -whole
+
+
+@lru_cache(maxsize=256)
+def _factor(rate: Decimal) -> tuple[int, int]:
+    """``1 + rate`` as an exact ratio of integers."""
+    return (1 + Fraction(rate)).as_integer_ratio()
 
 
 # -- inputs by year ------------------------------------------------------------------
@@ -424,9 +448,8 @@ def budget(book: Book, year: str, before: YearBefore, years: int = 5,
         row = next((r for r in book.years if r.year == y), None)
         use = (row.use_of_balances or 0) if row is not None else 0
         pops = _populations(book, y, pops, first)
-        ybook = _year_book(book, y, pops, rate)
-        due0 = contributions(ybook, y)
-        paying = sum((Fraction(x.population * x.months, 12) for x in due0.lines), Fraction(0))
+        paying = Fraction(sum(pops[p.code].population * months_remaining(p.joined, y)
+                              for p in paying_parties(book, y) if p.code in pops), 12)
         needed = (round_up_to_step(Fraction(max(central - use, 0)) / paying, step)
                   if paying else Fraction(0))
         rate_set = Fraction(row.rate_pence) if row is not None else None
@@ -545,7 +568,8 @@ def _services(book: Book, year: str, prev_nets: Mapping[str, tuple[str, int]],
                     service_parties=_carried_parties(book, year, gone, {s.service for s in
                                                                           svc_rows}),
                     service_blend=tuple(
-                        replace(b, year=year) for b in _carried(book.service_blend, year)),
+                        BlendComponent(b.service, year, b.component, b.weight, b.row)
+                        for b in _carried(book.service_blend, year)),
                     drivers=_carried_drivers(book.drivers, year))
     splits, problems = split_services(ybook, year)
     warnings += [p for p in problems if not p.is_error]
@@ -598,14 +622,15 @@ def _carried_parties(book: Book, year: str, gone: set[str], services: set[str]
             continue
         if sp.year != year and sp.party in gone:
             continue
-        out.append(sp._replace(year=year))
+        out.append(ServiceParty(sp.service, year, *sp[2:]))
     return tuple(out)
 
 
 def _carried_drivers(drivers: Sequence[Driver], year: str) -> tuple[Driver, ...]:
     """Each driver's values for ``year``: its own, else those of the latest year before
     that has the driver."""
-    return tuple(replace(d, year=year) for d in _carried(drivers, year, "driver"))
+    return tuple(Driver(year, d.driver, d.party, d.value, d.row)
+                 for d in _carried(drivers, year, "driver"))
 
 
 def _councils(book: Book, due: Contributions, services: Sequence[ServiceBudget],

@@ -30,7 +30,9 @@ def budget_json(b: Budget, input_sha256: str = "") -> dict[str, Any]:
                       assumptions{inflation, rate_uplift, population_growth},
                       services[{service, name, host, basis, base, base_source,
                                 items[{item, kind, amount, description}], inflation,
-                                net_budget, rebased, parties[{party, share}]}],
+                                net_budget, rebased, parties[{party, share}]}]
+                      (parties in the budget year only: each later year's shares are
+                      in its councils' services),
                       councils[{party, name, population, population_source, months,
                                 contribution, services{CODE: amount}, total, previous,
                                 change, change_ratio}]}
@@ -55,7 +57,7 @@ def budget_json(b: Budget, input_sha256: str = "") -> dict[str, Any]:
             "parties": [{"party": c, "contribution": m(k), "services": m(s),
                          "total": m(k + s)} for c, k, s in yb.totals],
         },
-        "years": [_year(y) for y in b.years],
+        "years": [_year(y, i == 0) for i, y in enumerate(b.years)],
         "proposals": [
             {"year": p.item.year, "service": p.item.service, "item": p.item.item,
              "kind": p.item.kind, "amount": m(p.item.amount),
@@ -65,7 +67,7 @@ def budget_json(b: Budget, input_sha256: str = "") -> dict[str, Any]:
     }
 
 
-def _year(y: BudgetYear) -> dict[str, Any]:
+def _year(y: BudgetYear, first: bool) -> dict[str, Any]:
     return {
         "year": y.year,
         "central_budget": m(y.central),
@@ -82,7 +84,7 @@ def _year(y: BudgetYear) -> dict[str, Any]:
         "fund": {"opening": m(y.fund_opening), "contributions": m(y.contributions_total),
                  "central_budget": m(y.central), "closing": m(y.fund_closing)},
         "assumptions": {k: ratio(Fraction(v)) for k, v in y.assumptions},
-        "services": [_service(s) for s in y.services],
+        "services": [_service(s, first) for s in y.services],
         "councils": [
             {"party": c.party, "name": c.name, "population": c.population,
              "population_source": c.population_source, "months": c.months,
@@ -96,13 +98,15 @@ def _year(y: BudgetYear) -> dict[str, Any]:
     }
 
 
-def _service(s: ServiceBudget) -> dict[str, Any]:
-    return {
+def _service(s: ServiceBudget, shares: bool) -> dict[str, Any]:
+    out = {
         "service": s.service, "name": s.name, "host": s.host, "basis": s.basis,
         "base": m(s.base), "base_source": s.base_source,
         "items": [{"item": i.item, "kind": i.kind, "amount": m(i.amount),
                    "description": i.description} for i in s.items],
         "inflation": None if s.inflation is None else ratio(Fraction(s.inflation)),
         "net_budget": m(s.net), "rebased": s.rebased,
-        "parties": [{"party": c, "share": m(v)} for c, v in s.shares],
     }
+    if shares:
+        out["parties"] = [{"party": c, "share": m(v)} for c, v in s.shares]
+    return out
