@@ -440,15 +440,16 @@ def budget_tab(r: Result, prior: Prior | None, key: str) -> None:
     st.markdown("**Each council's budget over the forecast**")
     st.vega_lite_chart(cache.budget_chart(key, what_if, prior, r.year, bg), width="stretch")
     show_table(abud.fund_table(bg), "Central fund")
-    files = cache.budget_files(key, what_if, prior, r.year, bg, r.book.source_sha256)
+    # built when a button is clicked, not on every change of a control
+    files = partial(cache.budget_files, key, what_if, prior, r.year, bg, r.book.source_sha256)
     st.session_state["offered_budget"] = files
-    cols = st.columns(3)
-    for col, (what, label, mime) in zip(cols, (
+    names = abud.download_names(cache.budget_stem(bg))
+    for col, (what, label, mime) in zip(st.columns(3), (
             ("workbook", "Budget workbook (Excel)", XLSX),
             ("json", "Budget (JSON)", "application/json"),
             ("pdfs", "Each council's notice (PDFs, zip)", "application/zip")), strict=True):
-        name, data = files[what]
-        col.download_button(label, data=data, file_name=name, mime=mime, width="stretch",
+        col.download_button(label, data=partial(lambda w: files()[w][1], what),
+                            file_name=names[what], mime=mime, width="stretch",
                             icon=":material/download:", key=f"dl_budget_{what}")
 
 

@@ -142,7 +142,13 @@ def budget_files(key: str, what_if: Any, prior: Prior | None, run_year: str, _bu
                  input_sha256: str) -> dict[str, tuple[str, bytes]]:
     """The Budget tab's downloads, built once per budget."""
     from finance.appdata import budget as abud
-    from finance.output import json_bytes, slug
+    from finance.output import json_bytes
 
-    stem = f"{slug(_budget.partnership)}-{_budget.year}-budget"
-    return abud.downloads(_budget, input_sha256, stem, json_bytes)
+    return abud.downloads(_budget, input_sha256, budget_stem(_budget), json_bytes)
+
+
+def budget_stem(budget: Any) -> str:
+    """``<partnership>-<year>-budget``, as ``mkip budget`` names its files."""
+    from finance.output import slug
+
+    return f"{slug(budget.partnership)}-{budget.year}-budget"

@@ -39,10 +39,10 @@ def test_an_assumption_changed_changes_the_forecast_not_the_book() -> None:
     it, and so does the central budget of the years without lines."""
     at = start()
     open_tab(at, "Budget")
-    before = at.session_state["offered_budget"]["json"][1]
+    before = at.session_state["offered_budget"]()["json"][1]
     at.number_input(key="budget_inflation").set_value(10.0).run()
     assert_clean(at)
-    after = json.loads(at.session_state["offered_budget"]["json"][1])
+    after = json.loads(at.session_state["offered_budget"]()["json"][1])
     planning = next(s for s in after["years"][0]["services"] if s["service"] == "PLANNING")
     assert planning["net_budget"] == "995500.00"  # £905,000.00 + 10%
     assert after["years"][1]["central_budget"] == "103730.00"  # £94,300.00 + 10%
@@ -52,7 +52,7 @@ def test_an_assumption_changed_changes_the_forecast_not_the_book() -> None:
 def test_the_downloads_are_what_mkip_budget_writes() -> None:
     at = start()
     open_tab(at, "Budget")
-    files = at.session_state["offered_budget"]
+    files = at.session_state["offered_budget"]()
     bg, _ = make_budget(require_book(MKIP))
     assert bg is not None
     shown = json.loads(files["json"][1])

@@ -442,3 +442,37 @@ def test_every_table_fits_its_box(server: str, width: int, tmp_path: Path) -> No
     assert len(wide) == len(scrolls), wide
     assert figures >= 40, figures  # right-aligned figure columns in page tables
     assert askew == []  # every heading lines up as its figures do
+
+
+def test_browser_budget_tab_at_1280(server: str, tmp_path: Path) -> None:
+    """The Budget tab at 1280 px: the year ahead's figures, an assumption typed (the
+    2027-28 central budget follows it) and the councils' notices downloaded."""
+    import zipfile
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_context(viewport={"width": 1280, "height": 2000},
+                                     accept_downloads=True).new_page()
+            pg.set_default_timeout(60_000)
+            pg.goto(server)
+            wait_for_text(pg, "£112,770.00")
+            main_tab(pg, "Budget").click()
+            wait_for_text(pg, "Central fund")
+            wait_idle(pg)
+            assert pg.get_by_text("£18,470.00").first.is_visible()  # the surplus at 30p
+            box = pg.get_by_role("spinbutton", name="Inflation from 2026-27 (%)").first
+            box.fill("10")
+            box.press("Enter")
+            wait_for_text(pg, "£103,730.00")  # £94,300.00 + 10% in 2027-28
+            wait_idle(pg)
+            with pg.expect_download() as got:
+                pg.get_by_role("button", name="Each council's notice (PDFs, zip)").click()
+            target = tmp_path / got.value.suggested_filename
+            got.value.save_as(target)
+            assert target.name == "mid-kent-improvement-partnership-2026-27-budget-councils.zip"
+            assert len(zipfile.ZipFile(target).namelist()) == 3
+        finally:
+            browser.close()

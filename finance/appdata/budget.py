@@ -190,10 +190,16 @@ def forecast_chart(bg: Budget) -> alt.Chart:
         height=300).configure_legend(orient="bottom")
 
 
+def download_names(stem: str) -> dict[str, str]:
+    """The file name of each download: the workbook, the JSON and the PDFs' zip."""
+    return {"workbook": f"{stem}.xlsx", "json": f"{stem}.json",
+            "pdfs": f"{stem}-councils.zip"}
+
+
 def downloads(bg: Budget, input_sha256: str, stem: str,
               json_bytes: Callable[[Any], bytes]) -> dict[str, tuple[str, bytes]]:
     """The tab's downloads, by label: ``(file name, bytes)``: the workbook, the JSON and
-    the councils' PDFs as one zip."""
+    the councils' PDFs as one zip (:func:`download_names`)."""
     from finance.budget_book import budget_workbook
     from finance.budget_pdf import budget_pdfs
     from finance.core.budgetjson import budget_json
@@ -202,6 +208,7 @@ def downloads(bg: Budget, input_sha256: str, stem: str,
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for code, pdf in budget_pdfs(bg).items():
             z.writestr(f"{stem}-{code}.pdf", pdf)
-    return {"workbook": (f"{stem}.xlsx", budget_workbook(bg)),
-            "json": (f"{stem}.json", json_bytes(budget_json(bg, input_sha256))),
-            "pdfs": (f"{stem}-councils.zip", buf.getvalue())}
+    names = download_names(stem)
+    return {"workbook": (names["workbook"], budget_workbook(bg)),
+            "json": (names["json"], json_bytes(budget_json(bg, input_sha256))),
+            "pdfs": (names["pdfs"], buf.getvalue())}

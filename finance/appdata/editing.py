@@ -85,10 +85,13 @@ EDITOR_WIDTHS: dict[str, int] = {"code": 90, "year": 85, "choice": 115, "money":
 #: Columns an editor draws narrower than their kind's width, so that the widest input
 #: table, ``services`` (nine columns), fits beside the sidebar at 1440 px: its re-base
 #: columns hold short percentages (3%, 1%), its basis a word (driver:NAME is cut, and read
-#: whole in the cell's editor).
+#: whole in the cell's editor); and ``service_budget`` at 1280 px (its item and
+#: description are cut, and read whole in the cell's editor).
 NARROW: dict[tuple[str, str], int] = {("services", "basis"): 100,
                                       ("services", "rebase_tolerance"): 75,
-                                      ("services", "rebase_step"): 60}
+                                      ("services", "rebase_step"): 60,
+                                      ("service_budget", "item"): 120,
+                                      ("service_budget", "description"): 120}
 
 
 def editor_width(table: str, column: str) -> int:
