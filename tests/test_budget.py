@@ -46,6 +46,7 @@ from finance.core.model import (
     YearRow,
 )
 from tests.conftest import IN_CI, MKIP, BookCopy
+from tests.test_history import db_url  # noqa: F401  (the fixture, on both databases)
 
 runner = CliRunner()
 
@@ -375,9 +376,11 @@ def test_mkip_budget_refuses_with_exit_2_and_writes_nothing(args: list[str], mes
     assert not (tmp_path / "out").exists()
 
 
-def test_mkip_budget_starts_from_the_year_as_closed(tmp_path: Path) -> None:
-    """With 2025-26 closed in the history, the budget starts from it as closed."""
-    db = f"sqlite:///{tmp_path / 'h.db'}"
+def test_mkip_budget_starts_from_the_year_as_closed(db_url: str) -> None:  # noqa: F811
+    """With 2025-26 closed in the history (SQLite and PostgreSQL), the budget starts
+    from it as closed."""
+    db = db_url
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
     for y, minute, day in (("2024-25", "MKIP/2025/07", "2025-06-12"),
                            ("2025-26", "MKIP/2026/14", "2026-03-12")):
         res = runner.invoke(app, ["close", "--year", y, "--approved-by", "Cllr J Smith",
