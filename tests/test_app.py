@@ -123,7 +123,7 @@ def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
 def test_every_tab_renders_on_the_bundled_book() -> None:
     at = start()
     labels = [t.label for t in at.tabs]
-    assert labels[:9] == TOPICS
+    assert labels[:len(TOPICS)] == TOPICS
     for label, heading in zip(TOPICS[:6], ["Per-head contributions", "Year end",
                                            "Shared-service cost splits", "Settlement",
                                            "Five-year investment cases", "Monitoring"],

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 from typer.testing import CliRunner
 
 from finance.cli import app
@@ -71,9 +71,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop(engine, name)
         engine.dispose()
+
+
+def _drop(engine: Engine, name: str) -> None:
+    """Drop a test database.  ``WITH (FORCE)`` ends the sessions left on it, but not an
+    autovacuum worker that happens to be working on the new database, which only a
+    superuser may end: then wait for the worker to finish (bounded) and try again."""
+    for attempt in range(50):
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError:
+            if attempt == 49:
+                raise
+            time.sleep(0.2)
 
 
 def mkip(*args: str) -> tuple[int, str]:
