@@ -1,15 +1,19 @@
 """One council's statement for the year as a one-page A4 PDF, built in memory (fpdf2).
 
 The figures are those of :mod:`finance.core.statements`; this module only lays them out:
-the council's fund account beside the partnership's (§13.2-§13.3), its shared-service
-charges (§18.1(a)), the settlement it pays or receives and with whom (§18.1(b)), its net
-cash for the year, who prepared it and a place for the section 151 officer to sign.
+the council's fund account beside the partnership's (§13.2-§13.3), every shared service
+(§18.1(a)) and business case set-up cost (§18.1(b)) that makes up its settlement, with
+what it paid as host or lead and its own share, the settlement payments it makes or
+receives and with whom, its net cash for the year (defined on the page), who prepared it
+and a place for the accountable body's section 151 officer to sign.
 
 Amounts are pounds with thousands separators, right-aligned, negatives in brackets:
-``42,840.00``, ``(29,194.60)``.  Text is real text (a core PDF font), so it can be
-selected, searched and read by ``pdftotext``.  The PDF's creation date is fixed (the
-last day of the financial year, midnight UTC), so the same result always gives the same
-bytes.  Core fonts hold Latin-1 only: any other character in a name is shown as ``?``.
+``42,840.00``, ``(29,194.60)``.  Text is real text in DejaVu Sans, a TrueType font
+shipped in ``finance/assets`` and embedded in the PDF, so it prints the same everywhere
+and can be selected, searched and read by ``pdftotext``.  The PDF's creation date is
+fixed (the last day of the financial year, midnight UTC), so the same result always
+gives the same bytes.  The font is cut to Latin-1 and a few punctuation marks: any other
+character in a name is shown as ``?``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 from fpdf import FPDF
 
@@ -25,15 +30,21 @@ from finance import __version__
 from finance.core.chain import approval_words
 from finance.core.money import pence_to_decimal
 from finance.core.run import Result
-from finance.core.statements import Statement, statements
+from finance.core.statements import NET_CASH, ROUNDING, Statement, statements
 from finance.core.years import year_end, year_start
 
 __all__ = ["Approval", "fmt_amount", "statement_pdf", "statement_pdfs"]
 
-#: Services and settlement lines shown before the rest are summed on one line, so a
-#: statement of a large book still fits one page.
-MAX_SERVICES = 8
+#: Services, business cases and settlement lines shown before the rest are summed on one
+#: line, so a statement of a large book still fits one page.
+MAX_SERVICES = 6
+MAX_SETUPS = 3
 MAX_SETTLEMENT = 4
+
+#: The font the statements are printed in (embedded in each PDF), regular, bold, oblique.
+FONT = "DejaVu"
+_ASSETS = Path(__file__).resolve().parent / "assets"
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 _INK = (33, 37, 41)
 _GREY = (108, 117, 125)
@@ -118,12 +129,14 @@ class _Page(FPDF):
         self._footer_text = footer_text
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(False)
+        for style, file in _FONT_FILES.items():
+            self.add_font(FONT, style, str(_ASSETS / file))
 
     def footer(self) -> None:
         self.set_y(-14)
         self.set_draw_color(*_RULE)
         self.line(18, self.get_y() - 1.5, 192, self.get_y() - 1.5)
-        self.set_font("Helvetica", "", 7)
+        self.set_font(FONT, "", 7)
         self.set_text_color(*_GREY)
         self.cell(130, 4, _latin1(self._footer_text))
         self.cell(0, 4, "Page 1 of 1", align="R")
@@ -133,7 +146,7 @@ class _Writer:
     """Draws one statement on one page, in a column from ``pdf.l_margin`` ``width`` mm
     wide; ``y`` moves down as sections are added."""
 
-    H = 5.0  # row height, mm
+    H = 4.4  # row height, mm
 
     def __init__(self, pdf: _Page, width: float = 174) -> None:
         self.pdf = pdf
@@ -151,7 +164,7 @@ class _Writer:
              align: str = "L", colour: tuple[int, int, int] = _INK, fill: bool = False,
              new_line: bool = False) -> None:
         p = self.pdf
-        p.set_font("Helvetica", style, size)
+        p.set_font(FONT, style, size)
         p.set_text_color(*colour)
         p.cell(w, h, _latin1(s), align=align, fill=fill,
                new_x="LMARGIN" if new_line else "RIGHT", new_y="NEXT" if new_line else "TOP")
@@ -174,13 +187,14 @@ class _Writer:
                       new_line=i == len(cells) - 1)
 
     def row(self, cells: list[tuple[str, float, str]], *, style: str = "",
-            rule_above: bool = False, rule_below: bool = False) -> None:
+            rule_above: bool = False, rule_below: bool = False, size: float = 9) -> None:
         p = self.pdf
         if rule_above:
             p.set_draw_color(*_INK)
             p.line(self.x0 + cells[0][1], p.get_y(), self.x1, p.get_y())
         for i, (s, w, align) in enumerate(cells):
-            self.text(w, self.H, s, style=style, align=align, new_line=i == len(cells) - 1)
+            self.text(w, self.H, s, size=size, style=style, align=align,
+                      new_line=i == len(cells) - 1)
         if rule_below:
             p.set_draw_color(*_RULE)
             p.line(self.x0, p.get_y(), self.x1, p.get_y())
@@ -200,7 +214,7 @@ def _account_rows(st: Statement, r: Result) -> list[tuple[str, int, int, str]]:
         ("Less: administration recharge", -ye.admin_recharge, -a.admin_recharge, ""),
         ("Less: spend", -ye.spend, -a.spend, ""),
         ("Less: commitments at 31 March", -ye.commitments, -a.commitments, ""),
-        ("Rounding (largest remainder)", 0, a.rounding, ""),
+        (ROUNDING, 0, a.rounding, ""),
         ("Uncommitted balance" + (" (deficit)" if ye.deficit else ""), ye.uncommitted,
          a.uncommitted, "B"),
     ]
@@ -267,7 +281,7 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
     else:
         at = approval.closed_at
         assert at is not None
-        pdf.set_font("Helvetica", "", 8.5)
+        pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(*_INK)
         pdf.multi_cell(0, 4.5, _latin1(  # a long approver's e-mail wraps to a second line
             f"Approved by {approval.approver} "
@@ -294,38 +308,61 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
                               else "refund and carry-over."))
     else:
         note = f"{st.party} pays no contribution in {r.year}, so it has no share of the fund."
-    w.text(0, 4, note, size=7, colour=_GREY, new_line=True)
+    pdf.set_font(FONT, "", 7)
+    pdf.set_text_color(*_GREY)
+    pdf.multi_cell(w.width, 3.4, _latin1(note), align="L", new_x="LMARGIN", new_y="NEXT")
 
-    # -- services
-    w.heading("2. Shared service charges", "§18.1(a)")
-    cols2 = (58, 17, 30, 15, 27, 27)
-    w.header_row([("Service", cols2[0], "L"), ("Host", cols2[1], "L"),
-                  ("Basis", cols2[2], "L"), ("Months", cols2[3], "R"),
-                  ("Net cost £", cols2[4], "R"), (f"{st.party} share £", cols2[5], "R")])
-    shown = st.services[:MAX_SERVICES]
-    for c in shown:
-        pdf.set_font("Helvetica", "", 9)
-        w.row([(_fit(pdf, c.name, "", cols2[0] - 2), cols2[0], "L"), (c.host, cols2[1], "L"),
-               (c.basis, cols2[2], "L"), (str(c.months), cols2[3], "R"),
-               (fmt_amount(c.net_cost), cols2[4], "R"), (fmt_amount(c.share), cols2[5], "R")])
+    # -- services and business cases: what makes up the settlement
+    w.heading("2. Shared services and business cases: what makes up the settlement",
+              "§18.1")
+    cols2 = (66.0, 13.0, 24.0, 23.0, 24.0, 24.0)
+    w.header_row([("Service or business case", cols2[0], "L"), ("Host", cols2[1], "L"),
+                  ("Cost £", cols2[2], "R"), ("Paid £", cols2[3], "R"),
+                  (f"{st.party} share £", cols2[4], "R"), ("Settlement £", cols2[5], "R")])
+
+    def line(label: str, who_: str, cost: str, paid: int, share: int, style: str = "",
+             code: str = "", **rules: bool) -> None:
+        pdf.set_font(FONT, style, 8.5)
+        text = _fit(pdf, label, f" ({code})" if code else "", cols2[0] - 1.5)
+        w.row([(text, cols2[0], "L"), (who_, cols2[1], "L"),
+               (cost, cols2[2], "R"), (fmt_amount(paid), cols2[3], "R"),
+               (fmt_amount(share), cols2[4], "R"), (fmt_amount(paid - share), cols2[5], "R")],
+              style=style, size=8.5, **rules)
+
+    for c in st.services[:MAX_SERVICES]:
+        line(c.name, c.host, fmt_amount(c.net_cost), c.paid, c.share, code=c.service)
     rest = st.services[MAX_SERVICES:]
     if rest:
-        w.row([(f"and {len(rest)} more services", sum(cols2[:5]), "L"),
-               (fmt_amount(sum(c.share for c in rest)), cols2[5], "R")], style="I")
-    if not st.services:
-        w.row([("No shared service charges this year.", sum(cols2), "L")], style="I")
-    else:
-        w.row([("Total service charges", sum(cols2[:5]), "L"),
-               (fmt_amount(st.service_total), cols2[5], "R")], style="B", rule_above=True,
-              rule_below=True)
+        line(f"and {len(rest)} more services", "", "", sum(c.paid for c in rest),
+             sum(c.share for c in rest), "I")
+    if st.setups:
+        w.row([("Business case set-up costs (§18.1(b); host: the lead)", sum(cols2), "L")],
+              style="I", size=8)
+    for b in st.setups[:MAX_SETUPS]:
+        line(b.name, b.lead, fmt_amount(b.cost), b.paid, b.share, code=b.project)
+    more_b = st.setups[MAX_SETUPS:]
+    if more_b:
+        line(f"and {len(more_b)} more business cases", "", "", sum(b.paid for b in more_b),
+             sum(b.share for b in more_b), "I")
+    if not (st.services or st.setups):
+        w.row([("No shared services or business cases this year.", sum(cols2), "L")],
+              style="I")
+    line("Total: net settlement position", "", "", st.paid,
+         st.service_total + st.setup_total, "B", rule_above=True, rule_below=True)
+    pdf.set_font(FONT, "", 6.8)
+    pdf.set_text_color(*_GREY)
+    pdf.multi_cell(w.width, 3.2, "Paid: the net cost a host paid, the set-up cost a lead "
+                   "paid. Settlement = paid - share (positive: owed to the council); the lines "
+                   "add up to its net settlement position.", align="L", new_x="LMARGIN",
+                   new_y="NEXT")
 
     # -- settlement (left) and net cash (right), side by side
     top = pdf.get_y()
-    left = _Writer(pdf, 100)
-    cols3 = (72.0, 28.0)
-    left.heading("3. Settlement with the other councils", "§18.1(b)")
+    left = _Writer(pdf, 96)
+    cols3 = (68.0, 28.0)
+    left.heading("3. Settlement payments", "§18.1(b)")
     left.header_row([("With", cols3[0], "L"), ("Received / (paid) £", cols3[1], "R")])
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FONT, "", 9)
     for i in st.settlement[:MAX_SETTLEMENT]:
         who_else = _fit(pdf, names.get(i.counterparty, i.counterparty), f" ({i.counterparty})",
                         cols3[0] - 2)
@@ -342,14 +379,15 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
     bottom = pdf.get_y()
 
     a = st.account
-    pdf.set_left_margin(18 + 106)
-    pdf.set_xy(18 + 106, top)
-    right = _Writer(pdf, 68)
-    cols4 = (42.0, 26.0)
+    pdf.set_left_margin(18 + 100)
+    pdf.set_xy(18 + 100, top)
+    right = _Writer(pdf, 74)
+    cols4 = (46.0, 28.0)
     right.heading("4. Net cash", "")
     for label, v in (("Refund receivable", a.refund), ("Less: contribution", -a.contribution),
                      ("Less: supplementary", -a.supplementary),
-                     ("Net settlement", st.settlement_net)):
+                     ("Less: paid as host or lead", -st.paid),
+                     ("Net settlement position", st.settlement_net)):
         right.row([(label, cols4[0], "L"), (fmt_amount(v), cols4[1], "R")])
     pdf.set_draw_color(*_INK)
     y = pdf.get_y()
@@ -360,37 +398,51 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
                fill=True, new_line=True)
     y = pdf.get_y() + 0.6
     pdf.line(right.x0 + cols4[0], y, right.x1, y)
-    right.text(right.width, 3.8, "Positive: cash into the council.", size=7, colour=_GREY,
-               new_line=True)
     pdf.set_left_margin(18)
-    pdf.set_xy(18, max(bottom, pdf.get_y()))
+    pdf.set_xy(18, max(bottom, pdf.get_y()) + 1.5)
+    pdf.set_font(FONT, "", 6.8)
+    pdf.set_text_color(*_GREY)
+    pdf.multi_cell(w.width, 3.2, _latin1(NET_CASH), align="L", new_x="LMARGIN",
+                   new_y="NEXT")
 
-    # -- sign-off
-    pdf.set_y(max(pdf.get_y() + 5, 238))
+    # -- sign-off: the accountable body's section 151 officer certifies (§13.3)
+    body_code = s.accountable_body
+    officer = next((p.s151_officer for p in r.book.parties if p.code == body_code), "")
+    pdf.set_y(max(pdf.get_y() + 1.5, 240))
     w.text(0, 6, "Certification", size=10.5, style="B", colour=_BAND, new_line=True)
     pdf.set_draw_color(*_BAND)
     pdf.set_line_width(0.4)
     pdf.line(18, pdf.get_y(), 192, pdf.get_y())
     pdf.set_line_width(0.2)
-    pdf.ln(1.5)
-    w.text(24, 6, "Prepared by:", size=9)
+    pdf.ln(1.2)
+    w.text(24, 5.5, "Prepared by:", size=9)
     if who:
-        pdf.set_font("Helvetica", "B", 9)
-        w.text(0, 6, _fit(pdf, who, "", 148), size=9, style="B", new_line=True)
+        pdf.set_font(FONT, "B", 9)
+        w.text(0, 5.5, _fit(pdf, who, "", 148), size=9, style="B", new_line=True)
     else:
         pdf.set_draw_color(*_INK)
         pdf.line(42, pdf.get_y() + 5, 110, pdf.get_y() + 5)
-        pdf.ln(6)
-    w.text(0, 4.5, f"I certify that this statement fairly presents {st.name}'s share of the "
-           f"partnership's accounts for {r.year}.", size=8.5, new_line=True)
-    pdf.ln(11)
+        pdf.ln(5.5)
+    signer = f"the section 151 officer of {names.get(body_code, body_code)} ({body_code})"
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(*_INK)
+    pdf.multi_cell(0, 4.2, _latin1(
+        f"To be signed by {signer}, the accountable body (§13.3). I certify that this "
+        f"statement fairly presents {st.name}'s share of the partnership's accounts for "
+        f"{r.year}."), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
     pdf.set_draw_color(*_INK)
     y = pdf.get_y()
-    for x0, x1, label in ((18, 92, "Signed, section 151 officer"), (98, 158, "Name"),
-                          (164, 192, "Date")):
+    if officer:
+        pdf.set_xy(98, y - 5)
+        pdf.set_font(FONT, "B", 9)
+        w.text(60, 5, _fit(pdf, officer, "", 60), size=9, style="B")
+    for x0, x1, label in ((18, 92, f"Signed, section 151 officer, {body_code}"),
+                          (98, 158, "Name"), (164, 192, "Date")):
         pdf.line(x0, y, x1, y)
         pdf.set_xy(x0, y + 0.5)
-        w.text(x1 - x0, 4, label, size=7.5, colour=_GREY)
+        pdf.set_font(FONT, "", 7.5)
+        w.text(x1 - x0, 4, _fit(pdf, label, "", x1 - x0), size=7.5, colour=_GREY)
     if pdf.get_y() > 277:  # the footer's place: the limits above keep every book clear of it
         raise AssertionError(f"statement of {st.party} runs past the page ({pdf.get_y():.1f} mm)")
     return bytes(pdf.output())

@@ -54,9 +54,9 @@ __all__ = [
 # --------------------------------------------------------------------------- house style
 
 FONT = "Arial"
-MONEY = "£#,##0.00;[Red]-£#,##0.00"
-MONEY0 = "£#,##0;[Red]-£#,##0"
-PENCE = "#,##0;[Red]-#,##0"
+MONEY = "£#,##0.00;(£#,##0.00)"
+MONEY0 = "£#,##0;(£#,##0)"
+PENCE = "#,##0;(#,##0)"
 WHOLE = "#,##0"
 PCT = "0.0%"
 DATE = "dd/mm/yyyy"
@@ -198,17 +198,18 @@ def write_text(ws: Worksheet, row: int, col: int, value: object,
 
 
 def set_page(ws: Worksheet, *, landscape: bool = True, header: str = "", footer: str = "",
-             repeat: tuple[int, int] | None = None) -> None:
+             repeat: tuple[int, int] | None = None, tall: int = 0) -> None:
     """A4, fitted to the page width, with the report's margins, header and footer.
 
-    ``repeat`` is a 1-based pair of rows printed at the top of every page.
+    ``repeat`` is a 1-based pair of rows printed at the top of every page; ``tall`` (if
+    not 0) the number of pages the sheet is also fitted to down the page.
     """
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, tall)
     ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
     if header:
         ws.set_header(header, {"margin": 0.3})

@@ -43,9 +43,10 @@ class Written:
 
 
 def _money(pence: int) -> str:
-    """Whole pence as the reports print money (``£#,##0.00;-£#,##0.00``)."""
+    """Whole pence as the reports print money (``£#,##0.00;(£#,##0.00)``)."""
     p = abs(pence)
-    return f"{'-' if pence < 0 else ''}£{p // 100:,}.{p % 100:02d}"
+    text = f"£{p // 100:,}.{p % 100:02d}"
+    return f"({text})" if pence < 0 else text
 
 
 def _net_positions(result: Result) -> list[str]:

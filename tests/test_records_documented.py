@@ -94,7 +94,7 @@ def undocumented(cls: type) -> list[str]:
 def test_the_records_are_found() -> None:
     names = {f"{c.__module__.rsplit('.', 1)[1]}.{c.__name__}" for c in RECORDS}
     assert {"model.Book", "model.ServiceParty", "entries.LedgerEntry", "apportion.Share",
-            "apportion.ShareColumns", "services.ServiceLine", "settlement.Payment",
+            "apportion_fast.ShareColumns", "services.ServiceLine", "settlement.Payment",
             "run.Result", "parse.RawTable", "problems.Problem"} <= names
     assert not any(c.__name__.startswith("_") for c in RECORDS)
     assert len(names) == len(RECORDS) >= 50  # each once, though model re-exports some

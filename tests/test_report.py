@@ -242,7 +242,10 @@ def test_board_paper_layout(mkip_report: tuple[bytes, list[Any]]) -> None:
     for ws in wb.worksheets:
         # fitToWidth defaults to 1 in the file format; XlsxWriter leaves the default out
         assert ws.page_setup.fitToWidth in (None, 1), ws.title
-        assert ws.page_setup.fitToHeight == 0, ws.title
+        # fitted to the width; a statement to one page as well, as its PDF
+        # (fitToHeight 1 is the file format's default, which XlsxWriter leaves out)
+        assert ws.page_setup.fitToHeight in (
+            (None, 1) if ws.title.startswith("Statement ") else (0,)), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert "Page &P of &N" in (ws.oddFooter.center.text or ""), ws.title
         assert "Mid Kent Improvement Partnership" in (ws.oddHeader.left.text or ""), ws.title
@@ -252,8 +255,11 @@ def test_board_paper_layout(mkip_report: tuple[bytes, list[Any]]) -> None:
         elif ws.title != "Cover":
             assert ws.page_setup.orientation == "landscape", ws.title
             assert ws.freeze_panes, ws.title
-    money = "£#,##0.00;[Red]-£#,##0.00"
+    money = "£#,##0.00;(£#,##0.00)"  # one convention: negative money in brackets
     assert wb["Contributions"]["G5"].number_format == money
+    formats = {c.number_format for ws in wb.worksheets for row in ws.iter_rows()
+               for c in row if "£" in c.number_format}
+    assert formats <= {money, "£#,##0;(£#,##0)"}, formats
     total = wb["Contributions"]["G8"]
     assert total.font.b and total.border.top.style == "thin"
     assert {"RatePerHead", "DiscountRate", "RefundShare", "FinancialWeight"} <= set(

@@ -243,7 +243,15 @@ def printed(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, bytes]
     for n, p in paths.items():
         info = subprocess.run([pdfinfo, str(p)], capture_output=True, text=True, check=True)
         pages[n] = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext:
+            _PRINTED_TEXT[n] = subprocess.run([pdftotext, "-layout", str(p), "-"],
+                                              capture_output=True, text=True, check=True).stdout
     return pages
+
+
+#: the printed text of each report the ``printed`` fixture converts, by book
+_PRINTED_TEXT: dict[str, str] = {}
 
 
 @pytest.mark.libreoffice
@@ -276,3 +284,74 @@ def test_a_statement_sheet_per_paying_party(books: dict[str, Result],
         values = [c.value for row in ws.iter_rows() for c in row]
         assert round(s.net_cash / 100, 2) in values
         assert sum(v is True for v in values) >= 3 and not any(v is False for v in values)
+
+
+def test_each_statement_sheet_reconciles_its_settlement_and_net_cash_on_the_page(
+        books: dict[str, Result], reports: dict[str, bytes]) -> None:
+    """Every service and business case set-up share that makes up a council's settlement
+    is on its statement sheet (§18.1(a), §18.1(b)): paid - share on each line, the lines
+    adding up to its net settlement position; then net cash from figures on the same page
+    (the same definition as the PDF's), and the rounding line named as in the PDF."""
+    from finance.core.statements import ROUNDING, statements
+
+    cached = openpyxl.load_workbook(io.BytesIO(reports["mkip"]), data_only=True)
+    for s in statements(books["mkip"]):
+        ws = cached[f"Statement {s.party}"]
+        rows = [[c.value for c in r] + [None] * 6 for r in ws.iter_rows()]
+        col_a = [r[0] for r in rows]
+        assert ROUNDING in col_a
+        head = col_a.index("Service or business case")
+        total = next(i for i in range(head, len(rows)) if col_a[i] == "Total")
+        lines = [r for r in rows[head + 1:total] if isinstance(r[5], (int, float))]
+        assert len(lines) == len(s.services) + len(s.setups) and len(s.setups) == 3
+        for r in lines:
+            assert round(r[3] - r[4], 2) == round(r[5], 2), r
+        assert round(sum(r[5] for r in lines), 2) == rows[total][5] == s.settlement_net / 100
+        for b in s.setups:
+            row = next(r for r in lines if str(r[0]).endswith(f"({b.project})"))
+            assert (row[1], row[4]) == (b.lead, b.share / 100)
+        cash = col_a.index("Net cash")
+        parts = [r[5] for r in rows[cash - 5:cash]]
+        assert col_a[cash - 5] == "Refund due" and col_a[cash - 2].startswith("Less: paid")
+        assert round(sum(parts), 2) == rows[cash][5] == s.net_cash / 100
+        words = " ".join(str(v) for v in col_a if v)
+        assert "section 151 officer of Maidstone Borough Council (MBC)" in words
+
+
+def test_investments_figures_add_up_on_the_page(books: dict[str, Result],
+                                                reports: dict[str, bytes]) -> None:
+    """Where a total and its parts are both shown, the shown parts add up to it: each
+    project's NPV is its PV of benefits less its PV of costs as shown (DEBTREC: £153,195.92
+    - £108,307.72 = £44,888.20), the portfolio's NPV is the sum of the projects' and of the
+    parties' NPVs."""
+    ws = openpyxl.load_workbook(io.BytesIO(reports["mkip"]), data_only=True)["Investments"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    by_label: dict[str, list[Any]] = {}
+    for r in rows:
+        if isinstance(r[0], str):
+            by_label.setdefault(r[0], []).append(r)
+    costs, benefits, npvs = (by_label[k] for k in ("PV of costs", "PV of benefits",
+                                                   "Net present value"))
+    assert len(npvs) == len(books["mkip"].investments) == 3
+    for c, b, n in zip(costs, benefits, npvs, strict=True):
+        assert round(b[1] - c[1], 2) == n[1]
+    assert 44888.2 in [n[1] for n in npvs]
+    portfolio = next(r for r in by_label["Portfolio"] if isinstance(r[3], float))
+    assert round(portfolio[4] - portfolio[3], 2) == portfolio[5]
+    party_total = next(r for r in by_label["Total"] if isinstance(r[3], float))
+    assert round(party_total[3], 2) == round(portfolio[5], 2)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["mkip", "large"])
+def test_the_status_is_on_every_printed_page(printed: dict[str, int], name: str) -> None:
+    """DRAFT (or FINAL) in the header of every printed page of every sheet, so no page
+    of a draft can pass for an approved one."""
+    if name not in _PRINTED_TEXT:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pages = _PRINTED_TEXT[name].split("\f")[:printed[name]]
+    assert len(pages) == printed[name]
+    missing = [i + 1 for i, page in enumerate(pages)
+               if not re.search(r"DRAFT - Board report 2\d{3}-\d\d", page)]
+    assert not missing, missing

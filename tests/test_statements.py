@@ -68,14 +68,16 @@ def test_mbc_services_settlement_and_net_cash(mkip_result: Result) -> None:
     """MBC's service shares are those of the service splits; it hosts Audit, ICT, HR and
     Revenues and Benefits, so it is owed by both others: SBC pays it £971,970.77 (net of
     what MBC owes SBC for Legal and Planning) and TWBC £1,499,138.07.  Net cash: refund
-    £7,867.39 - contribution £42,840.00 + settlement £2,471,108.84 = £2,436,136.23."""
+    £7,867.39 - contribution £42,840.00 - paid as host and lead £5,578,500.00 + settlement
+    £2,471,108.84 = -£3,142,363.77."""
     s = _mbc(mkip_result)
     shares = {sp.service: sp.shares["MBC"] for sp in mkip_result.services}
     assert {c.service: c.share for c in s.services} == shares
     assert [(i.counterparty, i.amount) for i in s.settlement] == [
         ("SBC", 97197077), ("TWBC", 149913807)]
     assert s.settlement_net == 97197077 + 149913807 == 247110884
-    assert s.net_cash == 786739 - 4284000 - 0 + 247110884 == 243613623
+    # it paid £5,578,500.00 for the partnership as host and lead (net cash, section 4.3)
+    assert s.net_cash == 786739 - 4284000 - 0 - 557850000 + 247110884 == -314236377
 
 
 def test_every_paying_party_has_a_statement_and_rounding_nets_to_zero(
@@ -157,11 +159,14 @@ def test_every_statement_adds_across_and_its_rounding_is_small(b: Book) -> None:
 def test_json_statement_adds_up_for_random_books(b: Book) -> None:
     r = run_year(b, Y)
     nets = {n.party: n.amount for n in r.settlement.net_positions}
+    from finance.core.statements import paid_for_partnership
+
+    paid = paid_for_partnership(r)
     for line in result_json(r)["year_end"]["parties"]:
         _json_adds_up(line)
         p = {k: to_pence(v) for k, v in line.items() if k != "party"}
         assert p["net_cash"] == (p["refund"] - p["contribution"] - p["supplementary"]
-                                 + nets.get(line["party"], 0))
+                                 - paid.get(line["party"], 0) + nets.get(line["party"], 0))
     for s in statements(r):
         assert s.account.adds_up
 
@@ -196,12 +201,16 @@ def test_json_statement_adds_up(mkip_result: Result) -> None:
         _json_adds_up(line)
     mbc = lines[0]
     assert (mbc["rounding"], mbc["uncommitted"], mbc["net_cash"]) == (
-        "-0.01", "15734.78", "2436136.23")
+        "-0.01", "15734.78", "-3142363.77")
     nets = {n["party"]: to_pence(n["amount"]) for n in j["settlement"]["net_positions"]}
+    from finance.core.statements import paid_for_partnership
+
+    paid = paid_for_partnership(mkip_result)
     for line in lines:
         assert to_pence(line["net_cash"]) == (
             to_pence(line["refund"]) - to_pence(line["contribution"])
-            - to_pence(line["supplementary"]) + nets[line["party"]])
+            - to_pence(line["supplementary"]) - paid.get(line["party"], 0)
+            + nets[line["party"]])
 
 
 def test_json_statement_adds_up_in_a_deficit(book_copy: BookCopy) -> None:
@@ -215,3 +224,46 @@ def test_json_statement_adds_up_in_a_deficit(book_copy: BookCopy) -> None:
     for line in j["year_end"]["parties"]:
         _json_adds_up(line)
         assert to_pence(line["uncommitted"]) == -to_pence(line["supplementary"])
+
+
+# --------------------------------------------------------------------------- settlement
+
+
+def test_the_settlement_is_made_up_on_the_statement(mkip_result: Result) -> None:
+    """Every service and every business case set-up share that makes up a council's
+    settlement is on its statement (§18.1(a), §18.1(b)): ``paid - share`` over them comes
+    to its settlement net position.  MBC: services £5,538,500.00 paid (it hosts Audit, HR,
+    ICT, Revenues and Benefits) less £3,051,812.91 shares, then DEBTREC's £40,000.00 it
+    leads less its shares of CYBER, DEBTREC and PLANSYS £55,578.25: £2,471,108.84."""
+    ss = {s.party: s for s in statements(mkip_result)}
+    for s in ss.values():
+        assert s.settlement_adds_up
+        assert sum(c.settlement for c in s.services) + sum(
+            b.settlement for b in s.setups) == s.settlement_net
+    mbc = ss["MBC"]
+    assert [(b.project, b.lead, b.cost, b.share, b.paid) for b in mbc.setups] == [
+        ("CYBER", "TWBC", 4500000, 1725000, 0), ("DEBTREC", "MBC", 4000000, 1832825, 4000000),
+        ("PLANSYS", "SBC", 6000000, 2000000, 0)]
+    assert sum(c.paid for c in mbc.services) == 553850000
+    assert mbc.setup_total == 5557825
+    # the set-up shares the settlement holds and no service line explains
+    assert {p: s.setup_total - sum(b.paid for b in s.setups) for p, s in ss.items()} == {
+        "MBC": 1557825, "SBC": -1722725, "TWBC": 164900}
+
+
+def test_net_cash_means_the_same_for_a_host(mkip_result: Result) -> None:
+    """Net cash = refund - contribution - supplementary - paid as host or lead +
+    settlement net position = refund - contribution - supplementary - own shares, for
+    every council.  MBC hosts four services: £7,867.39 - £42,840.00 - £5,578,500.00 +
+    £2,471,108.84 = -£3,142,363.77."""
+    for s in statements(mkip_result):
+        a = s.account
+        assert s.net_cash == (a.refund - a.contribution - a.supplementary - s.paid
+                              + s.settlement_net)
+        assert s.net_cash == (a.refund - a.contribution - a.supplementary
+                              - s.service_total - s.setup_total)
+    mbc = _mbc(mkip_result)
+    assert mbc.paid == 557850000
+    assert mbc.net_cash == 786739 - 4284000 - 557850000 + 247110884 == -314236377
+    lines = {x["party"]: x for x in result_json(mkip_result)["year_end"]["parties"]}
+    assert lines["MBC"]["net_cash"] == "-3142363.77"

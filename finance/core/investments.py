@@ -13,8 +13,8 @@ Conventions used throughout this module
   Every intermediate figure is kept *exact* (``fractions.Fraction`` of pence), so the
   uplifted yearly costs, benefits, net flows and discount factors in an
   :class:`Appraisal` are ``Fraction`` objects.  The reported money figures
-  (``pv_costs``, ``pv_benefits``, ``npv``) are integer pence, each rounded **once**,
-  half away from zero, with :func:`finance.core.money.round_pence`.
+  (``pv_costs``, ``pv_benefits``) are integer pence, each rounded **once**, half away
+  from zero, with :func:`finance.core.money.round_pence`; ``npv`` is their difference.
 * **Sign convention.** Costs and benefits are both positive amounts; a yearly *net
   flow* is ``benefits - costs`` (negative in an investment year).  NPV is positive
   when the project is worth doing.
@@ -23,10 +23,12 @@ Conventions used throughout this module
 * **Costs** are ``one_off_cost + recurring_cost``, uplifted by the Green Book optimism
   bias: ``cost_t x (1 + optimism_bias)`` (a blank bias is 0%).  **Benefits** are
   ``saving + income`` and are not adjusted.
-* **NPV rounding choice.** ``npv = round_pence(PV_exact(benefits) - PV_exact(costs))``:
-  the difference of the exact present values, rounded once.  It can therefore differ
-  by one penny from ``pv_benefits - pv_costs`` computed from the two rounded figures;
-  this is the deliberate "round once, at the end" rule (docs/calculations.md).
+* **NPV rounding choice.** ``npv = pv_benefits - pv_costs``: the difference of the two
+  present values as shown, each rounded once, so the page's own subtraction gives the
+  NPV shown (and the parties' NPVs add up to the portfolio's).  The NPV carries the
+  penny: it can differ by one penny from the exact difference rounded once
+  (docs/calculations.md).  The sensitivity NPVs, shown without their parts, are the
+  exact differences rounded once.
 
 Worked example: a £100,000 set-up cost in year 0, £10,000 a year running costs and
 £40,000 a year savings in years 1..5, no optimism bias, Green Book 3.5%:
@@ -40,11 +42,11 @@ Worked example: a £100,000 set-up cost in year 0, £10,000 a year running costs
 >>> a = appraise(p, flows, [], default_discount_rate=Decimal("0.035"),
 ...              financial_weight=Decimal("0.6"))
 >>> a.pv_costs, a.pv_benefits, a.npv
-(14515052, 18060210, 3545157)
+(14515052, 18060210, 3545158)
 
-Here the exact PVs are 14,515,052.4p and 18,060,209.7p, so the NPV rounded once from
-them is 3,545,157p: one penny less than 18,060,210 - 14,515,052 (see the NPV rounding
-choice above).
+Here the exact PVs are 14,515,052.4p and 18,060,209.7p, rounded once each; the NPV is
+18,060,210 - 14,515,052 = 3,545,158p, a penny more than the exact difference
+(3,545,157.3p) rounded (see the NPV rounding choice above).
 
 >>> round(a.bcr, 4), round(a.irr, 4), round(a.payback_years, 4)
 (1.2442, 0.1524, 3.3333)
@@ -409,8 +411,8 @@ class Appraisal:
             ``Fraction`` s (year 0 is 1).
         pv_costs: the present value of ``costs``, pence, rounded once, half away from zero.
         pv_benefits: the present value of ``benefits``, pence, rounded once.
-        npv: the net present value, pence, rounded once from the exact present values (so
-            it may differ by a penny from ``pv_benefits - pv_costs``).
+        npv: the net present value, pence: ``pv_benefits - pv_costs`` (it carries the
+            penny: it may differ by one from the exact difference rounded once).
         bcr: the benefit-cost ratio ``PV(benefits) / PV(costs)``, a float (1.25);
             ``None`` without costs.
         irr: the internal rate of return of ``net_flows``, a float fraction (0.15 for
@@ -547,7 +549,7 @@ def appraise(
       ``benefit_t = saving_t + income_t``; ``net_t = benefit_t - cost_t``
     * ``r`` = the project's ``discount_rate``, else ``default_discount_rate``
     * ``PV(x) = sum_t x_t / (1 + r)^t``; ``pv_costs``, ``pv_benefits`` rounded once each;
-      ``npv = round(PV(b) - PV(c))`` from the exact values
+      ``npv = pv_benefits - pv_costs`` (the NPV carries the penny)
     * ``bcr = PV(b) / PV(c)`` (``None`` without costs); ``irr`` of ``net_t`` (:func:`irr`)
     * ``payback_years`` / ``discounted_payback_years``: :func:`payback` of ``net_t`` /
       of ``net_t / (1 + r)^t``
@@ -624,7 +626,7 @@ def appraise(
         discount_factors=factors,
         pv_costs=round_pence(pvc),
         pv_benefits=round_pence(pvb),
-        npv=round_pence(npv_exact),
+        npv=round_pence(pvb) - round_pence(pvc),
         bcr=float(pvb / pvc) if pvc != 0 else None,
         irr=irr(net),
         irr_rates=irr_rates(net),

@@ -19,7 +19,7 @@ from finance.core.money import fmt_pounds as m
 from finance.core.money import pounds_texts
 from finance.core.run import Result
 from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit, pro_rata
-from finance.core.statements import fund_accounts, net_cash
+from finance.core.statements import fund_accounts, net_cash, paid_for_partnership
 
 
 def ratio(x: Fraction | float | None) -> float | None:
@@ -109,6 +109,7 @@ def _year_end_parties(r: Result) -> list[dict[str, Any]]:
     + income - admin_recharge - spend - commitments + rounding = uncommitted = refund +
     carry_over``."""
     nets = {n.party: n.amount for n in r.settlement.net_positions}
+    paid = paid_for_partnership(r)
     return [
         {"party": x.party, "contribution": m(x.contribution), "spend": m(x.spend),
          "refund": m(x.refund), "carry_over": m(x.carry_over),
@@ -118,7 +119,7 @@ def _year_end_parties(r: Result) -> list[dict[str, Any]]:
          "external_funding": m(a.external_funding), "income": m(a.income),
          "admin_recharge": m(a.admin_recharge), "commitments": m(a.commitments),
          "rounding": m(a.rounding), "uncommitted": m(a.uncommitted),
-         "net_cash": m(net_cash(a, nets.get(x.party, 0)))}
+         "net_cash": m(net_cash(a, nets.get(x.party, 0), paid.get(x.party, 0)))}
         for x, a in zip(r.year_end.parties, fund_accounts(r.year_end), strict=True)
     ]
 

@@ -127,6 +127,8 @@ class Party:
             1 April, in the year just ended) and pays nothing for a year that starts on or
             after it (``None``: still a member).
         row: the row number the user sees in the sheet or CSV file (0: not read from one).
+        s151_officer: the name of its section 151 officer (``""``: not given); the
+            accountable body's signs the statements and the board report (§13.3).
     """
 
     code: str
@@ -136,6 +138,7 @@ class Party:
     notice_given: date | None = None
     left: date | None = None
     row: int = 0
+    s151_officer: str = ""
 
 
 @dataclass(frozen=True, slots=True)

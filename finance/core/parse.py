@@ -407,12 +407,12 @@ class _Builder:
                          f"party code '{code}' is already used on row {seen[code]}")
                 continue
             seen[code] = rownum
-            if not _ok(r, "name", "voting", "joined", "notice_given", "left"):
+            if not _ok(r, "name", "voting", "joined", "notice_given", "left", "s151_officer"):
                 # still a known code, so other tables don't report it as unknown too
                 self.unreadable_parties.add(code)
                 continue
             p = Party(code, r["name"], r["voting"], r["joined"], r["notice_given"], r["left"],
-                      rownum)
+                      rownum, r.get("s151_officer") or "")
             if p.left and not p.notice_given:
                 self.err("parties", rownum, "notice_given",
                          "a party that has left must have given notice (§16.2)")

@@ -343,7 +343,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
                          "Value", width=40),
           )),
     Table("parties", "Parties", True, "Each council: a short unique code, name, whether it "
-          "votes (§6.2), and the dates it joined, gave notice and left.", (
+          "votes (§6.2), the dates it joined, gave notice and left, and its section 151 "
+          "officer.", (
         _col("code", _code, "code", "Short unique party code, e.g. MBC. Used in every other "
              "table.", "Code", width=10),
         _col("name", _code, "text", "The council's full name.", "Party", width=34),
@@ -355,6 +356,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _opt("notice_given", T.read_date, "date", "Date notice to leave was given (§16.2 "
              "needs six months).", "Notice given", width=13),
         _opt("left", T.read_date, "date", "Date the party left.", "Left", width=12),
+        _opt("s151_officer", T.read_text, "text", "Name of the council's section 151 "
+             "officer (optional). The accountable body's officer is named where the "
+             "statements and the board report are signed (§13.3).", "Section 151 officer",
+             width=24),
     )),
     Table("populations", "Populations", True, "Population estimates; several years may be "
           "given, and the latest not after the year run is used (§13.2).", (

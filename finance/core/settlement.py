@@ -96,6 +96,27 @@ class NetPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class SetupCost:
+    """A business case's year-0 set-up cost, paid by its lead and shared between its
+    participants (§18.1(b)).
+
+    Fields:
+        project: the project's code.
+        name: the project's name.
+        lead: the party code of the lead, which pays the cost.
+        cost: the year-0 ``one_off_cost``, pence (cash, not uplifted for optimism bias).
+        shares: ``(party, pence)`` for every participant, in party-code order; they add up
+            to ``cost`` (the lead's own share included, when it takes part).
+    """
+
+    project: str
+    name: str
+    lead: str
+    cost: int
+    shares: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Settlement:
     """Who owes whom for the year's services and projects, netted (§18.1(b)).
 
@@ -121,6 +142,21 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
     out = list(map(Obligation._make, [
         (sp.service, line[S_PARTY], sp.host, line[S_SHARE]) for sp in splits
         for line in sp.lines if line[S_SHARE] != 0 and line[S_PARTY] != sp.host]))
+    for sc in setup_costs(book, year, project_weights):
+        for party, amount in sc.shares:
+            if party != sc.lead and amount != 0:
+                out.append(Obligation(sc.project, party, sc.lead, amount))
+    return out
+
+
+def setup_costs(book: Book, year: str,
+                project_weights: Mapping[str, Mapping[str, Fraction]] | None = None
+                ) -> tuple[SetupCost, ...]:
+    """The business cases whose set-up cost is shared in ``year`` (§18.1(b)), in project
+    order: each approved project starting in ``year`` with a year-0 ``one_off_cost``
+    other than 0, its lead, that cost and every participant's share of it (largest
+    remainder on :func:`~finance.core.services.participant_weights`)."""
+    out = []
     for pr in sorted(book.projects, key=lambda p: p.project):
         if not pr.approved or (pr.start_year or year) != year:
             continue
@@ -131,10 +167,9 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
         weights = (project_weights[pr.project] if project_weights is not None
                    else participant_weights(book, pr.service, year))
         shares = apportion(cost, weights)
-        for party, amount in shares.items():
-            if party != pr.lead and amount != 0:
-                out.append(Obligation(pr.project, party, pr.lead, amount))
-    return out
+        out.append(SetupCost(pr.project, pr.name, pr.lead, cost,
+                             tuple(sorted(shares.items()))))
+    return tuple(out)
 
 
 def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlement:

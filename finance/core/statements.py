@@ -28,15 +28,24 @@ A party's fund account, every figure in integer pence::
 In a deficit the refund is 0 and the carry-over is split as the year end splits it
 (negative), so ``uncommitted_p = carry_over_p = -supplementary_p``.
 
-Then the party's service charges (its share of each shared service, §18.1(a)), the
-settlement it pays or receives and with whom (§18.1(b)), and its net cash for the year::
+Then every service (§18.1(a)) and business case set-up cost (§18.1(b)) that makes up
+its settlement: for each, what the party paid for the partnership (a service's whole net
+cost when it hosts it, a set-up cost when it leads the business case; else 0) and its
+own share, so that what the settlement gives it for that line is ``paid - share``, and::
 
-    net_cash_p = refund_p - contribution_p - supplementary_p + settlement_net_p
+    settlement_net_p = sum over its services and business cases of (paid_p - share_p)
 
-(positive: the party is better off in cash by that much; ``settlement_net_p`` is the
-settlement's net position, positive when the party is owed).  What a host pays to run
-the services it hosts is its own spending, not in the partnership's accounts, so it is
-not in its net cash: only what the other councils pay it for them is.
+Then the settlement payments it makes or receives and with whom (§18.1(b)), and its net
+cash for the year, the same for every council, host or not::
+
+    net_cash_p = refund_p - contribution_p - supplementary_p - paid_p + settlement_net_p
+               = refund_p - contribution_p - supplementary_p - (its shares, summed)
+
+(positive: the partnership leaves the council better off in cash by that much;
+``settlement_net_p`` is the settlement's net position, positive when the party is
+owed).  A host pays its services' costs and is repaid the others' shares through the
+settlement, so both are in its net cash: what is left is its own share, as for a council
+that only pays its share to the host.
 
 A paying party, for a statement, is one with a contribution, a refund, a supplementary
 contribution, a service share or a settlement amount in the year (any of them non-zero).
@@ -68,13 +77,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from finance.core.apportion import apportion
+from finance.core.settlement import setup_costs
 
 if TYPE_CHECKING:
     from finance.core.run import Result
     from finance.core.yearend import YearEnd
 
-__all__ = ["FUND_LINES", "SPLIT_LINES", "FundAccount", "ServiceCharge", "SettlementItem",
-           "Statement", "fund_accounts", "net_cash", "statements"]
+__all__ = ["FUND_LINES", "NET_CASH", "ROUNDING", "SPLIT_LINES", "FundAccount",
+           "ServiceCharge", "SettlementItem", "SetupShare", "Statement", "fund_accounts",
+           "net_cash", "paid_for_partnership", "statements"]
+
+#: The rounding line's name, on every statement (workbook and PDF).
+ROUNDING = "Rounding (largest remainder)"
+#: What net cash is, in words, on every statement (workbook and PDF) and in the docs.
+NET_CASH = ("Net cash = refund - contribution - supplementary - paid for the partnership "
+            "(as host or lead) + settlement net position; the same as refund - contribution "
+            "- supplementary - the council's own shares of the services and business cases. "
+            "Positive: cash into the council.")
 
 #: The partnership's fund lines each party gets a share of, with the sign each carries in
 #: the account (+1 adds, -1 is shown "less").  Seven lines split, plus the refund and the
@@ -183,9 +202,12 @@ class ServiceCharge:
         host: the code of the party that hosts it (and pays its cost).
         basis: the basis its net cost is split on (equal, fixed, population,
             driver:NAME or blend).
-        months: the months of the year the party takes part, 1 to 12.
+        months: the months of the year the party takes part, 1 to 12 (0: a host that
+            does not take part in the service it hosts).
         net_cost: the service's whole net cost, pence.
         share: the party's share of it, pence (negative when income exceeds cost).
+        paid: what the party paid for the service, pence: its whole net cost when it
+            hosts it, else 0.
     """
 
     service: str
@@ -195,6 +217,40 @@ class ServiceCharge:
     months: int
     net_cost: int
     share: int
+    paid: int = 0
+
+    @property
+    def settlement(self) -> int:
+        """What the settlement gives the party for this service, pence: ``paid -
+        share`` (the others' shares repaid to a host; minus its share for the others)."""
+        return self.paid - self.share
+
+
+@dataclass(frozen=True, slots=True)
+class SetupShare:
+    """One party's share of a business case's set-up cost (§18.1(b)).
+
+    Fields:
+        project: the project's code.
+        name: the project's name.
+        lead: the code of the party that leads it (and pays the cost).
+        cost: the year-0 set-up cost, pence.
+        share: the party's share of it, pence (0: a lead that does not take part).
+        paid: what the party paid, pence: the whole cost when it leads, else 0.
+    """
+
+    project: str
+    name: str
+    lead: str
+    cost: int
+    share: int
+    paid: int = 0
+
+    @property
+    def settlement(self) -> int:
+        """What the settlement gives the party for this business case, pence: ``paid -
+        share``."""
+        return self.paid - self.share
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,11 +268,12 @@ class SettlementItem:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One party's statement for one year: its fund account, service charges,
-    settlement and net cash.
+    """One party's statement for one year: its fund account, service charges and
+    business case set-up shares, settlement and net cash.
 
-    ``net_cash`` (a property) is ``refund - contribution - supplementary +
-    settlement_net``, pence; ``service_total`` its service charges summed, pence.
+    ``net_cash`` (a property) is ``refund - contribution - supplementary - paid +
+    settlement_net``, pence, where ``paid`` is what it paid for the partnership as host
+    or lead; ``service_total`` its service charges summed, pence.
 
     Fields:
         party: the party's code.
@@ -229,6 +286,8 @@ class Statement:
         settlement: the payments it makes or receives (:class:`SettlementItem`), by
             counterparty code.
         settlement_net: its settlement net position, pence (positive: it is owed).
+        setups: its :class:`SetupShare` of each business case whose set-up cost is
+            shared this year and in which it takes part or which it leads, by project.
     """
 
     party: str
@@ -238,6 +297,7 @@ class Statement:
     services: tuple[ServiceCharge, ...]
     settlement: tuple[SettlementItem, ...]
     settlement_net: int
+    setups: tuple[SetupShare, ...] = ()
 
     @property
     def service_total(self) -> int:
@@ -245,20 +305,52 @@ class Statement:
         return sum(s.share for s in self.services)
 
     @property
+    def setup_total(self) -> int:
+        """Its shares of the business cases' set-up costs summed, pence."""
+        return sum(s.share for s in self.setups)
+
+    @property
+    def paid(self) -> int:
+        """What it paid for the partnership as host or lead, pence."""
+        return sum(s.paid for s in self.services) + sum(s.paid for s in self.setups)
+
+    @property
+    def settlement_adds_up(self) -> bool:
+        """Whether ``paid - share`` over its services and business cases comes to its
+        settlement net position (it always does: the check the statement shows)."""
+        return (sum(s.settlement for s in self.services)
+                + sum(s.settlement for s in self.setups)) == self.settlement_net
+
+    @property
     def net_cash(self) -> int:
-        """:func:`net_cash` of its account and settlement net position, pence."""
-        return net_cash(self.account, self.settlement_net)
+        """:func:`net_cash` of its account, settlement net position and what it paid."""
+        return net_cash(self.account, self.settlement_net, self.paid)
 
 
-def net_cash(account: FundAccount, settlement_net: int) -> int:
-    """A party's net cash for the year, pence: ``refund - contribution - supplementary +
-    settlement_net`` (positive: it comes out ahead in cash).
+def net_cash(account: FundAccount, settlement_net: int, paid: int = 0) -> int:
+    """A party's net cash for the year, pence: ``refund - contribution - supplementary -
+    paid + settlement_net``, where ``paid`` is what it paid for the partnership as host
+    of a service or lead of a business case (positive: it comes out ahead in cash).
 
     >>> net_cash(FundAccount("A", 100, 0, 0, 100, 0, 0, 0, 1, 0, 1, 50, 50, 0), -30)
     -80
+    >>> net_cash(FundAccount("A", 100, 0, 0, 100, 0, 0, 0, 1, 0, 1, 50, 50, 0), 70, 100)
+    -80
     """
-    return (account.refund - account.contribution - account.supplementary
+    return (account.refund - account.contribution - account.supplementary - paid
             + settlement_net)
+
+
+def paid_for_partnership(r: Result) -> dict[str, int]:
+    """What each party paid for the partnership in the year as host or lead, pence: the
+    net cost of each service it hosts and the set-up cost of each business case it leads
+    whose cost is shared this year (parties that paid nothing are left out)."""
+    out: dict[str, int] = {}
+    for sp in r.services:
+        out[sp.host] = out.get(sp.host, 0) + sp.net_cost
+    for sc in setup_costs(r.book, r.year, r.project_weights):
+        out[sc.lead] = out.get(sc.lead, 0) + sc.cost
+    return out
 
 
 def fund_accounts(ye: YearEnd) -> tuple[FundAccount, ...]:
@@ -300,9 +392,23 @@ def statements(r: Result) -> tuple[Statement, ...]:
     accounts = {a.party: a for a in fund_accounts(r.year_end)}
     charges: dict[str, list[ServiceCharge]] = {}
     for sp in r.services:
+        hosted = False
         for ln in sp.lines:
+            hosts = ln.party == sp.host
+            hosted = hosted or hosts
             charges.setdefault(ln.party, []).append(ServiceCharge(
-                sp.service, sp.name, sp.host, sp.basis, ln.months, sp.net_cost, ln.share))
+                sp.service, sp.name, sp.host, sp.basis, ln.months, sp.net_cost, ln.share,
+                sp.net_cost if hosts else 0))
+        if not hosted:  # a host that does not take part still pays the cost
+            charges.setdefault(sp.host, []).append(ServiceCharge(
+                sp.service, sp.name, sp.host, sp.basis, 0, sp.net_cost, 0, sp.net_cost))
+    setups: dict[str, list[SetupShare]] = {}
+    for sc in setup_costs(r.book, r.year, r.project_weights):
+        share = dict(sc.shares)
+        for party in sorted(set(share) | {sc.lead}):
+            setups.setdefault(party, []).append(SetupShare(
+                sc.project, sc.name, sc.lead, sc.cost, share.get(party, 0),
+                sc.cost if party == sc.lead else 0))
     items: dict[str, list[SettlementItem]] = {}
     for p in r.settlement.payments:
         items.setdefault(p.payer, []).append(SettlementItem(p.payee, -p.amount))
@@ -310,13 +416,15 @@ def statements(r: Result) -> tuple[Statement, ...]:
     nets = {n.party: n.amount for n in r.settlement.net_positions}
     names = {p.code: p.name for p in r.book.parties}
     out = []
-    for code in sorted(set(accounts) | set(charges) | set(items) | set(nets)):
+    for code in sorted(set(accounts) | set(charges) | set(items) | set(nets) | set(setups)):
         a = accounts.get(code) or _empty_account(code)
         svcs = tuple(sorted(charges.get(code, ()), key=lambda c: c.service))
         paid = tuple(sorted(items.get(code, ()), key=lambda i: i.counterparty))
+        own = tuple(setups.get(code, ()))
         net = nets.get(code, 0)
         if not (a.contribution or a.refund or a.supplementary or net or paid
-                or any(c.share for c in svcs)):
+                or any(c.share or c.paid for c in svcs)
+                or any(c.share or c.paid for c in own)):
             continue
-        out.append(Statement(code, names.get(code, code), r.year, a, svcs, paid, net))
+        out.append(Statement(code, names.get(code, code), r.year, a, svcs, paid, net, own))
     return tuple(out)

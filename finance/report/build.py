@@ -59,7 +59,8 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     result as closed) adds last year's figures and the change to the Contributions, Year
     end and Shared services sheets."""
     name = result.book.settings.name
-    rb = ReportBook(hf_text(name), hf_text(f"Board report {result.year}: "),
+    # the status on every printed page of every sheet, not only on the cover
+    rb = ReportBook(hf_text(name), hf_text(f"{status} - Board report {result.year}: "),
                     hf_text(f"{name} {result.year}"), hf_text(f"mkip {__version__}"))
     ctx = Context(result, when, rb, status=status, approver=approver, minute=minute,
                   approval=approval, previous=previous, changes=tuple(changes),
@@ -86,7 +87,7 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     for sh in rb.sheets:
         sh.wrap_notes()  # row heights first: they decide where pages break
         # the Workings appendix runs on from page to page, its heading rows repeated
-        if sh.name not in (cover.NAME, WORKINGS) and sh.max_row > 3:
+        if sh.name not in (cover.NAME, WORKINGS) and sh.max_row > 3 and not sh.tall:
             sh.paginate()
     mb = MemoryBook()
     rb.write(mb, order)

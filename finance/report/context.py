@@ -138,6 +138,8 @@ class Context:
     #: supplementary) -> party -> the party's share
     year_end_shares: dict[str, dict[str, str]] = field(default_factory=dict)
     settlement_net: dict[str, str] = field(default_factory=dict)  # party -> net position
+    #: each business case's set-up cost split on Workings (project -> its block)
+    project_pools: dict[str, Pool] = field(default_factory=dict)
     services: ServiceRefs = field(default_factory=ServiceRefs)
     portfolio_npv: str | None = None
     portfolio_score: str | None = None

@@ -76,6 +76,8 @@ class Sheet:
         self.freeze: int | None = 4  # first row below the frozen panes
         self.repeat: tuple[int, int] | None = (1, 2)
         self.print_area: tuple[int, int, int, int] | None = None
+        #: fit the printed sheet to this many pages down as well (0: width only)
+        self.tall = 0
         self.landscape = True
         self.max_row = 0
         book.sheets.append(self)
@@ -195,6 +197,11 @@ class Sheet:
         for c in range(c0, c1 + 1):
             self._restyle(row, c, bold=True, size=10, italic=False, top=("thin", "000000"),
                           bottom=("double", "000000"))
+
+    def signature_line(self, row: int, c0: int, c1: int) -> None:
+        """A line to sign or write on, under the cells ``c0`` to ``c1`` of ``row``."""
+        for c in range(c0, c1 + 1):
+            self._restyle(row, c, bottom=("thin", "000000"))
 
     def note(self, row: int, col: int, s: str) -> _Cell:
         c = self.text(row, col, s, italic=True, color=GREY)
@@ -408,7 +415,7 @@ class ReportBook:
         set_page(ws, landscape=sh.landscape,
                  header=f"&L&9{hl}&R&9{hr}&A",
                  footer=f"&L&8{fl}&C&8Page &P of &N&R&8{fr}",
-                 repeat=sh.repeat)
+                 repeat=sh.repeat, tall=sh.tall)
         ws.hide_gridlines(2)
         if sh.freeze:
             ws.freeze_panes(sh.freeze - 1, 0)

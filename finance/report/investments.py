@@ -119,8 +119,10 @@ def write(ctx: Context) -> None:
         sh.total_row(tr2, 1, 5)
         sh.note(tr2 + 1, 1, "Each project's present values are shared between its "
                 "participants (largest remainder, workings in the appendix); a party's NPV is "
-                "its PV of benefits less its PV of costs, so the total can differ by a penny "
-                "from the portfolio NPV, which adds each project's NPV rounded once.")
+                "its PV of benefits less its PV of costs, so the parties' NPVs add up to the "
+                "portfolio NPV.")
+        ctx.check("Portfolio: party NPVs add up to portfolio NPV",
+                  f"ROUND({sh.ref(tr2, 4)},2)=ROUND({sh.ref(tr, 6)},2)")
         ctx.check("Portfolio: party shares add up to portfolio PV of costs",
                   f"ROUND({sh.ref(tr2, 2)},2)=ROUND({sh.ref(tr, 4)},2)")
         ctx.check("Portfolio: party shares add up to portfolio PV of benefits",
@@ -229,8 +231,9 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
            "year 0 + NPV(rate, years 1-5), rounded once to the penny", "money", a.pv_costs)
     result("pv_benefits", "PV of benefits", f"ROUND({pv('benefits')},2)", MONEY,
            "likewise for benefits", "money", a.pv_benefits)
-    result("npv", "Net present value", f"ROUND({pv('net')},2)", MONEY,
-           "PV(benefits) - PV(costs), from the unrounded present values", "money", a.npv)
+    result("npv", "Net present value", f"ROUND(B{row - 1}-B{row - 2},2)", MONEY,
+           "PV(benefits) - PV(costs) as shown, each rounded once: the NPV carries any "
+           "penny of rounding", "money", a.npv)
     result("bcr", "Benefit-cost ratio", f'IF({pv("costs")}=0,"none",{pv("benefits")}/'
            f'{pv("costs")})', RATIO, "PV(benefits) / PV(costs)", "ratio", a.bcr)
     if a.irr is None:

@@ -158,8 +158,8 @@ class _Sheet:
             self.ws.set_column(i, i, w)
         name = rep.result.book.settings.name
         self.ws.hide_gridlines(2)
-        set_page(self.ws, header=f"&L&9{hf_text(name)}&R&9"
-                                 f"{hf_text(f'Board report {rep.result.year}: {title}')}",
+        right = f"{rep.status} - Board report {rep.result.year}: {title}"
+        set_page(self.ws, header=f"&L&9{hf_text(name)}&R&9{hf_text(right)}",
                  footer=f"&C&8Page &P of &N&R&8{hf_text(f'mkip {__version__}')}",
                  repeat=(3, 3) if header_row else None)
         if header_row:

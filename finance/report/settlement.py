@@ -85,7 +85,7 @@ def write(ctx: Context) -> None:
     ob_first = ob_hdr + 1
     ob_last = ob_first + len(obls) - 1
     sh.repeat = (1, 2)
-    proj_pool = _project_pools(ctx)
+    proj_pool = ctx.project_pools = _project_pools(ctx)
     sv = ctx.services
     sh.header(ob_hdr, ["Source", "Type", "Owes (payer)", "Is owed (payee)", "Amount (£)"])
     svc_codes = {sp.service for sp in r.services}
