@@ -25,6 +25,7 @@ Session state (documented for tests):
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -306,7 +307,7 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
     heading("Scenarios side by side",
             "Before the board decides: what would each council pay if a council left or "
             "joined, the rate or refund share changed, or a service changed? Each scenario "
-            "is worked out in full against the book, as mkip compare does.")
+            "is worked out in full, exactly as the book itself is.")
     scs: list[Any] = st.session_state.setdefault("scenarios", [])
     left, right = st.columns([2, 5], gap="large")
     with left:
@@ -380,7 +381,7 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
         d1.download_button("Scenarios (.toml)", data=toml.encode("utf-8"),
                            file_name=f"{stem}-scenarios.toml", mime="application/toml",
                            icon=":material/download:", width="stretch", key="dl_toml",
-                           help="Run them again with mkip compare --scenarios FILE")
+                           help="Keep them: load the file here again to see them later")
         d2.download_button("Comparison workbook (Excel)",
                            data=partial(cache.comparison_bytes, key, r.year, toml, prior, tables),
                            file_name=f"{stem}-scenarios.xlsx", mime=XLSX,
@@ -481,10 +482,13 @@ def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, byt
                 ) -> None:
     v = ah.view(history_url(), r.book.settings.name, r.year)
     heading("History of closed years",
-            f"§13.2-§13.3: what the board approved for each year is kept in {v.url} and "
-            "cannot be changed afterwards; the next year opens from it.")
-    if v.problem:
-        st.error(v.problem, icon=":material/database:")
+            "§13.2-§13.3: what the board approved for each year is kept in the "
+            "partnership's record and cannot be changed afterwards; the next year opens "
+            "from it.")
+    if v.problem:  # the details (which may name the server's database) go to its log
+        print(f"history: {v.problem}", file=sys.stderr)
+        st.error("The record of closed years cannot be read just now: ask whoever looks "
+                 "after this server.", icon=":material/database:")
         return
     if v.this_year is not None and v.this_year.status == "closed":
         y = v.this_year
@@ -872,7 +876,7 @@ def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
     elif src.kind == ad.TEMPLATE and not (parsed and parsed.edited):
         st.info("**Start here:** this is the blank template, with nothing in it yet. Fill "
                 "in the tables on the Data tab (settings, parties, populations and years at "
-                "least; docs/input-format.md describes every column), or download the "
+                "least; each column's heading has a note on what it takes), or download the "
                 "template above, fill it in in Excel and upload it.",
                 icon=":material/edit_note:")
         return

@@ -136,7 +136,7 @@ def download_note(fresh: bool, changes: int) -> str:
     report's cover lists them.
     """
     if not fresh:
-        return "Off: the figures on screen are not those of the current inputs."
+        return "Downloads are off: the figures on screen are not those of the current inputs."
     if changes:
         what = "1 change" if changes == 1 else f"{changes} changes"
         return (f"With {what} made here, not in the book: the file name ends -with-changes "
