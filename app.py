@@ -531,9 +531,15 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
                         st.rerun()
         return
     blocked = ah.close_blocked(fresh, changes, book)
+    first = ah.earlier_open(r.book.year_labels, v.years, r.year)
     st.markdown(f"**Close {r.year}**")
     if blocked:
         st.warning(blocked, icon=":material/block:")
+        return
+    if first is not None:
+        st.warning(f"Close {first} first: years are closed in order, each opening the next. "
+                   f"Choose {first} as the financial year in the sidebar to close it.",
+                   icon=":material/block:")
         return
     with st.form("close"):
         approver = st.text_input("Approved by", value=g.actor, disabled=bool(g.actor),
@@ -721,13 +727,21 @@ def figures_of(parsed: ad.Parsed, version: int, source_key: str, run: dict[str, 
     book = parsed.book
     if book is None or not book.years:
         return None
+    priors: dict[str, Prior | None] = run.setdefault("priors", {})
+
+    def prior_of(y: str) -> Prior | None:
+        if y not in priors:
+            priors[y] = ah.prior_for(history_url(), book.settings.name, y)
+        return priors[y]
+
     if "decided" not in run:
         with st.sidebar:
-            run["decided"] = year_and_decisions(book, version, disabled=False,
-                                                source=source_key)
+            run["decided"] = year_and_decisions(
+                book, version, disabled=False, source=source_key,
+                closed=lambda y: ah.is_final(prior_of(y), book.source_sha256))
     year, decisions = run["decided"]
     if run.get("figures", (None,))[0] is not parsed:
-        prior = ah.prior_for(history_url(), book.settings.name, year)
+        prior = prior_of(year)
         result, problems = cache.figures(parsed.sha256, year, decisions, prior, book)
         run["figures"] = (parsed, (year, decisions, prior, result, problems))
     return run["figures"][1]
@@ -780,18 +794,24 @@ def choose_source() -> ad.Source | None:
     return cache.bundled()
 
 
-def year_and_decisions(book: Book, version: int, disabled: bool, source: str = ""
+def year_and_decisions(book: Book, version: int, disabled: bool, source: str = "",
+                       closed: Callable[[str], bool] | None = None
                        ) -> tuple[str, ad.Decisions]:
     """The year to run and the board's decisions for it.  ``disabled`` (while the book
     has problems) shows the last good book's values and keeps what was typed; a new
-    ``source`` starts again from its latest year."""
+    ``source`` starts again from its latest year.  A year ``closed`` in the record
+    (FINAL) shows the decisions it was approved with, locked."""
     st.divider()
     year = st.selectbox("Financial year", list(reversed(book.year_labels)),
                         key=f"year.{version}.{source}", disabled=disabled)
     now = ad.book_decisions(book, year)
-    tag = f"{year}.{version}"
+    final = closed is not None and closed(year)
+    tag = f"{year}.{version}" + (".final" if final else "")
+    disabled = disabled or final
     st.subheader("Board decisions")
-    st.caption(f"For {year}. A change here overrides the book for this run.")
+    st.caption(f"{year} is closed (FINAL): these are the decisions the board approved; "
+               "reopen the year on the History tab to change them." if final else
+               f"For {year}. A change here overrides the book for this run.")
     rate = st.number_input("Rate per head (pence)", min_value=0.0, max_value=100000.0,
                            value=float(now.rate_pence), step=0.5,
                            format=ad.number_format(now.rate_pence),
@@ -857,7 +877,9 @@ def show_header(shown: dict[str, Any] | None, fresh: bool, template: bytes) -> N
             r: Result = shown["result"]
             st.caption("PARTNERSHIP FINANCE · YEAR-END CALCULATOR")
             st.title(ad.md_escape(r.book.settings.name), anchor=False)
-            st.markdown(f"Year end **{r.year}** · figures from "
+            final = ah.is_final(shown.get("prior"), r.book.source_sha256)
+            st.markdown(f"Year end **{r.year}** ({'**FINAL**' if final else 'DRAFT'}) · "
+                        "figures from "
                         f"**{ad.md_escape(shown['label'])}**"
                         + ("" if fresh else " · *last good figures*") + "  \n"
                         + " · ".join(f"{k}: **{ad.md_escape(v)}**"

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from finance.appdata import history as ah
+from finance.cli import app as cli_app
 from finance.history import db as history_db
-from tests.conftest import open_tab
+from tests.conftest import MKIP, open_tab
 from tests.test_app import APP, assert_clean
 from tests.test_history import rows
 
@@ -57,12 +59,23 @@ def test_the_year_on_screen_is_a_draft_until_closed(tmp_path: Path,
     at, _url = start_local(tmp_path, monkeypatch)
     tab = history_tab(at)
     assert "2025-26 is open (DRAFT)." in texts(tab)
-    assert any(b.label == "Close 2025-26" for b in tab.button)
+    # 2024-25, in the same book, is open: years close in order, as mkip close has them
+    assert "Close 2024-25 first: years are closed in order" in texts(tab)
+    assert not any(b.label == "Close 2025-26" for b in tab.button)
     assert not (tmp_path / "app-history.db").exists()  # looking creates nothing
+
+
+def _close_2024_25(url: str) -> None:
+    res = CliRunner().invoke(cli_app, ["close", str(MKIP), "--year", "2024-25",
+                                       "--approved-by", "Cllr A Chair", "--minute",
+                                       "MKIP/2025/07", "--meeting-date", "2025-06-12",
+                                       "--db", url])
+    assert res.exit_code == 0, res.output
 
 
 def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _close_2024_25(f"sqlite:///{tmp_path / 'app-history.db'}")
     at, url = start_local(tmp_path, monkeypatch)
     tab = history_tab(at)
     [met] = tab.date_input
@@ -74,7 +87,7 @@ def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
     # the minute and the meeting's date are required, even with the box ticked
     assert ("Give the board minute and the date of the board meeting that approved the year "
             "end.") in texts(history_tab(at))
-    assert not (tmp_path / "app-history.db").exists()  # nothing stored
+    assert _closed(url) == ["2024-25"]  # nothing stored
     tab = history_tab(at)
     tab.text_input[1].input("MKIP/2026/14")
     tab.date_input[0].set_value(date(2026, 3, 12))
@@ -82,7 +95,7 @@ def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
     next(b for b in tab.button if b.label == "Close 2025-26").click()
     at.run()
     assert "Tick the box to confirm first." in texts(history_tab(at))
-    assert not (tmp_path / "app-history.db").exists()  # nothing stored unconfirmed
+    assert _closed(url) == ["2024-25"]  # nothing stored unconfirmed
     tab = history_tab(at)
     tab.checkbox[0].check()
     next(b for b in tab.button if b.label == "Close 2025-26").click()
@@ -93,14 +106,23 @@ def test_close_from_the_app_asks_for_confirmation_then_stores_the_year(
            "meeting of 12 March 2026 (minute MKIP/2026/14), closed 20" in texts(tab)
     assert not any(b.label == "Close 2025-26" for b in tab.button)  # never twice
     assert rows(url, "SELECT year, version, approved_by, minute, meeting_date, input_kind "
-                "FROM closed_years") == [("2025-26", 1, "Cllr A Chair", "MKIP/2026/14",
-                                          "2026-03-12", "csv-zip")]
+                "FROM closed_years WHERE year = '2025-26'") == [
+        ("2025-26", 1, "Cllr A Chair", "MKIP/2026/14", "2026-03-12", "csv-zip")]
     [stored] = [t.value for t in [*tab.table, *tab.dataframe]
                 if "Board meeting" in t.value.columns]
-    assert list(stored["Board meeting"]) == ["12 March 2026"]
+    assert list(stored["Board meeting"]) == ["12 June 2025", "12 March 2026"]
     # the stored result is exactly the JSON the app offers for download
-    [(result_json,)] = rows(url, "SELECT result_json FROM closed_years")
+    [(result_json,)] = rows(url, "SELECT result_json FROM closed_years WHERE year = '2025-26'")
     assert json.loads(result_json) == json.loads(at.session_state["offered_downloads"]["json"])
+    # FINAL outside the History tab too, and the board's decisions locked
+    assert any("Year end **2025-26** (**FINAL**)" in m.value for m in at.markdown)
+    decisions = [n for n in at.sidebar.number_input if n.label == "Refund share (%)"]
+    assert decisions and all(n.disabled for n in decisions)
+    assert any("2025-26 is closed (FINAL)" in c.value for c in at.sidebar.caption)
+
+
+def _closed(url: str) -> list[str]:
+    return [y for (y,) in rows(url, "SELECT year FROM closed_years ORDER BY year")]
 
 
 def test_a_sidebar_override_blocks_closing(tmp_path: Path,

@@ -263,6 +263,33 @@ def close_blocked(fresh: bool, changes: Sequence[str], book: tuple[str, bytes] |
     return ""
 
 
+def is_final(prior: Prior | None, input_sha256: str) -> bool:
+    """Whether the year a prior is for is closed in the record from this very book (its
+    figures are FINAL); a year closed from another book, or open, is a draft."""
+    return prior is not None and prior.approved(input_sha256) is not None
+
+
+def earlier_open(book_years: Sequence[str], stored: Sequence[StoredYear], year: str
+                 ) -> str | None:
+    """The earliest year of the book before ``year`` that is still open and must be
+    closed first (years close in order, as ``mkip close`` requires); ``None`` when
+    ``year`` may be closed now.  A year before the latest closed one is history already.
+
+    >>> earlier_open(["2024-25", "2025-26"], [], "2025-26")
+    '2024-25'
+    >>> earlier_open(["2024-25", "2025-26"], [], "2024-25") is None
+    True
+    """
+    closed = {y.year for y in stored if y.status == "closed"}
+    latest = max(closed, default="")
+    for y in sorted(book_years):
+        if y >= year:
+            return None
+        if y not in closed and y > latest:
+            return y
+    return None
+
+
 def input_book(src: Source | None, parsed: Parsed | None,
                edited: Mapping[str, Any] | None, upload: bytes | None
                ) -> tuple[str, bytes] | None:
