@@ -782,7 +782,8 @@ def choose_source() -> ad.Source | None:
     kind = st.radio("Figures from", list(ad.SOURCE_LABELS), format_func=ad.SOURCE_LABELS.get,
                     key="source")
     if kind == ad.UPLOAD:
-        file = st.file_uploader("Workbook (.xlsx, up to 50 MB)", type=["xlsx"], key="upload",
+        # any file: a wrong one (a CSV, an old .xls) is told what to upload instead
+        file = st.file_uploader("Workbook (.xlsx, up to 50 MB)", key="upload",
                                 help="One sheet per table, as in the blank template")
         return None if file is None else cache.uploaded(file.getvalue(), file.name)
     if kind == ad.TEMPLATE:
@@ -904,7 +905,10 @@ def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
         return
     errors = ad.errors_of(parsed, run_problems)
     kind_of_file = ad.what_file(src) if src is not None and src.kind == ad.UPLOAD else ""
-    if kind_of_file:
+    unreadable = ad.file_problem(src) if src is not None else ""
+    if unreadable:
+        st.error(unreadable, icon=":material/block:")
+    elif kind_of_file:
         st.error(kind_of_file, icon=":material/block:")
     elif errors:
         box = st.info if src is not None and src.kind == ad.TEMPLATE else st.error

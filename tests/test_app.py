@@ -467,8 +467,32 @@ def test_a_file_that_is_not_a_workbook_is_refused_plainly() -> None:
     at = start()
     upload(at, "notes.xlsx", b"this is not a spreadsheet")
     assert_clean(at)
-    assert "notes.xlsx: is not an Excel .xlsx workbook" in errors_text(at)
+    assert "“notes.xlsx” is not an Excel .xlsx workbook." in errors_text(at)
     assert not at.metric  # never another source's figures
+
+
+@pytest.mark.parametrize(("name", "data", "sentence"), [
+    ("book.csv", b"code,name,voting\nMBC,Maidstone,yes\n",
+     "“book.csv” is a single CSV file: a book is a workbook (.xlsx) with one sheet per "
+     "table; open the blank template, paste each table into its sheet and upload the "
+     "workbook."),
+    ("empty.xlsx", b"", "“empty.xlsx” is empty (0 bytes): the upload may have failed, or "
+     "the file was never saved; upload the workbook again."),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+     "“old.xls” is an old .xls workbook or a password-protected one; save it as .xlsx "
+     "without a password."),
+])
+def test_a_wrong_upload_gets_one_sentence_in_the_main_area(name: str, data: bytes,
+                                                          sentence: str) -> None:
+    """A CSV, an empty file or an old workbook: one sentence saying what to upload
+    instead, in place of "Start here", with no list of table problems to download."""
+    at = start()
+    upload(at, name, data)
+    assert_clean(at)
+    assert [plain(e.value) for e in at.main.error] == [sentence]
+    assert "Start here" not in " ".join(i.value for i in at.info)
+    assert not [b for b in at.get("download_button") if "problem" in str(b.proto.label)]
+    assert not at.metric
 
 
 def test_a_good_workbook_upload_is_computed() -> None:

@@ -69,6 +69,15 @@ def bundled_source() -> Source:
 def workbook_source(data: bytes, name: str, kind: str = UPLOAD) -> Source:
     """An uploaded (or generated) ``.xlsx`` workbook held in memory."""
     sha = hashlib.sha256(data).hexdigest()
+    if not data:
+        return Source(kind, name, {}, sha, (Problem(
+            name, None, None, "is empty (0 bytes): the upload may have failed, or the file "
+            "was never saved; upload the workbook again"),))
+    if name.lower().endswith((".csv", ".txt")):
+        return Source(kind, name, {}, sha, (Problem(
+            name, None, None, "is a single CSV file: a book is a workbook (.xlsx) with one "
+            "sheet per table; open the blank template, paste each table into its sheet and "
+            "upload the workbook"),))
     if len(data) > MAX_FILE_BYTES:
         return Source(kind, name, {}, sha, (Problem(
             name, None, None, f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} byte "
@@ -124,6 +133,18 @@ def parse_edited(src: Source, tables: Mapping[str, RawTable]) -> Parsed:
 
 #: Sheets only the board report has: a workbook with these is a report, not a book.
 REPORT_SHEETS = frozenset({"cover", "checks", "contributions", "year_end", "settlement"})
+
+
+def file_problem(src: Source) -> str:
+    """One sentence when an uploaded file could not be read as a workbook at all (empty,
+    a CSV file, not a workbook, damaged, an old .xls or password-protected, too large),
+    saying what to upload instead; "" otherwise."""
+    if src.kind != UPLOAD:
+        return ""
+    for p in src.problems:
+        if p.is_error and p.row is None and p.table == src.label:
+            return f"“{src.label}” {p.message}."
+    return ""
 
 
 def what_file(src: Source) -> str:
