@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from finance.core.schema import SCHEMA
-from tests.conftest import find_in_tabs, open_tab
+from tests.conftest import MKIP, find_in_tabs, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -775,3 +775,16 @@ def test_text_from_the_book_is_shown_as_typed_in_a_page_table() -> None:
     assert_clean(at)
     services = frame(at, "Service", "1\\. Mid Kent \\*Audit\\* \\:smile\\:")
     assert services.columns[0] == "Service"
+
+
+def test_the_monitoring_headline_counts_the_latest_quarter() -> None:
+    """The bundled book's External advice is red in quarter 3 (£31,200.00 forecast on
+    £30,000.00) but green at the year end: the headline counts quarter 4's lines."""
+    from finance.appdata.monitoring import monitoring_metrics
+    from finance.book import require_book
+    from finance.core.run import run_year
+
+    r = run_year(require_book(MKIP))
+    assert any(b.rag == "red" and b.quarter < 4 for b in r.monitoring.budget)
+    [m] = [m for m in monitoring_metrics(r) if m.label == "Budget lines over tolerance"]
+    assert m.value == "0" and "(quarter 4)" in m.help

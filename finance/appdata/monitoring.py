@@ -37,12 +37,16 @@ if TYPE_CHECKING:
 def monitoring_metrics(r: Result) -> list[Metric]:
     m = r.monitoring
     t = m.savings.total
-    reds = sum(1 for b in m.budget if b.rag == "red")
+    latest = max((b.quarter for b in m.budget if b.year == r.year), default=None)
+    reds = sum(1 for b in m.budget if b.year == r.year and b.quarter == latest
+               and b.rag == "red")
     return [
         Metric("Savings delivered", gbp(t.actual), f"Predicted {gbp(t.predicted)}"),
         Metric("Delivered against predicted", pct_text(t.pct_delivered),
                f"RAG {rag_label(t.rag)}: green at 95% or more, amber at 75%"),
-        Metric("Budget lines over tolerance", f"{reds}", "Red: forecast more than 5% over"),
+        Metric("Budget lines over tolerance", f"{reds}",
+               "Red: forecast more than 5% over, in the latest quarter reported"
+               + ("" if latest is None else f" (quarter {latest})")),
         Metric("Services flagged to the Board", f"{len(m.performance.flags)}",
                "Majority of indicators missed for 3 quarters running (Annex A §4.1)"),
     ]
