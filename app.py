@@ -439,7 +439,9 @@ def budget_tab(r: Result, prior: Prior | None, key: str) -> None:
     if bg.proposals:
         show_table(abud.proposal_table(bg), "Proposals not yet approved (in no total)")
     st.markdown("**Each council's budget over the forecast**")
-    st.vega_lite_chart(cache.budget_chart(key, what_if, prior, r.year, bg), width="stretch")
+    st.vega_lite_chart(cache.budget_chart(key, what_if, prior, r.year, bg,
+                                          tuple(p.code for p in r.book.parties)),
+                       width="stretch")
     show_table(abud.fund_table(bg), "Central fund")
     # built when a button is clicked, not on every change of a control
     files = partial(cache.budget_files, key, what_if, prior, r.year, bg, r.book.source_sha256)

@@ -131,10 +131,10 @@ def budget(key: str, what_if: Any, prior: Prior | None, run_year: str, _book: Bo
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def budget_chart(key: str, what_if: Any, prior: Prior | None, run_year: str,
-                 _budget: Any) -> dict[str, Any]:
+                 _budget: Any, order: tuple[str, ...] = ()) -> dict[str, Any]:
     from finance.appdata import budget as abud
 
-    return dict(abud.forecast_chart(_budget).to_dict())
+    return dict(abud.forecast_chart(_budget, order).to_dict())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -174,9 +174,9 @@ def fund_table(bg: Budget) -> Table:
                  {"Closing": "Opening + contributions - central budget"})
 
 
-def forecast_chart(bg: Budget) -> alt.Chart:
+def forecast_chart(bg: Budget, order: Sequence[str] = ()) -> alt.Chart:
     """Each council's total over the forecast, one colour per council as on every
-    chart."""
+    chart (``order``: the book's party codes)."""
     alt = altair_module()
     df = pd.DataFrame([{"Year": y.year, "Party": c.party, "Council": c.name,
                         "Total": pounds(c.total), "Label": gbp(c.total)}
@@ -185,7 +185,7 @@ def forecast_chart(bg: Budget) -> alt.Chart:
         x=alt.X("Year:O", title=None),
         y=alt.Y("Total:Q", title="Budget for the partnership",
                 axis=alt.Axis(format="~s", labelExpr="'£' + datum.label")),
-        color=alt.Color("Party:N", scale=party_scale(df["Party"]), title=None),
+        color=alt.Color("Party:N", scale=party_scale(df["Party"], order), title=None),
         tooltip=tips("Council:N", "Year:O", ("Label:N", "Total"))).properties(
         height=300).configure_legend(orient="bottom")
 

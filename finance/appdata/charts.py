@@ -7,7 +7,7 @@ of the app's data shaping does not load it.  Each tab's charts are in its own mo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,10 +46,18 @@ def altair_module() -> Any:
     return alt
 
 
-def party_scale(parties: Iterable[str]) -> Any:
+def party_scale(parties: Iterable[str], order: Sequence[str] = ()) -> Any:
+    """One colour per council, the same on every chart: by its place in ``order`` (the
+    book's parties, in the book's order), whichever councils a chart shows; codes not in
+    ``order`` follow, in code order.
+
+    >>> party_scale(["SBC"], ["MBC", "SBC", "TWBC"]).range == [PALETTE[1]]
+    True
+    """
     alt = altair_module()
     dom = sorted(set(parties))
-    return alt.Scale(domain=dom, range=[PALETTE[i % len(PALETTE)] for i in range(len(dom))])
+    places = list(order) + sorted(set(dom) - set(order))
+    return alt.Scale(domain=dom, range=[PALETTE[places.index(c) % len(PALETTE)] for c in dom])
 
 
 def money_x(field_: str, title: str, stack: bool | None = None) -> Any:

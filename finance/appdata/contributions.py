@@ -84,6 +84,7 @@ def contributions_chart(r: Result) -> alt.Chart:
         x=money_x("Amount", "Contribution"),
         tooltip=tips("Council:N", ("Label:N", "Contribution")))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        color=alt.Color("Party:N", scale=party_scale(df["Party"]), legend=None))
+        color=alt.Color("Party:N", legend=None,
+                        scale=party_scale(df["Party"], [p.code for p in r.book.parties])))
     text = base.mark_text(align="left", dx=4, color="#333").encode(text=alt.Text("Label:N"))
     return finish(bars + text, 40)

@@ -154,7 +154,8 @@ def services_chart(r: Result) -> alt.Chart:
         y=alt.Y("Service:N", title=None, sort=alt.EncodingSortField("Share", op="sum",
                                                                     order="descending")),
         x=money_x("Share", "Share of net cost", stack=True),
-        color=alt.Color("Party:N", scale=party_scale(df["Party"])),
+        color=alt.Color("Party:N",
+                        scale=party_scale(df["Party"], [p.code for p in r.book.parties])),
         order=alt.Order("Party:N"),
         tooltip=tips("Service:N", "Council:N", ("Label:N", "Share"), ("Weight %:N", "Weight")))
     return finish(chart, 34)
