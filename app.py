@@ -683,7 +683,7 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
     edited = dict(ws.frames)  # every table as last edited, drawn or not
     changes = ad.changes_against(base, edited)
     for table, box in changed.items():
-        mine = [c for c in changes if c.startswith(f"{table} ")]
+        mine = [c for c in changes if c.startswith(f"{ad.TABLE_LABELS[table]} ")]
         if mine:
             box.caption(":material/edit: Changed here: "
                         + "; ".join(ad.md_escape(c) for c in mine))

@@ -176,7 +176,7 @@ def population_edits(page: Any, runs: int) -> tuple[list[float], list[float]]:
     for i in range(runs):
         value = str(150_001 + i)
         t0 = type_population(page, value, commit_timer=True)
-        page.get_by_text(f"→ {value}").first.wait_for(state="visible", timeout=60_000)
+        page.get_by_text(f"→ {int(value):,}").first.wait_for(state="visible", timeout=60_000)
         t1 = time.perf_counter()
         times.append(t1 - t0)
         first = min((t for t in sent if t0 <= t <= t1), default=t0)

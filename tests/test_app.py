@@ -213,7 +213,7 @@ def test_an_edit_pending_when_another_tab_is_clicked_is_kept() -> None:
         assert_clean(at)
         assert metric(at, "Total contributions") == "£114,930.00", other
         assert at.session_state["last_good"]["changes"] == [
-            "Edited in the app: populations row 2, population: 142800 → 150000"]
+            "Edited in the app: Populations row 2, Population: 142,800 → 150,000"]
 
 
 def test_an_edit_arriving_just_after_the_click_on_another_tab_is_kept() -> None:
@@ -339,7 +339,7 @@ def test_the_editors_are_typed_from_the_column_registry() -> None:
     assert metric(at, "Refund (100%)") == "£41,419.50"
     listed = " ".join(plain(m.value) for x in open_tab(at, "Data").expander
                       if "against" in x.label for m in x.markdown)
-    assert f"years row {years.index[position]}, refund_share: 50% → 100%" in listed, listed
+    assert f"Years row {years.index[position]}, Refund share: 50% → 100%" in listed, listed
 
 
 def test_implausible_inputs_are_warned_about_beside_the_figures_they_affect() -> None:
@@ -742,9 +742,9 @@ def test_edits_are_listed_and_the_edited_book_reads_back_to_the_same_figures(
     [changes] = [x for x in data.expander if "change" in x.label]
     assert changes.label == "1 change against MKIP example (bundled)"
     # and above the table itself
-    assert any("Changed here: populations row 2, population: 142800 → 150000"
+    assert any("Changed here: Populations row 2, Population: 142,800 → 150,000"
                in plain(c.value) for c in data.caption)
-    assert "populations row 2, population: 142800 → 150000" in plain(changes.markdown[0].value)
+    assert "Populations row 2, Population: 142,800 → 150,000" in plain(changes.markdown[0].value)
     assert metric(at, "Total contributions") == "£114,930.00"
     # the edited book, downloaded, gives the same figures from the command line
     from finance import appdata as ad

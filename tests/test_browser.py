@@ -227,7 +227,7 @@ def test_browser_tabs_edit_and_download(page: Any, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(report)
     assert len(wb.sheetnames) > 3
     cover = [str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value]
-    assert "Edited in the app: populations row 2, population: 142800 → 150000" in cover
+    assert "Edited in the app: Populations row 2, Population: 142,800 → 150,000" in cover
     page.screenshot(path=str(shots / "09-after-download.png"), full_page=True)
 
     # Letters cannot be typed into a number column: the population stays 150,000.

@@ -242,27 +242,78 @@ def changes_against(base: Mapping[str, pd.DataFrame], edited: Mapping[str, pd.Da
     """Every edit against the source, a sentence each, table by table in book order:
     a changed cell (old and new value), an added row, a deleted row.
 
-    >>> b = {"years": pd.DataFrame({"rate_pence": ["30"]}, index=pd.Index([2]))}
-    >>> e = {"years": pd.DataFrame({"rate_pence": ["35", "31"]}, index=pd.Index([2, 3]))}
+    Tables and columns are named as the editors head them, and values written as the
+    grid shows them (142,800; 01/09/2008; 50%; £1,234.50).
+
+    >>> b = {"populations": pd.DataFrame({"population": ["142800"]}, index=pd.Index([2]))}
+    >>> e = {"populations": pd.DataFrame({"population": ["150000", "9"]},
+    ...                                  index=pd.Index([2, 3]))}
     >>> changes_against(b, e)
-    ['years row 2, rate_pence: 30 → 35', 'years row 3: added (rate_pence 31)']
+    ['Populations row 2, Population: 142,800 → 150,000', 'Populations row 3: added (Population 9)']
     """
     out: list[str] = []
     for t in TABLES:
         if t not in base or t not in edited or base[t] is edited[t]:
             continue
         old, new = row_cells(base[t]), row_cells(edited[t])
+        name = TABLE_LABELS.get(t, t)
         for r in sorted(set(old) | set(new)):
-            label = f"{t} row {r}" if r < 10**6 else f"{t} new row"
+            label = f"{name} row {r}" if r < 10**6 else f"{name} new row"
             if r not in new:
                 out.append(f"{label}: deleted")
             elif r not in old:
-                vals = ", ".join(f"{c} {v}" for c, v in new[r].items() if v is not None)
+                vals = ", ".join(f"{_heading(t, c)} {shown_value(t, c, v)}"
+                                 for c, v in new[r].items() if v is not None)
                 out.append(f"{label}: added ({vals})")
             else:
-                out += [f"{label}, {c}: {old[r].get(c) or '(blank)'} → {v or '(blank)'}"
+                out += [f"{label}, {_heading(t, c)}: {shown_value(t, c, old[r].get(c))} → "
+                        f"{shown_value(t, c, v)}"
                         for c, v in new[r].items() if v != old[r].get(c)]
     return out
+
+
+def _heading(table: str, column: str) -> str:
+    try:
+        return column_label(table, column)
+    except KeyError:
+        return column
+
+
+def shown_value(table: str, column: str, text: str | None) -> str:
+    """A cell's text as the grid shows it: whole numbers with separators, dates day
+    first, money in pounds, percentages with %, yes/no; a cell its column cannot read
+    is quoted as typed.
+
+    >>> shown_value("parties", "joined", "2008-09-01"), shown_value("years", "refund_share",
+    ...                                                              "0.5")
+    ('01/09/2008', '50%')
+    >>> shown_value("ledger", "amount", "-1234.5"), shown_value("populations", "population",
+    ...                                                         "abc")
+    ('(£1,234.50)', "'abc'")
+    """
+    from finance.appdata.formats import gbp, pct_text
+    from finance.core.cells import CellError, is_blank
+
+    if text is None or is_blank(text):
+        return "(blank)"
+    try:
+        col = schema_column(table, column)
+        value = col.read(text)
+    except KeyError:
+        return str(text)
+    except CellError:
+        return f"'{text}'"
+    if col.kind == "whole" and isinstance(value, int):
+        return f"{value:,}"
+    if col.kind == "money" and isinstance(value, int):
+        return gbp(value)
+    if col.kind == "pct":
+        return pct_text(value, 4)
+    if col.kind == "date" and isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if col.kind == "bool":
+        return "yes" if value else "no"
+    return str(text)
 
 
 def edited_book(frames: Mapping[str, pd.DataFrame]) -> bytes:
