@@ -343,10 +343,11 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
             if pick is not None and st.button("Load", key="load_saved"):
                 loaded, _ = asc.from_toml(stored[pick].toml)
                 scs[:] = loaded
+        names = {p.code: p.name for p in r.book.parties}
         for i, sc in enumerate(list(scs)):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             c1.markdown(f"**{ad.md_escape(sc.name)}**  \n" + "  \n".join(
-                ad.md_escape(ch.words()) for ch in sc.changes))
+                ad.md_escape(ch.words(names)) for ch in sc.changes))
             if c2.button("", key=f"drop_scenario.{i}.{sc.name}", icon=":material/delete:",
                          help=f"Remove “{sc.name}”"):
                 scs.remove(sc)

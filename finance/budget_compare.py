@@ -140,6 +140,7 @@ def budget_comparison_workbook(cmp: BudgetComparison) -> bytes:
     ws.set_column(1, 1, 32)
     ws.set_column(2, len(heads), 18)
     r = 3
+    code_names = [(code, name) for code, name, _ in cmp.totals()]
     for code, name, totals in cmp.totals():
         write_text(ws, r, 0, code, bold)
         write_text(ws, r, 1, name)
@@ -151,9 +152,10 @@ def budget_comparison_workbook(cmp: BudgetComparison) -> bytes:
                              money, pounds(t - totals[0]))
         r += 1
     r += 1
+    names = dict(code_names)
     for sc, _ in cmp.scenarios:
         write_text(ws, r, 0, sc.name, bold)
-        write_text(ws, r, 1, "; ".join(c.words() for c in sc.changes))
+        write_text(ws, r, 1, "; ".join(c.words(names) for c in sc.changes))
         r += 1
     return book.finish(datetime(2025, 4, 1, tzinfo=UTC),
                        title=f"{cmp.baseline.partnership}: budget scenarios",

@@ -157,6 +157,8 @@ def comparison_workbook(cmp: Comparison) -> bytes:
     write_text(cs, 0, 0, "What each scenario changes", title)
     write_text(cs, 2, 0, "Scenario", head_left)
     write_text(cs, 2, 1, "Change", head_left)
+    assert cmp.baseline is not None
+    names = {p.code: p.name for p in cmp.baseline.book.parties}
     write_text(cs, 2, 2, "In words", head_left)
     cs.set_column(0, 0, 34)
     cs.set_column(1, 1, 8)
@@ -166,7 +168,7 @@ def comparison_workbook(cmp: Comparison) -> bytes:
         for n, ch in enumerate(scenario.changes, start=1):
             write_text(cs, r, 0, sc["name"] if n == 1 else "", f.get(bold=n == 1))
             cs.write_number(r, 1, n, f.get(align="center"))
-            write_text(cs, r, 2, ch.words(), f.get(wrap=True))
+            write_text(cs, r, 2, ch.words(names), f.get(wrap=True))
             r += 1
     set_page(cs, landscape=True, repeat=(3, 3))
     return book.finish(STAMP, title=f"{doc['partnership']} {doc['year']} scenarios",

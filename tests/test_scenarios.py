@@ -271,3 +271,25 @@ name = "Swale leaves"
     doc = compare_json(str(MKIP), "--scenarios", str(path))
     assert doc["scenarios"][0]["changes"][0]["set"] == {"notice_given": "2025-03-31",
                                                         "left": "2025-09-30"}
+
+
+def test_the_changes_sheet_says_each_change_in_words() -> None:
+    """A leaver is named and its dates written out, as a board paper says it."""
+    import io
+
+    import openpyxl
+
+    from finance.comparison import comparison_workbook
+    from finance.scenarios import read_scenarios, run_comparison
+    from tests.conftest import MKIP
+
+    file = MKIP.parent / "scenarios" / "mkip-2025-26.toml"
+    scs, problems = read_scenarios(file)
+    assert not problems
+    cmp = run_comparison(MKIP, scs)
+    ws = openpyxl.load_workbook(io.BytesIO(comparison_workbook(cmp)))["Changes"]
+    said = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert ("Swale Borough Council gives notice on 31 March 2025 and leaves on "
+            "30 September 2025") in said
+    assert "the rate per head for 2025-26 is 35p" in said
+    assert "Tunbridge Wells Borough Council no longer takes part in PLANNING" in said

@@ -33,6 +33,7 @@ from datetime import date, datetime
 from typing import Any
 
 from finance.core.cells import CellError
+from finance.core.money import fmt_pounds
 from finance.core.parse import RawTable, norm
 from finance.core.problems import Problem
 from finance.core.schema import SCHEMA, Col
@@ -68,15 +69,67 @@ class Change:
         out[self.kind] = dict(self.values)
         return out
 
-    def words(self) -> str:
-        """The change in a sentence, for the comparison workbook."""
-        vals = ", ".join(f"{c} = {v}" for c, v in self.values)
+    def words(self, names: Mapping[str, str] | None = None) -> str:
+        """The change in a sentence a board member reads, councils by name (``names``:
+        party code to name) and dates written out; an unusual change in general words.
+
+        >>> leave = Change("parties", "set", (("code", "TWBC"),),
+        ...                (("notice_given", "2025-03-31"), ("left", "2025-09-30")))
+        >>> leave.words({"TWBC": "Tunbridge Wells"})
+        'Tunbridge Wells gives notice on 31 March 2025 and leaves on 30 September 2025'
+        >>> Change("years", "set", (("year", "2025-26"),), (("rate_pence", "35"),)).words()
+        'the rate per head for 2025-26 is 35p'
+        >>> Change("service_parties", "remove", (),
+        ...        (("service", "PLANNING"), ("party", "TWBC"))).words()
+        'TWBC no longer takes part in PLANNING'
+        """
+        named = dict(names or {})
+        where, vals = dict(self.where), dict(self.values)
+        if self.table == "parties" and self.kind == "set" and set(where) == {"code"}:
+            who = named.get(where["code"], where["code"])
+            acts = [_PARTY_ACTS[c].format(_day(v)) for c, v in self.values if c in _PARTY_ACTS]
+            if len(acts) == len(vals):
+                return f"{who} " + " and ".join(acts)
+        if self.table == "years" and self.kind == "set" and set(where) == {"year"}:
+            said = [_YEAR_SET[c].format(year=where["year"], v=v) for c, v in self.values
+                    if c in _YEAR_SET]
+            if len(said) == len(vals):
+                return "; ".join(said)
+        if self.table == "service_parties" and {"service", "party"} <= set(vals):
+            who = named.get(vals["party"], vals["party"])
+            if self.kind == "remove":
+                return f"{who} no longer takes part in {vals['service']}"
+            if self.kind == "add":
+                since = f" from {_day(vals['joined'])}" if vals.get("joined") else ""
+                return f"{who} takes part in {vals['service']}{since}"
+        if self.table == "parties" and self.kind == "add" and "code" in vals:
+            since = f" on {_day(vals['joined'])}" if vals.get("joined") else ""
+            return f"{vals.get('name', vals['code'])} ({vals['code']}) joins{since}"
+        text = ", ".join(f"{c} = {v}" for c, v in self.values)
         if self.kind == "add":
-            return f"add a row to {self.table}: {vals}"
+            return f"add a row to {self.table}: {text}"
         if self.kind == "remove":
-            return f"remove the rows of {self.table} where {vals}"
-        where = " and ".join(f"{c} is {v}" for c, v in self.where) or "every row"
-        return f"in {self.table} where {where}, set {vals}"
+            return f"remove the rows of {self.table} where {text}"
+        rows = " and ".join(f"{c} is {v}" for c, v in self.where) or "every row"
+        return f"in {self.table} where {rows}, set {text}"
+
+
+#: What setting a party's column says, with its date.
+_PARTY_ACTS = {"notice_given": "gives notice on {}", "left": "leaves on {}",
+               "joined": "joins on {}"}
+#: What setting a year's column says.
+_YEAR_SET = {"rate_pence": "the rate per head for {year} is {v}p",
+             "refund_share": "the board refunds {v} of the uncommitted balance in {year}",
+             "use_of_balances": "£{v} of the balance is used in {year}"}
+
+
+def _day(text: str) -> str:
+    """An ISO date as a board paper writes it (any other text as it is)."""
+    try:
+        d = date.fromisoformat(text.strip())
+    except ValueError:
+        return text
+    return f"{d.day} {d:%B %Y}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,11 +314,6 @@ def _party_figures(result: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     return out
 
 
-def _pounds(p: int) -> str:
-    sign = "-" if p < 0 else ""
-    return f"{sign}{abs(p) // 100}.{abs(p) % 100:02d}"
-
-
 def compare(baseline: Mapping[str, Any], scenario: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per party (code order), each figure of :data:`FIGURES` on both sides and the
     change, as two-decimal strings; a party absent from one side counts 0.00 there, and a
@@ -280,9 +328,9 @@ def compare(baseline: Mapping[str, Any], scenario: Mapping[str, Any]) -> list[di
     """
     a, b = _party_figures(baseline), _party_figures(scenario)
     zero = dict.fromkeys(FIGURES, 0)
-    return [{"party": p, **{f: {"baseline": _pounds(a.get(p, zero)[f]),
-                               "scenario": _pounds(b.get(p, zero)[f]),
-                               "change": _pounds(b.get(p, zero)[f] - a.get(p, zero)[f])}
+    return [{"party": p, **{f: {"baseline": fmt_pounds(a.get(p, zero)[f]),
+                               "scenario": fmt_pounds(b.get(p, zero)[f]),
+                               "change": fmt_pounds(b.get(p, zero)[f] - a.get(p, zero)[f])}
                             for f in FIGURES}}
             for p in sorted(set(a) | set(b))
             if any(a.get(p, zero)[f] or b.get(p, zero)[f] for f in FIGURES)]
