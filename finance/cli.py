@@ -80,7 +80,7 @@ def run(
 
 def _run_one(path: Path, year: str | None, out: Path, json_out: bool, with_report: bool,
              db: str | None = None) -> int:
-    from finance.history.db import HistoryError
+    from finance.history.errors import HistoryError
     from finance.pipeline import process, write_outcome
 
     try:
@@ -225,7 +225,7 @@ def compare(
     """Run the baseline and every scenario in full, and put their figures side by side:
     <partnership>-<year>-scenarios.json and .xlsx."""
     from finance.book import bundled_book_path
-    from finance.history.db import HistoryError
+    from finance.history.errors import HistoryError
     from finance.output import atomic_write, json_bytes, slug
     from finance.pipeline import collector_paused
     from finance.scenarios import read_scenarios, run_comparison
@@ -350,10 +350,13 @@ class _History:
 def _history(db: str | None) -> _History | None:
     """The history database, or ``None`` when there is none (none given, and the
     default file absent)."""
-    from finance.history import store
-    from finance.history.db import resolve
+    from finance.history.db import exists, resolve
 
     url = resolve(db)
+    if not exists(url):  # checked before the history's modules (and SQLAlchemy) load
+        return None
+    from finance.history import store
+
     engine = store.open_engine(url, create=False)
     return None if engine is None else _History(engine, url)
 
@@ -368,7 +371,7 @@ def _existing(path: Path) -> Path:
 
 def _history_or_exit(db: str | None) -> _History | None:
     """:func:`_history`, or exit with the database's one sentence."""
-    from finance.history.db import HistoryError
+    from finance.history.errors import HistoryError
 
     try:
         return _history(db)
@@ -418,7 +421,7 @@ def close(
     the minute, the meeting's date) in the history, for good."""
     from finance.book import bundled_book_path
     from finance.core.chain import approval_problem
-    from finance.history.db import HistoryError
+    from finance.history.errors import HistoryError
 
     path = book if book is not None else bundled_book_path()
     met = _meeting_date(meeting_date)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from finance import __version__
+from finance.core.money import to_pence
 from finance.core.scenario import FIGURES
 from finance.scenarios import Comparison
 from finance.xlsx import (
@@ -38,12 +39,6 @@ LABELS = {"contribution": "Contribution", "refund": "Refund",
           "net_position": "Net settlement position"}
 #: The workbook carries no time of its own: a fixed stamp keeps its bytes reproducible.
 STAMP = datetime(2025, 4, 1, tzinfo=UTC)
-
-
-def _pence(text: str) -> int:
-    sign = -1 if text.startswith("-") else 1
-    whole, _, frac = text.lstrip("-").partition(".")
-    return sign * (int(whole) * 100 + int((frac or "0").ljust(2, "0")))
 
 
 def comparison_workbook(cmp: Comparison) -> bytes:
@@ -93,10 +88,10 @@ def comparison_workbook(cmp: Comparison) -> bytes:
         for k, fig in enumerate(FIGURES):
             write_text(ws, row, 0, party, group if k == 0 else label)
             write_text(ws, row, 1, LABELS[fig], label)
-            base = _pence(by_scenario[0][party][fig]["baseline"])
+            base = to_pence(by_scenario[0][party][fig]["baseline"])
             ws.write_number(row, 2, pounds(base), money)
             for i, parts in enumerate(by_scenario):
-                scen = _pence(parts[party][fig]["scenario"])
+                scen = to_pence(parts[party][fig]["scenario"])
                 ws.write_number(row, 3 + 2 * i, pounds(scen), money)
                 ws.write_formula(row, 4 + 2 * i,
                                  f"=ROUND({cell_name(row + 1, 4 + 2 * i)}-"
@@ -113,10 +108,10 @@ def comparison_workbook(cmp: Comparison) -> bytes:
     for fig in FIGURES:
         write_text(ws, row, 1, LABELS[fig], f.get(bold=True))
         columns: list[tuple[list[int], bool]] = [
-            ([_pence(by_scenario[0][p][fig]["baseline"]) for p in parties], False)]
+            ([to_pence(by_scenario[0][p][fig]["baseline"]) for p in parties], False)]
         for parts in by_scenario:
-            columns.append(([_pence(parts[p][fig]["scenario"]) for p in parties], False))
-            columns.append(([_pence(parts[p][fig]["change"]) for p in parties], True))
+            columns.append(([to_pence(parts[p][fig]["scenario"]) for p in parties], False))
+            columns.append(([to_pence(parts[p][fig]["change"]) for p in parties], True))
         for col, (values, is_change) in enumerate(columns, start=2):
             letter = cell_name(1, col + 1)[:-1]
             ws.write_formula(row, col, f'=SUMIF({labels},"{LABELS[fig]}",'
@@ -157,13 +152,13 @@ def comparison_workbook(cmp: Comparison) -> bytes:
     write_text(cs, 0, 0, "What each scenario changes", title)
     write_text(cs, 2, 0, "Scenario", head_left)
     write_text(cs, 2, 1, "Change", head_left)
-    assert cmp.baseline is not None
-    names = {p.code: p.name for p in cmp.baseline.book.parties}
     write_text(cs, 2, 2, "In words", head_left)
     cs.set_column(0, 0, 34)
     cs.set_column(1, 1, 8)
     cs.set_column(2, 2, 90)
     r = 3
+    assert cmp.baseline is not None
+    names = {p.code: p.name for p in cmp.baseline.book.parties}
     for sc, (scenario, _result) in zip(scenarios, cmp.scenarios, strict=True):
         for n, ch in enumerate(scenario.changes, start=1):
             write_text(cs, r, 0, sc["name"] if n == 1 else "", f.get(bold=n == 1))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from rich.console import Console
 from rich.table import Table
 
-from finance.core.money import fmt_gbp, to_pence
+from finance.core.money import fmt_gbp, json_gbp
 from finance.core.rebase import step_text
 from finance.core.run import Result
 
@@ -50,11 +50,6 @@ def _money_table(title: str, headers: list[str]) -> Table:
     for i, h in enumerate(headers):
         t.add_column(h, justify="left" if i == 0 else "right")
     return t
-
-
-def _g(pounds: str | None) -> str:
-    """A JSON money string ("-1500.00") shown as pounds ("-£1,500.00"), exactly."""
-    return "-" if pounds is None else fmt_gbp(to_pence(pounds))
 
 
 def _f(x: float | None, fmt: str = "{:.2f}") -> str:
@@ -162,7 +157,7 @@ def print_summary(r: Result, console: Console | None = None) -> None:
                       _f(j.get("payback_years"), "{:.1f} y"), _f(j.get("score"), "{:.1f}"))
         show = _fill(con, t, r.investments, investment_row, totals=1)
         pj = r.portfolio.as_json()
-        t.add_row("Portfolio", "", "", _g(pj.get("npv")), _f(pj.get("bcr")), "", "",
+        t.add_row("Portfolio", "", "", json_gbp(pj.get("npv")), _f(pj.get("bcr")), "", "",
                   _f(pj.get("score"), "{:.1f}"), style="bold")
         show()
 
@@ -174,7 +169,8 @@ def print_summary(r: Result, console: Console | None = None) -> None:
                          ["Service", "Predicted", "Actual", "Variance", "Delivered", "RAG"])
 
         def saving_row(t: Table, x: dict[str, Any]) -> None:
-            t.add_row(x["service"], _g(x["predicted"]), _g(x["actual"]), _g(x["variance"]),
+            t.add_row(x["service"], json_gbp(x["predicted"]), json_gbp(x["actual"]),
+                      json_gbp(x["variance"]),
                       _f(x["pct_delivered"], "{:.1%}"), rag.get(x["rag"], x["rag"]))
         totals = [dict(x, service="Total") for x in mon.get("savings_totals", [])[-1:]]
         show = _fill(con, t, mon["savings"], lambda x: saving_row(t, x), totals=len(totals))
@@ -187,8 +183,9 @@ def print_summary(r: Result, console: Console | None = None) -> None:
                          ["Line", "Budget", "Actual to date", "Forecast outturn", "Variance",
                           "RAG"])
         _fill(con, t, [b for b in mon["budget"] if b["quarter"] == last_q], lambda b: t.add_row(
-            b["line"], _g(b["budget"]), _g(b["actual_to_date"]), _g(b["forecast_outturn"]),
-            _g(b["variance"]), rag.get(b["rag"], b["rag"])))()
+            b["line"], json_gbp(b["budget"]), json_gbp(b["actual_to_date"]),
+            json_gbp(b["forecast_outturn"]),
+            json_gbp(b["variance"]), rag.get(b["rag"], b["rag"])))()
     for f in mon.get("flags", []):
         con.print(f"[red]Report to the board (Annex A §4.1):[/red] {f['service']} missed most "
                   f"of its indicators for {f['quarters']} quarters running, "

@@ -4,20 +4,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from finance.core.apportion import (
-    ApportionError,
-    Share,
-    apportion,
-    apportion_detail,
-    apportion_detail_many,
-    apportion_many,
-)
+from finance.core import apportion_fast
+from finance.core.apportion import ApportionError, Share, apportion, apportion_detail
+from finance.core.apportion_fast import apportion_detail_many, apportion_shares
 
 
 def test_the_extra_penny_goes_to_the_largest_remainder():
@@ -53,6 +49,23 @@ def test_all_zero_ratios_with_zero_total():
 def test_all_zero_ratios_with_a_total_cannot_be_split():
     with pytest.raises(ApportionError, match="every weight is zero"):
         apportion(5, {"A": 0, "B": 0})
+
+
+def test_refusals_say_why_in_full():
+    with pytest.raises(ApportionError) as exc:
+        apportion(5, {"B": 0, "A": 0})
+    assert str(exc.value) == "cannot split 5 pence: every weight is zero (A, B)"
+    with pytest.raises(TypeError) as err:
+        apportion(1.5, {"A": 1})  # type: ignore[arg-type]
+    assert str(err.value) == "total must be integer pence, not float"
+
+
+def test_a_zero_weight_is_stored_the_same_way_whether_or_not_the_pool_has_weight():
+    # B: weight 0, rank 2, no penny, share 0; stored as weight 0/1 and |total| 0 either way
+    nothing = apportion_detail(0, {"A": 0, "B": 0})[1]
+    beside = apportion_detail(7, {"A": 1, "B": 0})[1]
+    assert nothing == beside
+    assert tuple(beside) == ("B", 0, 2, False, 0, 0, 1, 0)
 
 
 def test_negative_weight_is_refused():
@@ -96,11 +109,6 @@ def test_detail_shows_the_audit_trail():
     assert [(r.party, r.floor, r.rank, r.extra_penny) for r in rows] == [
         ("A", 33, 1, True), ("B", 33, 2, False), ("C", 33, 3, False)]
     assert rows[0].quota == Fraction(100, 3)
-
-
-def test_vectorised_overflow_is_refused_not_wrapped():
-    with pytest.raises(OverflowError):
-        apportion_many([2**62], [[2**10, 1]], ["A", "B"])
 
 
 # -- properties -----------------------------------------------------------------------
@@ -148,55 +156,6 @@ def test_every_share_is_within_one_penny_of_its_exact_quota(pool):
     wsum = sum(w.values())
     for p, share in apportion(total, w).items():
         assert abs(Fraction(share) - Fraction(total * w[p], wsum)) < 1
-
-
-@settings(max_examples=200)
-@given(st.integers(1, 6).flatmap(lambda k: st.tuples(
-    st.lists(st.lists(st.integers(0, 10**6), min_size=k, max_size=k), min_size=1, max_size=30),
-    st.lists(st.integers(-(10**9), 10**9), min_size=30, max_size=30),
-    st.permutations(["MBC", "SBC", "TWBC", "KCC", "A", "ZZ"][:k]))))
-def test_vectorised_equals_one_pool_at_a_time(case):
-    weights, totals, cs = case
-    totals = totals[: len(weights)]
-    rows = [(t, w) for t, w in zip(totals, weights, strict=True) if sum(w) > 0 or t == 0]
-    assume(rows)
-    t = np.array([r[0] for r in rows], dtype=np.int64)
-    w = np.array([r[1] for r in rows], dtype=np.int64)
-    got = apportion_many(t, w, cs)
-    for i, (total, ws) in enumerate(rows):
-        expect = apportion(total, dict(zip(cs, ws, strict=True)))
-        assert got[i].tolist() == [expect[c] for c in cs]
-
-
-def test_vectorised_pools_worked_a_slice_at_a_time_agree_across_slices(monkeypatch):
-    import finance.core.apportion as ap
-
-    monkeypatch.setattr(ap, "_CHUNK", 7)  # 200 pools: 29 slices, the last one short
-    rng = np.random.default_rng(11)
-    t = rng.integers(-(10**7), 10**7, size=200)
-    w = rng.integers(0, 50, size=(200, 3))
-    w[w.sum(axis=1) == 0, 0] = 1
-    w[5] = 0
-    t[5] = 0  # a pool with nothing to share, inside a slice
-    cs = ["TWBC", "MBC", "SBC"]
-    got = apportion_many(t, w, cs)
-    assert got.shape == (200, 3) and got.sum(axis=1).tolist() == t.tolist()
-    for i in range(200):
-        expect = apportion(int(t[i]), dict(zip(cs, w[i].tolist(), strict=True)))
-        assert got[i].tolist() == [expect[c] for c in cs]
-
-
-@settings(max_examples=30)
-@given(st.lists(st.lists(st.integers(0, 50), min_size=20, max_size=20), min_size=1,
-                max_size=10), st.integers(-(10**6), 10**6))
-def test_vectorised_large_pools_use_the_sort_path_and_agree(weights, total):
-    cs = [f"P{i:02d}" for i in range(20)][::-1]
-    rows = [w for w in weights if sum(w) > 0]
-    assume(rows)
-    got = apportion_many([total] * len(rows), rows, cs)
-    for i, ws in enumerate(rows):
-        expect = apportion(total, dict(zip(cs, ws, strict=True)))
-        assert got[i].tolist() == [expect[c] for c in cs]
 
 
 # -- the integer kernel against the exact-Fraction rule -----------------------------------
@@ -353,17 +312,18 @@ def test_detail_many_numpy_integers_do_not_wrap():
         0, 5, 5]
 
 
-def test_vectorised_weight_sum_beyond_int64_is_refused_not_wrapped():
-    with pytest.raises(OverflowError):
-        apportion_many([1], [[2**62, 2**62]], ["A", "B"])
-    with pytest.raises(OverflowError):
-        apportion_many([-(2**63)], [[1, 1]], ["A", "B"])
+def test_shares_alone_beyond_int64_fall_back_or_are_refused_not_wrapped():
+    # a weight sum beyond int64 is split by the reference; the shares still fit
+    assert apportion_shares([1], [2], ["A", "B"], [2**62, 2**62]).tolist() == [1, 0]
+    assert apportion_shares([-(2**63)], [2], ["A", "B"], [1, 1]).tolist() == [-(2**62)] * 2
+    with pytest.raises(OverflowError):  # a share that does not fit int64
+        apportion_shares([2**64], [2], ["A", "B"], [1, 0])
 
 
-def test_vectorised_pools_of_no_parties():
-    assert apportion_many([0, 0], [[], []], []).shape == (2, 0)
-    with pytest.raises(ApportionError, match="pool 1"):
-        apportion_many([0, 3], [[], []], [])
+def test_shares_alone_of_pools_of_no_parties():
+    assert apportion_shares([0, 0], [0, 0], [], []).shape == (0,)
+    with pytest.raises(ApportionError):
+        apportion_shares([0, 3], [0, 0], [], [])
 
 
 def test_large_pools_use_the_sort_path():
@@ -434,3 +394,75 @@ def test_detail_many_equals_the_fraction_rule_pool_by_pool(pools):
     got = many(cases)
     for (t, w), g in zip(cases, got, strict=True):
         assert g == reference_detail(t, w)
+
+
+# -- the vectorised kernel (finance.core.apportion_fast) against the reference --------------
+#
+# ``apportion_detail`` (``apportion._split_ints``) is the one statement of the rule; the
+# kernel must give its figures, field by field, for any pools.  Run three times: as
+# production runs it (pools of up to PAIRWISE_MAX parties queued pairwise, larger ones
+# sorted), with every pool sorted, and with every pool queued pairwise.
+
+CODES64 = [f"{c}{i:02d}" for i, c in enumerate("MSTKABCDEFGHJLNPQRUVWXYZ" * 3)][:64]
+
+
+@st.composite
+def kernel_pool(draw: st.DrawFn) -> tuple[int, list[str], list[int]]:
+    """A pool of 1 to 64 parties whose remainders and weights often tie."""
+    k = draw(st.integers(1, 64))
+    codes = sorted(draw(st.permutations(CODES64))[:k])
+    kind = draw(st.sampled_from(["equal", "small", "zeros", "wide"]))
+    if kind == "equal":  # every weight and every remainder ties: code order decides
+        ws = [draw(st.integers(0, 10**6))] * k
+    elif kind == "small":  # few distinct weights: ties in remainder, in weight, in both
+        ws = draw(st.lists(st.integers(0, 4), min_size=k, max_size=k))
+    elif kind == "zeros":  # mostly zero weights, which never take a penny
+        ws = draw(st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=k, max_size=k))
+    else:
+        ws = draw(st.lists(st.one_of(st.integers(0, 10**6), st.integers(0, 2**40)),
+                           min_size=k, max_size=k))
+    total = draw(st.one_of(st.just(0), st.integers(-3 * k, 3 * k),
+                           st.integers(-(10**12), 10**12)))
+    return total, codes, ws
+
+
+def _reference_or_error(total: int, codes: list[str], ws: list[int]) -> list[Ref] | None:
+    try:
+        return [fields(s) for s in apportion_detail(total, dict(zip(codes, ws, strict=True)))]
+    except ApportionError:
+        return None
+
+
+@pytest.mark.parametrize("pairwise_max", [apportion_fast.PAIRWISE_MAX, 0, 64],
+                         ids=["as-run", "all-sorted", "all-pairwise"])
+@settings(max_examples=150, deadline=None)
+@given(st.lists(kernel_pool(), min_size=1, max_size=6))
+def test_the_vectorised_kernel_equals_the_reference(pairwise_max, pools):
+    expect = [_reference_or_error(*p) for p in pools]
+    args = ([t for t, _, _ in pools], [len(c) for _, c, _ in pools],
+            [c for _, cs, _ in pools for c in cs], [w for _, _, ws in pools for w in ws])
+    with mock.patch.object(apportion_fast, "PAIRWISE_MAX", pairwise_max):
+        if None in expect:  # some pool cannot be split: the kernel refuses the call too
+            with pytest.raises(ApportionError):
+                apportion_detail_many(*args)
+            return
+        got = [fields(s) for s in apportion_detail_many(*args)]
+        shares = apportion_shares(*args).tolist()
+        with mock.patch.object(apportion_fast, "_CHUNK", 2):  # two pools at a time
+            chunked = apportion_shares(*args).tolist()
+    assert got == [r for e in expect for r in e]
+    assert shares == chunked == [r[7] for r in got]
+    i = 0
+    for (t, _, _), e in zip(pools, expect, strict=True):
+        assert sum(r[7] for r in got[i:i + len(e)]) == t
+        i += len(e)
+
+
+@pytest.mark.parametrize("pairwise_max", [0, 64])
+def test_both_queues_break_a_tie_by_weight_then_code(pairwise_max):
+    # total 3, weights 1, 3, 2: remainders .5 .5 0 -> B (weight 3) before A (weight 1);
+    # 20 equal parties and 7 pennies left: the first seven codes
+    codes = [f"P{i:02d}" for i in range(20)]
+    with mock.patch.object(apportion_fast, "PAIRWISE_MAX", pairwise_max):
+        assert apportion_shares([3, 7], [3, 20], ["A", "B", "C", *codes],
+                                [1, 3, 2, *[1] * 20]).tolist() == [0, 2, 1, *[1] * 7, *[0] * 13]

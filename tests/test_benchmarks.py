@@ -20,6 +20,13 @@ def test_bench_help_smoke():
     assert bench_help.main(runs=1)["help_s"] > 0
 
 
+def test_bench_startup_smoke():
+    from benchmarks import bench_startup
+
+    r = bench_startup.main(runs=1)
+    assert r["run_s"] > r["baseline_s"] > 0 and r["ratio"] > 1
+
+
 def test_bench_large_book_smoke():
     from benchmarks import bench_large_book
 

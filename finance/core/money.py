@@ -188,3 +188,13 @@ def fmt_gbp(pence: int) -> str:
     """
     sign = "-" if pence < 0 else ""
     return f"{sign}£{pence_to_decimal(abs(pence)):,.2f}"
+
+
+def json_gbp(pounds: str | None) -> str:
+    """A JSON money string shown in human form, exactly (``"-"`` for none), as the
+    terminal summaries print it.
+
+    >>> json_gbp("-1500.00"), json_gbp("42840.5"), json_gbp(None)
+    ('-£1,500.00', '£42,840.50', '-')
+    """
+    return "-" if pounds is None else fmt_gbp(to_pence(pounds))

@@ -29,7 +29,7 @@ by their exact integer ratio, a blend over the common denominator of its terms),
 ``Fraction`` arithmetic or float is needed; the raw and normalised weights are still shown
 as exact fractions.  Services whose figures need no problem reported are worked out in
 bulk (column by column over all their participants) and split together by
-:func:`~finance.core.apportion.apportion_columns`; any other service goes through
+:func:`~finance.core.apportion_fast.apportion_columns`; any other service goes through
 :func:`_pool` one at a time, which reports its problems in service order.  Both give the
 same figures.
 
@@ -52,16 +52,8 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from finance.core.apportion import (
-    S_SHARE,
-    SHARE_FIELDS,
-    Share,
-    ShareColumns,
-    SplitLine,
-    apportion_columns,
-    apportion_detail,
-    ordered_within_pools,
-)
+from finance.core.apportion import S_SHARE, SHARE_FIELDS, Share, SplitLine, apportion_detail
+from finance.core.apportion_fast import ShareColumns, apportion_columns, ordered_within_pools
 from finance.core.contributions import latest_populations, paying_parties
 from finance.core.model import Book, Service, ServiceParty
 from finance.core.money import round_pence

@@ -14,14 +14,18 @@ True
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from finance.history.errors import HistoryError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy is imported by the functions that need it, not here: a command that reads no
+# database (``mkip run`` with no ``--db`` and no ``mkip.db``) never loads it.
 
 __all__ = ["HistoryError", "connect", "exists", "redact", "resolve", "sentence"]
 
@@ -46,6 +50,9 @@ def redact(url: str) -> str:
     >>> redact("postgresql://u@db/mkip?password=s3cret&sslmode=require")
     'postgresql://u@db/mkip?password=***&sslmode=require'
     """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         u = make_url(url)
         if any("password" in k.lower() for k in u.query):
@@ -57,6 +64,9 @@ def redact(url: str) -> str:
 
 def _password(url: str) -> list[str]:
     """Every secret in the URL: its password and any ``password=`` query value."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         u = make_url(url)
     except (ArgumentError, ValueError):
@@ -70,6 +80,8 @@ def _password(url: str) -> list[str]:
 
 def sentence(url: str, exc: BaseException) -> str:
     """One sentence saying why the database at ``url`` could not be used."""
+    from sqlalchemy.exc import DBAPIError
+
     where = redact(url)
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
@@ -90,6 +102,9 @@ def sentence(url: str, exc: BaseException) -> str:
 
 def is_sqlite(url: str) -> bool:
     """Whether ``url`` names a SQLite database (:class:`HistoryError` if it is no URL)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).get_backend_name() == "sqlite"
     except (ArgumentError, ValueError) as exc:
@@ -100,6 +115,8 @@ def is_sqlite(url: str) -> bool:
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL (``None`` for an in-memory database)."""
+    from sqlalchemy.engine import make_url
+
     if not is_sqlite(url):
         return None
     u = make_url(url)
@@ -108,8 +125,21 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+#: A plain SQLite file URL, whose file can be looked for without SQLAlchemy.
+_PLAIN_SQLITE_FILE = re.compile(r"sqlite:///([^?#%]+)")
+
+
 def exists(url: str) -> bool:
-    """Whether there is a database to read: a SQLite file on disk, or any server URL."""
+    """Whether there is a database to read: a SQLite file on disk, or any server URL.
+
+    A plain ``sqlite:///FILE`` URL is checked without loading SQLAlchemy.
+
+    >>> exists("sqlite:///no/such/folder/mkip.db"), exists("postgresql://u@db/mkip")
+    (False, True)
+    """
+    plain = _PLAIN_SQLITE_FILE.fullmatch(url)
+    if plain and plain.group(1) != ":memory:":
+        return Path(plain.group(1)).exists()
     if not is_sqlite(url):
         return True
     path = sqlite_path(url)
@@ -123,6 +153,10 @@ def connect(url: str) -> Engine:
     writer to finish, and begin each transaction with ``BEGIN IMMEDIATE`` so that two
     writers take turns instead of both reading then failing to write.
     """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
     try:
         u = make_url(url)
         if u.get_backend_name() == "postgresql" and u.get_driver_name() in ("", "psycopg2"):
@@ -138,6 +172,8 @@ def connect(url: str) -> Engine:
 
 
 def _sqlite_transactions(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: object, _record: object) -> None:
         conn: object = dbapi_conn

@@ -9,16 +9,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from finance.core.money import fmt_gbp, to_pence
+from finance.core.money import json_gbp
 from finance.history.store import StoredYear
 
 #: The per-party figures shown for each year, and where they are in the stored result.
 FIGURES = (("Contribution", "contribution"), ("Refund", "refund"),
            ("Carried over", "carry_over"), ("Supplementary", "supplementary"))
-
-
-def _money(pounds: str | None) -> str:
-    return "-" if pounds is None else fmt_gbp(to_pence(pounds))
 
 
 def party_figures(result: Mapping[str, Any]) -> dict[str, dict[str, str | None]]:
@@ -58,6 +54,6 @@ def print_history(years: Mapping[str, Sequence[StoredYear]],
         t.add_column("Net settlement", justify="right")
         for y in ys:
             for party, f in sorted(party_figures(y.result).items()):
-                t.add_row(y.year, party, *[_money(f.get(k)) for _label, k in FIGURES],
-                          _money(f.get("net_position")))
+                t.add_row(y.year, party, *[json_gbp(f.get(k)) for _label, k in FIGURES],
+                          json_gbp(f.get("net_position")))
         con.print(t)
