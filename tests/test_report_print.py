@@ -355,3 +355,96 @@ def test_the_status_is_on_every_printed_page(printed: dict[str, int], name: str)
     missing = [i + 1 for i, page in enumerate(pages)
                if not re.search(r"DRAFT - Board report 2\d{3}-\d\d", page)]
     assert not missing, missing
+
+
+def _heading_rows(ws: Any) -> tuple[list[set[str]], list[set[str]]]:
+    """The words of each table heading row and section title of a sheet, and those of
+    the rows it repeats at the top of every page."""
+    from finance.xlsx import HEAD
+
+    def words(row: int) -> set[str]:
+        return {w for c in ws[row] if c.value is not None for w in str(c.value).split()}
+
+    heads = []
+    for row in ws.iter_rows():
+        if any((c.fill is not None and str(c.fill.fgColor.rgb).endswith(HEAD))
+               or (c.font is not None and c.font.sz == 12 and c.font.b) for c in row):
+            heads.append(words(row[0].row))
+    repeat = ws.print_title_rows or ""
+    m = re.match(r"\$?(\d+):\$?(\d+)", repeat)
+    repeated = [words(r) for r in range(int(m.group(1)), int(m.group(2)) + 1)] if m else []
+    return heads, repeated
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_no_table_runs_on_to_a_page_without_its_heading(printed: dict[str, int],
+                                                        reports: dict[str, bytes]) -> None:
+    """A board page that carries a sheet on from the page before starts with a table's
+    heading row or a new table's title, never in the middle of a table (the Workings
+    appendix runs on from page to page)."""
+    if "mkip" not in _PRINTED_TEXT:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]))
+    pages = _PRINTED_TEXT["mkip"].split("\f")[:printed["mkip"]]
+    previous = None
+    wrong = []
+    for n, page in enumerate(pages, start=1):
+        lines = [ln.split() for ln in page.splitlines() if ln.strip()]
+        sheet = re.search(r"Board report 2\d{3}-\d\d: (.+)$", " ".join(lines[0]))
+        assert sheet, page[:200]
+        title = sheet.group(1).strip()
+        if title == previous and title != "Workings":
+            heads, repeated = _heading_rows(wb[title])
+            body = [ln for ln in lines[1:] if not any(set(ln) <= r for r in repeated)]
+            first = set(body[0]) if body else set()
+            if not any(first <= h for h in heads):
+                wrong.append((n, title, " ".join(body[0]) if body else ""))
+        previous = title
+    assert not wrong, wrong
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_helper_rows_and_columns_do_not_print(printed: dict[str, int]) -> None:
+    """The year numbers and payback helpers of an appraisal and the quarter numbers of
+    the service quarters are for the formulas only."""
+    if "mkip" not in _PRINTED_TEXT:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = _PRINTED_TEXT["mkip"]
+    for label in ("Helper", "Year number", "Quarter number", "below 0"):
+        assert label not in text, label
+
+
+def _charts_and_print_areas(data: bytes) -> list[tuple[str, int, int]]:
+    """(sheet, last column under a chart, last printed column), 0-based, for every chart."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        book = z.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="rId(\d+)"', book)
+        areas = {int(i): a for i, a in re.findall(
+            r'<definedName name="_xlnm.Print_Area" localSheetId="(\d+)">([^<]+)<', book)}
+        for i, (name, rid) in enumerate(names):
+            rels = f"xl/worksheets/_rels/sheet{rid}.xml.rels"
+            if rels not in z.namelist():
+                continue
+            for target in re.findall(r'Target="../drawings/(drawing\d+\.xml)"', z.read(rels)
+                                     .decode()):
+                drawing = z.read(f"xl/drawings/{target}").decode()
+                m = re.search(r":\$?([A-Z]+)\$?\d+$", areas[i])
+                assert m, areas[i]
+                last = 0
+                for ch in m.group(1):
+                    last = last * 26 + ord(ch) - 64
+                for col, off in re.findall(r"<xdr:to><xdr:col>(\d+)</xdr:col><xdr:colOff>"
+                                           r"(\d+)</xdr:colOff>", drawing):
+                    out.append((name, int(col) - (int(off) == 0), last - 1))
+    return out
+
+
+@pytest.mark.parametrize("name", ["mkip", "large"])
+def test_charts_lie_inside_the_print_area(reports: dict[str, bytes], name: str) -> None:
+    charts = _charts_and_print_areas(reports[name])
+    assert charts or name == "large"
+    outside = [(s, c, a) for s, c, a in charts if c > a]
+    assert not outside, outside

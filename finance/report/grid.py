@@ -68,6 +68,8 @@ class Sheet:
         self.ncols = len(widths)
         self.cells: dict[tuple[int, int], _Cell] = {}
         self.heights: dict[int, float] = {}
+        #: rows that do not print nor show (helper rows the formulas use)
+        self.hidden: set[int] = set()
         self.starts: list[int] = []  # rows where a block to keep on one page begins
         self.notes: list[tuple[int, int]] = []
         self.breaks: list[int] = []
@@ -287,7 +289,7 @@ class Sheet:
         scale = min(1.0, width / (px * 0.75)) if px else 1.0
 
         def height(r: int) -> float:
-            return self.heights.get(r, ROW_HEIGHT)
+            return 0.0 if r in self.hidden else self.heights.get(r, ROW_HEIGHT)
 
         page = PRINT_HEIGHT if self.landscape else PRINT_WIDTH - 0.6 * 72
         top = 0.0
@@ -363,8 +365,9 @@ class ReportBook:
             self._page(ws, sh)
             for col, w in sorted(sh.widths.items()):
                 ws.set_column(col - 1, col - 1, w)
-            for row, h in sorted(sh.heights.items()):
-                ws.set_row(row - 1, h)
+            for row in sorted(set(sh.heights) | sh.hidden):
+                ws.set_row(row - 1, sh.heights.get(row), None,
+                           {"hidden": True} if row in sh.hidden else None)
             # XlsxWriter's own cell writers, without the public methods' argument
             # handling; the cells' order does not matter to the file written
             put_f = getattr(ws, "_write_formula", ws.write_formula)

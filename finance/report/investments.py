@@ -204,11 +204,14 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
         sh.formula(R[k], 8, f"SUM(B{R[k]}:G{R[k]})", MONEY)
     sh.grid(hdr + 1, 1, R["dneg"], 8)
     sh.total_row(R["net"], 1, 8)
+    # the year numbers and the payback helpers are for the formulas: they do not print
+    sh.hidden.update((yrs, R["neg"], R["dneg"]))
 
     def pv(k: str) -> str:
         return rules.present_value(rate, f"B{R[k]}", f"C{R[k]}:G{R[k]}")
 
     row = R["dneg"] + 2
+    sh.starts.append(row)  # each table of the appraisal starts a page rather than be cut
     sh.header(row, ["Result", "Value", "How it is worked out"])
     row += 1
     out: dict[str, str] = {}
@@ -284,6 +287,7 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
            "ratio", a.score)
     sh.grid(first, 1, row - 1, 2)
     row += 1
+    sh.starts.append(row)
     sh.header(row, ["Sensitivity case", "Discount rate", "Optimism bias", "NPV (£)"])
     row += 1
     s_first = row

@@ -8,11 +8,13 @@ from xlsxwriter.utility import quote_sheetname
 from finance.report import inputs
 from finance.report.context import Context
 from finance.report.grid import Chart, Sheet
-from finance.xlsx import MONEY, PCT
+from finance.xlsx import GREY, MONEY, PCT, col_name
 
 __all__ = ["NAME", "write"]
 
 NAME = "Monitoring"
+#: the column of the quarter numbers, beside the printed columns
+QN = 12
 RAG = (("green", "C6EFCE", "006100"), ("amber", "FFEB9C", "9C5700"), ("red", "FFC7CE", "9C0006"))
 MISSED = "FFC7CE", "9C0006"
 
@@ -29,7 +31,7 @@ def _saving_formulas(sh: Sheet, row: int) -> None:
 
 def write(ctx: Context) -> None:
     r, mon = ctx.result, ctx.result.monitoring
-    sh = Sheet(ctx.book_, NAME, [16, 36, 12, 16, 16, 16, 14, 14, 14, 14])
+    sh = Sheet(ctx.book_, NAME, [16, 36, 12, 16, 16, 16, 14, 16, 16, 16])
     sh.title(f"Monitoring {r.year}",
              "Savings delivered against predicted, the quarterly MKIP budget (Annex A §5.1) "
              "and shared-service performance (Annex A §4.1).")
@@ -88,7 +90,9 @@ def write(ctx: Context) -> None:
                      "fill": {"color": colour}}
                     for c, colour in ((2, "#8EA9DB"), (3, "#1F4E79"))],
             anchor=(first - 1, 8), title="Savings predicted and delivered",
-            size=(10.5, max(6.5, (row - first + 1) * 0.45)),
+            # within the printed columns H to J
+            size=(sum(sh.width(c) * 7 + 5 for c in (8, 9, 10)) / 37.8 - 0.1,
+                  max(6.5, (row - first + 1) * 0.45)),
             y_axis={"num_format": "£#,##0",
                     "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}))
         row = max(row, first - 1 + int(max(6.5, (row - first + 1) * 0.45) * 28.35 / 12) + 1)
@@ -142,8 +146,12 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
                      "A quarter is missed when more than half its indicators are missed; three "
                      "consecutive missed quarters (across year ends too) are reported to the "
                      "Board (Annex A §4.1). The indicators are listed below the printed page.")
-    row = sh.header(row, ["Service", "Quarter", "Year", "Quarter number", "Indicators",
-                          "Missed", "Quarter missed", "Consecutive missed", "Board flag"])
+    row = sh.header(row, ["Service", "Quarter", "Year", "Indicators", "Missed",
+                          "Quarter missed", "Consecutive missed", "Board flag"])
+    # the quarters counted from year 0 (to tell consecutive quarters) are for the formulas:
+    # outside the print area, beside the table
+    sh.min_width(QN, 14)
+    sh.header(row - 1, ["Quarter number"], col=QN)
     first = row
     q_last = first + len(perf.quarters) - 1
     flags_row = max(q_last, first) + 2
@@ -157,26 +165,28 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
         sh.text(row, 1, sq.service, bold=True)
         sh.value(row, 2, sq.quarter, '"Q"0', input_=False)
         sh.text(row, 3, sq.year)
-        sh.formula(row, 4, f"VALUE(LEFT(C{row},4))*4+B{row}-1", "0")
+        K = col_name(QN)
+        sh.formula(row, QN, f"VALUE(LEFT(C{row},4))*4+B{row}-1", "0", color=GREY)
         sel = f"EXACT({s_r},A{row})*EXACT({y_r},C{row})*({q_r}=B{row})"
-        sh.formula(row, 5, f"SUMPRODUCT({sel})", "0")
-        sh.formula(row, 6, f'SUMPRODUCT({sel}*({m_r}="missed"))', "0")
-        sh.formula(row, 7, f'IF(2*F{row}>E{row},"missed","met")')
+        sh.formula(row, 4, f"SUMPRODUCT({sel})", "0")
+        sh.formula(row, 5, f'SUMPRODUCT({sel}*({m_r}="missed"))', "0")
+        sh.formula(row, 6, f'IF(2*E{row}>D{row},"missed","met")')
         if row == first:
-            sh.formula(row, 8, f'IF(G{row}="missed",1,0)', "0")
+            sh.formula(row, 7, f'IF(F{row}="missed",1,0)', "0")
         else:
             p = row - 1
-            sh.formula(row, 8, f'IF(G{row}="missed",IF(AND(EXACT(A{p},A{row}),D{p}=D{row}-1),'
-                               f'H{p}+1,1),0)', "0")
-        sh.formula(row, 9, f'IF(H{row}>=3,"report to Board","no")', bold=True)
-        ctx.key(sh, row, 7, ("quarter_missed", sq.service, sq.year, str(sq.quarter)),
+            sh.formula(row, 7, f'IF(F{row}="missed",IF(AND(EXACT(A{p},A{row}),'
+                               f'{K}{p}={K}{row}-1),G{p}+1,1),0)', "0")
+        sh.formula(row, 8, f'IF(G{row}>=3,"report to Board","no")', bold=True)
+        ctx.key(sh, row, 6, ("quarter_missed", sq.service, sq.year, str(sq.quarter)),
                 f"{sq.service} {sq.year} Q{sq.quarter}", "text",
                 "missed" if sq.missed_quarter else "met")
         row += 1
     if perf.quarters:
-        sh.grid(first, 1, row - 1, 9)
-        sh.rag(f"G{first}:G{row - 1}", [("missed", *MISSED)])
-        sh.rag(f"I{first}:I{row - 1}", [("report", *MISSED)])
+        sh.grid(first, 1, row - 1, 8)
+        sh.grid(first, QN, row - 1, QN)
+        sh.rag(f"F{first}:F{row - 1}", [("missed", *MISSED)])
+        sh.rag(f"H{first}:H{row - 1}", [("report", *MISSED)])
     row = flags_row
     if perf.flags:
         sh.text(row, 1, "Flagged for report to the MKIP Board:", bold=True, color="9C0006")
