@@ -703,6 +703,20 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
     return edited, slots, changes
 
 
+def workspace_for(source: str, version: int, base: dict[str, Any]) -> Workspace:
+    """The tables as edited for this source: each source keeps its own edits, so going
+    to another source and back finds them again (what was typed in the one left is
+    kept first)."""
+    kept: dict[str, Workspace] = st.session_state.setdefault("workspaces", {})
+    current = st.session_state.get("workspace")
+    if isinstance(current, Workspace) and current.source != source:
+        current.close(ad.TABLES, st.session_state.get)
+        kept[current.source] = current
+    ws = Workspace.for_source(kept.get(source, current), source, version, base)
+    kept[source] = st.session_state["workspace"] = ws
+    return ws
+
+
 def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
     """The editors of tables whose tab or group has just closed, drawn out of sight for
     one run (a value typed just before the click arrives after it); the others closed,
@@ -810,7 +824,8 @@ def year_and_decisions(book: Book, version: int, disabled: bool, source: str = "
                         key=f"year.{version}.{source}", disabled=disabled)
     now = ad.book_decisions(book, year)
     final = closed is not None and closed(year)
-    tag = f"{year}.{version}" + (".final" if final else "")
+    restored = st.session_state.get("decisions_restored", 0)
+    tag = f"{year}.{version}.{restored}" + (".final" if final else "")
     disabled = disabled or final
     st.subheader("Board decisions")
     st.caption(f"{year} is closed (FINAL): these are the decisions the board approved; "
@@ -836,7 +851,16 @@ def year_and_decisions(book: Book, version: int, disabled: bool, source: str = "
                              format="%.0f", key=f"weight.{tag}.{now.financial_weight}",
                              disabled=disabled,
                              help="Share of the investment score from the financial score")
-    return year, ad.decisions_from_widgets(now, rate, refund, discount, weight)
+    decided = ad.decisions_from_widgets(now, rate, refund, discount, weight)
+    st.button("Restore the book's values", key=f"restore.{tag}", disabled=decided == now,
+              on_click=restore_decisions, icon=":material/undo:",
+              help="Put every board decision above back to what the book says")
+    return year, decided
+
+
+def restore_decisions() -> None:
+    """The sidebar's decisions drawn afresh, from the book's values."""
+    st.session_state["decisions_restored"] = st.session_state.get("decisions_restored", 0) + 1
 
 
 # --------------------------------------------------------------------------- header
@@ -965,9 +989,7 @@ def page() -> None:
         else:
             base = cache.frames(src.kind + ":" + src.sha256, src)
             memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]] = {}
-            ws = Workspace.for_source(st.session_state.get("workspace"),
-                                      f"{src.kind}:{src.sha256}", version, base)
-            st.session_state["workspace"] = ws
+            ws = workspace_for(f"{src.kind}:{src.sha256}", version, base)
             if tabs["Data"].open is False:  # not drawn: the tables as last edited
                 closed_editors(ws, ad.TABLES)
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)

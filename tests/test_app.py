@@ -788,3 +788,30 @@ def test_the_monitoring_headline_counts_the_latest_quarter() -> None:
     assert any(b.rag == "red" and b.quarter < 4 for b in r.monitoring.budget)
     [m] = [m for m in monitoring_metrics(r) if m.label == "Budget lines over tolerance"]
     assert m.value == "0" and "(quarter 4)" in m.help
+
+
+def test_edits_are_kept_per_source_across_the_blank_template_and_back() -> None:
+    at = start()
+    edit(at, "populations", 0, "population", 150000)
+    at.run()
+    assert metric(at, "Total contributions") == "£114,930.00"
+    at.sidebar.radio(key="source").set_value("template").run()
+    assert_clean(at)
+    at.sidebar.radio(key="source").set_value("bundled").run()
+    assert_clean(at)
+    assert metric(at, "Total contributions") == "£114,930.00"  # the edit is still there
+    assert len(at.session_state["last_good"]["changes"]) == 1
+
+
+def test_restore_the_books_values_puts_the_board_decisions_back() -> None:
+    at = start()
+    refund = next(n for n in at.sidebar.number_input if n.label == "Refund share (%)")
+    restore = next(b for b in at.sidebar.button if b.label == "Restore the book's values")
+    assert restore.disabled  # nothing to restore yet
+    refund.set_value(80.0).run()
+    assert metric(at, "Refund (80%)")
+    next(b for b in at.sidebar.button if b.label == "Restore the book's values").click().run()
+    assert_clean(at)
+    assert metric(at, "Refund (50%)") == "£20,709.75"
+    refund = next(n for n in at.sidebar.number_input if n.label == "Refund share (%)")
+    assert refund.value == 50.0
