@@ -293,3 +293,20 @@ def test_the_changes_sheet_says_each_change_in_words() -> None:
             "30 September 2025") in said
     assert "the rate per head for 2025-26 is 35p" in said
     assert "Tunbridge Wells Borough Council no longer takes part in PLANNING" in said
+
+
+def test_a_value_the_reader_refuses_is_located_by_its_change(tmp_path) -> None:
+    """A scenario that types text where a whole number goes: the problem names the
+    scenario, the change, and the row and column it lands in."""
+    from typer.testing import CliRunner
+
+    from finance.cli import app
+
+    f = tmp_path / "bad.toml"
+    f.write_text('[[scenario]]\nname = "Not a number"\n  [[scenario.change]]\n'
+                 '  table = "populations"\n  where = { party = "MBC" }\n'
+                 '  set = { population = "abc" }\n', encoding="utf-8")
+    res = CliRunner().invoke(app, ["compare", "--scenarios", str(f), "--json"])
+    assert res.exit_code == 2
+    assert ('scenario "Not a number" change 1: populations row 2, column population: '
+            "'abc' is not a whole number") in res.stderr

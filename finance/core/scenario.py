@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from finance.core.cells import CellError
+from finance.core.cells import CellError, is_blank
 from finance.core.money import fmt_pounds
 from finance.core.parse import RawTable, norm
 from finance.core.problems import Problem
@@ -269,6 +269,7 @@ def apply_changes(tables: Mapping[str, RawTable], scenario: Scenario
         if ch.kind == "add":
             last = max((rn for rn, _ in rows), default=1)
             rows.append((last + 1, dict(ch.values)))
+            problems += _refused(loc, ch.table, cols, [last + 1], ch.values)
         else:
             want = ch.where if ch.kind == "set" else ch.values
             hit = [i for i, (_, cells) in enumerate(rows) if _matches(cells, cols, want)]
@@ -282,10 +283,28 @@ def apply_changes(tables: Mapping[str, RawTable], scenario: Scenario
             else:
                 for i in hit:
                     rows[i][1].update(ch.values)
+                problems += _refused(loc, ch.table, cols, [rows[i][0] for i in hit],
+                                     ch.values)
         out[ch.table] = RawTable(t.name, tuple(names),
                                  tuple((rn, tuple(cells.get(c) for c in names))
                                        for rn, cells in rows))
     return out, problems
+
+
+def _refused(loc: str, table: str, cols: Mapping[str, Any], rownums: list[int],
+             values: tuple[tuple[str, str], ...]) -> list[Problem]:
+    """Each value a change writes that its column's reader refuses, located by the change
+    and by the row and column it lands in (the first row it lands in)."""
+    out = []
+    for c, v in values:
+        if is_blank(v):
+            continue
+        try:
+            cols[c].read(v)
+        except CellError as exc:
+            out.append(Problem("scenarios", None, None,
+                               f"{loc}: {table} row {rownums[0]}, column {c}: {exc}"))
+    return out
 
 
 def _party_figures(result: Mapping[str, Any]) -> dict[str, dict[str, int]]:
