@@ -163,7 +163,7 @@ name = "Bad rate"
     res = runner.invoke(app, ["compare", str(MKIP), "--scenarios", str(path), "--out",
                               str(out)])
     assert res.exit_code == 2
-    assert ("scenario \"Bad rate\": years row 2, column rate_pence: 'thirty' is not a "
+    assert ("scenario \"Bad rate\" change 1: years row 2, column rate_pence: 'thirty' is not a "
             "number") in res.output
     assert "nothing was written" in res.output and not out.exists()
 
