@@ -361,14 +361,19 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
             st.warning("The book has problems: put them right to compare scenarios.")
             return
         toml = asc.to_toml(scs)
-        table, chart = cache.comparison(key, r.year, toml, prior, tables)
-        ok = isinstance(table, ad.Table)
+        tables_shown, chart = cache.comparison(key, r.year, toml, prior, tables)
+        ok = (isinstance(tables_shown, tuple) and len(tables_shown) == 2
+              and isinstance(tables_shown[0], ad.Table))
         if not ok:
-            st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(table),
+            st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(tables_shown),
                      icon=":material/error:")
         else:
+            table, by_service = tables_shown
             st.markdown(asc.legend([sc.name for sc in scs]))
             show_table(table, "Each council against the book")
+            if by_service.rows:
+                show_table(by_service, "What each scenario changes, service by service")
+                st.caption(asc.WEIGHING)
             if chart is not None:
                 st.markdown("**Change in each council's net settlement position**")
                 st.vega_lite_chart(chart, width="stretch")

@@ -100,7 +100,7 @@ def comparison(key: str, year: str, toml: str, prior: Prior | None,
     cmp = scenario_run(key, year, toml, prior, _tables)
     if not cmp.ok:
         return tuple(p for p in cmp.problems if p.is_error), None
-    return asc.side_by_side(cmp), asc.change_chart(cmp)
+    return (asc.side_by_side(cmp), asc.service_changes(cmp)), asc.change_chart(cmp)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

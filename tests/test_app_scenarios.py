@@ -91,3 +91,19 @@ def test_scenarios_are_saved_in_the_history_and_loaded_again(tmp_path: Path,
     at2.run()
     names = " ".join(m.value for m in scenarios_tab(at2).markdown)
     assert "Swale Borough Council leaves on 30 September 2025" in names
+
+
+def test_a_leaver_is_explained_service_by_service() -> None:
+    """Swale leaving on 30 September 2025: each service shows its months (12 → 6) and
+    its share before and after, and a line says how a leaver is weighed; Mid Kent Legal
+    Services, on fixed shares, keeps its whole year."""
+    at = start()
+    add_leaver(at)
+    tab = scenarios_tab(at)
+    df = next(d.value for d in [*tab.dataframe, *tab.table]
+              if "Share in the scenario" in d.value.columns)
+    swale = df.loc[df["Council"] == "Swale Borough Council"]
+    audit = swale.loc[swale["Service"] == "Mid Kent Audit (AUDIT)"].iloc[0]
+    assert audit["Months"] == "12 → 6"
+    assert "Mid Kent Legal Services (LEGAL)" not in set(swale["Service"])  # fixed: unchanged
+    assert any("weighed by the months it takes part" in c.value for c in tab.caption)

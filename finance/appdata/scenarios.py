@@ -140,6 +140,47 @@ def side_by_side(cmp: Comparison) -> Table:
     return Table(rows, cols, {c: MONEY for c in cols[2:]}, help_)
 
 
+#: How a council leaving or joining part-way through the year is weighed, in a sentence.
+WEIGHING = ("A council that takes part for part of the year is weighed by the months it "
+            "takes part (§11.4): on the equal, population and driver bases its weight is "
+            "its months × its measure, so its share falls by more than its months alone "
+            "when the others take part all year. Fixed shares are agreed for the whole "
+            "year and are not pro-rated.")
+
+
+def service_changes(cmp: Comparison) -> Table:
+    """Per scenario, service and council whose months or share the scenario changes:
+    the months taken part and the share, in the book and in the scenario."""
+    assert cmp.baseline is not None
+    names = {p.code: p.name for p in cmp.baseline.book.parties}
+
+    def lines(r: Any) -> dict[tuple[str, str], tuple[str, int, int]]:
+        return {(sp.service, x.party): (sp.name, sp.share_months(x), x.share)
+                for sp in r.services for x in sp.lines}
+
+    base = lines(cmp.baseline)
+    rows: list[dict[str, Any]] = []
+    for i, (_sc, result) in enumerate(cmp.scenarios, start=1):
+        other = lines(result)
+        for key in sorted(set(base) | set(other)):
+            b, o = base.get(key), other.get(key)
+            if b is not None and o is not None and b[1:] == o[1:]:
+                continue
+            name = (b or o)[0]  # type: ignore[index]
+            rows.append({"Scenario": f"S{i}", "Service": f"{name} ({key[0]})",
+                         "Council": names.get(key[1], key[1]),
+                         "Months": f"{b[1] if b else 0} → {o[1] if o else 0}",
+                         "Share in the book": b[2] if b else 0,
+                         "Share in the scenario": o[2] if o else 0,
+                         "Change": (o[2] if o else 0) - (b[2] if b else 0)})
+    return Table(rows, ["Scenario", "Service", "Council", "Months", "Share in the book",
+                        "Share in the scenario", "Change"],
+                 dict.fromkeys(("Share in the book", "Share in the scenario", "Change"),
+                               MONEY),
+                 {"Months": "Months taken part in the year: in the book → in the scenario "
+                            "(12 on the fixed basis, whose shares are for the whole year)"})
+
+
 def legend(cmp_names: Sequence[str]) -> str:
     """``S1`` ... with each scenario's name, for beside the table (markdown)."""
     return "  \n".join(f"**S{i}** {md_escape(n)}" for i, n in enumerate(cmp_names, 1))
