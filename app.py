@@ -550,6 +550,7 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
                    icon=":material/block:")
         return
     with st.form("close"):
+        said = st.empty()  # what stops the close, at the top of the form, by its fields
         approver = st.text_input("Approved by", value=g.actor, disabled=bool(g.actor),
                                  help="Who approved the year end for the board")
         minute = st.text_input("Board minute reference (required)",
@@ -564,16 +565,16 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
             meeting = met if isinstance(met, date) else None
             problem = ah.close_problem(g.actor or approver, minute, meeting, ah.closing_day())
             if problem:
-                st.error(problem)
+                said.error(problem, icon=":material/error:")
                 return
             if not sure:
-                st.error("Tick the box to confirm first.")
+                said.error("Tick the box to confirm first.", icon=":material/error:")
                 return
             assert book is not None
             try:
                 ah.close_shown(history_url(), r, book, g.actor or approver, minute, meeting)
             except ah.HistoryError as exc:
-                st.error(str(exc))
+                said.error(str(exc), icon=":material/error:")
             else:
                 st.rerun()
 
