@@ -534,7 +534,7 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
                         ah.reopen_shown(history_url(), r.book.settings.name, r.year,
                                         reason, g.actor or by)
                     except ah.HistoryError as exc:
-                        st.error(str(exc))
+                        st.error(ah.shown(exc))
                     else:
                         st.rerun()
         return
@@ -574,7 +574,7 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
             try:
                 ah.close_shown(history_url(), r, book, g.actor or approver, minute, meeting)
             except ah.HistoryError as exc:
-                said.error(str(exc), icon=":material/error:")
+                said.error(ah.shown(exc), icon=":material/error:")
             else:
                 st.rerun()
 
@@ -1098,5 +1098,6 @@ st.set_page_config(page_title="Partnership finance", page_icon=ad.ICON, layout="
 try:
     page()
 except Exception as exc:  # never a traceback on screen: say what failed, keep the app up
-    st.error(f"The app hit an internal error and could not finish this page "
-             f"({type(exc).__name__}: {exc}). Your edits are kept; try Reset to source.")
+    print(f"app: {type(exc).__name__}: {exc}", file=sys.stderr)  # the details, for the log
+    st.error("The app hit an internal error and could not finish this page. Your edits are "
+             "kept; try Reset to source.")

@@ -263,6 +263,30 @@ def close_blocked(fresh: bool, changes: Sequence[str], book: tuple[str, bytes] |
     return ""
 
 
+#: What a person is told when the record cannot be used (the details go to the server's
+#: log: they may name its database).
+UNAVAILABLE = ("The record of closed years cannot be used just now: ask whoever looks after "
+               "this server.")
+
+
+def shown(exc: HistoryError) -> str:
+    """A history error as the app says it: a refusal of the request itself in its own
+    words; a database that cannot be used in one sentence, its details (which may name
+    the server's database) written to the server's log instead.
+
+    >>> shown(HistoryError("2025-26 is already closed.", 2))
+    '2025-26 is already closed.'
+    >>> shown(HistoryError("postgresql://u@db.example/x is unreachable", 1)) == UNAVAILABLE
+    True
+    """
+    if exc.exit_code == 2:
+        return str(exc)
+    import sys
+
+    print(f"history: {exc}", file=sys.stderr)
+    return UNAVAILABLE
+
+
 def is_final(prior: Prior | None, input_sha256: str) -> bool:
     """Whether the year a prior is for is closed in the record from this very book (its
     figures are FINAL); a year closed from another book, or open, is a draft."""

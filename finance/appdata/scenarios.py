@@ -271,7 +271,9 @@ def saved(url: str, partnership: str, year: str) -> tuple[list[Any], str]:
         finally:
             engine.dispose()
     except HistoryError as exc:
-        return [], str(exc)
+        from finance.appdata.history import shown
+
+        return [], shown(exc)
 
 
 def save(url: str, partnership: str, year: str, name: str, scenarios: Sequence[Scenario],
@@ -289,7 +291,9 @@ def save(url: str, partnership: str, year: str, name: str, scenarios: Sequence[S
         finally:
             engine.dispose()
     except HistoryError as exc:
-        return str(exc)
+        from finance.appdata.history import shown
+
+        return shown(exc)
     return f"Saved as “{s.name}” for {s.year}."
 
 
