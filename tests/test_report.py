@@ -188,10 +188,30 @@ def test_cover_states_the_facts(mkip: Result, mkip_report: tuple[bytes, list[Any
     for needle in ("Mid Kent Improvement Partnership", "2025-26", "Swale Borough Council (SBC)",
                    "Maidstone Borough Council (MBC)",
                    __version__, mkip.book.source_sha256, "30 April 2026 09:30",
-                   "older than 2025-26"):
+                   "Maidstone's population is the 2008-09 estimate: 17 years old."):
         assert needle in text, needle
     links = {c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
     assert links == {f"'{s}'!A1" for s in sheet_names(mkip)[1:]}
+
+
+def test_cover_warnings_are_in_board_words_beside_their_labels(
+        mkip_report: tuple[bytes, list[Any]]) -> None:
+    """Each warning on the cover is a plain sentence naming the council, on the row of
+    its label and aligned with it; where it is in the book is on a smaller line below."""
+    ws = openpyxl.load_workbook(io.BytesIO(mkip_report[0]))["Cover"]
+    rows = {c.row: c for c in ws["A"] if c.value == "Warning"}
+    assert len(rows) == 3
+    said = []
+    for row, label in rows.items():
+        text = ws.cell(row, 2)
+        said.append(text.value)
+        assert label.alignment.vertical == text.alignment.vertical == "top"
+        assert not str(text.value).startswith("populations")
+        where = ws.cell(row + 1, 2)
+        assert str(where.value).startswith("In the book: populations table, row ")
+        assert where.font.sz < text.font.sz
+    assert said == [f"{n}'s population is the 2008-09 estimate: 17 years old."
+                    for n in ("Maidstone", "Swale", "Tunbridge Wells")]
 
 
 def test_every_key_figure_is_a_live_formula(mkip_report: tuple[bytes, list[KeyFigure]]

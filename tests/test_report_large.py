@@ -9,6 +9,7 @@ call the large layout directly; a generated book checks the threshold.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import warnings
 from pathlib import Path
@@ -35,6 +36,12 @@ def large_bytes(result: Result) -> bytes:
     return large_report(result, GENERATED)
 
 
+def participants_row(ws: Any) -> int:
+    """The first row of the Shared services listing, under the largest services."""
+    section = next(c.row for c in ws["A"] if c.value == "Every participant")
+    return section + 2
+
+
 def test_threshold_picks_the_layout(mkip_result: Result, tmp_path: Path) -> None:
     from benchmarks.generate import large_book
     from finance.book import require_book
@@ -58,10 +65,11 @@ def test_streamed_rows_read_back_exactly(mkip_result: Result) -> None:
                           "LGA improvement grant for shared service business cases"]
     assert led.freeze_panes == "A4"
     svc = wb["Shared services"]
-    rows = [[c.value for c in r] for r in svc.iter_rows(min_row=4) if r[0].value]
+    first = participants_row(svc)
+    rows = [[c.value for c in r] for r in svc.iter_rows(min_row=first) if r[0].value]
     assert len(rows) == sum(len(s.lines) for s in mkip_result.services)
-    assert rows[0][13] == "=SIGN(E4)*(J4+M4)/100"
-    assert svc["N4"].number_format.startswith("£")
+    assert rows[0][13] == f"=SIGN(E{first})*(J{first}+M{first})/100"
+    assert svc[f"N{first}"].number_format.startswith("£")
 
 
 def test_text_like_formulas_stays_text(tmp_path: Path) -> None:
@@ -117,11 +125,47 @@ def test_large_layout_recalculates_to_the_engine(recalculated, name: str) -> Non
     got = {r[0].value: round(r[6].value * 100) for r in contrib.iter_rows(min_row=4)
            if r[0].value and r[0].value != "Total"}
     assert got == {x.party: x.amount for x in result.contributions.lines}
+    svc = wb["Shared services"]
     shares = {(r[0].value, r[5].value): round(r[13].value * 100)
-              for r in wb["Shared services"].iter_rows(min_row=4) if r[0].value}
+              for r in svc.iter_rows(min_row=participants_row(svc)) if r[0].value}
     assert shares == {(s.service, x.party): x.share for s in result.services for x in s.lines}
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
                 assert not (isinstance(c.value, str) and c.value.startswith(("#", "Err:"))), (
                     ws.title, c.coordinate, c.value)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_the_compact_layout_prints_what_the_board_needs(tmp_path: Path) -> None:
+    """Printed, the compact report of a many-council book has the key figures and the
+    warnings on its cover, the largest services with where the rest are ("... and N
+    more (sheet X, rows A-B)"), "None this year." under a table with no rows, never a
+    table heading with no rows under it, and notes that wrap rather than run off the
+    page."""
+    from benchmarks.generate import large_book
+    from finance.book import require_book
+    from tests.test_report_print import _convert, _pdfinfo
+
+    result = run_year(require_book(large_book(tmp_path / "big", 40, 700, 2000)))
+    pdf = _convert(tmp_path, {"big": large_bytes(result)}, ["big"], "pdf")["big"]
+    info = subprocess.run([_pdfinfo(), str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(info.split("Pages:")[1].split()[0])
+    assert pages <= 60
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    cover = text.split("\f")[0]
+    for needle in ("Key figures", "Contributions received", "Refund to the parties",
+                   "Shared services net cost", "Warnings"):
+        assert needle in cover, needle
+    assert "None this year." in text
+    flat = " ".join(text.split())
+    assert re.search(r"\.\.\. and [\d,]+ more services \(sheet Shared services, rows "
+                     r"[\d,]+-[\d,]+", flat), flat[:3000]
+    for heading in ("Date Kind Amount Description", "Check Holds"):
+        assert heading not in flat, heading
+    # each printed line of a note ends on a whole word: the last words of the Settlement
+    # note are on the page
+    assert "listed below the net positions and not printed." in flat

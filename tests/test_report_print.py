@@ -29,7 +29,7 @@ from finance.core.run import Result, run_year
 from finance.report import build_report, is_large
 from tests.test_report import GENERATED, IN_CI, MKIP, XCU, _soffice, edge_book
 
-PAGE_LIMITS = {"mkip": 20, "large": 60}
+PAGE_LIMITS = {"mkip": 20, "final": 24, "large": 60}
 
 _CELL = re.compile(rb"<c [^>]*>(.*?)</c>", re.S)
 
@@ -45,7 +45,19 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
 
 @pytest.fixture(scope="module")
 def reports(books: dict[str, Result]) -> dict[str, bytes]:
-    return {name: build_report(r, GENERATED) for name, r in books.items()}
+    out = {name: build_report(r, GENERATED) for name, r in books.items()}
+    out["final"] = final_report(books["mkip"])
+    return out
+
+
+def final_report(mkip: Result) -> bytes:
+    """The bundled book's FINAL report with 2024-25 closed: last year's figures beside
+    this year's on the Contributions, Year end and Shared services sheets."""
+    from finance.core.jsonout import result_json
+
+    previous = result_json(run_year(require_book(MKIP), "2024-25"))
+    return build_report(mkip, GENERATED, status="FINAL", approver="Cllr J Smith",
+                        minute="MKIP/2026/14", previous=previous)
 
 
 def test_the_large_book_gets_the_compact_layout(books: dict[str, Result]) -> None:
@@ -99,8 +111,11 @@ def test_listings_are_outside_the_print_area(reports: dict[str, bytes]) -> None:
     area = inputs.print_area
     assert area and int(str(area).rsplit("$", 1)[1]) < ledger_row
     large = openpyxl.load_workbook(io.BytesIO(reports["large"]))
-    for title in ("Ledger", "Shared services", "Checks"):
-        assert str(large[title].print_area).endswith("$3"), title
+    for title in ("Ledger", "Checks"):  # the title and the note saying where they are
+        assert str(large[title].print_area).endswith("$2"), title
+    svc = large["Shared services"]
+    listing = next(c.row for c in svc["A"] if c.value == "Every participant")
+    assert int(str(svc.print_area).rsplit("$", 1)[1]) < listing
 
 
 def test_cover_has_a_sign_off_block(books: dict[str, Result]) -> None:
@@ -238,7 +253,8 @@ def test_cached_values_are_what_libreoffice_calculates(reports: dict[str, bytes]
 def printed(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, bytes]
             ) -> dict[str, int]:
     pdfinfo = _pdfinfo()
-    paths = _convert(tmp_path_factory.mktemp("lo-pdf"), reports, ["mkip", "large"], "pdf")
+    paths = _convert(tmp_path_factory.mktemp("lo-pdf"), reports, ["mkip", "final", "large"],
+                     "pdf")
     pages = {}
     for n, p in paths.items():
         info = subprocess.run([pdfinfo, str(p)], capture_output=True, text=True, check=True)
@@ -256,7 +272,7 @@ _PRINTED_TEXT: dict[str, str] = {}
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mkip", "large"])
+@pytest.mark.parametrize("name", ["mkip", "final", "large"])
 def test_printed_page_count(printed: dict[str, int], name: str) -> None:
     assert 1 < printed[name] <= PAGE_LIMITS[name], printed
 
@@ -344,7 +360,7 @@ def test_investments_figures_add_up_on_the_page(books: dict[str, Result],
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mkip", "large"])
+@pytest.mark.parametrize("name", ["mkip", "final", "large"])
 def test_the_status_is_on_every_printed_page(printed: dict[str, int], name: str) -> None:
     """DRAFT (or FINAL) in the header of every printed page of every sheet, so no page
     of a draft can pass for an approved one."""
@@ -353,40 +369,60 @@ def test_the_status_is_on_every_printed_page(printed: dict[str, int], name: str)
     pages = _PRINTED_TEXT[name].split("\f")[:printed[name]]
     assert len(pages) == printed[name]
     missing = [i + 1 for i, page in enumerate(pages)
-               if not re.search(r"DRAFT - Board report 2\d{3}-\d\d", page)]
+               if not re.search(r"(DRAFT|FINAL) - Board report 2\d{3}-\d\d", page)]
+    assert ("FINAL - " in pages[0]) == (name == "final")
     assert not missing, missing
 
 
-def _heading_rows(ws: Any) -> tuple[list[set[str]], list[set[str]]]:
-    """The words of each table heading row and section title of a sheet, and those of
-    the rows it repeats at the top of every page."""
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_printed_cover_warnings_sit_on_their_labels_line(printed: dict[str, int]) -> None:
+    """The label "Warning" and its sentence print on the same line of the cover."""
+    if "mkip" not in _PRINTED_TEXT:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    cover = _PRINTED_TEXT["mkip"].split("\f")[0].splitlines()
+    lines = [ln for ln in cover if "population is the 2008-09 estimate" in ln]
+    assert len(lines) == 3, cover
+    assert all(ln.split()[0] == "Warning" for ln in lines), lines
+
+
+def _heading_rows(ws: Any) -> tuple[list[set[str]], list[set[str]], list[set[str]]]:
+    """The words of each table heading row and section title of a sheet, those of the
+    rows it repeats at the top of every page, and those of its section titles alone."""
     from finance.xlsx import HEAD
 
     def words(row: int) -> set[str]:
         return {w for c in ws[row] if c.value is not None for w in str(c.value).split()}
 
-    heads = []
+    heads, titles = [], []
     for row in ws.iter_rows():
-        if any((c.fill is not None and str(c.fill.fgColor.rgb).endswith(HEAD))
-               or (c.font is not None and c.font.sz == 12 and c.font.b) for c in row):
+        title = any(c.font is not None and c.font.sz == 12 and c.font.b for c in row)
+        if title or any(c.fill is not None and str(c.fill.fgColor.rgb).endswith(HEAD)
+                        for c in row):
             heads.append(words(row[0].row))
+        if title:
+            titles.append(words(row[0].row))
     repeat = ws.print_title_rows or ""
     m = re.match(r"\$?(\d+):\$?(\d+)", repeat)
     repeated = [words(r) for r in range(int(m.group(1)), int(m.group(2)) + 1)] if m else []
-    return heads, repeated
+    return heads, repeated, titles
 
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
+@pytest.mark.parametrize("name", ["mkip", "final"])
 def test_no_table_runs_on_to_a_page_without_its_heading(printed: dict[str, int],
-                                                        reports: dict[str, bytes]) -> None:
+                                                        reports: dict[str, bytes],
+                                                        name: str) -> None:
     """A board page that carries a sheet on from the page before starts with a table's
     heading row or a new table's title, never in the middle of a table (the Workings
-    appendix runs on from page to page)."""
-    if "mkip" not in _PRINTED_TEXT:
+    appendix runs on from page to page); and a table's heading row repeated at the top of
+    the page stands over its own table, never over another table's title (the FINAL Year
+    end's last-year comparison)."""
+    if name not in _PRINTED_TEXT:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    wb = openpyxl.load_workbook(io.BytesIO(reports["mkip"]))
-    pages = _PRINTED_TEXT["mkip"].split("\f")[:printed["mkip"]]
+    wb = openpyxl.load_workbook(io.BytesIO(reports[name]))
+    pages = _PRINTED_TEXT[name].split("\f")[:printed[name]]
     previous = None
     wrong = []
     for n, page in enumerate(pages, start=1):
@@ -395,11 +431,14 @@ def test_no_table_runs_on_to_a_page_without_its_heading(printed: dict[str, int],
         assert sheet, page[:200]
         title = sheet.group(1).strip()
         if title == previous and title != "Workings":
-            heads, repeated = _heading_rows(wb[title])
+            heads, repeated, titles = _heading_rows(wb[title])
             body = [ln for ln in lines[1:] if not any(set(ln) <= r for r in repeated)]
             first = set(body[0]) if body else set()
             if not any(first <= h for h in heads):
                 wrong.append((n, title, " ".join(body[0]) if body else ""))
+            table_head = len(repeated) == 1 and repeated[0] not in titles
+            if table_head and any(first <= t for t in titles):
+                wrong.append((n, title, "heading over " + " ".join(body[0])))
         previous = title
     assert not wrong, wrong
 

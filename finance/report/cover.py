@@ -4,15 +4,17 @@ accountable body, §13.3).  Printed portrait."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from finance import __version__
+from finance.core.problems import Problem
 from finance.report.common import SCORE
 from finance.report.context import Context
 from finance.report.grid import Sheet
-from finance.xlsx import MONEY, NAVY
+from finance.report.plain import board_warning, where
+from finance.xlsx import GREY, MONEY, NAVY
 
-__all__ = ["NAME", "PURPOSE", "changed_line", "write"]
+__all__ = ["NAME", "PURPOSE", "changed_line", "warning_rows", "write"]
 
 NAME = "Cover"
 
@@ -40,6 +42,16 @@ def changed_line(n: int) -> str:
     what = "1 change" if n == 1 else f"{n} changes"
     return (f'With {what} not in the input book: see "Changes made after the book was '
             'read".')
+
+
+def warning_rows(sh: Sheet, row: int, w: Problem, names: Mapping[str, str]) -> int:
+    """A warning at ``row``: the label and the board's sentence aligned at the top of
+    the row, then where it is in the book on a smaller grey line; the next free row."""
+    sh.text(row, 1, "Warning", color="9C5700", bold=True, align="left", wrap=True)
+    sh.text(row, 2, board_warning(w, names), wrap=True)
+    sh.text(row + 1, 2, where(w), italic=True, color=GREY, size=8)
+    sh.heights[row + 1] = 11
+    return row + 2
 
 
 def write(ctx: Context, contents: Sequence[str]) -> None:
@@ -115,11 +127,9 @@ def write(ctx: Context, contents: Sequence[str]) -> None:
     row += 1
     row = sh.section(row, "Warnings")
     if r.warnings:
+        names = {p.code: p.name for p in ctx.book.parties}
         for w in r.warnings:
-            sh.text(row, 1, "Warning", color="9C5700", bold=True)
-            sh.text(row, 2, str(w), wrap=True)
-            sh.heights[row] = max(sh.heights.get(row, 0), 26)
-            row += 1
+            row = warning_rows(sh, row, w, names)
     else:
         sh.text(row, 2, "None")
         row += 1

@@ -281,21 +281,54 @@ class Sheet:
         over the width of the printed columns (a column of width w characters is about
         ``7w + 5`` pixels); a block that does not fit in what is left of the page starts
         a new one.  A block longer than a page is left to break where it must.
+
+        A table's heading row repeated at the top of each page must stand over its own
+        table: when a page would begin below the end of that table (another table, a
+        comparison with last year), the sheet repeats its title rows instead.
         """
+        self._paginate()
+        if self.repeat and self.repeat[0] > 2:
+            end = min((r for r in self.starts if r > self.repeat[1]), default=None)
+            if end is not None and any(r >= end for r in self._page_starts()):
+                self.repeat = (1, 2)
+                self.breaks.clear()
+                self._paginate()
+
+    def _row_height(self, r: int) -> float:
+        return 0.0 if r in self.hidden else self.heights.get(r, ROW_HEIGHT)
+
+    def _capacity(self) -> tuple[int, float]:
+        """The last printed row, and the height a page holds below the repeated rows (in
+        the sheet's points, before it is scaled to the page width)."""
         last = self.print_area[2] if self.print_area else self.last_row()
         ncol = self.print_area[3] if self.print_area else self.last_col()
         px = sum(self.width(c) * 7 + 5 for c in range(1, ncol + 1))
         width = PRINT_WIDTH if self.landscape else PRINT_HEIGHT + 0.6 * 72
         scale = min(1.0, width / (px * 0.75)) if px else 1.0
-
-        def height(r: int) -> float:
-            return 0.0 if r in self.hidden else self.heights.get(r, ROW_HEIGHT)
-
         page = PRINT_HEIGHT if self.landscape else PRINT_WIDTH - 0.6 * 72
         top = 0.0
         if self.repeat:
-            top = sum(height(r) for r in range(self.repeat[0], self.repeat[1] + 1))
-        capacity = page / scale - top
+            top = sum(self._row_height(r) for r in range(self.repeat[0], self.repeat[1] + 1))
+        return last, page / scale - top
+
+    def _page_starts(self) -> list[int]:
+        """The first row of each printed page after the first, as :meth:`paginate` plans
+        them (its breaks, and where a page runs full)."""
+        last, capacity = self._capacity()
+        breaks = set(self.breaks)
+        starts: list[int] = []
+        used = 0.0
+        for r in range(1, last + 1):
+            h = self._row_height(r)
+            if r - 1 in breaks or (used > 0 and used + h > capacity):
+                starts.append(r)
+                used = 0.0
+            used += h
+        return starts
+
+    def _paginate(self) -> None:
+        last, capacity = self._capacity()
+        height = self._row_height
         starts = sorted({r for r in self.starts if 3 < r <= last})
         kept: list[int] = []
         for r in starts:  # a heading with (almost) nothing under it stays with what follows

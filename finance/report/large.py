@@ -36,6 +36,7 @@ from finance.core.model import LEDGER_KINDS
 from finance.core.run import Result
 from finance.report import rules
 from finance.report.cover import changed_line
+from finance.report.plain import board_warning, where
 from finance.xlsx import (
     GREY,
     HEAD,
@@ -57,6 +58,13 @@ LARGE_SERVICE_LINES = 2_000
 
 SHEETS = ("Cover", "Contributions", "Year end", "Ledger", "Shared services", "Settlement",
           "Investments", "Monitoring", "Checks")
+
+#: what a table with no rows says
+NONE = "None this year."
+#: how many warnings the cover lists (all are in the JSON result)
+COVER_WARNINGS = 40
+#: how many of the largest services print
+TOP_SERVICES = 20
 
 NOT_LIVE = ("In this compact layout the largest-remainder step of each shared service "
             "(floor, remainder rank, extra penny) is written as the calculation engine's "
@@ -115,7 +123,11 @@ def is_large(result: Result) -> bool:
 
 _STYLES: dict[str, dict[str, Any]] = {
     "title": {"size": 16, "bold": True, "color": NAVY},
-    "subtitle": {"italic": True, "color": GREY},
+    "subtitle": {"italic": True, "color": GREY, "wrap": True, "valign": "top"},
+    "more": {"italic": True, "color": GREY},
+    "top_label": {"bold": True, "valign": "top"},
+    "warn_label": {"bold": True, "color": "9C5700", "valign": "top"},
+    "where": {"italic": True, "color": GREY, "size": 8},
     "section": {"size": 12, "bold": True, "color": NAVY, "bottom": ("medium", NAVY)},
     "head": {"bold": True, "color": "FFFFFF", "fill": HEAD, "wrap": True, "align": "center",
              "valign": "vcenter"},
@@ -150,7 +162,7 @@ class _Sheet:
     """One sheet written row by row, in order."""
 
     def __init__(self, rep: _Large, title: str, widths: Sequence[float], heading: str,
-                 note: str, header_row: bool = False) -> None:
+                 note: str, header_row: bool = False, note_cols: int | None = None) -> None:
         self.rep = rep
         self.title = title
         self.ws: Worksheet = rep.mb.add_sheet(title)
@@ -168,8 +180,20 @@ class _Sheet:
         self.put(0, heading, "title")
         self.ws.set_row(0, 24)
         self.row = 1
-        self.put(0, note, "subtitle")
+        cols = note_cols or len(widths)
+        self.note(note, cols, sum(widths[:cols]))
         self.row = 2
+
+    def note(self, text: str, ncols: int, width: float, style: str = "subtitle") -> None:
+        """A note across the sheet's ``ncols`` columns, wrapped, its row as tall as its
+        lines (so it is never cut at the edge of the page)."""
+        lines = max(1, -(-int(len(text) * 1.1) // max(int(width), 1)))
+        fmt = self.f(style)
+        if ncols > 1:
+            self.ws.merge_range(self.row, 0, self.row, ncols - 1, clean_text(text), fmt)
+        else:
+            self.put(0, text, style)
+        self.ws.set_row(self.row, 12.75 * lines + 2)
 
     def f(self, style: str, *, boolean: bool = False) -> Format:
         return self.rep.fmt(style, boolean=boolean)
@@ -232,6 +256,8 @@ class _Large:
         self.approval = approval
         self.mb = MemoryBook(constant_memory=True)
         self.checks: list[tuple[str, str]] = []
+        #: the cover's key figures: label, formula (or None: a figure) and value, £
+        self.keys: list[tuple[str, str | None, float]] = []
         self._fmts: dict[str, Format] = {}
 
     def fmt(self, style: str, *, boolean: bool = False) -> Format:
@@ -281,6 +307,14 @@ class _Large:
                       f'"a check fails: see the Checks sheet")',
                    f"all {len(self.checks)} checks hold", "check")
         sh.next()
+        sh.section("Key figures")
+        for label, ref, value in self.keys:
+            sh.put(0, label)
+            if ref is None:
+                sh.put(1, value, "money")
+            else:
+                sh.formula(1, ref, value)
+            sh.next()
         if self.changes:
             sh.section("Changes made after the book was read")
             for i, change in enumerate(self.changes, 1):
@@ -295,15 +329,23 @@ class _Large:
         for name in SHEETS[1:]:
             sh.ws.write_url(sh.row, 0, f"internal:'{name}'!A1", self.fmt("link"), string=name)
             sh.next()
-        if r.warnings:
-            sh.section("Warnings")
-            for w in r.warnings[:200]:
-                sh.put(0, "Warning", "label")
-                sh.put(1, str(w))
-                sh.next()
-            if len(r.warnings) > 200:
-                sh.put(1, f"... and {len(r.warnings) - 200} more (all are in the JSON result)")
-                sh.next()
+        sh.section("Warnings")
+        names = {p.code: p.name for p in r.book.parties}
+        for w in r.warnings[:COVER_WARNINGS]:
+            sh.put(0, "Warning", "warn_label")
+            text = board_warning(w, names)
+            sh.put(1, text, "wrap")
+            sh.ws.set_row(sh.row, 12.75 * max(1, -(-int(len(text) * 1.1) // 90)) + 2)
+            sh.next()
+            sh.put(1, where(w), "where")
+            sh.next()
+        if len(r.warnings) > COVER_WARNINGS:
+            sh.put(1, f"... and {len(r.warnings) - COVER_WARNINGS:,} more (all are in the "
+                      "JSON result)", "more")
+            sh.next()
+        if not r.warnings:
+            sh.put(1, NONE)
+            sh.next()
         sh.section("Sign-off")
         prepared = getattr(r.book.settings, "prepared_by", None)
         rows: list[tuple[str, str | None]] = [("Prepared by", prepared),
@@ -356,6 +398,7 @@ class _Large:
         sh.formula(7, f"SUM(H{first}:H{last})",
                    sum(x.amount for x in c.lines) / total if total else 0, "share")
         total_row = sh.next()
+        self.keys.append(("Contributions received", sh.ref(total_row, "G"), pounds(total)))
         if c.lines:
             self.mb.define_name("RatePerHead", sh.ref(first, "F"))
         self.checks.append(("Contributions add up to the total",
@@ -416,6 +459,11 @@ class _Large:
         sh.put(0, "Carried over", "total_label")
         sh.formula(1, f"ROUND(B{unc}-B{refund},2)", pounds(ye.carry_over), "total_money")
         carry = sh.next()
+        for label, row, v in (("Available funds", avail, ye.available),
+                              ("Uncommitted balance", unc, ye.uncommitted),
+                              ("Refund to the parties", refund, ye.refund),
+                              ("Carried over to next year", carry, ye.carry_over)):
+            self.keys.append((label, sh.ref(row, "B"), pounds(v)))
         self.checks.append(("Uncommitted agrees with the engine",
                             f"ABS('Year end'!B{unc}-{pounds(ye.uncommitted)})<0.005"))
         self.checks.append(("Refund + carry-over = uncommitted",
@@ -453,11 +501,13 @@ class _Large:
         r = self.result
         serial, kinds, amounts, descs, refs = _ledger_rows(r.book.ledger, r.year)
         sh = _Sheet(self, "Ledger", [12, 18, 16, 60, 18], f"Ledger {r.year}",
-                    f"{len(kinds):,} lines of {r.year} from the input book; the fund account "
-                    "sums them by kind. Not printed: the Year end sheet prints their totals.",
+                    f"{len(kinds):,} lines of {r.year} from the input book (sheet Ledger, rows "
+                    f"4-{3 + len(kinds):,}); the fund account on the Year end sheet sums them "
+                    "by kind and prints their totals, so the lines themselves are not printed."
+                    if kinds else f"{NONE} No ledger lines for {r.year}.",
                     header_row=True)
         sh.header(["Date", "Kind", "Amount", "Description", "Reference"])
-        sh.ws.print_area(0, 0, 2, 4)
+        sh.ws.print_area(0, 0, 1, 4)
         ws = sh.ws
         date_f, text_f, money_f = (self.fmt(x) for x in ("input_date", "input", "input_money"))
         # the listing is most of the workbook: cells go straight to the row writer (text
@@ -486,9 +536,38 @@ class _Large:
                     "One row per participant. Quota = |net cost| x weight in pence; floor it; "
                     "the pennies left go by remainder rank (ties: larger weight, then party "
                     "code); share = sign x (floor + extra penny) / 100 (§18.1, §13.4). Floor, "
-                    "rank and extra penny are the engine's figures (see the Cover).",
-                    header_row=True)
-        sh.ws.print_area(0, 0, 2, 15)
+                    "rank and extra penny are the engine's figures (see the Cover). The "
+                    "largest services by net cost print; every participant is listed below "
+                    "them.", header_row=True, note_cols=6)
+        lines = sum(len(svc.lines) for svc in r.services)
+        top = sorted(r.services, key=lambda v: (-abs(v.net_cost), v.service))[:TOP_SERVICES]
+        sh.header(["Service", "Name", "Basis", "Host", "Net cost", "Parties"])
+        for svc in top:
+            sh.put(0, svc.service, "input")
+            sh.put(1, svc.name, "input")
+            sh.put(2, svc.basis, "input")
+            sh.put(3, svc.host, "input")
+            sh.put(4, pounds(svc.net_cost), "money")
+            sh.put(5, len(svc.lines), "int")
+            sh.next()
+        if not top:
+            sh.put(0, NONE)
+            sh.next()
+        listing = sh.row + 4  # after this line, a blank row, the section and its header
+        rest = len(r.services) - len(top)
+        if rest > 0:
+            sh.put(0, f"... and {rest:,} more services (sheet Shared services, rows "
+                      f"{listing:,}-{listing + lines - 1:,}, every participant)", "more")
+        elif lines:
+            sh.put(0, f"Every participant: sheet Shared services, rows {listing:,}-"
+                      f"{listing + lines - 1:,}", "more")
+        sh.next()
+        sh.ws.print_area(0, 0, sh.row - 1, 5)
+        self.keys.append(("Shared services net cost", None,
+                          pounds(sum(svc.net_cost for svc in r.services))))
+        sh.blank()
+        sh.put(0, "Every participant", "section")
+        sh.next()
         sh.header(["Service", "Name", "Basis", "Host", "Net cost", "Party", "Months",
                    "Weight", "Quota (pence)", "Floor (pence)", "Remainder", "Rank",
                    "Extra penny", "Share", "Stand-alone cost (a year)",
@@ -546,7 +625,8 @@ class _Large:
                     f"Settlement {self.result.year}",
                     "Net positions, then one net payment per pair of parties across every "
                     "service and business case (§18.1); net position = received - paid. "
-                    f"The {len(pays):,} payments are not printed.", header_row=True)
+                    f"The {len(pays):,} payments are listed below the net positions and not "
+                    "printed.", header_row=True)
         sh.header(["Party", "Net position", "", "", "", ""])
         first = sh.row + 1
         nlast = first + len(nets) - 1
@@ -602,6 +682,11 @@ class _Large:
             sh.put(8, j["score"], "num")
             sh.put(9, "financial only" if a.financial_only else "weighted")
             sh.next()
+        if not r.investments:
+            sh.put(0, NONE)
+            sh.next()
+            return
+        self.keys.append(("Investment portfolio NPV", None, pounds(r.portfolio.npv)))
         pj = r.portfolio.as_json()
         sh.blank()
         sh.put(0, "Portfolio", "total_label")
@@ -617,6 +702,9 @@ class _Large:
             sh.put(2, float(Decimal(p["pv_costs"])), "money")
             sh.put(3, float(Decimal(p["pv_benefits"])), "money")
             sh.put(5, p["return_per_pound"], "num")
+            sh.next()
+        if not pj["parties"]:
+            sh.put(0, NONE)
             sh.next()
 
     def monitoring(self) -> None:
@@ -636,6 +724,9 @@ class _Large:
             sh.put(5, x["pct_delivered"], "share")
             sh.put(6, x["rag"])
             sh.next()
+        if not m["savings"]:
+            sh.put(0, NONE)
+            sh.next()
         sh.blank()
         sh.put(0, "Quarterly budget", "section")
         sh.next()
@@ -649,6 +740,9 @@ class _Large:
                 sh.put(col, float(Decimal(b[k])), "money")
             sh.put(6, b["rag"])
             sh.next()
+        if not m["budget"]:
+            sh.put(0, NONE)
+            sh.next()
         sh.blank()
         sh.put(0, "Board flags: three missed quarters running", "section")
         sh.next()
@@ -657,14 +751,17 @@ class _Large:
             sh.put(1, f"{fl['from_year']} Q{fl['from_quarter']} to {fl['to_year']} "
                       f"Q{fl['to_quarter']} ({fl['quarters']} quarters)")
             sh.next()
+        if not m["flags"]:
+            sh.put(0, NONE)
+            sh.next()
 
     def checks_sheet(self) -> int:
         sh = _Sheet(self, "Checks", [70, 12], "Checks",
-                    f"Every reconciliation as a live TRUE/FALSE formula ({len(self.checks):,} "
-                    "checks, not printed: the Cover says whether they all hold).",
-                    header_row=True)
+                    f"Every reconciliation as a live TRUE/FALSE formula: {len(self.checks):,} "
+                    f"checks (sheet Checks, rows 4-{3 + len(self.checks):,}), not printed; the "
+                    "Cover says whether they all hold.", header_row=True)
         sh.header(["Check", "Holds"])
-        sh.ws.print_area(0, 0, 2, 1)
+        sh.ws.print_area(0, 0, 1, 1)
         for label, formula in self.checks:
             sh.put(0, label)
             sh.formula(1, formula, True, "check")
