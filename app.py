@@ -480,10 +480,8 @@ def who_may_close(r: Result) -> ah.Gate:
     user = getattr(st, "user", None)
     logged_in = bool(user is not None and user.get("is_logged_in"))
     email = user.get("email") if logged_in and user is not None else None
-    source = st.session_state.get("source_approvers", ())
     return ah.gate(st.get_option("server.address"), logged_in,
-                   str(email) if email else None,
-                   ah.approvers(os.environ, secrets(), source))
+                   str(email) if email else None, ah.approvers(os.environ, secrets()))
 
 
 def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, bytes] | None
@@ -971,8 +969,25 @@ def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
 # --------------------------------------------------------------------------- the page
 
 
+def signed_in() -> bool:
+    """Whether this person may see the partnership's figures: on this machine always;
+    on a network only once signed in (the sign-in page is all they see before)."""
+    user = getattr(st, "user", None)
+    logged_in = bool(user is not None and user.get("is_logged_in"))
+    stop = ah.sign_in_needed(st.get_option("server.address"), "auth" in secrets(), logged_in)
+    if not stop:
+        return True
+    st.title("Partnership finance", anchor=False)
+    st.info(stop, icon=":material/login:")
+    if "auth" in secrets():
+        st.button("Sign in", on_click=st.login, icon=":material/login:", type="primary")
+    return False
+
+
 def page() -> None:
     st.html(STYLE)
+    if not signed_in():
+        return
     version: int = st.session_state.setdefault("data_version", 0)
     with st.sidebar:
         src = choose_source()
@@ -1009,9 +1024,6 @@ def page() -> None:
 
                 edited, slots, edits = data_tab(src, base, ws, check)
             edited_tables, parsed = validated(src, base, edited, memo)
-            source_book = cache.validated(src.sha256, src, None).book  # as given, not as edited
-            st.session_state["source_approvers"] = (
-                source_book.settings.approvers if source_book else ())
             if not (src.kind == ad.TEMPLATE and not parsed.edited):  # blank: nothing yet
                 show_table_problems(slots, parsed.problems)
 

@@ -136,8 +136,10 @@ def test_a_sidebar_override_blocks_closing(tmp_path: Path,
     assert not any(b.label == "Close 2025-26" for b in tab.button)
 
 
-def test_a_networked_app_offers_no_close_without_a_signed_in_approver(
+def test_a_networked_app_shows_nothing_of_the_partnership_before_sign_in(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served beyond this machine and nobody signed in: one sentence, no figure, no
+    tab, no upload; and with no sign-in configured, nothing at all but the sentence."""
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
@@ -145,9 +147,12 @@ def test_a_networked_app_offers_no_close_without_a_signed_in_approver(
     config.set_option("server.address", "0.0.0.0")  # every interface: a network
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
-    tab = history_tab(at)
-    assert "sign in with your council account to close or reopen a year" in texts(tab)
-    assert not any(b.label == "Close 2025-26" for b in tab.button)
+    assert_clean(at)
+    assert not at.metric and not at.tabs and not at.get("file_uploader")
+    assert [i.value for i in at.info] == [
+        "This app serves a network but no sign-in is configured, so nothing is shown: ask "
+        "whoever looks after this server."]
+    assert not any(b.label == "Close 2025-26" for b in at.button)
 
 
 # ---------------------------------------------------------------- the gate, stand-in users
@@ -172,6 +177,15 @@ def test_gate_signed_in_approver_may_close_and_is_recorded_in_lower_case() -> No
 def test_gate_signed_in_stranger_may_not() -> None:
     g = ah.gate("10.0.0.5", True, "intern@maidstone.gov.uk", ["cfo@maidstone.gov.uk"])
     assert not g.allowed and "is not one of the approvers" in g.reason
+
+
+def test_a_book_naming_its_uploader_as_approver_grants_nothing() -> None:
+    """Only the server's list counts: a book's approvers setting names no one."""
+    assert ah.approvers({}, {}, ["me@upload.org"]) == ()
+    g = ah.gate("0.0.0.0", True, "me@upload.org", ah.approvers({}, {}, ["me@upload.org"]))
+    assert not g.allowed
+    assert ah.approvers({"MKIP_APPROVERS": "cfo@x.gov.uk"}, {}, ["me@upload.org"]) == (
+        "cfo@x.gov.uk",)
 
 
 def test_gate_no_approvers_named_means_no_one_on_a_network() -> None:

@@ -54,21 +54,20 @@ APPROVERS_ENV = "MKIP_APPROVERS"
 
 
 def approvers(environ: Mapping[str, str], secrets: Mapping[str, Any],
-              book: Sequence[str]) -> tuple[str, ...]:
-    """Who may close or reopen from a networked app: the server's list (the
-    ``MKIP_APPROVERS`` variable or the ``approvers`` secret) when it names any, which a
-    user of the app cannot change; else the ``approvers`` setting of the book as given
-    (never as edited on the Data tab).
+              book: Sequence[str] = ()) -> tuple[str, ...]:
+    """Who may close or reopen from a networked app: the server's list only (the
+    ``MKIP_APPROVERS`` variable or the ``approvers`` secret), which no user of the app
+    can change.  A book's own ``approvers`` setting grants nothing: anyone may upload a
+    book naming themselves.
 
     >>> approvers({"MKIP_APPROVERS": "CFO@x.gov.uk, s151@y.gov.uk"}, {}, ["me@z.org"])
     ('cfo@x.gov.uk', 's151@y.gov.uk')
-    >>> approvers({}, {}, ["a@x.gov.uk"])
-    ('a@x.gov.uk',)
+    >>> approvers({}, {}, ["me@z.org"])
+    ()
     """
     raw = environ.get(APPROVERS_ENV) or secrets.get("approvers") or ""
     listed = raw if isinstance(raw, list | tuple) else str(raw).replace(";", ",").split(",")
-    server = tuple(a.strip().lower() for a in listed if str(a).strip())
-    return server or tuple(book)
+    return tuple(a.strip().lower() for a in listed if str(a).strip())
 
 
 @dataclass(frozen=True)
@@ -108,12 +107,32 @@ def gate(address: str | None, logged_in: bool, email: str | None,
     who = email.strip().lower()
     allowed = {a.strip().lower() for a in approvers if a.strip()}
     if not allowed:
-        return Gate(False, reason="No approvers are named in the book's settings "
-                    "(the approvers key), so no one may close a year from a networked app.")
+        return Gate(False, reason="No approvers are named for this server, so no one may "
+                    "close a year here: ask whoever looks after it to name them.")
     if who not in allowed:
-        return Gate(False, reason=f"{who} is not one of the approvers named in the book's "
-                    "settings, who alone may close or reopen a year.")
+        return Gate(False, reason=f"{who} is not one of the approvers named for this "
+                    "server, who alone may close or reopen a year.")
     return Gate(True, who)
+
+
+def sign_in_needed(address: str | None, auth_configured: bool, logged_in: bool) -> str:
+    """What stops a person seeing anything of the partnership ("" when nothing does): an
+    app served beyond this machine shows nothing before sign-in, and nothing at all
+    when no sign-in is configured.
+
+    >>> sign_in_needed("127.0.0.1", False, False)
+    ''
+    >>> sign_in_needed("0.0.0.0", True, True)
+    ''
+    >>> print(sign_in_needed("0.0.0.0", True, False))
+    Sign in with your council account to see the partnership's figures.
+    """
+    if (address or "") in LOCAL_ADDRESSES or logged_in:
+        return ""
+    if not auth_configured:
+        return ("This app serves a network but no sign-in is configured, so nothing is "
+                "shown: ask whoever looks after this server.")
+    return "Sign in with your council account to see the partnership's figures."
 
 
 def meeting_text(y: StoredYear) -> str:
