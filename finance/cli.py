@@ -1,5 +1,6 @@
 """Command line: ``mkip run``, ``validate``, ``statements``, ``template``; and the
-history: ``close``, ``reopen``, ``history`` and ``db upgrade``.
+history: ``close``, ``reopen``, ``history`` and ``db upgrade``, ``verify``, ``backup``
+and ``restore``.
 
 Exit codes: 0 success, 2 bad input (nothing written for that book), 1 anything else.
 Heavy libraries (pandas, openpyxl, numpy-financial) are imported only when a command runs,
@@ -570,6 +571,81 @@ def db_upgrade(db: DbOption = None) -> None:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
     typer.echo(f"{redact(url)} is at schema {migrate.head()}")
+
+
+@db_app.command("verify")
+def db_verify(db: DbOption = None) -> None:
+    """Check every digest and link of the history, and run each stored book again with
+    this version: exit 0 when the record is as written, 1 naming the first that is not."""
+    raise typer.Exit(_verify(db))
+
+
+def _verify(db: str | None) -> int:
+    from finance.history.db import HistoryError, resolve
+
+    url = resolve(db)
+    try:
+        from finance.history import store
+        from finance.history.verify import verify
+
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
+        try:
+            found = verify(engine, url)
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    if found.broken is not None:
+        _err(f"NOT verified: {found.broken}")
+        return EXIT_ERROR
+    typer.echo(f"verified {found.events} events and {found.years} closed years; the latest "
+               f"event's SHA-256 is {found.head}")
+    if found.differences:
+        typer.echo(f"note: this version of the software computes {len(found.differences)} "
+                   "stored result(s) differently, a difference of versions, not a change to "
+                   "the record: " + "; ".join(found.differences))
+    return EXIT_OK
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write.")],
+    db: DbOption = None,
+) -> None:
+    """Back up the history: SQLite's online backup, or pg_dump for PostgreSQL."""
+    from finance.history.db import HistoryError, redact, resolve
+
+    url = resolve(db)
+    try:
+        from finance.history.backup import backup
+
+        backup(url, file)
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"backed up {redact(url)} to {file}")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `mkip db backup`.")],
+    db: Annotated[str, typer.Option("--db", help="The EMPTY database to restore into.")],
+) -> None:
+    """Restore a backup into an empty database, then verify it."""
+    from finance.history.db import HistoryError, redact
+
+    try:
+        from finance.history.backup import restore
+
+        restore(file, db)
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"restored {file} into {redact(db)}")
+    raise typer.Exit(_verify(db))
 
 
 @app.command("budget")

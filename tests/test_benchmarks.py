@@ -102,3 +102,13 @@ def test_bench_budget_smoke():
 
     r = bench_budget.main(runs=1, size=(12, 40, 300))
     assert r["budget_s"] > 0 and r["large_budget_s"] > 0
+
+
+@pytest.mark.slow
+def test_bench_verify_smoke():
+    """Two closed years verify, with no difference of versions."""
+    from benchmarks import bench_verify
+
+    r = bench_verify.main(runs=1, years=2)
+    assert r["said"].startswith("verified 2 events and 2 closed years")
+    assert "note:" not in r["said"] and r["verify_s"] > 0

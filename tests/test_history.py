@@ -415,22 +415,49 @@ def test_an_insert_that_updates_a_stored_row_is_refused(
     assert {t: rows(db_url, f"SELECT * FROM {t} ORDER BY 1, 2") for t in LOCKED} == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not locked yet: SQLite fires no DELETE trigger for the row INSERT OR REPLACE removes "
-    "(unless PRAGMA recursive_triggers is on), so a hand-written REPLACE can still change "
-    "a stored row; refusing it needs BEFORE INSERT triggers, a new migration"))
-def test_sqlite_insert_or_replace_of_a_stored_row_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("table", LOCKED)
+def test_sqlite_insert_or_replace_of_a_stored_row_is_refused(tmp_path: Path,
+                                                             table: str) -> None:
+    """SQLite fires no DELETE trigger for the row ``INSERT OR REPLACE`` removes: a
+    ``BEFORE INSERT`` trigger (schema 0004) refuses an insert whose key is stored, on
+    every table, whether it writes the same values or others."""
     url = f"sqlite:///{tmp_path / 'history.db'}"
     before = _locked_history(url, tmp_path)
+    t = tables.metadata.tables[table]
+    first = t.c[0].name
+    statements = [f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} WHERE {first} = "
+                  f"(SELECT min({first}) FROM {table})", f"REPLACE INTO {table} SELECT * FROM "
+                  f"{table} WHERE {first} = (SELECT min({first}) FROM {table})"]
+    if table == "events":
+        statements.append("INSERT OR REPLACE INTO events SELECT id, partnership_id, year, "
+                          "kind, version, 'someone else', minute, reason, at, prev_sha256 "
+                          "FROM events WHERE id = 1")
     engine = history_db.connect(url)
     try:
-        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
-            conn.execute(text("INSERT OR REPLACE INTO events SELECT id, partnership_id, year, "
-                              "kind, version, 'someone else', minute, reason, at FROM events "
-                              "WHERE id = 1"))
+        for sql in statements:
+            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+                conn.execute(text(sql))
     finally:
         engine.dispose()
     assert {t: rows(url, f"SELECT * FROM {t} ORDER BY 1, 2") for t in LOCKED} == before
+
+
+def test_the_insert_guards_cover_every_key_of_every_table() -> None:
+    """``locks.KEYS`` names each table's primary key and every unique constraint or
+    index, as the schema has them (an insert over any of them would replace a row)."""
+    from sqlalchemy import UniqueConstraint
+
+    from finance.history import locks
+
+    assert set(locks.KEYS) == set(LOCKED)
+    for name in LOCKED:
+        t = tables.metadata.tables[name]
+        keys = {tuple(c.name for c in t.primary_key.columns)}
+        keys |= {tuple(c.name for c in u.columns) for u in t.constraints
+                 if isinstance(u, UniqueConstraint)}
+        keys |= {tuple(c.name for c in i.columns) for i in t.indexes if i.unique}
+        keys |= {(c.name,) for c in t.columns if c.unique}
+        assert keys == set(locks.KEYS[name]), name
 
 
 def test_truncating_every_locked_table_at_once_is_refused(db_url: str, tmp_path: Path) -> None:
@@ -457,14 +484,14 @@ def test_migrations_upgrade_from_empty_then_down_and_up_again(db_url: str) -> No
     try:
         assert migrate.current(engine) is None
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == migrate.head() == "0003"
+        assert migrate.current(engine) == migrate.head() == "0004"
         migrate.downgrade(engine, db_url, "base")
         assert migrate.current(engine) is None
         with engine.connect() as conn:
             names = set(engine.dialect.get_table_names(conn))
         assert not names & set(LOCKED)
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == "0003"
+        assert migrate.current(engine) == "0004"
     finally:
         engine.dispose()
 
@@ -519,7 +546,7 @@ def test_a_database_made_at_the_previous_schema_upgrades_and_old_years_say_not_r
     assert code == 0, out
     engine = history_db.connect(db_url)
     try:
-        assert migrate.current(engine) == migrate.head() == "0003"
+        assert migrate.current(engine) == migrate.head() == "0004"
     finally:
         engine.dispose()
     assert "│ 2025-26 │ closed │ 1       │ Cllr J Smith │ MKIP/2026/14 │ not recorded  │" in out
@@ -851,3 +878,306 @@ def test_a_folder_of_books_with_db_is_refused(tmp_path: Path) -> None:
     BookCopy(folder / "mkip")
     code, out = mkip("run", str(folder), "--db", f"sqlite:///{tmp_path / 'h.db'}")
     assert code == 2 and "--db applies to one book" in out
+
+
+# ------------------------------------------------------------------ the chain, verify, backups
+
+
+@pytest.fixture
+def empty_db(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database of the same kind as ``db_url`` (to restore into)."""
+    if history_db.is_sqlite(db_url):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    admin = make_url(_pg_admin())
+    name = f"mkip_r_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin.set(drivername="postgresql+psycopg"),
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(drivername="postgresql", database=name).render_as_string(
+            hide_password=False)
+    finally:
+        _drop(engine, name)
+        engine.dispose()
+
+
+def _closed_reopened_closed(db_url: str, tmp_path: Path) -> BookCopy:
+    """2024-25 closed; 2025-26 closed, reopened and closed again: four events."""
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    for args in (("close", str(book.path), "--year", "2024-25", "--approved-by", "Cllr A",
+                  *BOARD),
+                 ("close", str(book.path), "--approved-by", "Cllr A", *BOARD),
+                 ("reopen", "--year", "2025-26", "--by", "S151", "--reason", "Late invoice"),
+                 ("close", str(book.path), "--approved-by", "Cllr B", *BOARD)):
+        code, out = mkip(*args, "--db", db_url)
+        assert code == 0, (args, out)
+    return book
+
+
+def _unlocked(db_url: str, *tables_: str) -> list[str]:
+    """The statements that lift the locks of ``tables_`` (as someone with the database's
+    own rights could)."""
+    from finance.history import locks
+
+    dialect = "sqlite" if history_db.is_sqlite(db_url) else "postgresql"
+    return [sql for t in tables_ for sql in locks.unlock(dialect, t) + locks.unguard(dialect, t)]
+
+
+def _tamper(db_url: str, *sql: str, unlock: tuple[str, ...]) -> None:
+    engine = history_db.connect(db_url)
+    try:
+        with engine.begin() as conn:
+            for x in (*_unlocked(db_url, *unlock), *sql):
+                conn.execute(text(x))
+    finally:
+        engine.dispose()
+
+
+def test_every_event_records_who_and_the_sha256_of_the_one_before(db_url: str,
+                                                                    tmp_path: Path) -> None:
+    """The events form a hash chain of their canonical forms, and each closed version
+    keeps the SHA-256 of its book and its result."""
+    import hashlib
+
+    from finance.history import digest
+
+    _closed_reopened_closed(db_url, tmp_path)
+    evs = rows(db_url, "SELECT id, kind, year, version, actor, prev_sha256 FROM events "
+                       "ORDER BY id")
+    assert [e[1:5] for e in evs] == [("closed", "2024-25", 1, "Cllr A"),
+                                    ("closed", "2025-26", 1, "Cllr A"),
+                                    ("reopened", "2025-26", 1, "S151"),
+                                    ("closed", "2025-26", 2, "Cllr B")]
+    engine = history_db.connect(db_url)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(tables.events.select().order_by(tables.events.c.id)
+                                  ).mappings().all()
+            hashes = [store.event_sha256(conn, e) for e in stored]
+    finally:
+        engine.dispose()
+    assert [e[5] for e in evs] == [digest.GENESIS, *hashes[:-1]]
+    assert len(set(hashes)) == 4
+    for book, book_sha, js, js_sha in rows(db_url, "SELECT input_book, book_sha256, "
+                                                   "result_json, result_sha256 FROM "
+                                                   "closed_years"):
+        assert hashlib.sha256(bytes(book)).hexdigest() == book_sha  # type: ignore[arg-type]
+        assert hashlib.sha256(str(js).encode()).hexdigest() == js_sha
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 0, out
+    assert out.startswith("verified 4 events and 3 closed years; the latest event's "
+                          f"SHA-256 is {hashes[-1]}")
+    assert "note:" not in out
+
+
+def test_verify_names_a_result_changed_behind_the_locks(db_url: str, tmp_path: Path) -> None:
+    _closed_reopened_closed(db_url, tmp_path)
+    _tamper(db_url, "UPDATE closed_years SET result_json = replace(result_json, '33885.00', "
+                    "'43885.00') WHERE year = '2024-25'", unlock=("closed_years",))
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 1, out
+    assert out.startswith("NOT verified: closed_years: 2024-25 of Mid Kent Improvement "
+                          "Partnership, version 1 (row 1): its result JSON does not match its "
+                          "SHA-256: result_sha256 records "), out
+    assert len(out.strip().splitlines()) == 1
+    # changing the digest as well breaks the chain: the close event after it holds it
+    _tamper(db_url, "UPDATE closed_years SET result_sha256 = '" + "ab" * 32 + "' WHERE "
+                    "year = '2024-25'", unlock=())
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 1 and "result JSON does not match" in out
+
+
+def test_verify_names_an_event_removed(db_url: str, tmp_path: Path) -> None:
+    _closed_reopened_closed(db_url, tmp_path)
+    _tamper(db_url, "DELETE FROM events WHERE kind = 'reopened'", unlock=("events",))
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 1, out
+    assert out.startswith("NOT verified: events: event 4 (closed 2025-26 of Mid Kent "
+                          "Improvement Partnership, version 2, by Cllr B) does not follow the "
+                          "event before it: it records "), out
+    assert "but event 2 before it hashes to " in out
+    assert "(an event was changed, removed or reordered)" in out
+
+
+def test_verify_names_events_reordered(db_url: str, tmp_path: Path) -> None:
+    """The data of two events swapped (each keeping the other's id)."""
+    _closed_reopened_closed(db_url, tmp_path)
+    cols = "partnership_id, year, kind, version, actor, minute, reason, at, prev_sha256"
+    engine = history_db.connect(db_url)
+    try:
+        with engine.begin() as conn:
+            for x in _unlocked(db_url, "events"):
+                conn.execute(text(x))
+            one, two = (conn.execute(text(f"SELECT {cols} FROM events WHERE id = :i"),
+                                     {"i": i}).mappings().one() for i in (2, 3))
+            conn.execute(text("DELETE FROM events WHERE id IN (2, 3)"))
+            names = ", ".join(f":{c.strip()}" for c in cols.split(","))
+            for i, data in ((2, two), (3, one)):
+                conn.execute(text(f"INSERT INTO events (id, {cols}) VALUES (:id, {names})"),
+                             {"id": i, **data})
+    finally:
+        engine.dispose()
+    assert [r[0] for r in rows(db_url, "SELECT kind FROM events ORDER BY id")] == [
+        "closed", "reopened", "closed", "closed"]
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 1, out
+    assert out.startswith("NOT verified: events: event 2 (reopened 2025-26 of Mid Kent "
+                          "Improvement Partnership, version 1, by S151) does not follow"), out
+
+
+def test_verify_names_a_close_event_removed_from_the_end(db_url: str, tmp_path: Path) -> None:
+    _closed_reopened_closed(db_url, tmp_path)
+    _tamper(db_url, "DELETE FROM events WHERE id = 4", unlock=("events",))
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 1
+    assert out.strip() == ("NOT verified: closed_years: 2025-26 of Mid Kent Improvement "
+                           "Partnership, version 2 (row 3) has no 'closed' event: that event "
+                           "was removed.")
+
+
+def test_verify_says_a_result_this_version_computes_differently_is_not_tampering(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from finance.core import jsonout
+
+    _closed_reopened_closed(db_url, tmp_path)
+    real = jsonout.result_json
+
+    def changed(result: object) -> dict:
+        doc = real(result)  # type: ignore[arg-type]
+        doc["year_end"]["carry_over"] = "1.00"
+        return doc
+
+    monkeypatch.setattr(jsonout, "result_json", changed)
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 0, out
+    first, note = out.strip().splitlines()
+    assert first.startswith("verified 4 events and 3 closed years")
+    assert note.startswith("note: this version of the software computes 3 stored result(s) "
+                           "differently, a difference of versions, not a change to the "
+                           "record: 2024-25 of Mid Kent Improvement Partnership, version 1 "
+                           "(closed with ")
+    assert 'year_end.carry_over: "33885.00" as stored, "1.00" now' in note
+
+
+def test_the_chain_is_filled_in_for_a_history_made_before_it(db_url: str,
+                                                             tmp_path: Path) -> None:
+    """A history at schema 0003 with a year closed and reopened in it is upgraded: the
+    digests and the chain are filled in, it verifies, and the locks stay."""
+    book = BookCopy(tmp_path / "book")
+    engine = history_db.connect(db_url)
+    try:
+        migrate.upgrade(engine, db_url, "0003")
+    finally:
+        engine.dispose()
+    _close_the_old_way(db_url, book.path)
+    engine = history_db.connect(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO events (partnership_id, year, kind, version, "
+                              "actor, minute, reason, at) VALUES (1, '2025-26', 'reopened', "
+                              "1, 'S151', '', 'Late invoice', :at)"),
+                         {"at": datetime(2026, 6, 1, 9, 0, tzinfo=UTC)})
+        migrate.upgrade(engine, db_url)
+    finally:
+        engine.dispose()
+    prevs = rows(db_url, "SELECT prev_sha256 FROM events ORDER BY id")
+    assert prevs[0] == ("0" * 64,) and len(prevs[1][0]) == 64  # type: ignore[arg-type]
+    assert all(r[0] and r[1] for r in rows(db_url, "SELECT book_sha256, result_sha256 "
+                                                   "FROM closed_years"))
+    code, out = mkip("db", "verify", "--db", db_url)
+    assert code == 0 and out.startswith("verified 2 events and 1 closed years"), out
+    # the old year's stored book here is a stand-in, which this version cannot read: a
+    # difference of versions, not of the record
+    assert "note: this version of the software computes 1 stored result(s) differently" \
+        in out and "its stored book cannot be read by" in out
+    for sql in ("UPDATE events SET actor = 'x'", "UPDATE closed_years SET result_sha256 = ''",
+                "DELETE FROM events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            rows(db_url, sql)
+    if history_db.is_sqlite(db_url):
+        with pytest.raises(DBAPIError, match="append-only"):
+            rows(db_url, "INSERT OR REPLACE INTO events SELECT * FROM events WHERE id = 1")
+    # and a year closed now follows the filled-in chain
+    assert mkip("reopen", "--year", "2025-26", "--by", "S", "--reason", "r", "--db",
+                db_url)[0] == 2  # already reopened
+    assert mkip("close", str(book.path), "--approved-by", "B", *BOARD, "--db", db_url)[0] == 0
+    assert mkip("db", "verify", "--db", db_url)[0] == 0
+
+
+def test_backup_then_restore_then_verify(db_url: str, empty_db: str, tmp_path: Path) -> None:
+    _closed_reopened_closed(db_url, tmp_path)
+    saved = tmp_path / "history.backup"
+    code, out = mkip("db", "backup", str(saved), "--db", db_url)
+    assert code == 0 and saved.stat().st_size > 0, out
+    code, out = mkip("db", "restore", str(saved), "--db", empty_db)
+    assert code == 0, out
+    assert "restored" in out and "verified 4 events and 3 closed years" in out
+    assert history_json(empty_db) == history_json(db_url)
+    # the restored database is locked as the original was
+    with pytest.raises(DBAPIError, match="append-only"):
+        rows(empty_db, "UPDATE events SET actor = 'x'")
+    # a database that is not empty is refused, in one sentence
+    code, out = mkip("db", "restore", str(saved), "--db", empty_db)
+    assert code == 2 and out.strip().endswith(
+        "is not empty; restore a backup only into an empty database."), out
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_backup_of_a_server_without_pg_dump_is_one_sentence(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from finance.history import backup
+
+    if history_db.is_sqlite(db_url):
+        pytest.skip("SQLite backs up with its own backup API, no program needed")
+    mkip("db", "upgrade", "--db", db_url)
+    monkeypatch.setattr(backup.shutil, "which", lambda _name: None)
+    code, out = mkip("db", "backup", str(tmp_path / "b"), "--db", db_url)
+    assert code == 1
+    assert out.strip().startswith("pg_dump is not installed")
+    assert len(out.strip().splitlines()) == 1 and not (tmp_path / "b").exists()
+
+
+@pytest.mark.slow
+def test_a_backup_taken_while_a_year_closes_restores_to_a_consistent_history(
+        db_url: str, empty_db: str, tmp_path: Path) -> None:
+    """One thread closes, reopens and closes years while another backs up over and
+    over: the last backup taken while they wrote restores, and verifies."""
+    import threading
+
+    from finance.history import backup
+
+    book = two_year_book(tmp_path / "book")
+    mkip("db", "upgrade", "--db", db_url)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for args in (("close", str(book.path), "--year", "2024-25", "--approved-by",
+                          "A", *BOARD),
+                         ("close", str(book.path), "--approved-by", "A", *BOARD),
+                         ("reopen", "--year", "2025-26", "--by", "S", "--reason", "r"),
+                         ("close", str(book.path), "--approved-by", "B", *BOARD)):
+                assert mkip(*args, "--db", db_url)[0] == 0
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            done.set()
+
+    taken = 0
+    thread = threading.Thread(target=writer)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not done.is_set() and time.monotonic() < deadline:
+        backup.backup(db_url, tmp_path / f"b{taken % 2}")
+        taken += 1
+    thread.join(timeout=max(1.0, deadline - time.monotonic()))
+    assert not thread.is_alive() and not errors, errors
+    assert taken >= 1
+    last = tmp_path / f"b{(taken - 1) % 2}"
+    code, out = mkip("db", "restore", str(last), "--db", empty_db)
+    assert code == 0, out
+    assert "verified" in out

@@ -23,7 +23,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from finance import __version__
@@ -31,7 +30,7 @@ from finance.core.chain import Approval, ClosedOpening, Prior, approval_problem,
 from finance.core.money import fmt_gbp
 from finance.core.run import Result
 from finance.core.years import previous_year
-from finance.history import migrate
+from finance.history import digest, migrate
 from finance.history.db import HistoryError, connect, exists, is_sqlite, sentence
 from finance.history.tables import (
     closed_years,
@@ -183,20 +182,32 @@ def _partnership_id(conn: Connection, name: str) -> int | None:
 
 def _ensure_partnership(conn: Connection, name: str, when: datetime) -> int:
     """The partnership's id, adding its row first if it has none.  Two writers adding the
-    same partnership at once do not collide: the insert does nothing when the name is
-    there already (on PostgreSQL it waits for the other writer's transaction)."""
-    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    conn.execute(dialect_insert(partnerships).values(name=name, created_at=when)
-                 .on_conflict_do_nothing(index_elements=[partnerships.c.name]))
+    same partnership at once do not collide: on SQLite the transaction (``BEGIN
+    IMMEDIATE``) has the database to itself, so the row is looked for first (an insert
+    of a stored key is refused by a trigger there, even one that would do nothing); on
+    PostgreSQL the insert does nothing when the name is there already (waiting for the
+    other writer's transaction)."""
+    if conn.dialect.name == "sqlite":
+        pid = _partnership_id(conn, name)
+        if pid is not None:
+            return pid
+        conn.execute(insert(partnerships).values(name=name, created_at=when))
+    else:
+        conn.execute(pg_insert(partnerships).values(name=name, created_at=when)
+                     .on_conflict_do_nothing(index_elements=[partnerships.c.name]))
     pid = _partnership_id(conn, name)
     assert pid is not None
     return pid
 
 
-def _latest_events(conn: Connection, pid: int) -> dict[str, Any]:
-    """Each stored year's latest event row."""
-    rows = conn.execute(select(events).where(events.c.partnership_id == pid)
-                        .order_by(events.c.id)).mappings().all()
+def _latest_events(conn: Connection, pid: int, before: int | None = None
+                   ) -> dict[str, Any]:
+    """Each stored year's latest event row (of the events before event ``before``, when
+    given: the history as it stood then)."""
+    q = select(events).where(events.c.partnership_id == pid)
+    if before is not None:
+        q = q.where(events.c.id < before)
+    rows = conn.execute(q.order_by(events.c.id)).mappings().all()
     latest: dict[str, Any] = {}
     for r in rows:
         latest[r["year"]] = r
@@ -244,20 +255,33 @@ def year_record(engine: Engine, url: str, partnership: str, year: str) -> Stored
 def closed_opening(engine: Engine, url: str, partnership: str, year: str
                    ) -> ClosedOpening | None:
     """What the previous year, if it is closed, hands to ``year``."""
-    prev = previous_year(year)
     with _worded(url), engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
             return None
-        ev = _latest_events(conn, pid).get(prev)
-        if ev is None or ev["kind"] != "closed":
-            return None
-        cy = conn.execute(select(closed_years).where(and_(
-            closed_years.c.partnership_id == pid, closed_years.c.year == prev,
-            closed_years.c.version == ev["version"]))).mappings().one()
-        return ClosedOpening(prev, cy["carry_over_pence"], cy["closing_commitments_pence"],
-                             f"closed version {cy['version']}, approved by "
-                             f"{cy['approved_by']}")
+        return _opening(conn, pid, year, _latest_events(conn, pid))
+
+
+def _opening(conn: Connection, pid: int, year: str, latest: Mapping[str, Any]
+             ) -> ClosedOpening | None:
+    """:func:`closed_opening`, given each year's latest event."""
+    prev = previous_year(year)
+    ev = latest.get(prev)
+    if ev is None or ev["kind"] != "closed":
+        return None
+    cy = conn.execute(select(closed_years).where(and_(
+        closed_years.c.partnership_id == pid, closed_years.c.year == prev,
+        closed_years.c.version == ev["version"]))).mappings().one()
+    return ClosedOpening(prev, cy["carry_over_pence"], cy["closing_commitments_pence"],
+                         f"closed version {cy['version']}, approved by "
+                         f"{cy['approved_by']}")
+
+
+def prior_when_closed(conn: Connection, pid: int, year: str, event_id: int) -> Prior:
+    """What the history handed to ``year``'s run when event ``event_id`` closed it: the
+    openings and the shares in force as they stood just before that event."""
+    latest = _latest_events(conn, pid, before=event_id)
+    return Prior.of(_opening(conn, pid, year, latest), _shares(conn, pid, latest, year))
 
 
 def prior(engine: Engine, url: str, partnership: str, year: str) -> Prior:
@@ -281,27 +305,33 @@ def stored_shares(engine: Engine, url: str, partnership: str, before: str | None
                   ) -> dict[str, dict[str, Fraction]]:
     """Each service's shares as applied in the latest closed year that has it (before
     ``before``, when given): ``{service: {party: share}}``, exact fractions summing to 1."""
-    out: dict[str, dict[str, Fraction]] = {}
     with _worded(url), engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
-            return out
-        latest = _latest_events(conn, pid)
-        for year in sorted(latest, reverse=True):
-            ev = latest[year]
-            if ev["kind"] != "closed" or (before is not None and year >= before):
-                continue
-            rows = conn.execute(
-                select(service_shares.c.service, service_shares.c.party,
-                       service_shares.c.share_exact)
-                .join(closed_years, closed_years.c.id == service_shares.c.closed_year_id)
-                .where(and_(closed_years.c.partnership_id == pid, closed_years.c.year == year,
-                            closed_years.c.version == ev["version"]))).all()
-            found: dict[str, dict[str, Fraction]] = {}
-            for service, party, exact in rows:
-                found.setdefault(service, {})[party] = Fraction(exact)
-            for service, shares in found.items():
-                out.setdefault(service, shares)  # the latest closed year's, not older
+            return {}
+        return _shares(conn, pid, _latest_events(conn, pid), before)
+
+
+def _shares(conn: Connection, pid: int, latest: Mapping[str, Any], before: str | None
+            ) -> dict[str, dict[str, Fraction]]:
+    """:func:`stored_shares`, given each year's latest event (one query)."""
+    wanted = {(y, ev["version"]) for y, ev in latest.items()
+              if ev["kind"] == "closed" and (before is None or y < before)}
+    out: dict[str, dict[str, Fraction]] = {}
+    if not wanted:
+        return out
+    rows = conn.execute(
+        select(closed_years.c.year, closed_years.c.version, service_shares.c.service,
+               service_shares.c.party, service_shares.c.share_exact)
+        .join(closed_years, closed_years.c.id == service_shares.c.closed_year_id)
+        .where(closed_years.c.partnership_id == pid)).all()
+    found: dict[str, dict[str, dict[str, Fraction]]] = {}
+    for year, version, service, party, exact in rows:
+        if (year, version) in wanted:
+            found.setdefault(year, {}).setdefault(service, {})[party] = Fraction(exact)
+    for year in sorted(found, reverse=True):
+        for service, shares in found[year].items():
+            out.setdefault(service, shares)  # the latest closed year's, not older
     return out
 
 
@@ -356,6 +386,7 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
     if problem:
         raise HistoryError(problem, 2)
     kind, data = book
+    text = result_json.decode("utf-8")
     party_rows, share_rows = _figures(result)
     ye = result.year_end
     try:
@@ -371,7 +402,8 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
             cid = conn.execute(insert(closed_years).returning(closed_years.c.id).values(
                 partnership_id=pid, year=year, version=version,
                 input_sha256=result.book.source_sha256, input_kind=kind, input_book=data,
-                result_json=result_json.decode("utf-8"), software_version=__version__,
+                result_json=text, software_version=__version__,
+                book_sha256=digest.sha256(data), result_sha256=digest.sha256(text),
                 approved_by=approved_by, minute=minute, closed_at=when,
                 carry_over_pence=ye.carry_over, closing_commitments_pence=ye.commitments,
                 meeting_date=meeting_date,
@@ -382,9 +414,8 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
             if share_rows:
                 conn.execute(insert(service_shares), [{"closed_year_id": cid, **r}
                                                       for r in share_rows])
-            conn.execute(insert(events).values(partnership_id=pid, year=year, kind="closed",
-                                               version=version, actor=approved_by,
-                                               minute=minute, at=when))
+            _append_event(conn, partnership_id=pid, year=year, kind="closed",
+                          version=version, actor=approved_by, minute=minute, at=when)
     except IntegrityError as exc:  # another close of the same year won the race
         raise _already_closed(engine, url, name, year) from exc
     except HistoryError as exc:
@@ -394,6 +425,33 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
     stored = year_record(engine, url, name, year)
     assert stored is not None
     return stored
+
+
+def _append_event(conn: Connection, **values: Any) -> None:
+    """Add an event at the end of the chain: it records the SHA-256 of the latest event
+    (:mod:`finance.history.digest`).  On PostgreSQL the events table is locked against
+    other writers until the transaction ends, so two events never follow the same one
+    (SQLite's ``BEGIN IMMEDIATE`` already gives the writer the database to itself)."""
+    if conn.dialect.name != "sqlite":
+        conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+    last = conn.execute(select(events).order_by(events.c.id.desc()).limit(1)
+                        ).mappings().first()
+    conn.execute(insert(events).values(
+        **values, prev_sha256=digest.GENESIS if last is None else event_sha256(conn, last)))
+
+
+def event_sha256(conn: Connection, event: Mapping[Any, Any]) -> str:
+    """The SHA-256 of a stored event's canonical form (:func:`digest.event_sha256`)."""
+    name = conn.execute(select(partnerships.c.name).where(
+        partnerships.c.id == event["partnership_id"])).scalar_one_or_none()
+    closed = None
+    if event["kind"] == "closed":
+        row = conn.execute(select(closed_years.c.book_sha256, closed_years.c.result_sha256)
+                           .where(and_(closed_years.c.partnership_id == event["partnership_id"],
+                                       closed_years.c.year == event["year"],
+                                       closed_years.c.version == event["version"]))).first()
+        closed = None if row is None else (row[0], row[1])
+    return digest.event_sha256(event, name or "", closed)
 
 
 def _already_closed(engine: Engine, url: str, name: str, year: str) -> HistoryError:
@@ -492,9 +550,8 @@ def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
                 raise HistoryError(f"{year} of {name} cannot be reopened: {later[-1]} is "
                                    "closed after it; only the latest closed year can be "
                                    "reopened.", 2)
-            conn.execute(insert(events).values(partnership_id=pid, year=year,
-                                               kind="reopened", version=ev["version"],
-                                               actor=by, reason=reason, at=when))
+            _append_event(conn, partnership_id=pid, year=year, kind="reopened",
+                          version=ev["version"], actor=by, reason=reason, at=when)
             name_ = name
     except IntegrityError as exc:
         raise HistoryError(f"{year} was reopened by someone else at the same moment.",

@@ -5,13 +5,15 @@
 ``closed_years``       one row per closed version of a (partnership, year): the input book
                        as given, its SHA-256, the result JSON, the software version, who
                        approved it, the board minute, the date of the board meeting that
-                       approved it (null for a year closed before it was asked for) and
-                       when it was closed (UTC)
+                       approved it (null for a year closed before it was asked for),
+                       when it was closed (UTC), and the SHA-256 of the stored book and
+                       of the result JSON
 ``party_figures``      per closed version and party: contribution, refund, carry-over,
                        supplementary, services and net settlement position, in pence
 ``service_shares``     per closed version, service and party: the share of the net cost
                        applied (pence) and the split's share as an exact fraction
-``events``             the append-only log: every close and reopen, by whom, when, why
+``events``             the append-only log: every close and reopen, by whom, when, why,
+                       and the SHA-256 of the event before it (a chain)
 ``saved_scenarios``    what-ifs saved by name for a year (a scenario file's text); saving
                        a name again adds a row, the latest one counts
 =====================  ==================================================================
@@ -30,6 +32,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -66,6 +69,8 @@ closed_years = Table(
     Column("carry_over_pence", BigInteger, nullable=False),
     Column("closing_commitments_pence", BigInteger, nullable=False),
     Column("meeting_date", Date, nullable=True),  # the approval's date; null: not recorded
+    Column("book_sha256", String(64), nullable=True),  # of input_book's bytes
+    Column("result_sha256", String(64), nullable=True),  # of result_json, UTF-8
     UniqueConstraint("partnership_id", "year", "version", name="uq_closed_year_version"),
 )
 
@@ -102,7 +107,9 @@ events = Table(
     Column("minute", String(200), nullable=False, server_default=""),
     Column("reason", Text, nullable=False, server_default=""),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("prev_sha256", String(64), nullable=True),  # the event before it (digest.py)
     UniqueConstraint("partnership_id", "year", "version", "kind", name="uq_event"),
+    Index("uq_event_prev_sha256", "prev_sha256", unique=True),
 )
 
 saved_scenarios = Table(
