@@ -90,7 +90,8 @@ EDITOR_WIDTHS: dict[str, int] = {"code": 90, "year": 85, "choice": 115, "money":
 NARROW: dict[tuple[str, str], int] = {("services", "basis"): 100,
                                       ("services", "rebase_tolerance"): 75,
                                       ("services", "rebase_step"): 60,
-                                      ("parties", "s151_officer"): 120,
+                                      ("parties", "name"): 130,
+                                      ("parties", "s151_officer"): 100,
                                       ("service_budget", "item"): 110,
                                       ("service_budget", "description"): 110}
 
