@@ -602,14 +602,42 @@ def _latest(rows: Sequence[Service], year: str) -> Service | None:
 
 def _carried(rows: Sequence[Any], year: str, key: str = "service") -> list[Any]:
     """Each service's (or, with ``key``, each driver's) rows of the latest year not after
-    ``year`` that has any."""
+    ``year`` that has any.  The answer only changes at a year the rows give, so it is
+    worked out once for each such year (a forecast's later years reuse it)."""
     y = parse_year(year)
+    given = _years_given(rows)
+    upto = max((g for g in given if g <= y), default=None)
+    memo_key = (id(rows), key, upto)
+    hit = _CARRIED.get(memo_key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
     best: dict[str, int] = {}
     for r in rows:
         ry = parse_year(r.year)
         if ry <= y and ry > best.get(getattr(r, key), -1):
             best[getattr(r, key)] = ry
-    return [r for r in rows if parse_year(r.year) == best.get(getattr(r, key))]
+    out = [r for r in rows if parse_year(r.year) == best.get(getattr(r, key))]
+    if len(_CARRIED) > 64:
+        _CARRIED.clear()
+    _CARRIED[memo_key] = (rows, out)
+    return out
+
+
+def _years_given(rows: Sequence[Any]) -> frozenset[int]:
+    hit = _YEARS.get(id(rows))
+    if hit is not None and hit[0] is rows:
+        return hit[1]
+    years = frozenset(parse_year(y) for y in {r.year for r in rows})
+    if len(_YEARS) > 64:
+        _YEARS.clear()
+    _YEARS[id(rows)] = (rows, years)
+    return years
+
+
+#: Answers of :func:`_carried` and :func:`_years_given`, by the rows' identity (each
+#: entry keeps its rows, so an identity is never mistaken for another object's).
+_CARRIED: dict[tuple[int, str, int | None], tuple[Sequence[Any], list[Any]]] = {}
+_YEARS: dict[int, tuple[Sequence[Any], frozenset[int]]] = {}
 
 
 def _carried_parties(book: Book, year: str, gone: set[str], services: set[str]
