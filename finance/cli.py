@@ -648,6 +648,132 @@ def db_restore(
     raise typer.Exit(_verify(db))
 
 
+users_app = typer.Typer(help="Members of a partnership and their roles, held by the "
+                         "history database.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+UsersPartnership = Annotated[str | None, typer.Option(
+    help="The partnership's name (default: the database's only one; the bundled "
+    "example's when it holds none).")]
+UsersBy = Annotated[str, typer.Option("--by", help="Who is making the change (required).")]
+
+
+def _bundled_name() -> str | None:
+    """The bundled example's partnership name, from its settings (no book is loaded)."""
+    import csv
+
+    from finance.book import bundled_book_path
+
+    try:
+        with (bundled_book_path() / "settings.csv").open(newline="", encoding="utf-8") as f:
+            return next((r["value"].strip() for r in csv.DictReader(f)
+                         if r.get("key", "").strip() == "name"), None)
+    except (OSError, KeyError):
+        return None
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The member's e-mail address.")],
+    role: Annotated[str, typer.Option(help="viewer, preparer, approver or admin.")] = "",
+    partnership: UsersPartnership = None,
+    by: UsersBy = "",
+    db: DbOption = None,
+) -> None:
+    """Make EMAIL a member with ROLE (or change the role of a member): recorded as an
+    event of the history, with who made the change."""
+    from finance.history import store
+    from finance.history.db import HistoryError, resolve
+
+    url = resolve(db)
+    try:
+        engine = store.open_engine(url, create=True)
+        assert engine is not None
+        try:
+            ch = store.add_member(engine, url, email, role, by, partnership, _bundled_name())
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    if not ch.kind:
+        typer.echo(f"{ch.email} is already {ch.role} of {ch.partnership}; nothing was "
+                   "recorded.")
+    elif ch.previous:
+        typer.echo(f"{ch.email} of {ch.partnership}: role changed from {ch.previous} to "
+                   f"{ch.role} by {ch.by}")
+    else:
+        typer.echo(f"added {ch.email} to {ch.partnership} as {ch.role} by {ch.by}")
+
+
+@users_app.command("remove")
+def users_remove(
+    email: Annotated[str, typer.Argument(help="The member's e-mail address.")],
+    partnership: UsersPartnership = None,
+    by: UsersBy = "",
+    db: DbOption = None,
+) -> None:
+    """Remove EMAIL from the partnership's members: recorded as an event of the history,
+    with who made the change."""
+    from finance.history import store
+    from finance.history.db import HistoryError, resolve
+
+    url = resolve(db)
+    try:
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
+        try:
+            ch = store.remove_member(engine, url, email, by, partnership, _bundled_name())
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"removed {ch.email} ({ch.role}) from {ch.partnership} by {ch.by}")
+
+
+@users_app.command("list")
+def users_list(
+    partnership: Annotated[str | None, typer.Option(
+        help="Only this partnership (default: every one).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List each partnership's members and their roles."""
+    from finance.history import store
+    from finance.history.db import HistoryError, resolve
+
+    url = resolve(db)
+    try:
+        engine = store.open_engine(url, create=False)
+        found: dict[str, list[Any]] = {}
+        if engine is not None:
+            try:
+                found = store.list_members(engine, url, partnership)
+            finally:
+                engine.dispose()
+    except HistoryError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    if json_out:
+        from finance.output import json_bytes
+
+        doc = {"partnerships": [{"name": n, "members": [{"email": m.email, "role": m.role}
+                                                        for m in ms]}
+                                for n, ms in found.items()]}
+        sys.stdout.write(json_bytes(doc).decode("utf-8"))
+        return
+    if not any(found.values()):
+        typer.echo("The history holds no members yet.")
+        return
+    for name, ms in found.items():
+        typer.echo(f"{name}: {len(ms)} member(s)")
+        width = max((len(m.email) for m in ms), default=0)
+        for m in ms:
+            typer.echo(f"  {m.email:<{width}}  {m.role}")
+
+
 @app.command("budget")
 def budget_cmd(
     book: Annotated[Path | None, typer.Argument(

@@ -430,8 +430,8 @@ def test_sqlite_insert_or_replace_of_a_stored_row_is_refused(tmp_path: Path,
                   f"{table} WHERE {first} = (SELECT min({first}) FROM {table})"]
     if table == "events":
         statements.append("INSERT OR REPLACE INTO events SELECT id, partnership_id, year, "
-                          "kind, version, 'someone else', minute, reason, at, prev_sha256 "
-                          "FROM events WHERE id = 1")
+                          "kind, version, 'someone else', minute, reason, at, prev_sha256, "
+                          "member, role FROM events WHERE id = 1")
     engine = history_db.connect(url)
     try:
         for sql in statements:
@@ -462,14 +462,16 @@ def test_the_insert_guards_cover_every_key_of_every_table() -> None:
 
 def test_truncating_every_locked_table_at_once_is_refused(db_url: str, tmp_path: Path) -> None:
     """PostgreSQL: one TRUNCATE of all the history's tables together is refused too (on
-    SQLite, which has no TRUNCATE, DELETE of every table in one transaction)."""
+    SQLite, which has no TRUNCATE, DELETE of every table in one transaction); on
+    PostgreSQL with ``members``, which is not locked but references ``partnerships``."""
     before = _locked_history(db_url, tmp_path)
     engine = history_db.connect(db_url)
+    every = (*LOCKED, "members")
     if history_db.is_sqlite(db_url):
         statements = [f"DELETE FROM {t}" for t in reversed(LOCKED)]
     else:
-        statements = [f"TRUNCATE {', '.join(LOCKED)}",
-                      f"TRUNCATE {', '.join(LOCKED)} RESTART IDENTITY CASCADE"]
+        statements = [f"TRUNCATE {', '.join(every)}",
+                      f"TRUNCATE {', '.join(every)} RESTART IDENTITY CASCADE"]
     try:
         for sql in statements:
             with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
@@ -484,14 +486,14 @@ def test_migrations_upgrade_from_empty_then_down_and_up_again(db_url: str) -> No
     try:
         assert migrate.current(engine) is None
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == migrate.head() == "0004"
+        assert migrate.current(engine) == migrate.head() == "0005"
         migrate.downgrade(engine, db_url, "base")
         assert migrate.current(engine) is None
         with engine.connect() as conn:
             names = set(engine.dialect.get_table_names(conn))
         assert not names & set(LOCKED)
         migrate.upgrade(engine, db_url)
-        assert migrate.current(engine) == "0004"
+        assert migrate.current(engine) == "0005"
     finally:
         engine.dispose()
 
@@ -546,7 +548,7 @@ def test_a_database_made_at_the_previous_schema_upgrades_and_old_years_say_not_r
     assert code == 0, out
     engine = history_db.connect(db_url)
     try:
-        assert migrate.current(engine) == migrate.head() == "0004"
+        assert migrate.current(engine) == migrate.head() == "0005"
     finally:
         engine.dispose()
     assert "│ 2025-26 │ closed │ 1       │ Cllr J Smith │ MKIP/2026/14 │ not recorded  │" in out

@@ -419,3 +419,53 @@ def reopen_shown(url: str, partnership: str, year: str, reason: str, by: str) ->
         return store.reopen_year(engine, url, year, reason, by, partnership)
     finally:
         engine.dispose()
+
+
+#: What each action of the app needs: the least role allowed it.  ``view``: see the
+#: figures, reports and history; ``prepare``: upload and edit a book, weigh scenarios,
+#: set the budget, download the packs; ``close``: close or reopen a year; ``admin``:
+#: manage the members.
+ACTIONS = {"view": "viewer", "prepare": "preparer", "close": "approver", "admin": "admin"}
+
+
+def role_of(url: str, partnership: str, email: str | None) -> str | None:
+    """The role of the signed-in ``email`` in ``partnership``, from the server's database
+    (never from a book); ``None`` when there is no e-mail, no database, or no such
+    member.  Never raises for the database: one that cannot be used gives ``None``, and
+    the reason goes to stderr (password hidden)."""
+    import sys
+
+    if email is None or not email.strip():
+        return None
+    try:
+        engine = store.open_engine(url, create=False)
+        if engine is None:
+            return None
+        try:
+            return store.member_role(engine, url, partnership, email)
+        finally:
+            engine.dispose()
+    except HistoryError as exc:
+        print(f"mkip: no role for the signed-in user: {exc}", file=sys.stderr)
+        return None
+
+
+def allowed(role: str | None, action: str) -> bool:
+    """Whether a member with ``role`` (``None``: not a member) may do ``action``
+    (:data:`ACTIONS`); each role may do what the roles below it may.  An unknown role is
+    allowed nothing; an unknown action is a mistake in the caller (``ValueError``).
+
+    >>> rows = [None, "viewer", "preparer", "approver", "admin"]
+    >>> for r in rows:
+    ...     print(f"{r!s:9}", *(int(allowed(r, a)) for a in ACTIONS))
+    None      0 0 0 0
+    viewer    1 0 0 0
+    preparer  1 1 0 0
+    approver  1 1 1 0
+    admin     1 1 1 1
+    """
+    from finance.history.roles import rank
+
+    if action not in ACTIONS:
+        raise ValueError(f"{action!r} is not an action: one of {', '.join(ACTIONS)}")
+    return rank(role) >= rank(ACTIONS[action])

@@ -11,7 +11,9 @@ Reopening adds an event; closing again stores version 2.  See ``docs/history.md`
   password hidden;
 - :mod:`finance.history.tables` is the schema, :mod:`finance.history.migrate` brings a
   database to it with Alembic;
-- :mod:`finance.history.store` closes, reopens and lists years;
+- :mod:`finance.history.store` closes, reopens and lists years, and adds, changes and
+  removes members (:mod:`finance.history.roles`: the roles and the replay of members'
+  events);
 - :mod:`finance.history.locks` is the trigger SQL that locks every table,
   :mod:`finance.history.digest` the digests and the chain of events,
   :mod:`finance.history.verify` checks them (``mkip db verify``), and

@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -30,11 +30,12 @@ from finance.core.chain import Approval, ClosedOpening, Prior, approval_problem,
 from finance.core.money import fmt_gbp
 from finance.core.run import Result
 from finance.core.years import previous_year
-from finance.history import digest, migrate
+from finance.history import digest, migrate, roles
 from finance.history.db import HistoryError, connect, exists, is_sqlite, sentence
 from finance.history.tables import (
     closed_years,
     events,
+    members,
     partnerships,
     party_figures,
     saved_scenarios,
@@ -203,8 +204,9 @@ def _ensure_partnership(conn: Connection, name: str, when: datetime) -> int:
 def _latest_events(conn: Connection, pid: int, before: int | None = None
                    ) -> dict[str, Any]:
     """Each stored year's latest event row (of the events before event ``before``, when
-    given: the history as it stood then)."""
-    q = select(events).where(events.c.partnership_id == pid)
+    given: the history as it stood then); members' events are no year's."""
+    q = select(events).where(events.c.partnership_id == pid,
+                             events.c.kind.not_in(roles.MEMBER_KINDS))
     if before is not None:
         q = q.where(events.c.id < before)
     rows = conn.execute(q.order_by(events.c.id)).mappings().all()
@@ -636,6 +638,186 @@ def _one_partnership(conn: Connection, partnership: str | None) -> tuple[str, in
                        "with --partnership NAME.", 2)
 
 
-__all__ = ["SavedScenarios", "StoredYear", "book_bytes", "close_year",
-           "closed_opening", "history", "list_scenarios", "open_engine", "prior",
+# ----------------------------------------------------------------------- members
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member of a partnership, as the ``members`` table holds it.
+
+    Fields:
+        partnership: the partnership's name.
+        email: the member's e-mail address, lower case.
+        role: ``viewer``, ``preparer``, ``approver`` or ``admin``.
+    """
+
+    partnership: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberChange:
+    """What :func:`add_member` or :func:`remove_member` did.
+
+    Fields:
+        partnership: the partnership's name.
+        email: the member's e-mail address, lower case.
+        kind: the event recorded (``member_added``, ``member_role_changed``,
+            ``member_removed``), or "" when nothing changed (the member had that role).
+        role: the member's role after the change (for a removal, the role they had).
+        previous: the role before the change ("" when they were not a member).
+        by: who made the change.
+        at: when, UTC.
+    """
+
+    partnership: str
+    email: str
+    kind: str
+    role: str
+    previous: str
+    by: str
+    at: datetime
+
+
+def member_role(engine: Engine, url: str, partnership: str, email: str) -> str | None:
+    """The role of ``email`` (any case) in ``partnership``; ``None`` when they are not a
+    member (or the partnership is not in the database)."""
+    with _worded(url), engine.connect() as conn:
+        pid = _partnership_id(conn, partnership)
+        if pid is None:
+            return None
+        return conn.execute(select(members.c.role).where(
+            members.c.partnership_id == pid,
+            members.c.email == roles.normal_email(email))).scalar_one_or_none()
+
+
+def list_members(engine: Engine, url: str, partnership: str | None = None
+                 ) -> dict[str, list[Member]]:
+    """Every partnership's members (or one partnership's), partnerships by name, members
+    by e-mail: ``{partnership: [Member, ...]}``; a partnership with none has ``[]``."""
+    with _worded(url), engine.connect() as conn:
+        q = select(partnerships.c.id, partnerships.c.name).order_by(partnerships.c.name)
+        if partnership is not None:
+            q = q.where(partnerships.c.name == partnership)
+        names = dict(conn.execute(q).all())
+        out: dict[str, list[Member]] = {names[pid]: [] for pid in names}
+        for pid, email, role in conn.execute(
+                select(members.c.partnership_id, members.c.email, members.c.role)
+                .where(members.c.partnership_id.in_(list(names)))
+                .order_by(members.c.email)).all():
+            out[names[pid]].append(Member(names[pid], email, role))
+        return out
+
+
+def add_member(engine: Engine, url: str, email: str, role: str, by: str,
+               partnership: str | None = None, default: str | None = None,
+               now: datetime | None = None) -> MemberChange:
+    """Make ``email`` a member of the partnership with ``role``: a ``member_added``
+    event, or ``member_role_changed`` when they are a member with another role (nothing
+    is recorded when they have that role already).
+
+    ``partnership``: by name (added to the database if it is not there); left out, the
+    only partnership of the database, else ``default`` when it holds none.  Refused
+    (exit 2, one sentence) for an address that is no e-mail, a word that is no role,
+    without ``by``, or without a partnership when the database holds several.
+    """
+    problem = (roles.email_problem(email) or roles.role_problem(role)
+               or ("" if by.strip() else "Say who is making the change (--by NAME)."))
+    if problem:
+        raise HistoryError(problem, 2)
+    email, role, by = roles.normal_email(email), role.strip().lower(), by.strip()
+    when = now or datetime.now(UTC)
+    try:
+        with _worded(url), engine.begin() as conn:
+            name = _member_partnership(conn, partnership, default)
+            pid = _ensure_partnership(conn, name, when)
+            _lock(conn, pid)
+            had = _role(conn, pid, email)
+            if had == role:
+                return MemberChange(name, email, "", role, role, by, when)
+            if had is None:
+                conn.execute(insert(members).values(partnership_id=pid, email=email,
+                                                    role=role))
+                kind = roles.MEMBER_ADDED
+            else:
+                conn.execute(update(members).where(members.c.partnership_id == pid,
+                                                   members.c.email == email)
+                             .values(role=role))
+                kind = roles.MEMBER_ROLE_CHANGED
+            _member_event(conn, pid, kind, email, role, by, when)
+    except IntegrityError as exc:
+        raise HistoryError(f"{email} could not be made a member: another change was made "
+                           "at the same moment; try again.", 2) from exc
+    return MemberChange(name, email, kind, role, had or "", by, when)
+
+
+def remove_member(engine: Engine, url: str, email: str, by: str,
+                  partnership: str | None = None, default: str | None = None,
+                  now: datetime | None = None) -> MemberChange:
+    """Remove ``email`` from the partnership's members: a ``member_removed`` event.
+    Refused (exit 2, one sentence) for someone who is not a member, or without ``by``;
+    ``partnership`` as for :func:`add_member`."""
+    problem = (roles.email_problem(email)
+               or ("" if by.strip() else "Say who is making the change (--by NAME)."))
+    if problem:
+        raise HistoryError(problem, 2)
+    email, by = roles.normal_email(email), by.strip()
+    when = now or datetime.now(UTC)
+    try:
+        with _worded(url), engine.begin() as conn:
+            name = _member_partnership(conn, partnership, default)
+            pid = _partnership_id(conn, name)
+            if pid is not None:
+                _lock(conn, pid)
+            had = None if pid is None else _role(conn, pid, email)
+            if pid is None or had is None:
+                raise HistoryError(f"{email} is not a member of {name}.", 2)
+            conn.execute(delete(members).where(members.c.partnership_id == pid,
+                                               members.c.email == email))
+            _member_event(conn, pid, roles.MEMBER_REMOVED, email, had, by, when)
+    except IntegrityError as exc:
+        raise HistoryError(f"{email} could not be removed: another change was made at the "
+                           "same moment; try again.", 2) from exc
+    return MemberChange(name, email, roles.MEMBER_REMOVED, had, had, by, when)
+
+
+def _role(conn: Connection, pid: int, email: str) -> str | None:
+    return conn.execute(select(members.c.role).where(
+        members.c.partnership_id == pid, members.c.email == email)).scalar_one_or_none()
+
+
+def _member_partnership(conn: Connection, given: str | None, default: str | None) -> str:
+    """The partnership a change of members is for: the one named, else the database's
+    only one, else ``default`` when it holds none."""
+    if given is not None and given.strip():
+        return given.strip()
+    names = [r[0] for r in conn.execute(select(partnerships.c.name)
+                                        .order_by(partnerships.c.name)).all()]
+    if len(names) == 1:
+        return str(names[0])
+    if not names and default:
+        return default
+    if not names:
+        raise HistoryError("The history holds no partnership yet: say which with "
+                           "--partnership NAME.", 2)
+    listed = ", ".join(repr(n) for n in names)
+    raise HistoryError(f"The history holds several partnerships ({listed}): say which "
+                       "with --partnership NAME.", 2)
+
+
+def _member_event(conn: Connection, pid: int, kind: str, email: str, role: str, by: str,
+                  when: datetime) -> None:
+    """Record a change of a member at the end of the chain.  A member's event belongs to
+    no year (``year`` is ""); its ``version`` numbers the partnership's member events,
+    1, 2, ..., so the events' unique key holds for them too."""
+    n = conn.execute(select(func.count()).select_from(events).where(
+        events.c.partnership_id == pid, events.c.kind.in_(roles.MEMBER_KINDS))).scalar_one()
+    _append_event(conn, partnership_id=pid, year="", kind=kind, version=int(n) + 1,
+                  actor=by, member=email, role=role, at=when)
+
+
+__all__ = ["Member", "MemberChange", "SavedScenarios", "StoredYear", "add_member",
+           "book_bytes", "close_year", "closed_opening", "history", "list_members",
+           "list_scenarios", "member_role", "open_engine", "prior", "remove_member",
            "reopen_year", "save_scenarios", "stored_shares", "year_record"]

@@ -31,10 +31,12 @@ def party_figures(result: Mapping[str, Any]) -> dict[str, dict[str, str | None]]
 def print_history(years: Mapping[str, Sequence[StoredYear]],
                   console: Console | None = None) -> None:
     con = console or Console(width=None if sys.stdout.isatty() else 120)
-    if not years:
+    if not any(years.values()):  # a partnership with only members or scenarios has none
         con.print("The history holds no closed years yet.")
         return
     for name, ys in years.items():
+        if not ys:
+            continue
         t = Table(title=f"{name}: stored years", title_justify="left", title_style="bold")
         for h in ("Year", "Status", "Version", "Approved by", "Minute", "Board meeting",
                   "Closed at (UTC)", "Input SHA-256"):

@@ -12,22 +12,28 @@
                        supplementary, services and net settlement position, in pence
 ``service_shares``     per closed version, service and party: the share of the net cost
                        applied (pence) and the split's share as an exact fraction
-``events``             the append-only log: every close and reopen, by whom, when, why,
+``events``             the append-only log: every close and reopen, and every change of a
+                       member (with the member's e-mail and role), by whom, when, why,
                        and the SHA-256 of the event before it (a chain)
 ``saved_scenarios``    what-ifs saved by name for a year (a scenario file's text); saving
                        a name again adds a row, the latest one counts
+``members``            who may use a partnership's figures, by e-mail (lower case), and
+                       their role (``viewer``, ``preparer``, ``approver``, ``admin``)
 =====================  ==================================================================
 
 Money is whole pence in ``BIGINT`` columns (``contribution_pence``).  A year's status is
 not stored: it is the kind of its latest event (``closed`` or ``reopened``).  Triggers
-(:mod:`finance.history.migrations`) refuse ``UPDATE`` and ``DELETE`` on every table, so
-what was stored stays as it was.
+(:mod:`finance.history.migrations`) refuse ``UPDATE`` and ``DELETE`` on every table of
+:data:`LOCKED`, so what was stored stays as it was.  ``members`` is the one table that
+changes (members come and go); each change is an event, and ``mkip db verify`` checks
+the table against the replay of those events.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -101,13 +107,15 @@ events = Table(
     Column("id", Integer, primary_key=True),
     Column("partnership_id", Integer, ForeignKey("partnerships.id"), nullable=False),
     Column("year", String(7), nullable=False),
-    Column("kind", String(10), nullable=False),  # closed | reopened
+    Column("kind", String(30), nullable=False),  # closed | reopened | member_...
     Column("version", Integer, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("minute", String(200), nullable=False, server_default=""),
     Column("reason", Text, nullable=False, server_default=""),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("prev_sha256", String(64), nullable=True),  # the event before it (digest.py)
+    Column("member", String(320), nullable=True),  # a member's event: the e-mail
+    Column("role", String(20), nullable=True),  # a member's event: the role
     UniqueConstraint("partnership_id", "year", "version", "kind", name="uq_event"),
     Index("uq_event_prev_sha256", "prev_sha256", unique=True),
 )
@@ -123,6 +131,19 @@ saved_scenarios = Table(
     Column("saved_at", DateTime(timezone=True), nullable=False),
 )
 
-#: The tables no row of which may ever change or go: every table of the history.
+members = Table(
+    "members", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partnership_id", Integer, ForeignKey("partnerships.id"), nullable=False),
+    Column("email", String(320), nullable=False),  # lower case
+    Column("role", String(20), nullable=False),  # viewer | preparer | approver | admin
+    UniqueConstraint("partnership_id", "email", name="uq_member"),
+    CheckConstraint("role IN ('viewer', 'preparer', 'approver', 'admin')",
+                    name="ck_member_role"),
+    CheckConstraint("email = lower(email)", name="ck_member_email_lower"),
+)
+
+#: The tables no row of which may ever change or go: every table of the history but
+#: ``members`` (whose changes are events).
 LOCKED = ("partnerships", "closed_years", "party_figures", "service_shares", "events",
           "saved_scenarios")

@@ -1,14 +1,17 @@
 """``mkip db verify``: is the record as it was written?
 
-Three things are checked, and the first that fails is named (which table, which year or
-event, what differs):
+Four things are checked, and the first that fails is named (which table, which year,
+event or member, what differs):
 
 1. each closed year's stored book and result JSON against its SHA-256
    (``book_sha256``, ``result_sha256``);
 2. the chain of events, in the order of their ``id``: each event's ``prev_sha256``
    against the SHA-256 of the event before it (:mod:`finance.history.digest`; the first
    records 64 zeros), and each closed version against its ``closed`` event and back;
-3. each stored book, run again with this version of the software, with the openings and
+3. the ``members`` table against the replay of the members' events
+   (:func:`finance.history.roles.replay`): a member added, changed or removed behind the
+   log is named;
+4. each stored book, run again with this version of the software, with the openings and
    shares the history held when it was closed.  A result this version computes
    differently is a difference between versions of the software, not a change to the
    record: it is reported as such, and does not fail the check.
@@ -27,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, select
 
 from finance import __version__
-from finance.history import digest
+from finance.history import digest, roles
 from finance.history.store import _worded, prior_when_closed
-from finance.history.tables import closed_years, events, partnerships
+from finance.history.tables import closed_years, events, members, partnerships
 
 if TYPE_CHECKING:
     from finance.core.model import Book
@@ -46,6 +49,7 @@ class Verification:
     Fields:
         events: how many events were checked.
         years: how many closed versions of years were checked.
+        members: how many members were checked against their events.
         head: the SHA-256 of the latest event (what the next event will record; kept
             outside the database, it shows that no event was removed from the end).
         broken: the first digest or link that does not hold, in words (``None``: all do).
@@ -55,6 +59,7 @@ class Verification:
 
     events: int = 0
     years: int = 0
+    members: int = 0
     head: str = digest.GENESIS
     broken: str | None = None
     differences: list[str] = field(default_factory=list)
@@ -67,6 +72,15 @@ def _short(h: str | None) -> str:
 def _year_name(r: Mapping[Any, Any], names: Mapping[int, str]) -> str:
     return (f"{r['year']} of {names.get(r['partnership_id'], '(no partnership)')}, "
             f"version {r['version']}")
+
+
+def _event_name(r: Mapping[Any, Any], names: Mapping[int, str]) -> str:
+    """An event in words: ``closed 2024-25 of P, version 1``, or for a member's event
+    ``member_added ann@x.gov.uk (viewer) of P``."""
+    if r["kind"] in roles.MEMBER_KINDS:
+        return (f"{r['kind']} {r['member']} ({r['role']}) of "
+                f"{names.get(r['partnership_id'], '(no partnership)')}")
+    return f"{r['kind']} {_year_name(r, names)}"
 
 
 def verify(engine: Engine, url: str, rerun: bool = True) -> Verification:
@@ -98,8 +112,10 @@ def _verify(conn: Connection, rerun: bool) -> Verification:
                               f"{_short(have)}.")
     closes: set[tuple[int, str, int]] = set()
     prev_row: Any = None
+    replayed: list[Any] = []
     for r in conn.execute(select(events).order_by(events.c.id)).mappings():
         out.events += 1
+        replayed.append(r)
         key = (r["partnership_id"], r["year"], r["version"])
         pair = None
         if r["kind"] == "closed":
@@ -113,7 +129,7 @@ def _verify(conn: Connection, rerun: bool) -> Verification:
         if out.broken is None and r["prev_sha256"] != want:
             before = ("the first event, so it should record 64 zeros" if prev_row is None
                       else f"event {prev_row['id']} before it hashes to {_short(want)}")
-            out.broken = (f"events: event {r['id']} ({r['kind']} {_year_name(r, names)}, by "
+            out.broken = (f"events: event {r['id']} ({_event_name(r, names)}, by "
                           f"{r['actor']}) does not follow the event before it: it records "
                           f"{_short(r['prev_sha256'])}, but {before} (an event was changed, "
                           "removed or reordered).")
@@ -124,9 +140,42 @@ def _verify(conn: Connection, rerun: bool) -> Verification:
             out.broken = (f"closed_years: {key[1]} of {names.get(key[0], '?')}, version "
                           f"{key[2]} (row {cy['id']}) has no 'closed' event: that event was "
                           "removed.")
+    out.members, problem = _members(conn, names, replayed)
+    if out.broken is None:
+        out.broken = problem
     if rerun and out.broken is None:
         out.differences = _rerun(conn, names)
     return out
+
+
+def _members(conn: Connection, names: Mapping[int, str], evs: list[Any]
+             ) -> tuple[int, str | None]:
+    """How many members are stored, and the first whose row is not what the members'
+    events give (``None``: every row is)."""
+    want = roles.replay(evs)
+    seen: set[tuple[int, str]] = set()
+    problem = None
+    rows = conn.execute(select(members).order_by(members.c.id)).mappings().all()
+    for r in rows:
+        key = (r["partnership_id"], r["email"])
+        seen.add(key)
+        who = (f"members: {r['email']} of {names.get(r['partnership_id'], '?')} "
+               f"(row {r['id']})")
+        if key not in want:
+            problem = problem or (f"{who} is a member with role {r['role']}, but no event "
+                                  "makes them one: the row was added behind the log.")
+        elif want[key][0] != r["role"]:
+            role, ev = want[key]
+            problem = problem or (f"{who} has role {r['role']}, but its events give "
+                                  f"{role} (event {ev['id']}, {ev['kind']} by "
+                                  f"{ev['actor']}): the role was changed behind the log.")
+    for key, (role, ev) in want.items():
+        if key not in seen:
+            problem = problem or (f"members: {key[1]} of {names.get(key[0], '?')} is a "
+                                  f"member with role {role} by its events (event "
+                                  f"{ev['id']}, {ev['kind']} by {ev['actor']}), but has no "
+                                  "row: the row was removed behind the log.")
+    return len(rows), problem
 
 
 def _rerun(conn: Connection, names: Mapping[int, str]) -> list[str]:
