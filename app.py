@@ -82,6 +82,9 @@ h1 {font-size: 2.1rem !important; padding-bottom: 0.1rem !important;}
     {break-inside: avoid;}
 }
 </style>"""
+#: Said on a tab the person's role does not reach.
+ROLE_LIMIT = ("Your role ({role}) lets you see the figures, the history and the statements; "
+              "a preparer {what}. Ask the partnership's administrator if you need more.")
 #: Shown above figures that are not those of the current inputs.
 STALE = ("Not the current inputs: these are the last good figures ({label}, {year}), greyed "
          "out. Put the book's problems right (listed above) to see the figures of what is "
@@ -480,8 +483,14 @@ def who_may_close(r: Result) -> ah.Gate:
     user = getattr(st, "user", None)
     logged_in = bool(user is not None and user.get("is_logged_in"))
     email = user.get("email") if logged_in and user is not None else None
+    acc = current_access()
+    server = ah.approvers(os.environ, secrets())
+    if acc.who and not acc.close and acc.who not in server:  # a member whose role stops
+        return ah.Gate(False, reason=f"Your role ({acc.role}) does not include closing or "
+                       "reopening a year: an approver or the administrator does that.")
     return ah.gate(st.get_option("server.address"), logged_in,
-                   str(email) if email else None, ah.approvers(os.environ, secrets()))
+                   str(email) if email else None,
+                   (*server, acc.who) if acc.close and acc.who else server)
 
 
 def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, bytes] | None
@@ -800,8 +809,8 @@ def upload_bytes() -> bytes | None:
 
 def choose_source() -> ad.Source | None:
     st.header("Partnership book")
-    kind = st.radio("Figures from", list(ad.SOURCE_LABELS), format_func=ad.SOURCE_LABELS.get,
-                    key="source")
+    kinds = list(ad.SOURCE_LABELS) if current_access().prepare else [ad.BUNDLED]
+    kind = st.radio("Figures from", kinds, format_func=ad.SOURCE_LABELS.get, key="source")
     if kind == ad.UPLOAD:
         # any file: a wrong one (a CSV, an old .xls) is told what to upload instead
         file = st.file_uploader("Workbook (.xlsx, up to 50 MB)", key="upload",
@@ -881,7 +890,7 @@ def download_buttons(shown: dict[str, Any] | None, template: bytes, fresh: bool)
         st.download_button("Board report (Excel)", data=report,
                            file_name=f"{shown['stem']}.xlsx", mime=XLSX, type="primary",
                            icon=":material/description:", width="stretch", key="dl_report",
-                           disabled=not fresh,
+                           disabled=not fresh or not current_access().prepare,
                            help="The board paper for the figures on screen: the same workbook "
                                 "the command line writes. " + note)
         st.download_button("Result (JSON)", data=js, file_name=f"{shown['stem']}.json",
@@ -969,24 +978,44 @@ def show_status(src: ad.Source | None, parsed: ad.Parsed | None,
 # --------------------------------------------------------------------------- the page
 
 
-def signed_in() -> bool:
-    """Whether this person may see the partnership's figures: on this machine always;
-    on a network only once signed in (the sign-in page is all they see before)."""
+def who_is_here() -> ah.Access | None:
+    """What the person at the screen may do; ``None`` (with the page saying why) when
+    they may see nothing: on a network nothing of the partnership shows before sign-in,
+    nor to a signed-in person who is no member of it."""
+    address = st.get_option("server.address")
     user = getattr(st, "user", None)
     logged_in = bool(user is not None and user.get("is_logged_in"))
-    stop = ah.sign_in_needed(st.get_option("server.address"), "auth" in secrets(), logged_in)
-    if not stop:
-        return True
-    st.title("Partnership finance", anchor=False)
-    st.info(stop, icon=":material/login:")
-    if "auth" in secrets():
-        st.button("Sign in", on_click=st.login, icon=":material/login:", type="primary")
-    return False
+    stop = ah.sign_in_needed(address, "auth" in secrets(), logged_in)
+    if stop:
+        st.title("Partnership finance", anchor=False)
+        st.info(stop, icon=":material/login:")
+        if "auth" in secrets():
+            st.button("Sign in", on_click=st.login, icon=":material/login:", type="primary")
+        return None
+    email = str(user.get("email") or "") if logged_in and user is not None else None
+    partnership = ah.served_partnership(os.environ)
+    role = (ah.role_of(history_url(), partnership, email)
+            if address not in ah.LOCAL_ADDRESSES else None)
+    acc = ah.access(address, email, role)
+    if not acc.view:
+        st.title("Partnership finance", anchor=False)
+        st.info(f"You are signed in as {email}, but you are not a member of {partnership}: "
+                "ask its administrator to add you.", icon=":material/person_off:")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+        return None
+    st.session_state["access"] = acc
+    return acc
+
+
+def current_access() -> ah.Access:
+    acc = st.session_state.get("access")
+    return acc if isinstance(acc, ah.Access) else ah.Access(True, True, True)
 
 
 def page() -> None:
     st.html(STYLE)
-    if not signed_in():
+    acc = who_is_here()
+    if acc is None:
         return
     version: int = st.session_state.setdefault("data_version", 0)
     with st.sidebar:
@@ -1011,9 +1040,12 @@ def page() -> None:
             base = cache.frames(src.kind + ":" + src.sha256, src)
             memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]] = {}
             ws = workspace_for(f"{src.kind}:{src.sha256}", version, base)
-            if tabs["Data"].open is False:  # not drawn: the tables as last edited
+            if tabs["Data"].open is False or not acc.prepare:  # not drawn: as last edited
                 closed_editors(ws, ad.TABLES)
                 edited, edits = ws.frames, ad.changes_against(base, ws.frames)
+                if not acc.prepare:
+                    st.info(ROLE_LIMIT.format(role=acc.role, what="edits the tables"),
+                            icon=":material/lock:")
             else:
                 def check(frames: dict[str, Any]) -> tuple[Problem, ...]:
                     """The book's problems and the year's, as the page lists them."""
@@ -1093,10 +1125,14 @@ def page() -> None:
             with st.container(key=f"{'fresh' if fresh else 'stale'}-{name}"):
                 key, year, decisions, prior = shown["chart_key"]
                 draw(r, cache.charts(key, year, decisions, prior, TAB_CHARTS[name], r))
-    if tabs["Budget"].open is not False:
+    for name, what in (("Budget", "works out budgets"), ("Scenarios", "runs scenarios")):
+        if tabs[name].open is not False and not acc.prepare:
+            with tabs[name]:
+                st.info(ROLE_LIMIT.format(role=acc.role, what=what), icon=":material/lock:")
+    if tabs["Budget"].open is not False and acc.prepare:
         with tabs["Budget"]:
             budget_tab(r, shown.get("prior"), shown.get("key", ""))
-    if tabs["Scenarios"].open is not False:
+    if tabs["Scenarios"].open is not False and acc.prepare:
         with tabs["Scenarios"]:
             scenarios_tab(r, shown.get("tables"), shown.get("key", ""), shown.get("prior"))
     if tabs["History"].open is not False:

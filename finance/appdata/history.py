@@ -469,3 +469,53 @@ def allowed(role: str | None, action: str) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"{action!r} is not an action: one of {', '.join(ACTIONS)}")
     return rank(role) >= rank(ACTIONS[action])
+
+
+#: The partnership a served app is for (its members are looked up in it).
+PARTNERSHIP_ENV = "MKIP_PARTNERSHIP"
+DEFAULT_PARTNERSHIP = "Mid Kent Improvement Partnership"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the person at the screen may do.
+
+    Fields:
+        view: see the figures, the history and the statements.
+        prepare: also upload and edit books, run scenarios and budgets, download packs.
+        close: also close and reopen years.
+        who: the signed-in e-mail ("" on this machine).
+        role: the member's role ("" on this machine, where the officer at it may do
+            everything; None: signed in but no member).
+    """
+
+    view: bool
+    prepare: bool
+    close: bool
+    who: str = ""
+    role: str | None = ""
+
+
+def access(address: str | None, email: str | None, role: str | None) -> Access:
+    """What a person may do: everything on this machine; on a network what their role
+    allows (a book never grants anything).
+
+    >>> access("127.0.0.1", None, None).prepare
+    True
+    >>> a = access("0.0.0.0", "Viewer@x.gov.uk", "viewer")
+    >>> (a.view, a.prepare, a.close, a.who)
+    (True, False, False, 'viewer@x.gov.uk')
+    >>> access("0.0.0.0", "stranger@x.org", None).view
+    False
+    """
+    if (address or "") in LOCAL_ADDRESSES:
+        return Access(True, True, True)
+    who = (email or "").strip().lower()
+    return Access(allowed(role, "view"), allowed(role, "prepare"), allowed(role, "close"),
+                  who, role)
+
+
+def served_partnership(environ: Mapping[str, str]) -> str:
+    """The partnership a served app is for: ``MKIP_PARTNERSHIP``, else the bundled
+    example's."""
+    return environ.get(PARTNERSHIP_ENV, "").strip() or DEFAULT_PARTNERSHIP
