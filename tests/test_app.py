@@ -815,3 +815,32 @@ def test_restore_the_books_values_puts_the_board_decisions_back() -> None:
     assert metric(at, "Refund (50%)") == "£20,709.75"
     refund = next(n for n in at.sidebar.number_input if n.label == "Refund share (%)")
     assert refund.value == 50.0
+
+
+def test_one_persons_edits_and_decisions_are_never_seen_by_another() -> None:
+    """Two sessions of one server (the cached sources, books and results shared between
+    them): an edit and a board decision in one change nothing in the other."""
+    first, second = start(), start()
+    edit(first, "populations", 0, "population", 150000)
+    first.run()
+    refund = next(n for n in first.sidebar.number_input if n.label == "Refund share (%)")
+    refund.set_value(80.0).run()
+    assert metric(first, "Total contributions") == "£114,930.00"
+    second.run()
+    assert_clean(second)
+    assert metric(second, "Total contributions") == "£112,770.00"
+    assert metric(second, "Refund (50%)") == "£20,709.75"
+    assert not second.session_state["last_good"]["changes"]
+
+
+def test_a_cached_source_cannot_be_changed_in_place() -> None:
+    """What the server caches for every session is read-only."""
+    import dataclasses
+
+    from finance.appdata import bundled_source
+
+    src = bundled_source()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        src.label = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        src.tables["parties"] = src.tables["parties"]  # type: ignore[index]

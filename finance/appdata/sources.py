@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from finance.appdata.editing import tables_digest
 from finance.book import MAX_FILE_BYTES, bundled_book_path, read_csv_folder
@@ -51,10 +52,17 @@ class Source:
 
     kind: str
     label: str
-    tables: dict[str, RawTable]
+    tables: Mapping[str, RawTable]
     sha256: str
     problems: tuple[Problem, ...] = ()
     read: Mapping[str, RawTable | ReadTable | Ledger] | None = None
+
+    def __post_init__(self) -> None:
+        # shared by every session of the server (cached): read-only, so no session
+        # can change another's source in place
+        object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+        if self.read is not None:
+            object.__setattr__(self, "read", MappingProxyType(dict(self.read)))
 
     @property
     def present(self) -> frozenset[str]:
