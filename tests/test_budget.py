@@ -501,3 +501,14 @@ def test_mkip_compare_budget_puts_each_scenario_beside_the_book(tmp_path: Path) 
         tmp_path / "mid-kent-improvement-partnership-2026-27-budget-scenarios.xlsx")
     ws = wb["Budget scenarios"]
     assert ws["A4"].value == "MBC" and str(ws["E4"].value).startswith("=")
+
+
+def test_a_forecast_year_is_split_afresh_when_anything_it_is_made_from_changes() -> None:
+    """A year with nothing changed takes the year before's split; one whose populations
+    move (A's projection) is split again: its shares follow the new populations."""
+    b = _service_book(populations=(*_book().populations,
+                                   Population("A", "2028-29", 4000, "ONS projection")))
+    years = budget(b, "2026-27", _before(services=(("S", "Service", 100_000),)), 3).years
+    shares = [dict(y.services[0].shares) for y in years]
+    assert shares[0] == shares[1] == {"A": 16_667, "B": 33_333, "C": 50_000}
+    assert shares[2] == {"A": 44_445, "B": 22_222, "C": 33_333}  # 4,000 : 2,000 : 3,000

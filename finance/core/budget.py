@@ -438,6 +438,7 @@ def budget(book: Book, year: str, before: YearBefore, years: int = 5,
     prev_totals = {code: c + s for code, c, s in before.totals}
     pops: dict[str, Population] = {}
     in_force = {k: dict(v) for k, v in (stored_shares or {}).items()}
+    last_split: dict[str, Any] = {}  # the year before's split and what it was made from
     opening = before.carry_over
     y = year
     for i in range(years):
@@ -460,7 +461,7 @@ def budget(book: Book, year: str, before: YearBefore, years: int = 5,
                 rate * (1 + Fraction(assumption(book, "rate_uplift", y))), step)
         due = contributions(_year_book(book, y, pops, rate), y)
         services, applied = _services(book, y, prev_nets, before, first, infl, pops, rate,
-                                      in_force, pound, warnings)
+                                      in_force, pound, warnings, last_split)
         for sb in services:
             prev_nets[sb.service] = (sb.name, sb.net)
         in_force.update(applied)
@@ -524,9 +525,14 @@ def _services(book: Book, year: str, prev_nets: Mapping[str, tuple[str, int]],
               before: YearBefore, first: bool, infl: Decimal,
               pops: Mapping[str, Population], rate: Fraction,
               in_force: Mapping[str, Mapping[str, Fraction]], pound: bool,
-              warnings: list[Problem]
+              warnings: list[Problem], last_split: dict[str, Any]
               ) -> tuple[tuple[ServiceBudget, ...], dict[str, dict[str, Fraction]]]:
-    """Each service's net budget for ``year`` and its split; the shares each applied."""
+    """Each service's net budget for ``year`` and its split; the shares each applied.
+
+    A year whose split is made from exactly what the year before's was (the same
+    services and net budgets, participants, blends, drivers, populations and shares in
+    force) takes the year before's split rather than working it out again: a forecast
+    with no change in it splits once."""
     start = year_start(year)
     gone = {p.code for p in book.parties if p.left is not None and p.left <= start}
     proposed = {it.service for it in book.service_budget if it.year == year and not it.approved}
@@ -564,18 +570,31 @@ def _services(book: Book, year: str, prev_nets: Mapping[str, tuple[str, int]],
                       last.rebase_tolerance, last.rebase_step)
         svc_rows.append(svc)
         plan.append((svc, base, base_source, items, applied_infl))
-    ybook = replace(_year_book(book, year, pops, rate), services=tuple(svc_rows),
-                    service_parties=_carried_parties(book, year, gone, {s.service for s in
-                                                                          svc_rows}),
-                    service_blend=tuple(
-                        BlendComponent(b.service, year, b.component, b.weight, b.row)
-                        for b in _carried(book.service_blend, year)),
-                    drivers=_carried_drivers(book.drivers, year))
-    splits, problems = split_services(ybook, year)
-    warnings += [p for p in problems if not p.is_error]
-    if any(p.is_error for p in problems):
-        raise ValueError("; ".join(str(p) for p in problems if p.is_error))
-    splits = apply_tolerances(ybook, year, splits, in_force)
+    carried = (_carried(book.service_parties, year), _carried(book.service_blend, year),
+               _carried(book.drivers, year, "driver"))
+    made_from = (
+        tuple((s.service, s.host, s.gross_cost, s.basis, s.rebase_tolerance, s.rebase_step)
+              for s in svc_rows),
+        tuple(map(id, carried)), frozenset(gone),  # (the lists are kept below, so an
+        # identity seen again is the same list)
+        tuple(sorted((c, p.population) for c, p in pops.items())),
+        tuple(sorted((k, tuple(sorted(v.items()))) for k, v in in_force.items())))
+    if last_split.get("made_from") == made_from:
+        splits = last_split["splits"]
+    else:
+        ybook = replace(_year_book(book, year, pops, rate), services=tuple(svc_rows),
+                        service_parties=_carried_parties(book, year, gone,
+                                                         {s.service for s in svc_rows}),
+                        service_blend=tuple(
+                            BlendComponent(b.service, year, b.component, b.weight, b.row)
+                            for b in _carried(book.service_blend, year)),
+                        drivers=_carried_drivers(book.drivers, year))
+        splits, problems = split_services(ybook, year)
+        warnings += [p for p in problems if not p.is_error]
+        if any(p.is_error for p in problems):
+            raise ValueError("; ".join(str(p) for p in problems if p.is_error))
+        splits = apply_tolerances(ybook, year, splits, in_force)
+        last_split.update(made_from=made_from, splits=splits, carried=carried)
     by_code = {sp.service: sp for sp in splits}
     out = []
     applied: dict[str, dict[str, Fraction]] = {}
