@@ -9,8 +9,6 @@ in the workbook.  A scenario that breaks the book is reported with its problems 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +21,8 @@ from finance.core.chain import Prior
 from finance.core.money import fmt_pounds
 from finance.core.parse import RawTable, parse_book
 from finance.core.problems import Problem
-from finance.core.scenario import Scenario, apply_changes
+from finance.core.scenario import Scenario
+from finance.scenarios import located, scenario_book
 
 
 @dataclass
@@ -95,19 +94,13 @@ def compare_budget(tables: Mapping[str, RawTable], sha: str, scenarios: Sequence
     if out.baseline is None:
         return out
     for sc in scenarios:
-        changed, found = apply_changes(tables, sc)
-        if found:
+        sb, found = scenario_book(tables, sha, sc)
+        if sb is None:
             out.problems += found
             continue
-        digest = hashlib.sha256((sha + json.dumps([c.as_json() for c in sc.changes],
-                                                  sort_keys=True)).encode()).hexdigest()
-        sb, found = parse_book(changed, digest)
-        bg = None
-        if sb is not None:
-            bg, found = make_budget(sb, out.baseline.year, years, prior_of)
+        bg, found = make_budget(sb, out.baseline.year, years, prior_of)
         if bg is None:
-            out.problems += [Problem(f'scenario "{sc.name}": {p.table}', p.row, p.column,
-                                     p.message, p.severity) for p in found if p.is_error]
+            out.problems += located(sc.name, [p for p in found if p.is_error])
             continue
         out.scenarios.append((sc, bg))
     return out

@@ -19,6 +19,7 @@ from typing import Any
 from finance.book import read_raw
 from finance.core.chain import Prior
 from finance.core.jsonout import result_json
+from finance.core.model import Book
 from finance.core.parse import RawTable, parse_book
 from finance.core.problems import Problem
 from finance.core.run import Result
@@ -72,9 +73,25 @@ def read_scenarios(path: Path) -> tuple[list[Scenario], list[Problem]]:
     return scenarios_from(doc)
 
 
-def _located(name: str, problems: list[Problem]) -> list[Problem]:
+def located(name: str, problems: list[Problem]) -> list[Problem]:
     return [Problem(f'scenario "{name}": {p.table}', p.row, p.column, p.message, p.severity)
             for p in problems]
+
+
+def scenario_book(tables: Mapping[str, RawTable], sha: str, sc: Scenario
+                  ) -> tuple[Book | None, list[Problem]]:
+    """The book with a scenario's changes made, read by the same validator as any book
+    (identified by the book's SHA-256 and the changes), or ``None`` and its problems,
+    each located by the scenario (and the change, where one is refused)."""
+    changed, found = apply_changes(tables, sc)
+    if found:
+        return None, found
+    digest = hashlib.sha256((sha + json.dumps([c.as_json() for c in sc.changes],
+                                              sort_keys=True)).encode()).hexdigest()
+    sb, found = parse_book(changed, digest)
+    if sb is None:
+        return None, located(sc.name, [p for p in found if p.is_error])
+    return sb, []
 
 
 def run_comparison(book: Path, scenarios: list[Scenario], year: str | None = None,
@@ -106,20 +123,13 @@ def compare_tables(tables: Mapping[str, RawTable], sha: str, scenarios: Sequence
     if out.baseline is None:
         return out
     for sc in scenarios:
-        changed, found = apply_changes(tables, sc)
-        if found:
-            out.problems += found
-            continue
-        digest = hashlib.sha256((sha + json.dumps([c.as_json() for c in sc.changes],
-                                                  sort_keys=True)).encode()).hexdigest()
-        sb, found = parse_book(changed, digest)
-        errors = [p for p in found if p.is_error]
+        sb, found = scenario_book(tables, sha, sc)
         if sb is None:
-            out.problems += _located(sc.name, errors)
+            out.problems += found
             continue
         result, found = compute(sb, out.baseline.year, pr)
         if result is None:
-            out.problems += _located(sc.name, found)
+            out.problems += located(sc.name, found)
             continue
         out.scenarios.append((sc, result))
     return out
