@@ -300,3 +300,23 @@ def test_role_of_reads_the_database_and_gives_none_otherwise(
         err = capsys.readouterr().err
         assert err.startswith("mkip: no role for the signed-in user: The history database")
         assert "s3cret" not in err
+
+
+def test_the_last_admin_cannot_be_removed_or_demoted(url: str) -> None:
+    """Someone must be able to manage the members: the last admin stays until another
+    is made admin."""
+    assert mkip("users", "add", "boss@council.gov.uk", "--role", "admin", "--by", "S151",
+                "--db", url)[0] == 0
+    for args in (("remove", "boss@council.gov.uk"),
+                 ("add", "boss@council.gov.uk", "--role", "viewer")):
+        code, out = mkip("users", *args, "--by", "S151", "--db", url)
+        assert code == 2
+        assert out.strip().endswith(
+            "boss@council.gov.uk is the last admin of Mid Kent Improvement Partnership: make "
+            "someone else admin first, so that someone can still manage the members."), out
+    assert mkip("users", "add", "deputy@council.gov.uk", "--role", "admin", "--by", "S151",
+                "--db", url)[0] == 0
+    assert mkip("users", "add", "boss@council.gov.uk", "--role", "viewer", "--by", "S151",
+                "--db", url)[0] == 0
+    roles = {m["email"]: m["role"] for m in members_json(url)["partnerships"][0]["members"]}
+    assert roles == {"boss@council.gov.uk": "viewer", "deputy@council.gov.uk": "admin"}

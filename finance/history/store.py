@@ -736,6 +736,8 @@ def add_member(engine: Engine, url: str, email: str, role: str, by: str,
             had = _role(conn, pid, email)
             if had == role:
                 return MemberChange(name, email, "", role, role, by, when)
+            if had == "admin" and _admins(conn, pid) == 1:
+                raise HistoryError(_LAST_ADMIN.format(email=email, name=name), 2)
             if had is None:
                 conn.execute(insert(members).values(partnership_id=pid, email=email,
                                                     role=role))
@@ -773,6 +775,8 @@ def remove_member(engine: Engine, url: str, email: str, by: str,
             had = None if pid is None else _role(conn, pid, email)
             if pid is None or had is None:
                 raise HistoryError(f"{email} is not a member of {name}.", 2)
+            if had == "admin" and _admins(conn, pid) == 1:
+                raise HistoryError(_LAST_ADMIN.format(email=email, name=name), 2)
             conn.execute(delete(members).where(members.c.partnership_id == pid,
                                                members.c.email == email))
             _member_event(conn, pid, roles.MEMBER_REMOVED, email, had, by, when)
@@ -780,6 +784,17 @@ def remove_member(engine: Engine, url: str, email: str, by: str,
         raise HistoryError(f"{email} could not be removed: another change was made at the "
                            "same moment; try again.", 2) from exc
     return MemberChange(name, email, roles.MEMBER_REMOVED, had, had, by, when)
+
+
+#: Why the last admin is kept: without one, no one could manage the members.
+_LAST_ADMIN = ("{email} is the last admin of {name}: make someone else admin first, so that "
+               "someone can still manage the members.")
+
+
+def _admins(conn: Connection, pid: int) -> int:
+    """How many admins the partnership has."""
+    return int(conn.execute(select(func.count()).select_from(members).where(
+        members.c.partnership_id == pid, members.c.role == "admin")).scalar_one())
 
 
 def _role(conn: Connection, pid: int, email: str) -> str | None:
