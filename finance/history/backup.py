@@ -78,16 +78,7 @@ def backup(url: str, dest: Path) -> None:
             src = _sqlite_file(url)
             if not src.exists():
                 raise HistoryError(f"There is no history database at {redact(url)}.", 2)
-            try:
-                source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
-                target = sqlite3.connect(tmp)
-                try:
-                    source.backup(target)
-                finally:
-                    target.close()
-                    source.close()
-            except sqlite3.Error as exc:
-                raise HistoryError(sentence(url, exc), 1) from exc
+            _sqlite_copy(src, tmp, url)
         else:
             conninfo, env = _libpq(url)
             _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(tmp),
@@ -130,17 +121,25 @@ def restore(source: Path, url: str) -> None:
         raise HistoryError(f"The database {redact(url)} is not empty; restore a backup only "
                            "into an empty database.", 2)
     if sqlite:
-        try:
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-            target = sqlite3.connect(_sqlite_file(url), timeout=10)
-            try:
-                src.backup(target)
-            finally:
-                target.close()
-                src.close()
-        except sqlite3.Error as exc:
-            raise HistoryError(sentence(url, exc), 1) from exc
+        _sqlite_copy(source, _sqlite_file(url), url)
         return
     conninfo, env = _libpq(url)
     _run([_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
           "--dbname", conninfo, str(source)], env, url, "pg_restore")
+
+
+def _sqlite_copy(source: str | os.PathLike[str], target: str | os.PathLike[str], url: str
+                 ) -> None:
+    """Copy the SQLite database file ``source`` (opened read-only) into ``target`` with
+    SQLite's online backup API, safe while another connection writes (each side waits
+    up to 10 s for a lock); a failure is one sentence about ``url``."""
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
+        dest = sqlite3.connect(target, timeout=10)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+            src.close()
+    except sqlite3.Error as exc:
+        raise HistoryError(sentence(url, exc), 1) from exc
