@@ -512,3 +512,24 @@ def test_a_forecast_year_is_split_afresh_when_anything_it_is_made_from_changes()
     shares = [dict(y.services[0].shares) for y in years]
     assert shares[0] == shares[1] == {"A": 16_667, "B": 33_333, "C": 50_000}
     assert shares[2] == {"A": 44_445, "B": 22_222, "C": 33_333}  # 4,000 : 2,000 : 3,000
+
+
+@pytest.mark.libreoffice
+def test_the_budget_comparison_opens_in_libreoffice_with_its_defaults(tmp_path: Path) -> None:
+    from tests.test_report import _soffice
+
+    exe, poppler = _soffice(), _poppler()
+    scenarios = MKIP.parent / "scenarios" / "mkip-2025-26.toml"
+    res = runner.invoke(app, ["compare", "--budget", "--scenarios", str(scenarios),
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    [book] = (tmp_path / "out").glob("*.xlsx")
+    proc = subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+                           "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                           str(tmp_path / "pdf"), str(book)], capture_output=True,
+                          timeout=240, check=False)
+    pdf = tmp_path / "pdf" / (book.stem + ".pdf")
+    assert proc.returncode == 0 and pdf.is_file(), proc.stderr
+    text = subprocess.run([poppler, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "each council's total under each scenario" in text and "MBC" in text
