@@ -446,11 +446,45 @@ class _Builder:
                 first[key] = rownum
 
     def build(self, sha: str) -> Book:
+        """The book, table by table, in the order their checks depend on each other."""
         parties = self.parties()
         codes = {p.code for p in parties} | self.unreadable_parties
         self.non_voting = {p.code for p in parties if not p.voting}
         settings = self.settings(codes)
+        pops = self.populations(codes)
+        years = self.years()
+        ledger = self.ledger()
+        drivers = self.drivers(codes)
+        driver_names = {(d.year, d.driver) for d in drivers}
 
+        services = self.services(codes, driver_names)
+        svc_by_key = {(s.service, s.year): s for s in services}
+        svc_codes = {s.service for s in services}
+        sps = self.service_parties(svc_by_key.keys(), codes)
+        blends = self.blends(svc_by_key, driver_names)
+        self._check_services(services, sps, blends)
+        in_force = self.shares_in_force(svc_codes, codes)
+
+        projects = self.projects(codes, svc_codes)
+        proj_codes = {p.project for p in projects}
+        cashflows = self.cashflows(proj_codes)
+        criteria = self.criteria(proj_codes)
+        savings = self.savings()
+        budget = self.budget_monitor()
+        perf = self.performance()
+        central, items, assumptions = self.budget(svc_codes, budget)
+        return Book(
+            settings=settings, parties=parties, populations=tuple(pops), years=tuple(years),
+            ledger=ledger, services=tuple(services), service_parties=tuple(sps),
+            service_blend=tuple(blends), drivers=tuple(drivers), projects=tuple(projects),
+            cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
+            budget_monitor=tuple(budget), performance=tuple(perf),
+            shares_in_force=tuple(in_force), budget_lines=central, service_budget=items,
+            assumptions=assumptions, source_sha256=sha,
+        )
+
+    # -- one method a table -------------------------------------------------------------
+    def populations(self, codes: set[str]) -> list[Population]:
         pops = []
         for rn, r in self.get("populations"):
             if _ok(r, "party", "year", "population", "source") and self.ref(
@@ -460,7 +494,9 @@ class _Builder:
                                        r["source"] or "", rn))
         self.dupes("populations", ((p.row, (p.party, p.year)) for p in pops), "year",
                    "a second estimate for this party and year")
+        return pops
 
+    def years(self) -> list[YearRow]:
         years = []
         for rn, r in self.get("years"):
             if _whole(r):
@@ -472,7 +508,10 @@ class _Builder:
             p.table == "years" for p in self.p
         ):
             self.err("years", None, None, "no years are listed")
+        return years
 
+    def ledger(self) -> Ledger:
+        """The ledger's columns (read a column at a time for a large book); misdated lines."""
         ledger = [
             LedgerEntry(r["year"], r["kind"], r["amount"], r["date"], r["description"] or "",
                         r["reference"] or "", rn)
@@ -486,7 +525,9 @@ class _Builder:
             assert e.date is not None
             self.err("ledger", e.row, "date",
                      f"{e.date.isoformat()} is not in financial year {e.year}")
+        return ledger_cols
 
+    def drivers(self, codes: set[str]) -> list[Driver]:
         drivers = []
         for rn, r in self.get("drivers"):
             if _ok(r, "year", "driver", "party", "value") and self.ref(
@@ -495,14 +536,10 @@ class _Builder:
                 drivers.append(Driver(r["year"], r["driver"], r["party"], r["value"], rn))
         self.dupes("drivers", ((d.row, (d.year, d.driver, d.party)) for d in drivers), "party",
                    "this driver, year and party")
-        driver_names = {(d.year, d.driver) for d in drivers}
+        return drivers
 
-        services = self.services(codes, driver_names)
-        svc_by_key = {(s.service, s.year): s for s in services}
-        svc_codes = {s.service for s in services}
-
-        sps = self.service_parties(svc_by_key.keys(), codes)
-
+    def blends(self, svc_by_key: Mapping[tuple[str, str], Service],
+               driver_names: set[tuple[str, str]]) -> list[BlendComponent]:
         blends = []
         for rn, r in self.get("service_blend"):
             if not _ok(r, "service", "year", "component", "weight"):
@@ -526,9 +563,9 @@ class _Builder:
             blends.append(BlendComponent(r["service"], r["year"], comp, r["weight"], rn))
         self.dupes("service_blend", ((b.row, (b.service, b.year, b.component)) for b in blends),
                    "component", "this component")
-        self._check_services(services, sps, blends)
-        in_force = self.shares_in_force(svc_codes, codes)
+        return blends
 
+    def projects(self, codes: set[str], svc_codes: set[str]) -> list[Project]:
         projects = []
         for rn, r in self.get("projects"):
             if not _whole(r):
@@ -542,13 +579,18 @@ class _Builder:
                                     r["approved"] is not False))
         self.dupes("projects", ((p.row, (p.project,)) for p in projects), "project",
                    "this project code")
-        proj_codes = {p.project for p in projects}
-        cashflows = [
+        return projects
+
+    def cashflows(self, proj_codes: set[str]) -> list[Cashflow]:
+        return [
             Cashflow(r["project"], r["year_index"], r["kind"], r["amount"], rn)
             for rn, r in self.get("cashflows")
             if _ok(r, "project", "year_index", "kind", "amount")
             and self.ref("cashflows", rn, "project", r["project"], proj_codes, "project")
         ]
+
+    def criteria(self, proj_codes: set[str]) -> list[Criterion]:
+        """Criteria rows; a project's weights are all given or all blank, and not all zero."""
         criteria = [
             Criterion(r["project"], r["criterion"], r["score"], r["weight"], rn)
             for rn, r in self.get("criteria")
@@ -570,6 +612,9 @@ class _Builder:
             elif given and all(c.weight == 0 for c in given):
                 self.err("criteria", given[0].row, "weight",
                          f"every criterion weight of '{proj}' is zero")
+        return criteria
+
+    def savings(self) -> list[SavingRow]:
         savings = [
             SavingRow(r["service"], r["year"], r["predicted"], r["actual"], rn)
             for rn, r in self.get("savings")
@@ -577,6 +622,9 @@ class _Builder:
         ]
         self.dupes("savings", ((s.row, (s.service, s.year)) for s in savings), "service",
                    "this service and year")
+        return savings
+
+    def budget_monitor(self) -> list[BudgetLine]:
         budget = [
             BudgetLine(r["year"], r["quarter"], r["line"], r["budget"], r["actual_to_date"],
                        r["forecast_outturn"], rn)
@@ -585,6 +633,9 @@ class _Builder:
         ]
         self.dupes("budget_monitor", ((b.row, (b.year, b.quarter, b.line)) for b in budget),
                    "line", "this line, year and quarter")
+        return budget
+
+    def performance(self) -> list[Indicator]:
         perf = [
             Indicator(r["service"], r["year"], r["quarter"], r["indicator"], r["target"],
                       r["actual"], True if r["higher_is_better"] is None
@@ -595,17 +646,7 @@ class _Builder:
         self.dupes("performance",
                    ((i.row, (i.service, i.year, i.quarter, i.indicator)) for i in perf),
                    "indicator", "this indicator, service, year and quarter")
-
-        central, items, assumptions = self.budget(svc_codes, budget)
-        return Book(
-            settings=settings, parties=parties, populations=tuple(pops), years=tuple(years),
-            ledger=ledger_cols, services=tuple(services), service_parties=tuple(sps),
-            service_blend=tuple(blends), drivers=tuple(drivers), projects=tuple(projects),
-            cashflows=tuple(cashflows), criteria=tuple(criteria), savings=tuple(savings),
-            budget_monitor=tuple(budget), performance=tuple(perf),
-            shares_in_force=tuple(in_force), budget_lines=central, service_budget=items,
-            assumptions=assumptions, source_sha256=sha,
-        )
+        return perf
 
     # -- the year ahead ---------------------------------------------------------------
     def budget(self, svc_codes: set[str], monitored: list[BudgetLine]
