@@ -17,7 +17,9 @@ Session state (documented for tests):
   ``st.data_editor`` (its edit state), keyed by ``Workspace.key``; ``data_version`` (0 at
   start) goes up on "Reset to source".
 * ``offered_downloads``: what is behind each download button: ``json`` and ``template``
-  as bytes, ``report`` as the no-argument callable the button runs when clicked.
+  as bytes, ``report`` as the no-argument callable the button runs when clicked;
+  ``offered_edited_book``: the Data tab's "Edited book" button's callable (every table
+  as on screen, a cell the book cannot read kept as typed).
 * ``last_good``: the last result that computed, kept on screen while the book has
   problems.
 """
@@ -30,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import streamlit as st
 
@@ -314,91 +316,114 @@ def scenarios_tab(r: Result, tables: dict[str, RawTable] | None, key: str,
     scs: list[Any] = st.session_state.setdefault("scenarios", [])
     left, right = st.columns([2, 5], gap="large")
     with left:
-        kinds: list[str] = list(asc.WHAT_IFS)
-        kind = st.selectbox("What if …", kinds, format_func=lambda k: asc.WHAT_IFS[k],
-                            key="what_if") or kinds[0]
-        with st.form("what_if_form"):
-            choice = what_if_controls(kind, r)
-            name = st.text_input("Scenario name", placeholder="(a name is made for you)")
-            if st.form_submit_button("Add scenario", icon=":material/add:"):
-                label = name.strip() or choice.label
-                if any(s.name == label for s in scs):
-                    st.error(f"A scenario is already called “{label}”.")
-                else:
-                    scs.append(asc.Scenario(label, asc.changes(choice, r.year)))
-        upload = st.file_uploader("Or load a scenario file (.toml)", type=["toml"],
-                                  key="scenario_file")
-        if upload is not None and st.session_state.get("scenario_loaded") != upload.file_id:
-            loaded, problems = asc.from_toml(upload.getvalue().decode("utf-8", "replace"))
-            if problems:
-                st.error(ad.problem_lines(problems))
-            else:
-                scs[:] = loaded
-                st.session_state["scenario_loaded"] = upload.file_id
-        stored, problem = asc.saved(history_url(), r.book.settings.name, r.year)
-        if problem:
-            st.caption(problem)
-        elif stored:
-            pick = st.selectbox("Or load saved scenarios", [None, *range(len(stored))],
-                                format_func=lambda i: "—" if i is None else
-                                f"{stored[i].name} (saved by {stored[i].saved_by}, "
-                                f"{stored[i].saved_at:%d %b %Y})", key="saved_pick")
-            if pick is not None and st.button("Load", key="load_saved"):
-                loaded, _ = asc.from_toml(stored[pick].toml)
-                scs[:] = loaded
-        names = {p.code: p.name for p in r.book.parties}
-        for i, sc in enumerate(list(scs)):
-            c1, c2 = st.columns([5, 1], vertical_alignment="center")
-            c1.markdown(f"**{ad.md_escape(sc.name)}**  \n" + "  \n".join(
-                ad.md_escape(ch.words(names)) for ch in sc.changes))
-            if c2.button("", key=f"drop_scenario.{i}.{sc.name}", icon=":material/delete:",
-                         help=f"Remove “{sc.name}”"):
-                scs.remove(sc)
-                st.rerun()
+        add_scenario(r, scs)
+        load_scenarios(r, scs)
+        list_scenarios(r, scs)
     with right:
         if not scs:
             st.info("Add a scenario on the left (or load a scenario file) to see each "
                     "council's figures against the book's.", icon=":material/compare_arrows:")
-            return
-        if tables is None:
+        elif tables is None:
             st.warning("The book has problems: put them right to compare scenarios.")
-            return
-        toml = asc.to_toml(scs)
-        tables_shown, chart = cache.comparison(key, r.year, toml, prior, tables)
-        ok = (isinstance(tables_shown, tuple) and len(tables_shown) == 2
-              and isinstance(tables_shown[0], ad.Table))
-        if not ok:
-            st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(tables_shown),
-                     icon=":material/error:")
         else:
-            table, by_service = tables_shown
-            st.markdown(asc.legend([sc.name for sc in scs]))
-            show_table(table, "Each council against the book")
-            if by_service.rows:
-                show_table(by_service, "What each scenario changes, service by service")
-                st.caption(asc.WEIGHING)
-            if chart is not None:
-                st.markdown("**Change in each council's net settlement position**")
-                st.vega_lite_chart(chart, width="stretch")
-        with st.popover("Save these scenarios", icon=":material/save:"):
-            save_as = st.text_input("Save as", placeholder="e.g. Options for the March board")
-            if st.button("Save", key="save_scenarios", disabled=not save_as.strip()):
-                st.info(asc.save(history_url(), r.book.settings.name, r.year, save_as, scs,
-                                 who_may_close(r).actor))
-        d1, d2 = st.columns(2)
-        stem = ad.file_stem(r.book, r.year)
-        d1.download_button("Scenarios (.toml)", data=toml.encode("utf-8"),
-                           file_name=f"{stem}-scenarios.toml", mime="application/toml",
-                           icon=":material/download:", width="stretch", key="dl_toml",
-                           help="Keep them: load the file here again to see them later")
-        d2.download_button("Comparison workbook (Excel)",
-                           data=partial(cache.comparison_bytes, key, r.year, toml, prior, tables),
-                           file_name=f"{stem}-scenarios.xlsx", mime=XLSX,
-                           icon=":material/table_view:", width="stretch", disabled=not ok,
-                           key="dl_comparison")
-        st.session_state["offered_scenarios"] = {
-            "toml": toml, "workbook": partial(cache.comparison_bytes, key, r.year, toml, prior,
-                                              tables)}
+            compare_scenarios(r, scs, tables, key, prior)
+
+
+def add_scenario(r: Result, scs: list[Any]) -> None:
+    """The what-if chosen, its controls, and the button that adds it as a scenario."""
+    kinds: list[str] = list(asc.WHAT_IFS)
+    kind = st.selectbox("What if …", kinds, format_func=lambda k: asc.WHAT_IFS[k],
+                        key="what_if") or kinds[0]
+    with st.form("what_if_form"):
+        choice = what_if_controls(kind, r)
+        name = st.text_input("Scenario name", placeholder="(a name is made for you)")
+        if st.form_submit_button("Add scenario", icon=":material/add:"):
+            label = name.strip() or choice.label
+            if any(s.name == label for s in scs):
+                st.error(f"A scenario is already called “{label}”.")
+            else:
+                scs.append(asc.Scenario(label, asc.changes(choice, r.year)))
+
+
+def load_scenarios(r: Result, scs: list[Any]) -> None:
+    """Scenarios loaded from a file, or from those saved for this year."""
+    upload = st.file_uploader("Or load a scenario file (.toml)", type=["toml"],
+                              key="scenario_file")
+    if upload is not None and st.session_state.get("scenario_loaded") != upload.file_id:
+        loaded, problems = asc.from_toml(upload.getvalue().decode("utf-8", "replace"))
+        if problems:
+            st.error(ad.problem_lines(problems))
+        else:
+            scs[:] = loaded
+            st.session_state["scenario_loaded"] = upload.file_id
+    stored, problem = asc.saved(history_url(), r.book.settings.name, r.year)
+    if problem:
+        st.caption(problem)
+    elif stored:
+        pick = st.selectbox("Or load saved scenarios", [None, *range(len(stored))],
+                            format_func=lambda i: "—" if i is None else
+                            f"{stored[i].name} (saved by {stored[i].saved_by}, "
+                            f"{stored[i].saved_at:%d %b %Y})", key="saved_pick")
+        if pick is not None and st.button("Load", key="load_saved"):
+            loaded, _ = asc.from_toml(stored[pick].toml)
+            scs[:] = loaded
+
+
+def list_scenarios(r: Result, scs: list[Any]) -> None:
+    """Each scenario, its changes in words, and a button that removes it."""
+    names = {p.code: p.name for p in r.book.parties}
+    for i, sc in enumerate(list(scs)):
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1.markdown(f"**{ad.md_escape(sc.name)}**  \n" + "  \n".join(
+            ad.md_escape(ch.words(names)) for ch in sc.changes))
+        if c2.button("", key=f"drop_scenario.{i}.{sc.name}", icon=":material/delete:",
+                     help=f"Remove “{sc.name}”"):
+            scs.remove(sc)
+            st.rerun()
+
+
+def compare_scenarios(r: Result, scs: list[Any], tables: dict[str, RawTable], key: str,
+                      prior: Prior | None) -> None:
+    """Each council's figures under each scenario against the book's, and the
+    scenarios saved or downloaded."""
+    toml = asc.to_toml(scs)
+    tables_shown, chart = cache.comparison(key, r.year, toml, prior, tables)
+    ok = asc.compared(tables_shown)
+    if not ok:
+        st.error("A scenario cannot be worked out:\n\n" + ad.problem_lines(tables_shown),
+                 icon=":material/error:")
+    else:
+        table, by_service = tables_shown
+        st.markdown(asc.legend([sc.name for sc in scs]))
+        show_table(table, "Each council against the book")
+        if by_service.rows:
+            show_table(by_service, "What each scenario changes, service by service")
+            st.caption(asc.WEIGHING)
+        if chart is not None:
+            st.markdown("**Change in each council's net settlement position**")
+            st.vega_lite_chart(chart, width="stretch")
+    with st.popover("Save these scenarios", icon=":material/save:"):
+        save_as = st.text_input("Save as", placeholder="e.g. Options for the March board")
+        if st.button("Save", key="save_scenarios", disabled=not save_as.strip()):
+            st.info(asc.save(history_url(), r.book.settings.name, r.year, save_as, scs,
+                             who_may_close(r).actor))
+    scenario_downloads(r, toml, partial(cache.comparison_bytes, key, r.year, toml, prior,
+                                        tables), ok)
+
+
+def scenario_downloads(r: Result, toml: str, workbook: Callable[[], bytes], ok: bool
+                       ) -> None:
+    d1, d2 = st.columns(2)
+    stem = ad.file_stem(r.book, r.year)
+    d1.download_button("Scenarios (.toml)", data=toml.encode("utf-8"),
+                       file_name=f"{stem}-scenarios.toml", mime="application/toml",
+                       icon=":material/download:", width="stretch", key="dl_toml",
+                       help="Keep them: load the file here again to see them later")
+    d2.download_button("Comparison workbook (Excel)", data=workbook,
+                       file_name=f"{stem}-scenarios.xlsx", mime=XLSX,
+                       icon=":material/table_view:", width="stretch", disabled=not ok,
+                       key="dl_comparison")
+    st.session_state["offered_scenarios"] = {"toml": toml, "workbook": workbook}
 
 
 # --------------------------------------------------------------------------- budget tab
@@ -415,7 +440,7 @@ def budget_controls(book: Book, year: str) -> abud.BudgetWhatIf:
     for col, key in zip(cols[1:], abud.ASSUMPTION_LABELS, strict=True):
         value = col.number_input(f"{abud.ASSUMPTION_LABELS[key]} from {year} (%)",
                                  min_value=-50.0, max_value=50.0,
-                                 value=float(given[key]) * 100, step=0.1, format="%.2f",
+                                 value=ad.pct_value(given[key]), step=0.1, format="%.2f",
                                  key=f"budget_{key}", help="A what-if: every year from the "
                                  "budget year on, in place of the book's assumptions")
         changed = ad.pct_input(value)
@@ -523,39 +548,45 @@ def history_tab(r: Result, fresh: bool, changes: list[str], book: tuple[str, byt
 
 def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
                 book: tuple[str, bytes] | None) -> None:
-    closed = v.this_year is not None and v.this_year.status == "closed"
     g = who_may_close(r)
     if not g.allowed:
         st.warning(g.reason, icon=":material/person_off:")
         if g.sign_in and "auth" in secrets():
             st.button("Sign in", on_click=st.login, icon=":material/login:")
         return
-    if closed:
-        latest = max(y.year for y in v.years if y.status == "closed")
-        if latest == r.year:
-            with st.expander(f"Reopen {r.year}"), st.form("reopen"):
-                reason = st.text_area("Reason (required)")
-                by = st.text_input("Reopened by", value=g.actor, disabled=bool(g.actor))
-                if st.form_submit_button("Reopen this year", icon=":material/lock_open:"):
-                    try:
-                        ah.reopen_shown(history_url(), r.book.settings.name, r.year,
-                                        reason, g.actor or by)
-                    except ah.HistoryError as exc:
-                        st.error(ah.shown(exc))
-                    else:
-                        st.rerun()
+    if v.this_year is not None and v.this_year.status == "closed":
+        if ah.latest_closed(v.years) == r.year:
+            reopen_form(r, g)
         return
     blocked = ah.close_blocked(fresh, changes, book)
     first = ah.earlier_open(r.book.year_labels, v.years, r.year)
     st.markdown(f"**Close {r.year}**")
     if blocked:
         st.warning(blocked, icon=":material/block:")
-        return
-    if first is not None:
+    elif first is not None:
         st.warning(f"Close {first} first: years are closed in order, each opening the next. "
                    f"Choose {first} as the financial year in the sidebar to close it.",
                    icon=":material/block:")
-        return
+    else:
+        assert book is not None
+        close_form(r, g, book)
+
+
+def reopen_form(r: Result, g: ah.Gate) -> None:
+    with st.expander(f"Reopen {r.year}"), st.form("reopen"):
+        reason = st.text_area("Reason (required)")
+        by = st.text_input("Reopened by", value=g.actor, disabled=bool(g.actor))
+        if st.form_submit_button("Reopen this year", icon=":material/lock_open:"):
+            try:
+                ah.reopen_shown(history_url(), r.book.settings.name, r.year, reason,
+                                g.actor or by)
+            except ah.HistoryError as exc:
+                st.error(ah.shown(exc))
+            else:
+                st.rerun()
+
+
+def close_form(r: Result, g: ah.Gate, book: tuple[str, bytes]) -> None:
     with st.form("close"):
         said = st.empty()  # what stops the close, at the top of the form, by its fields
         approver = st.text_input("Approved by", value=g.actor, disabled=bool(g.actor),
@@ -568,107 +599,94 @@ def close_panel(r: Result, v: ah.HistoryView, fresh: bool, changes: list[str],
                                  "date on the report and the statements")
         sure = st.checkbox(f"The board approved these figures for {r.year}. Once closed they "
                            "cannot be changed, only reopened with a reason.")
-        if st.form_submit_button(f"Close {r.year}", type="primary", icon=":material/lock:"):
-            meeting = met if isinstance(met, date) else None
-            problem = ah.close_problem(g.actor or approver, minute, meeting, ah.closing_day())
-            if problem:
-                said.error(problem, icon=":material/error:")
-                return
-            if not sure:
-                said.error("Tick the box to confirm first.", icon=":material/error:")
-                return
-            assert book is not None
-            try:
-                ah.close_shown(history_url(), r, book, g.actor or approver, minute, meeting)
-            except ah.HistoryError as exc:
-                said.error(ah.shown(exc), icon=":material/error:")
-            else:
-                st.rerun()
+        if not st.form_submit_button(f"Close {r.year}", type="primary",
+                                     icon=":material/lock:"):
+            return
+        meeting = met if isinstance(met, date) else None
+        problem = ah.close_problem(g.actor or approver, minute, meeting, ah.closing_day())
+        if problem or not sure:
+            said.error(problem or "Tick the box to confirm first.", icon=":material/error:")
+            return
+        try:
+            ah.close_shown(history_url(), r, book, g.actor or approver, minute, meeting)
+        except ah.HistoryError as exc:
+            said.error(ah.shown(exc), icon=":material/error:")
+        else:
+            st.rerun()
 
 
 # --------------------------------------------------------------------------- data tab
 
 
 def editor_column(kind: str, label: str, hint: str, width: int) -> Any:
-    """An editor column of one kind: money in pounds, percentages 0 to 100, whole
-    numbers, exact decimals, dates, yes/no; anything else (or a column holding a value
-    that is not of its kind) as text."""
-    cc = st.column_config
-    if kind == "money":
-        return cc.NumberColumn(f"{label} (£)", help=hint, format="£%,.2f", step=0.01,
-                               width=width)
-    if kind == "pct":
-        return cc.NumberColumn(f"{label} (%)", help=hint, format="%g%%", min_value=0,
-                               max_value=100, width=width)
-    if kind == "whole":
-        return cc.NumberColumn(label, help=hint, format="%,d", step=1, width=width)
-    if kind == "number":
-        return cc.NumberColumn(label, help=hint, format="plain", width=width)
-    if kind == "date":
-        return cc.DateColumn(label, help=hint, format="DD/MM/YYYY", width=width)
+    """An editor column of one kind: yes/no as ticks; money, percentages, numbers and
+    dates as text in the grid's forms, so that what is typed is kept as typed and read
+    by the book's own validator (a cell it cannot read is a problem, never a blank);
+    anything else as text."""
     if kind == "bool":  # a new row's box starts unticked: "no", as shown
-        return cc.CheckboxColumn(label, help=hint, default=False, width=width)
-    return cc.TextColumn(label, help=hint, width=width)
+        return st.column_config.CheckboxColumn(label, help=hint, default=False, width=width)
+    return st.column_config.TextColumn(label, help=hint, width=width,
+                                       alignment=ad.editor_alignment(kind))
 
 
-def editor_config(table: str, frame: Any) -> dict[str, Any]:
+def editor_config(table: str, frame: Any, widths: dict[str, int]) -> dict[str, Any]:
     config: dict[str, Any] = {
         "_index": st.column_config.NumberColumn(
             "Row", help="The row number in the sheet; problems are reported by it",
-            disabled=True),
+            disabled=True, width=widths["_index"]),
         marks.CHECK: st.column_config.TextColumn(  # pinned: seen on a wide table too
-            "Check", help=marks.CHECK_HELP, disabled=True, width=marks.CHECK_WIDTH,
+            "Check", help=marks.CHECK_HELP, disabled=True, width=widths[marks.CHECK],
             pinned=True)}
     kinds = frame.attrs.get("kinds", {})
     for c in ad.columns(table):
         options = None if c in kinds else ad.choices(table, c, frame)
         label, hint = ad.column_label(table, c), ad.column_hint(table, c)
-        width = ad.editor_width(table, c)
         if options is None:
-            config[c] = editor_column(kinds.get(c, "text"), label, hint, width)
+            config[c] = editor_column(kinds.get(c, "text"), label, hint, widths[c])
         else:
             config[c] = st.column_config.SelectboxColumn(label, options=options, help=hint,
-                                                         width=width)
+                                                         width=widths[c])
     return config
 
 
-def editor(table: str, frame: Any, key: str, rows: dict[int, marks.Mark] | None = None
-           ) -> Any:
-    """The editor of an input table (``frame``: typed, as mounted; ``rows``: its rows'
+def editor(ws: Workspace, table: str, rows: dict[int, marks.Mark] | None = None) -> Any:
+    """The editor of an input table as mounted in the workspace (``rows``: its rows'
     marks), drawn the same way wherever it is drawn, so that its identity, and so its
-    edits, hold; blanks shown blank.  Returns the table as edited."""
-    return st.data_editor(marks.marked(frame, rows or {}), key=key, num_rows="dynamic",
-                          placeholder="", column_config=editor_config(table, frame),
-                          width="stretch")
+    edits, hold: its columns' widths are chosen when it is drawn afresh, from what it
+    shows then, and kept (a mark that comes later shows as much of itself as fits);
+    blanks shown blank.  Returns the table as edited."""
+    shown, key, rows = ws.mounted_shown[table], ws.key(table), rows or {}
+    texts = [m.text for m in rows.values()]
+    widths = ws.column_widths(table, partial(ad.editor_widths, table, shown, texts))
+    return st.data_editor(marks.marked(shown, ad.fitted_marks(rows, widths[marks.CHECK])),
+                          key=key, num_rows="dynamic", placeholder="",
+                          column_config=editor_config(table, shown, widths), width="stretch")
 
 
 def reset_data() -> None:
     st.session_state["data_version"] = ad.next_version(st.session_state.get("data_version"))
 
 
-def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
-             check: Callable[[dict[str, Any]], tuple[Problem, ...]]) -> tuple[
-        dict[str, Any], dict[str, Any], list[str]]:
-    """One editor per input table of the open group, each showing its table typed as it
-    was when drawn afresh, and in its Check column what is changed or wrong in each row
-    (``check``: the problems of the book as edited); returns every table as text (the
-    closed groups' as last edited), a slot per drawn table for its problems (filled once
-    the edited book has been validated) and the edits against the source, a sentence
-    each."""
+def data_heading(src: ad.Source) -> None:
     top, button = st.columns([5, 1], vertical_alignment="bottom")
     with top:
         heading("Input tables",
                 f"Figures from {ad.md_escape(src.label)}. Edit any cell, add rows at the foot "
                 "of a table, or tick rows and delete them: every figure recomputes at once, "
                 "through the same checks as the command line. Money in pounds, percentages "
-                "as 35%, years as 2025-26. Edits stay while you use this source; Reset, or "
-                "another source, starts again.")
+                "as 35%, dates day first (31/03/2026), years as 2025-26; what you type is "
+                "kept as typed, and a cell that cannot be read is listed as a problem. "
+                "Edits stay while you use this source; Reset, or another source, starts "
+                "again.")
     with button:
         st.button("Reset to source", on_click=reset_data, icon=":material/restart_alt:",
                   help="Discard every edit and board decision, and reload the source")
-    changes_box = st.container()
-    slots: dict[str, Any] = {}
-    changed: dict[str, Any] = {}
+
+
+def open_group(ws: Workspace) -> list[tuple[str, Any]]:
+    """The Data tab's groups of tables, the open one's tables mounted with their pending
+    edits applied (to be checked before they are drawn), the others' kept as last
+    edited: the open group's tables, each with its tab."""
     if "data_group" not in st.session_state and "data_group_last" in st.session_state:
         st.session_state["data_group"] = st.session_state["data_group_last"]  # as left
     groups = st.tabs(list(ad.TABLE_GROUPS), key="data_group", on_change="rerun")
@@ -683,36 +701,68 @@ def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
             ws.open(table)
             ws.pending(table, st.session_state.get(ws.key(table)))  # edits, to check first
             opened.append((table, tab))
-    problems = check(dict(ws.frames))
+    return opened
+
+
+def draw_editors(ws: Workspace, opened: list[tuple[str, Any]],
+                 problems: tuple[Problem, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The open group's editors, each under its title, with a box for its problems and
+    one for its changes above it (returned, by table), its rows marked."""
+    slots: dict[str, Any] = {}
+    changed: dict[str, Any] = {}
     for table, tab in opened:
         with tab:
-            shown, key = ws.mounted_typed[table], ws.key(table)
             st.markdown(f"**{ad.TABLE_LABELS[table]}**")
             st.caption(ad.TABLE_NOTES[table])
             slots[table] = st.container()
             changed[table] = st.container()  # this table's changes, above it
-            rows = marks.row_marks(table, shown.index, ws.base[table], ws.frames[table],
-                                   problems)
-            ws.edited(table, editor(table, shown, key, rows), st.session_state.get(key))
-    edited = dict(ws.frames)  # every table as last edited, drawn or not
-    changes = ad.changes_against(base, edited)
-    for table, box in changed.items():
-        mine = [c for c in changes if c.startswith(f"{ad.TABLE_LABELS[table]} ")]
+            rows = marks.row_marks(table, ws.mounted_shown[table].index, ws.base[table],
+                                   ws.frames[table], problems)
+            ws.edited(table, editor(ws, table, rows), st.session_state.get(ws.key(table)))
+    return slots, changed
+
+
+def show_changes(src: ad.Source, edited: dict[str, Any], changes: list[str],
+                 boxes: dict[str, Any]) -> None:
+    """The edits against the source: each drawn table's above it (``boxes``), and all of
+    them in an expander with the edited book to download (where this is drawn)."""
+    for table, box in boxes.items():
+        mine = ad.changes_of(table, changes)
         if mine:
             box.caption(":material/edit: Changed here: "
                         + "; ".join(ad.md_escape(c) for c in mine))
+    if not changes:
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    with left, st.expander(f"{ad.count_text(len(changes), 'change')} against {src.label}",
+                           icon=":material/edit:"):
+        st.markdown("\n".join(f"- {ad.md_escape(c)}" for c in changes))
+    book = st.session_state["offered_edited_book"] = partial(ad.edited_book, edited)
+    right.download_button("Edited book (.xlsx)", data=book,
+                          width="stretch", file_name=f"{ad.slug(src.label)}-edited.xlsx",
+                          mime=XLSX, icon=":material/download:", key="dl_edited",
+                          help="Every table as on screen, to keep the edits or upload "
+                               "again later; a cell the book cannot read is kept as "
+                               "typed, and listed as a problem again when uploaded")
+
+
+def data_tab(src: ad.Source, base: dict[str, Any], ws: Workspace,
+             check: Callable[[dict[str, Any]], tuple[Problem, ...]]) -> tuple[
+        dict[str, Any], dict[str, Any], list[str]]:
+    """One editor per input table of the open group, each showing its table as it was
+    when drawn afresh, and in its Check column what is changed or wrong in each row
+    (``check``: the problems of the book as edited); returns every table as text (the
+    closed groups' as last edited), a slot per drawn table for its problems (filled once
+    the edited book has been validated) and the edits against the source, a sentence
+    each."""
+    data_heading(src)
+    changes_box = st.container()
+    opened = open_group(ws)
+    slots, boxes = draw_editors(ws, opened, check(dict(ws.frames)))
+    edited = dict(ws.frames)  # every table as last edited, drawn or not
+    changes = ad.changes_against(base, edited)
     with changes_box:
-        if changes:
-            left, right = st.columns([3, 1], vertical_alignment="center")
-            with left, st.expander(f"{ad.count_text(len(changes), 'change')} against "
-                                   f"{src.label}", icon=":material/edit:"):
-                st.markdown("\n".join(f"- {ad.md_escape(c)}" for c in changes))
-            right.download_button("Edited book (.xlsx)",
-                                  data=partial(ad.edited_book, edited), width="stretch",
-                                  file_name=f"{ad.slug(src.label)}-edited.xlsx", mime=XLSX,
-                                  icon=":material/download:", key="dl_edited",
-                                  help="Every table as on screen, to keep the edits or "
-                                       "upload again later")
+        show_changes(src, edited, changes, boxes)
     return edited, slots, changes
 
 
@@ -739,9 +789,7 @@ def closed_editors(ws: Workspace, tables: Sequence[str]) -> None:
     if late:  # the grid holds a typed value 150 ms, and drops it if its editor goes first
         time.sleep(LINGER_S)
     for table in late:
-        key = ws.key(table)
-        ws.edited(table, editor(table, ws.mounted_typed[table], key),
-                  st.session_state.get(key))
+        ws.edited(table, editor(ws, table), st.session_state.get(ws.key(table)))
 
 
 Checked = tuple[dict[str, RawTable] | None, ad.Parsed]
@@ -873,7 +921,8 @@ def year_and_decisions(book: Book, version: int, disabled: bool, source: str = "
 
 def restore_decisions() -> None:
     """The sidebar's decisions drawn afresh, from the book's values."""
-    st.session_state["decisions_restored"] = st.session_state.get("decisions_restored", 0) + 1
+    st.session_state["decisions_restored"] = ad.next_version(
+        st.session_state.get("decisions_restored"))
 
 
 # --------------------------------------------------------------------------- header
@@ -1012,112 +1061,119 @@ def current_access() -> ah.Access:
     return acc if isinstance(acc, ah.Access) else ah.Access(True, True, True)
 
 
-def page() -> None:
-    st.html(STYLE)
-    acc = who_is_here()
-    if acc is None:
-        return
-    version: int = st.session_state.setdefault("data_version", 0)
-    with st.sidebar:
-        src = choose_source()
-    header = st.container()
-    tabs = dict(zip(TOPICS, st.tabs(list(TOPICS), key="topic", on_change="rerun"),
-                    strict=True))
+class Data(NamedTuple):
+    """What the Data tab gives the rest of the page.
 
-    parsed: ad.Parsed | None = None
-    source_key = "" if src is None else f"{src.kind}:{src.sha256[:16]}"
-    run: dict[str, Any] = {}  # this run's year and decisions, and figures (figures_of)
+    Fields:
+        parsed: the book read from the tables as edited (``None``: no source).
+        tables: the tables as edited (``None``: as the source gave them).
+        slots: a box above each drawn editor for its table's problems.
+        edits: the edits against the source, a sentence each.
+    """
+
+    parsed: ad.Parsed | None
+    tables: dict[str, RawTable] | None
+    slots: dict[str, Any]
+    edits: list[str]
+
+
+def data_panel(src: ad.Source | None, drawn: bool, acc: ah.Access, version: int,
+               source_key: str, run: dict[str, Any]) -> Data:
+    """The Data tab (``drawn``: open): its editors, for a person who may prepare, else
+    the tables as last edited; and the book read from them."""
+    if src is None:
+        kept = st.session_state.get("workspace")
+        if isinstance(kept, Workspace):  # no editor is drawn: keep what was typed
+            kept.close(ad.TABLES, st.session_state.get)
+        st.info("Upload a workbook in the sidebar to see and edit its tables.")
+        return Data(None, None, {}, [])
+    base = cache.frames(f"{src.kind}:{src.sha256}", src)
+    memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]] = {}
+    ws = workspace_for(f"{src.kind}:{src.sha256}", version, base)
     slots: dict[str, Any] = {}
-    edited_tables: dict[str, RawTable] | None = None
-    edits: list[str] = []
-    with tabs["Data"]:
-        if src is None:
-            kept = st.session_state.get("workspace")
-            if isinstance(kept, Workspace):  # no editor is drawn: keep what was typed
-                kept.close(ad.TABLES, st.session_state.get)
-            st.info("Upload a workbook in the sidebar to see and edit its tables.")
-        else:
-            base = cache.frames(src.kind + ":" + src.sha256, src)
-            memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]] = {}
-            ws = workspace_for(f"{src.kind}:{src.sha256}", version, base)
-            if tabs["Data"].open is False or not acc.prepare:  # not drawn: as last edited
-                closed_editors(ws, ad.TABLES)
-                edited, edits = ws.frames, ad.changes_against(base, ws.frames)
-                if not acc.prepare:
-                    st.info(ROLE_LIMIT.format(role=acc.role, what="edits the tables"),
-                            icon=":material/lock:")
-            else:
-                def check(frames: dict[str, Any]) -> tuple[Problem, ...]:
-                    """The book's problems and the year's, as the page lists them."""
-                    checked = validated(src, base, frames, memo)[1]
-                    worked = figures_of(checked, version, source_key, run)
-                    result, found = (worked[3], worked[4]) if worked else (None, ())
-                    return ad.errors_of(checked, found) + ad.warnings_of(checked, result)
+    if not drawn or not acc.prepare:  # not drawn: as last edited
+        closed_editors(ws, ad.TABLES)
+        edited, edits = ws.frames, ad.changes_against(base, ws.frames)
+        if not acc.prepare:
+            st.info(ROLE_LIMIT.format(role=acc.role, what="edits the tables"),
+                    icon=":material/lock:")
+    else:
+        check = partial(book_problems, src, base, memo, (version, source_key, run))
+        edited, slots, edits = data_tab(src, base, ws, check)
+    tables, parsed = validated(src, base, edited, memo)
+    if not (src.kind == ad.TEMPLATE and not parsed.edited):  # blank: nothing yet
+        show_table_problems(slots, parsed.problems)
+    return Data(parsed, tables, slots, edits)
 
-                edited, slots, edits = data_tab(src, base, ws, check)
-            edited_tables, parsed = validated(src, base, edited, memo)
-            if not (src.kind == ad.TEMPLATE and not parsed.edited):  # blank: nothing yet
-                show_table_problems(slots, parsed.problems)
 
-    result: Result | None = None
-    run_problems: tuple[Problem, ...] = ()
-    changes: list[str] = []
+def book_problems(src: ad.Source, base: dict[str, Any],
+                  memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Checked]],
+                  at: tuple[int, str, dict[str, Any]], frames: dict[str, Any]
+                  ) -> tuple[Problem, ...]:
+    """The problems of the book as edited (``frames``) and of its year, as the page
+    lists them (``at``: the data version, the source's key and this run's answers)."""
+    checked = validated(src, base, frames, memo)[1]
+    worked = figures_of(checked, *at)
+    result, found = (worked[3], worked[4]) if worked else (None, ())
+    return ad.errors_of(checked, found) + ad.warnings_of(checked, result)
+
+
+def figures(src: ad.Source | None, data: Data, version: int, source_key: str,
+            run: dict[str, Any]) -> tuple[Result | None, tuple[Problem, ...], list[str]]:
+    """The figures of the book as edited (kept as the last good ones), the problems the
+    year's run found, and the board decisions changed against the book."""
+    parsed = data.parsed
     book = parsed.book if parsed else None
-    last_good: dict[str, Any] | None = st.session_state.get("last_good")
-    if last_good is not None and last_good.get("source") != source_key:
-        last_good = None  # another source's figures are never shown for this one
-    if book is None and last_good is not None:
-        if "decided" not in run:
+    if parsed is None or book is None:
+        last_good: dict[str, Any] | None = st.session_state.get("last_good")
+        if last_good is not None and last_good.get("source") == source_key and (
+                "decided" not in run):  # another source's are never shown for this one
             with st.sidebar:
                 year_and_decisions(last_good["book"], version, disabled=True,
                                    source=source_key)
-    elif book is not None and not book.years:
-        run_problems = (Problem("years", None, None, "no years are listed"),)
-    elif book is not None and parsed is not None:
-        worked = figures_of(parsed, version, source_key, run)
-        assert worked is not None
-        year, decisions, prior, result, run_problems = worked
-        show_table_problems(slots, tuple(p for p in run_problems if p.table in slots))
-        changes = ad.changed_decisions(book, year, decisions)
-        if result is not None:
-            label = src.label + (", edited" if parsed.edited else "") if src else ""
-            st.session_state["last_good"] = {
-                "result": result, "book": book, "label": label, "source": source_key,
-                # the book to store if this year is closed: built when History opens
-                "input": partial(ah.input_book, src, parsed, edited_tables, upload_bytes()),
-                "tables": edited_tables if edited_tables is not None else (
-                    src.tables if src else None),
-                "key": parsed.sha256, "prior": prior,
-                "changes": ad.cover_changes(changes, edits),
-                "source_sha256": src.sha256 if src else None,
-                "stem": ad.download_stem(ad.file_stem(result.book, year), changes + edits),
-                "json": cache.result_json(parsed.sha256, year, decisions, prior, result),
-                "chart_key": (parsed.sha256, year, decisions, prior)}
+        return None, (), []
+    if not book.years:
+        return None, (Problem("years", None, None, "no years are listed"),), []
+    worked = figures_of(parsed, version, source_key, run)
+    assert worked is not None
+    year, decisions, _prior, result, run_problems = worked
+    show_table_problems(data.slots, tuple(p for p in run_problems if p.table in data.slots))
+    changes = ad.changed_decisions(book, year, decisions)
+    if result is not None:
+        keep_last_good(src, data, worked, changes, source_key)
+    return result, run_problems, changes
 
-    # figures are shown only for this source (an upload chosen with no file has none)
-    shown: dict[str, Any] | None = st.session_state.get("last_good") if src else None
-    if shown is not None and shown.get("source") != source_key:
-        shown = None
-    fresh = result is not None
-    template, template_problem = cache.template_bytes()
-    with header:
-        show_header(shown, fresh, template)
-        show_status(src, parsed, run_problems, shown, fresh, changes)
-        if template_problem:
-            st.warning(template_problem)
 
-    if shown is None:
-        for name in TOPICS[:-1]:
-            with tabs[name]:
-                st.info("No figures yet: choose a book in the sidebar." if src is None else
-                        "No figures yet: the book has problems (see above).")
-        return
+def keep_last_good(src: ad.Source | None, data: Data, worked: Worked, changes: list[str],
+                   source_key: str) -> None:
+    """The figures just worked out, kept to show while the book has problems, with what
+    the header, the downloads and the other tabs need."""
+    year, decisions, prior, result, _ = worked
+    parsed = data.parsed
+    assert parsed is not None and result is not None
+    label = src.label + (", edited" if parsed.edited else "") if src else ""
+    st.session_state["last_good"] = {
+        "result": result, "book": parsed.book, "label": label, "source": source_key,
+        # the book to store if this year is closed: built when History opens
+        "input": partial(ah.input_book, src, parsed, data.tables, upload_bytes()),
+        "tables": data.tables if data.tables is not None else (src.tables if src else None),
+        "key": parsed.sha256, "prior": prior,
+        "changes": ad.cover_changes(changes, data.edits),
+        "source_sha256": src.sha256 if src else None,
+        "stem": ad.download_stem(ad.file_stem(result.book, year), changes + data.edits),
+        "json": cache.result_json(parsed.sha256, year, decisions, prior, result),
+        "chart_key": (parsed.sha256, year, decisions, prior)}
+
+
+def figure_tabs(tabs: dict[str, Any], shown: dict[str, Any], fresh: bool) -> None:
+    """The open tab of figures (only it is drawn: a change redraws one tab, not nine),
+    greyed out under a warning when they are the last good ones."""
     r: Result = shown["result"]
     for name, draw in (("Contributions", contributions_tab), ("Year end", year_end_tab),
                        ("Shared services", services_tab), ("Settlement", settlement_tab),
                        ("Investments", investments_tab), ("Monitoring", monitoring_tab)):
         if tabs[name].open is False:
-            continue  # only the open tab is drawn: a change redraws one tab, not nine
+            continue
         with tabs[name]:
             if not fresh:
                 st.warning(STALE.format(label=shown["label"], year=r.year),
@@ -1125,6 +1181,13 @@ def page() -> None:
             with st.container(key=f"{'fresh' if fresh else 'stale'}-{name}"):
                 key, year, decisions, prior = shown["chart_key"]
                 draw(r, cache.charts(key, year, decisions, prior, TAB_CHARTS[name], r))
+
+
+def working_tabs(tabs: dict[str, Any], shown: dict[str, Any], fresh: bool,
+                 changes: list[str], acc: ah.Access) -> None:
+    """The Budget and Scenarios tabs (for a person who may prepare) and the History
+    tab, when open."""
+    r: Result = shown["result"]
     for name, what in (("Budget", "works out budgets"), ("Scenarios", "runs scenarios")):
         if tabs[name].open is not False and not acc.prepare:
             with tabs[name]:
@@ -1139,6 +1202,44 @@ def page() -> None:
         with tabs["History"]:
             history_tab(r, fresh, changes,
                         cache.kept_book(f"{shown['source']}:{shown['key']}", shown["input"]))
+
+
+def page() -> None:
+    st.html(STYLE)
+    acc = who_is_here()
+    if acc is None:
+        return
+    version: int = st.session_state.setdefault("data_version", 0)
+    with st.sidebar:
+        src = choose_source()
+    header = st.container()
+    tabs = dict(zip(TOPICS, st.tabs(list(TOPICS), key="topic", on_change="rerun"),
+                    strict=True))
+    source_key = ad.source_key(src)
+    run: dict[str, Any] = {}  # this run's year and decisions, and figures (figures_of)
+    with tabs["Data"]:
+        data = data_panel(src, tabs["Data"].open is not False, acc, version, source_key,
+                          run)
+    result, run_problems, changes = figures(src, data, version, source_key, run)
+    # figures are shown only for this source (an upload chosen with no file has none)
+    shown: dict[str, Any] | None = st.session_state.get("last_good") if src else None
+    if shown is not None and shown.get("source") != source_key:
+        shown = None
+    fresh = result is not None
+    template, template_problem = cache.template_bytes()
+    with header:
+        show_header(shown, fresh, template)
+        show_status(src, data.parsed, run_problems, shown, fresh, changes)
+        if template_problem:
+            st.warning(template_problem)
+    if shown is None:
+        for name in TOPICS[:-1]:
+            with tabs[name]:
+                st.info("No figures yet: choose a book in the sidebar." if src is None else
+                        "No figures yet: the book has problems (see above).")
+        return
+    figure_tabs(tabs, shown, fresh)
+    working_tabs(tabs, shown, fresh, changes, acc)
 
 
 st.set_page_config(page_title="Partnership finance", page_icon=ad.ICON, layout="wide",

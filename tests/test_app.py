@@ -191,7 +191,7 @@ def test_edits_survive_leaving_the_data_tab_and_add_up_on_return() -> None:
     open_tab(at, "Year end")  # a second run away: the editors are no longer drawn
     assert "populations" not in at.session_state["workspace"].mounted
     shown = editors(at)["populations"].value  # the Data tab again: the edit is there
-    assert shown["population"].tolist()[0] == 150_000
+    assert shown["population"].tolist()[0] == "150,000"  # as the grid shows figures
     edit(at, "populations", 1, "population", "130000")
     at.run()
     changes = [x for x in open_tab(at, "Data").expander if "change" in x.label]
@@ -323,17 +323,20 @@ def test_an_edit_undone_after_leaving_the_tab_is_no_change() -> None:
     assert not at.session_state["last_good"]["stem"].endswith("-with-changes")
 
 
-def test_the_editors_are_typed_from_the_column_registry() -> None:
+def test_the_editors_show_each_kind_of_column_in_the_grids_forms() -> None:
+    """Money, percentages, numbers and dates are shown as the grid shows them (as text,
+    so what is typed is kept as typed), yes/no as ticks."""
     at = start()
     shown = {t: d.value for t, d in editors(at).items()}
     years, parties = shown["years"], shown["parties"]
     row = years.loc[years["year"] == "2025-26"].iloc[0]
-    assert (row["rate_pence"], row["opening_balance"], row["refund_share"]) == (30.0, 0.0,
-                                                                                50.0)
+    assert (row["rate_pence"], row["opening_balance"], row["refund_share"]) == (
+        "30", "£0.00", "50%")
     assert parties["voting"].tolist() == [True, True, True, False]
-    assert str(shown["populations"]["population"].dtype) == "Int64"
+    assert parties["joined"].tolist()[:3] == ["01/09/2008"] * 3  # day first, always
+    assert shown["populations"]["population"].tolist() == ["142,800", "128,500", "104,600"]
     position = list(years["year"]).index("2025-26")
-    edit(at, "years", position, "refund_share", 100)  # a number, as the grid sends it
+    edit(at, "years", position, "refund_share", "100%")  # typed, as the grid sends it
     at.run()
     assert_clean(at)
     assert metric(at, "Refund (100%)") == "£41,419.50"

@@ -71,7 +71,7 @@ def test_a_problem_outranks_a_change_and_names_the_first_problems_column() -> No
     ps = [Problem("populations", 2, "population", "'-5' must not be negative"),
           Problem("populations", 2, "party", "'ZZ' is not a party")]
     marks = row_marks("populations", [2], BASE, now(population=(2, "-5")), ps)
-    assert marks[2] == Mark("error", "✖ Population")
+    assert marks[2] == Mark("error", "✖ Population: must not be negative")
 
 
 def test_a_warning_is_its_own_kind_and_an_error_of_the_whole_row_outranks_it() -> None:
@@ -174,17 +174,27 @@ def test_the_app_marks_a_changed_row_and_a_bad_row_in_the_editor() -> None:
     stale = "⚠ Year"  # the bundled book's populations are 2008-09's: a warning, shown
     assert marks == {2: stale, 3: stale, 4: stale}
     key = at.session_state["workspace"].key("populations")
-    at.session_state[key] = {"edited_rows": {0: {"population": 150000},
-                                             1: {"population": -5}},
+    at.session_state[key] = {"edited_rows": {0: {"population": "150000"},
+                                             1: {"population": "-5"},
+                                             2: {"population": "abc"}},
                              "added_rows": [], "deleted_rows": []}
     at.run()
     after, marks = check_column(at, "populations")
     # an error stops the year being worked out, so its warnings are not known: the
-    # book's own checks' marks only
-    assert marks == {2: "✎ Population", 3: "✖ Population"}
+    # book's own checks' marks only, as much of each as the Check column (as wide as
+    # when the editor was drawn) shows whole; the reasons are in the list above
+    assert marks == {2: "✎ Population", 3: "✖ Population", 4: "✖ Population"}
     # the same editor (its identity kept): Streamlit keeps its edits as the marks change
     assert after == before
     assert at.session_state["workspace"].key("populations") == key
+    # drawn afresh (the group left for two runs, then opened again), the Check column
+    # is as wide as its marks
+    open_group(at, "Performance")
+    open_group(at, "Investments")
+    open_group(at, "Partnership")
+    assert check_column(at, "populations")[1] == {
+        2: "✎ Population", 3: "✖ Population",  # longer than the column at its widest
+        4: "✖ Population: not a whole number"}
 
 
 def test_an_edit_put_back_clears_its_mark() -> None:
@@ -247,7 +257,7 @@ def test_an_edit_state_applied_before_drawing_is_not_worked_out_again() -> None:
     import finance.appdata.workspace as workspace_module
     workspace_module.text_frame = counting  # type: ignore[assignment]
     try:
-        shown = ws.mounted_typed["populations"]  # whatever the editor returned
+        shown = ws.mounted_shown["populations"]  # whatever the editor returned
         ws.edited("populations", shown, dict(state))
         assert calls == []
         assert ws.frames["populations"].at[2, "population"] == "150000"

@@ -11,8 +11,10 @@ the module that shapes its data read side by side:
   and the book read from it through the CLI's validator.
 * :mod:`~finance.appdata.editing`: the Data tab: input tables as frames of text to edit,
   and the edits read back as raw tables, listed and saved as a workbook.
-* :mod:`~finance.appdata.typed`: the editors' typed columns (money, percentages, whole
-  numbers, dates, yes/no) and back to the book's own text.
+* :mod:`~finance.appdata.typed`: the editors' columns: money, percentages, numbers and
+  dates shown in the grid's forms and edited as text (what is typed is never bent), yes/no
+  as ticks; and back to the book's own text.
+* :mod:`~finance.appdata.widths`: each editor column as wide as what it holds.
 * :mod:`~finance.appdata.marks`: each editor row's Check column: a problem, a warning
   or a change against the source, marked without resetting the editor's edits.
 * :mod:`~finance.appdata.workspace`: the edited tables, kept while their editors are
@@ -59,12 +61,12 @@ from finance.appdata.editing import (
     TABLES,
     cell_text,
     changes_against,
+    changes_of,
     choices,
     column_hint,
     column_label,
     columns,
     edited_book,
-    editor_width,
     frames_equal,
     frames_from_tables,
     next_version,
@@ -111,6 +113,7 @@ from finance.appdata.sources import (
     file_problem,
     parse_edited,
     parse_source,
+    source_key,
     template_source,
     what_file,
     workbook_source,
@@ -141,6 +144,8 @@ from finance.appdata.tables import (
     show_value,
     styled,
 )
+from finance.appdata.typed import editor_alignment
+from finance.appdata.widths import editor_widths, fitted_marks
 from finance.output import slug
 
 __all__ = [
@@ -181,6 +186,7 @@ __all__ = [
     "cell_text",
     "changed_decisions",
     "changes_against",
+    "changes_of",
     "chart_specs",
     "checks_summary",
     "checks_table",
@@ -197,11 +203,13 @@ __all__ = [
     "download_note",
     "download_stem",
     "edited_book",
-    "editor_width",
+    "editor_alignment",
+    "editor_widths",
     "errors_message",
     "errors_of",
     "file_problem",
     "file_stem",
+    "fitted_marks",
     "frames_equal",
     "frames_from_tables",
     "gbp",
@@ -233,6 +241,7 @@ __all__ = [
     "safe_csv_text",
     "show_value",
     "slug",
+    "source_key",
     "styled",
     "tables_digest",
     "tables_from_frames",

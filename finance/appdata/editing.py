@@ -73,41 +73,6 @@ def column_hint(table: str, column: str) -> str:
     return f"{col.help} Form: {KINDS[col.kind]}.{blank}"
 
 
-#: An editor column's width in pixels, by the registry's kind of the column: narrow
-#: enough that a table of six columns fits beside the sidebar at 1280 px; a heading
-#: longer than its column is cut, and read whole on its help.  (Wider columns share out
-#: any room left.)
-EDITOR_WIDTHS: dict[str, int] = {"code": 90, "year": 85, "choice": 115, "money": 120,
-                                 "pct": 105, "whole": 95, "number": 100, "date": 105,
-                                 "bool": 75, "text": 140}
-
-
-#: Columns an editor draws narrower than their kind's width, so that the widest input
-#: table, ``services`` (nine columns), fits beside the sidebar at 1440 px: its re-base
-#: columns hold short percentages (3%, 1%), its basis a word (driver:NAME is cut, and read
-#: whole in the cell's editor); and ``service_budget`` at 1280 px (its item and
-#: description are cut, and read whole in the cell's editor).
-NARROW: dict[tuple[str, str], int] = {("services", "basis"): 100,
-                                      ("services", "rebase_tolerance"): 75,
-                                      ("services", "rebase_step"): 60,
-                                      ("parties", "name"): 130,
-                                      ("parties", "s151_officer"): 100,
-                                      ("service_budget", "item"): 110,
-                                      ("service_budget", "description"): 110}
-
-
-def editor_width(table: str, column: str) -> int:
-    """The width an editor gives an input column.
-
-    >>> editor_width("ledger", "description"), editor_width("ledger", "amount")
-    (140, 120)
-    >>> editor_width("services", "rebase_step")
-    60
-    """
-    return NARROW.get((table, column)) or EDITOR_WIDTHS.get(schema_column(table, column).kind,
-                                                           120)
-
-
 def choices(table: str, column: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
     """Options for a drop-down column, keeping any value the book already holds.
 
@@ -273,6 +238,15 @@ def changes_against(base: Mapping[str, pd.DataFrame], edited: Mapping[str, pd.Da
     return out
 
 
+def changes_of(table: str, changes: Iterable[str]) -> list[str]:
+    """The changes (:func:`changes_against`) made to one table.
+
+    >>> changes_of("populations", ["Populations row 2: deleted", "Years row 3: deleted"])
+    ['Populations row 2: deleted']
+    """
+    return [c for c in changes if c.startswith(f"{TABLE_LABELS[table]} ")]
+
+
 def _heading(table: str, column: str) -> str:
     try:
         return column_label(table, column)
@@ -319,7 +293,9 @@ def shown_value(table: str, column: str, text: str | None) -> str:
 
 def edited_book(frames: Mapping[str, pd.DataFrame]) -> bytes:
     """The edited tables as a workbook in the template's layout (it reads back to the
-    same book: every cell as the text on screen)."""
+    same book: every cell as the text on screen; a cell the book cannot read, such as
+    ``31/02/2025`` typed as a date, is kept as typed, and read back it is the same
+    problem, in the same row)."""
     from finance.template import book_to_xlsx
 
     return book_to_xlsx({t: [{str(c): None if _blank(v) else str(v)

@@ -248,6 +248,11 @@ def prior_for(url: str, partnership: str, year: str) -> Prior | None:
         return None
 
 
+def latest_closed(years: Sequence[StoredYear]) -> str | None:
+    """The latest year closed in the record (the only one that may be reopened)."""
+    return max((y.year for y in years if y.status == "closed"), default=None)
+
+
 def closed_line(y: StoredYear) -> str:
     """The closed year on screen, in a sentence."""
     return (f"{y.year} is closed (FINAL): version {y.version}, approved by {y.approved_by}"

@@ -6,15 +6,17 @@ whose *data* is blank and never changes while the editor is drawn, and whose *sh
 and colour* (a pandas ``Styler``, which is not part of the editor's identity) say, row by
 row, what differs from the source and what the checks found:
 
-* red, ``✖ Population``: an error in the row, which stops the figures, in the column
-  named (``✖ row`` when it is the whole row's);
+* red, ``✖ Joined: not a real date``: an error in the row, which stops the figures, in
+  the column named, with why when it is a cell that cannot be read as its column's kind
+  (``✖ row`` when it is the whole row's);
 * yellow, ``✎ Population``: a cell changed against the source (``✎ 2 cells``, several;
   ``✎ new row``, a row added), with ``⚠`` after it when the row has a warning too;
 * orange, ``⚠ Population``: a warning on a row not changed, which does not stop the
   figures.
 
-The column is narrow, to leave the table's own columns room: what each mark means in
-full (the problem's message, the value the cell had) is in the lists above the table.
+The column is as wide as its marks when the editor is drawn, and narrow when it has
+none (:mod:`finance.appdata.widths`): what each mark means in full (the problem's
+message, the value the cell had) is in the lists above the table.
 The same problems and changes are listed above each table too; a table longer than
 :data:`MAX_MARKED_ROWS` rows has them listed there only (styling every row of a long
 table would slow every edit).
@@ -22,6 +24,7 @@ table would slow every edit).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,15 +37,14 @@ from finance.core.problems import Problem
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-__all__ = ["CHECK", "CHECK_HELP", "CHECK_WIDTH", "Mark", "marked", "row_marks", "with_check"]
+__all__ = ["CHECK", "CHECK_HELP", "Mark", "marked", "reason", "row_marks", "with_check"]
 
 #: The Check column's name in an editor's frame (no input table has a column so named).
 CHECK = "_check"
 CHECK_HELP = ("What is wrong or changed in this row, and in which column: ✖ (red) a "
-              "problem to put right, which stops the figures; ⚠ (orange) a warning; ✎ "
-              "(yellow) a change against the source. The lists above the table say more.")
-#: The Check column's width in pixels: a symbol and a column's name.
-CHECK_WIDTH = 118
+              "problem to put right, which stops the figures, and why; ⚠ (orange) a "
+              "warning; ✎ (yellow) a change against the source. The lists above the "
+              "table say more.")
 #: Longer tables have their changes and problems listed above them only.
 MAX_MARKED_ROWS = 1_000
 #: At most this many different texts are written into one editor's Check column; the
@@ -81,6 +83,38 @@ def with_check(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: A cell's problem as the book words it: the cell's text quoted, then what is wrong.
+_CELL_PROBLEM = re.compile(r"^'[^']*' (?:is )?(?P<why>.+?)(?: \(.*\))?$")
+
+
+def reason(message: str) -> str:
+    """Why a cell is wrong, in short, from the book's message about it ("" when the
+    message is not about the cell's own text).
+
+    >>> reason("'31/02/2025' is not a real date"), reason("'abc' is not a whole number")
+    ('not a real date', 'not a whole number')
+    >>> reason("'1.234' has more than two decimal places (pence)")
+    'has more than two decimal places'
+    >>> reason("the party's notice comes after it left")
+    ''
+    """
+    m = _CELL_PROBLEM.match(message)
+    return m.group("why") if m else ""
+
+
+def _error_text(table: str, p: Problem) -> str:
+    """An error's mark: the column it is in and, for a cell that cannot be read, why.
+
+    >>> _error_text("parties", Problem("parties", 3, "joined", "'31/02/2025' is not a real date"))
+    '✖ Joined: not a real date'
+    >>> _error_text("parties", Problem("parties", 3, None, "a duplicate row"))
+    '✖ row'
+    """
+    where = _where(table, [p.column], "row")
+    why = reason(p.message) if p.column else ""
+    return f"✖ {where}: {why}" if why else f"✖ {where}"
+
+
 def _where(table: str, columns: list[str | None], row: str) -> str:
     """The column a mark is about, by its label; ``row`` when it is about no one
     column; how many when several."""
@@ -95,10 +129,11 @@ def _where(table: str, columns: list[str | None], row: str) -> str:
 def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
               current: pd.DataFrame, problems: Iterable[Problem]) -> dict[int, Mark]:
     """Each marked row of an editor, by its row number (the sheet's): the column of the
-    first error found in it; else the cells changed against the source (``base``), the
-    user's own doing, with ``⚠`` after them if the row has a warning too; else the
-    column of its first warning; rows with nothing to say are left out (all of them in a table
-    longer than :data:`MAX_MARKED_ROWS`).  ``rows``: the editor's rows; ``current``: the
+    first error found in it (and why, for a cell that cannot be read); else the cells
+    changed against the source (``base``), the user's own doing, with ``⚠`` after them
+    if the row has a warning too; else the column of its first warning; rows with
+    nothing to say are left out (all of them in a table longer than
+    :data:`MAX_MARKED_ROWS`).  ``rows``: the editor's rows; ``current``: the
     table as edited, as text.
 
     >>> base = pd.DataFrame({"party": ["MBC", "SBC"], "population": ["142,800", "150,000"]},
@@ -108,7 +143,7 @@ def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
     >>> for row, m in row_marks("populations", [2, 3], base, now, [bad]).items():
     ...     print(row, m.kind, m.text)
     2 changed ✎ Population
-    3 error ✖ Party
+    3 error ✖ Party: not a party
     """
     rows = list(rows)
     if len(rows) > MAX_MARKED_ROWS:  # not shown in the editor: listed above it only
@@ -125,7 +160,7 @@ def row_marks(table: str, rows: Iterable[int], base: pd.DataFrame,
         changed = [] if row not in new or row not in old else [
             c for c, v in new[row].items() if v != old[row].get(c)]
         if row in errors:
-            out[row] = Mark("error", "✖ " + _where(table, [errors[row][0].column], "row"))
+            out[row] = Mark("error", _error_text(table, errors[row][0]))
         elif row in new and row not in old:
             out[row] = Mark("changed", "✎ new row" + warned)
         elif changed:

@@ -181,6 +181,17 @@ def service_changes(cmp: Comparison) -> Table:
                             "(12 on the fixed basis, whose shares are for the whole year)"})
 
 
+def compared(answer: object) -> bool:
+    """Whether a comparison's answer (:func:`finance.appcache.comparison`) is its two
+    tables (else it is the problems that stopped it).
+
+    >>> compared((Table([], []), Table([], []))), compared([])
+    (True, False)
+    """
+    return (isinstance(answer, tuple) and len(answer) == 2
+            and all(isinstance(t, Table) for t in answer))
+
+
 def legend(cmp_names: Sequence[str]) -> str:
     """``S1`` ... with each scenario's name, for beside the table (markdown)."""
     return "  \n".join(f"**S{i}** {md_escape(n)}" for i, n in enumerate(cmp_names, 1))

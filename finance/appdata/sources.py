@@ -69,6 +69,16 @@ class Source:
         return frozenset(norm(k) for k in self.tables)
 
 
+def source_key(src: Source | None) -> str:
+    """A source's key for what is kept per source (its kind and the start of its
+    digest; "" for none).
+
+    >>> source_key(None), source_key(Source(UPLOAD, "a.xlsx", {}, "ab" * 32))
+    ('', 'upload:abababababababab')
+    """
+    return "" if src is None else f"{src.kind}:{src.sha256[:16]}"
+
+
 def bundled_source() -> Source:
     tables, sha, problems = read_csv_folder(bundled_book_path())
     return Source(BUNDLED, "MKIP example (bundled)", tables, sha, tuple(problems))

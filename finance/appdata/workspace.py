@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from finance.appdata.marks import CHECK, with_check
-from finance.appdata.typed import apply_edits, text_frame, typed_frame, untouched
+from finance.appdata.typed import apply_edits, shown_frame, text_frame, untouched
 
 __all__ = ["Workspace"]
 
@@ -30,15 +30,19 @@ class Workspace:
     Fields:
         source: the source's key (kind and digest); another source starts afresh.
         version: the data version (it goes up on "Reset to source").
-        base: every input table as text, as the source gives it.
-        base_typed: the same tables typed, what an edited cell is compared with (a cell
-            back at the source's value keeps the source's text: no change).
+        base: every input table as text, as the source gives it (a cell typed back to
+            the source's value takes the source's text again: no change).
+        base_shown: the same tables as their editors show them
+            (:func:`~finance.appdata.typed.shown_frame`), made once.
         frames: every input table as text, as last edited (the source's at the start).
         mounts: how many times each table's editor has been drawn afresh; part of its
             key, so each drawing starts from :attr:`frames` with no pending edit.
         mounted: each drawn table as text when its editor was drawn afresh.
-        mounted_typed: the same tables typed, as its editor shows them (with the Check
+        mounted_shown: the same tables as their editors show them (with the Check
             column first, :mod:`finance.appdata.marks`).
+        widths: each drawn table's editor columns' widths, chosen when it was drawn
+            afresh and kept while it is drawn (a width is part of an editor's identity:
+            a new one would start it again, its edits lost).
         lingering: tables whose editors are drawn, out of sight, for one run after their
             tab or group closed: a value typed just before the click reaches the server
             after it, and Streamlit keeps an editor's edit only while it is drawn.
@@ -48,11 +52,12 @@ class Workspace:
     source: str
     version: int
     base: dict[str, pd.DataFrame] = field(repr=False)
-    base_typed: dict[str, pd.DataFrame] = field(repr=False)
+    base_shown: dict[str, pd.DataFrame] = field(repr=False)
     frames: dict[str, pd.DataFrame] = field(repr=False)
     mounts: dict[str, int] = field(default_factory=dict)
     mounted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-    mounted_typed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    mounted_shown: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    widths: dict[str, dict[str, int]] = field(default_factory=dict)
     lingering: set[str] = field(default_factory=set)
     applied: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -71,8 +76,8 @@ class Workspace:
         if (isinstance(previous, Workspace) and previous.source == source
                 and previous.version == version):
             return previous
-        typed = {t: typed_frame(t, f) for t, f in base.items()}
-        return cls(source, version, dict(base), typed, dict(base))
+        shown = {t: shown_frame(t, f) for t, f in base.items()}
+        return cls(source, version, dict(base), shown, dict(base))
 
     def linger(self, tables: Iterable[str]) -> list[str]:
         """Of these tables, whose tab or group is closed, those to draw out of sight in
@@ -89,9 +94,10 @@ class Workspace:
             self.applied.pop(table, None)  # a new drawing: its editor starts with no edit
             self.mounts[table] = self.mounts.get(table, 0) + 1
             self.mounted[table] = self.frames[table]
-            self.mounted_typed[table] = with_check(
-                self.base_typed[table] if self.frames[table] is self.base[table]
-                else typed_frame(table, self.frames[table]))
+            self.mounted_shown[table] = with_check(
+                self.base_shown[table] if self.frames[table] is self.base[table]
+                else shown_frame(table, self.frames[table]))
+            self.widths.pop(table, None)
 
     def edited(self, table: str, shown: pd.DataFrame, state: object) -> pd.DataFrame:
         """``table`` as text after its editor's edits (``shown``: what the editor
@@ -104,7 +110,8 @@ class Workspace:
             out = self.frames[table]
         else:
             shown = shown.drop(columns=[CHECK], errors="ignore")
-            out = text_frame(table, shown, self.base[table], self.base_typed[table])
+            out = text_frame(table, shown, (self.mounted[table], self.mounted_shown[table]),
+                             self.base[table])
         self.frames[table] = out
         return out
 
@@ -114,7 +121,7 @@ class Workspace:
         with each row's marks (:mod:`finance.appdata.marks`)."""
         self.applied.pop(table, None)
         if isinstance(state, dict):
-            self.edited(table, apply_edits(self.mounted_typed[table], state), state)
+            self.edited(table, apply_edits(self.mounted_shown[table], state), state)
             self.applied[table] = copy.deepcopy(state)
 
     def close(self, tables: Iterable[str], state_of: Callable[[str], object]) -> None:
@@ -126,8 +133,22 @@ class Workspace:
             if t in self.mounted:
                 self.pending(t, state_of(self.key(t)))  # its latest state, an undo too
             self.mounted.pop(t, None)
-            self.mounted_typed.pop(t, None)
+            self.mounted_shown.pop(t, None)
             self.applied.pop(t, None)
+            self.widths.pop(t, None)
+
+    def column_widths(self, table: str, choose: Callable[[], dict[str, int]]
+                      ) -> dict[str, int]:
+        """The widths of ``table``'s editor columns in this drawing: chosen (``choose``)
+        the first time it is drawn, then kept while it is drawn.
+
+        >>> w = Workspace.for_source(None, "bundled:ab12", 0, {})
+        >>> w.column_widths("years", lambda: {"year": 71}), w.column_widths("years", dict)
+        ({'year': 71}, {'year': 71})
+        """
+        if table not in self.widths:
+            self.widths[table] = choose()
+        return self.widths[table]
 
     def key(self, table: str) -> str:
         """The editor key of ``table`` for this source, version and drawing (another
