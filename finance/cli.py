@@ -257,9 +257,9 @@ def compare(
 
         url = resolve(db)
         try:
-            engine = store.open_engine(url, create=True)
-            assert engine is not None
-            saved = store.save_scenarios(engine, url, cmp.baseline.book.settings.name,
+            hist = store.open_db(url, create=True)
+            assert hist is not None
+            saved = store.save_scenarios(hist, cmp.baseline.book.settings.name,
                                          cmp.baseline.year, save,
                                          scenarios.read_text(encoding="utf-8"), by)
         except HistoryError as exc:
@@ -332,13 +332,13 @@ def template(
 class _History:
     """The history database as ``run`` and ``statements`` read it."""
 
-    def __init__(self, engine: Any, url: str) -> None:
-        self.engine, self.url = engine, url
+    def __init__(self, db: Any) -> None:
+        self.db = db
 
     def prior(self, partnership: str, year: str) -> Any:
         from finance.history import store
 
-        return store.prior(self.engine, self.url, partnership, year)
+        return store.prior(self.db, partnership, year)
 
     def prior_for(self, book: Any, year: str | None) -> Any:
         """:meth:`prior` for the year run: ``year``, else the book's latest (``None``
@@ -358,8 +358,8 @@ def _history(db: str | None) -> _History | None:
         return None
     from finance.history import store
 
-    engine = store.open_engine(url, create=False)
-    return None if engine is None else _History(engine, url)
+    hist = store.open_db(url, create=False)
+    return None if hist is None else _History(hist)
 
 
 def _existing(path: Path) -> Path:
@@ -467,11 +467,11 @@ def _close(path: Path, year: str | None, approved_by: str, minute: str, meeting_
         _err(f"{path}: does not exist")
         return EXIT_INVALID
     url = resolve(db)
-    engine = store.open_engine(url, create=True)
-    assert engine is not None
+    hist = store.open_db(url, create=True)
+    assert hist is not None
 
     def chain(partnership: str, y: str) -> Any:
-        return store.prior(engine, url, partnership, y)
+        return store.prior(hist, partnership, y)
 
     outcome = process(path, year, with_report=False, chain=chain)
     problems = close_problems(outcome)
@@ -485,7 +485,7 @@ def _close(path: Path, year: str | None, approved_by: str, minute: str, meeting_
             _err(f"  {p}")
         return EXIT_INVALID
     assert outcome.result is not None
-    rec = store.close_year(engine, url, outcome.result, outcome.json, store.book_bytes(path),
+    rec = store.close_year(hist, outcome.result, outcome.json, store.book_bytes(path),
                            approved_by, minute, meeting_date)
     typer.echo(f"closed {rec.year} of {rec.partnership}: version {rec.version}, approved by "
                f"{rec.approved_by} {rec.approval}")
@@ -507,10 +507,10 @@ def reopen(
 
     url = resolve(db)
     try:
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        hist = store.open_db(url, create=False)
+        if hist is None:
             raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
-        rec = store.reopen_year(engine, url, year, reason, by, partnership)
+        rec = store.reopen_year(hist, year, reason, by, partnership)
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -531,8 +531,8 @@ def history_cmd(
 
     url = resolve(db)
     try:
-        engine = store.open_engine(url, create=False)
-        years = store.history(engine, url, partnership) if engine is not None else {}
+        hist = store.open_db(url, create=False)
+        years = store.history(hist, partnership) if hist is not None else {}
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -556,17 +556,19 @@ app.add_typer(db_app, name="db")
 def db_upgrade(db: DbOption = None) -> None:
     """Bring the history database to the current schema (creating it if need be)."""
     from finance.history import migrate
-    from finance.history.db import HistoryError, connect, redact, resolve, sentence
+    from finance.history.db import HistoryError, reach, redact, resolve, sentence
 
     url = resolve(db)
     try:
-        engine = connect(url)
+        hist = reach(url)
         try:
-            migrate.upgrade(engine, url)
+            migrate.upgrade(hist)
         except HistoryError:
             raise
         except Exception as exc:  # a driver or migration failure, worded without secrets
             raise HistoryError(sentence(url, exc), EXIT_ERROR) from exc
+        finally:
+            hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -588,13 +590,13 @@ def _verify(db: str | None) -> int:
         from finance.history import store
         from finance.history.verify import verify
 
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        hist = store.open_db(url, create=False)
+        if hist is None:
             raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
         try:
-            found = verify(engine, url)
+            found = verify(hist)
         finally:
-            engine.dispose()
+            hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         return exc.exit_code
@@ -687,12 +689,12 @@ def users_add(
 
     url = resolve(db)
     try:
-        engine = store.open_engine(url, create=True)
-        assert engine is not None
+        hist = store.open_db(url, create=True)
+        assert hist is not None
         try:
-            ch = store.add_member(engine, url, email, role, by, partnership, _bundled_name())
+            ch = store.add_member(hist, email, role, by, partnership, _bundled_name())
         finally:
-            engine.dispose()
+            hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -720,13 +722,13 @@ def users_remove(
 
     url = resolve(db)
     try:
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        hist = store.open_db(url, create=False)
+        if hist is None:
             raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
         try:
-            ch = store.remove_member(engine, url, email, by, partnership, _bundled_name())
+            ch = store.remove_member(hist, email, by, partnership, _bundled_name())
         finally:
-            engine.dispose()
+            hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -746,13 +748,13 @@ def users_list(
 
     url = resolve(db)
     try:
-        engine = store.open_engine(url, create=False)
+        hist = store.open_db(url, create=False)
         found: dict[str, list[Any]] = {}
-        if engine is not None:
+        if hist is not None:
             try:
-                found = store.list_members(engine, url, partnership)
+                found = store.list_members(hist, partnership)
             finally:
-                engine.dispose()
+                hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None

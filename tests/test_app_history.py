@@ -221,10 +221,10 @@ def test_the_history_chart_names_each_figure(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli_app, ["close", str(MKIP), "--approved-by", "A", "--minute",
                                         "M1", "--meeting-date", "2026-03-12", "--db",
                                         url]).exit_code == 0
-    engine = store.open_engine(url, create=False)
-    assert engine is not None
-    years = store.history(engine, url)["Mid Kent Improvement Partnership"]
-    engine.dispose()
+    db = store.open_db(url, create=False)
+    assert db is not None
+    years = store.history(db)["Mid Kent Improvement Partnership"]
+    db.dispose()
     rows = ah.party_rows(years)
     assert {r["Figure"] for r in rows} == {"Contribution", "Refund", "Carried over",
                                            "Net settlement"}

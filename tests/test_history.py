@@ -485,14 +485,14 @@ def test_migrations_upgrade_from_empty_then_down_and_up_again(db_url: str) -> No
     engine = history_db.connect(db_url)
     try:
         assert migrate.current(engine) is None
-        migrate.upgrade(engine, db_url)
+        migrate.upgrade(history_db.Database(db_url, engine))
         assert migrate.current(engine) == migrate.head() == "0005"
-        migrate.downgrade(engine, db_url, "base")
+        migrate.downgrade(history_db.Database(db_url, engine), "base")
         assert migrate.current(engine) is None
         with engine.connect() as conn:
             names = set(engine.dialect.get_table_names(conn))
         assert not names & set(LOCKED)
-        migrate.upgrade(engine, db_url)
+        migrate.upgrade(history_db.Database(db_url, engine))
         assert migrate.current(engine) == "0005"
     finally:
         engine.dispose()
@@ -534,7 +534,8 @@ def test_a_database_made_at_the_previous_schema_upgrades_and_old_years_say_not_r
     book = BookCopy(tmp_path / "book")
     engine = history_db.connect(db_url)
     try:
-        migrate.upgrade(engine, db_url, "0002")  # the previous head, as it made databases
+        # the previous head, as it made databases
+        migrate.upgrade(history_db.Database(db_url, engine), "0002")
         assert migrate.current(engine) == "0002"
     finally:
         engine.dispose()
@@ -560,11 +561,11 @@ def test_a_database_made_at_the_previous_schema_upgrades_and_old_years_say_not_r
     with pytest.raises(DBAPIError, match="append-only"):
         rows(db_url, "UPDATE closed_years SET meeting_date = '2026-03-12'")
     # the app, the statements and the report say "not recorded" too
-    engine = history_db.connect(db_url)
+    db = history_db.reach(db_url)
     try:
-        [stored] = store.history(engine, db_url).values()
+        [stored] = store.history(db).values()
     finally:
-        engine.dispose()
+        db.dispose()
     assert ah.years_table(stored).rows[0]["Board meeting"] == "not recorded"
     assert ah.closed_line(stored[0]) == (
         "2025-26 is closed (FINAL): version 1, approved by Cllr J Smith at a board meeting "
@@ -742,7 +743,7 @@ def test_run_reads_no_database_unless_one_is_given_or_the_default_file_exists(
     monkeypatch.delenv(history_db.ENV, raising=False)
     code, _out = mkip("run", "--json")
     assert code == 0 and not (tmp_path / "mkip.db").exists()
-    assert store.open_engine(history_db.DEFAULT_URL, create=False) is None
+    assert store.open_db(history_db.DEFAULT_URL, create=False) is None
 
 
 def test_scenarios_are_saved_by_name_and_listed_again(db_url: str, tmp_path: Path) -> None:
@@ -754,11 +755,11 @@ def test_scenarios_are_saved_by_name_and_listed_again(db_url: str, tmp_path: Pat
         code, out = mkip("compare", str(book.path), "--scenarios", str(SCENARIOS), "--save",
                          "Board options", "--by", who, "--json", "--db", db_url)
         assert code == 0, out
-    engine = history_db.connect(db_url)
+    db = history_db.reach(db_url)
     try:
-        saved = store.list_scenarios(engine, db_url, "Mid Kent Improvement Partnership")
+        saved = store.list_scenarios(db, "Mid Kent Improvement Partnership")
     finally:
-        engine.dispose()
+        db.dispose()
     assert [(s.year, s.name, s.saved_by) for s in saved] == [("2025-26", "Board options", "B")]
     assert saved[0].toml == SCENARIOS.read_text(encoding="utf-8")
     assert rows(db_url, "SELECT count(*) FROM saved_scenarios") == [(2,)]
@@ -817,7 +818,7 @@ def test_a_closed_years_report_is_final_only_for_the_figures_approved(
                 "MKIP/26/03", "--meeting-date", "2026-03-12", "--db", db)[0] == 0
     as_read = require_book(book.path)
     result = run_year(as_read)
-    prior = store.prior(history_db.connect(db), db, result.book.settings.name, result.year)
+    prior = store.prior(history_db.reach(db), result.book.settings.name, result.year)
 
     def cover(r: object, changes: list[str]) -> str:
         _, data = render(r, prior=prior, changes=changes,  # type: ignore[arg-type]
@@ -853,15 +854,15 @@ def test_the_store_itself_refuses_a_year_that_breaks_the_chain(db_url: str,
     result = run_year(require_book(book.path), "2025-26")  # the book's own (given) opening
     from finance.core.jsonout import result_json
 
-    engine = store.open_engine(db_url, create=False)
-    assert engine is not None
+    db = store.open_db(db_url, create=False)
+    assert db is not None
     try:
         with pytest.raises(history_db.HistoryError, match=r"its opening balance, £0\.00, "
                            r"differs from the £33,885\.00 2024-25 closed with \(version 1\)"):
-            store.close_year(engine, db_url, result, json_bytes(result_json(result)),
+            store.close_year(db, result, json_bytes(result_json(result)),
                              store.book_bytes(book.path), "A", "M1", date(2026, 3, 12))
     finally:
-        engine.dispose()
+        db.dispose()
     assert rows(db_url, "SELECT year FROM closed_years") == [("2024-25",)]
 
 
@@ -1071,7 +1072,7 @@ def test_the_chain_is_filled_in_for_a_history_made_before_it(db_url: str,
     book = BookCopy(tmp_path / "book")
     engine = history_db.connect(db_url)
     try:
-        migrate.upgrade(engine, db_url, "0003")
+        migrate.upgrade(history_db.Database(db_url, engine), "0003")
     finally:
         engine.dispose()
     _close_the_old_way(db_url, book.path)
@@ -1082,7 +1083,7 @@ def test_the_chain_is_filled_in_for_a_history_made_before_it(db_url: str,
                               "actor, minute, reason, at) VALUES (1, '2025-26', 'reopened', "
                               "1, 'S151', '', 'Late invoice', :at)"),
                          {"at": datetime(2026, 6, 1, 9, 0, tzinfo=UTC)})
-        migrate.upgrade(engine, db_url)
+        migrate.upgrade(history_db.Database(db_url, engine))
     finally:
         engine.dispose()
     prevs = rows(db_url, "SELECT prev_sha256 FROM events ORDER BY id")

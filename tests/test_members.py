@@ -62,14 +62,14 @@ def test_add_list_remove_round_trip(url: str) -> None:
                               "bob@council.gov.uk\n")
     assert members_json(url, "--partnership", MKIP_NAME) == {"partnerships": [
         {"name": MKIP_NAME, "members": [{"email": "bob@council.gov.uk", "role": "admin"}]}]}
-    engine = store.open_engine(url, create=False)
-    assert engine is not None
+    db = store.open_db(url, create=False)
+    assert db is not None
     try:
-        assert store.member_role(engine, url, MKIP_NAME, " BOB@council.gov.uk") == "admin"
-        assert store.member_role(engine, url, MKIP_NAME, "ann@council.gov.uk") is None
-        assert store.member_role(engine, url, "Nowhere", "bob@council.gov.uk") is None
+        assert store.member_role(db, MKIP_NAME, " BOB@council.gov.uk") == "admin"
+        assert store.member_role(db, MKIP_NAME, "ann@council.gov.uk") is None
+        assert store.member_role(db, "Nowhere", "bob@council.gov.uk") is None
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def test_adding_a_member_again_changes_the_role_and_the_same_role_records_nothing(
@@ -251,10 +251,11 @@ def test_the_members_table_changes_but_a_row_that_breaks_the_rules_is_refused(
 def test_a_history_with_member_changes_is_not_downgraded_past_them(db_url: str) -> None:
     engine = history_db.connect(db_url)
     try:
-        migrate.upgrade(engine, db_url)
-        migrate.downgrade(engine, db_url, "0004")  # nothing of members yet: fine
+        migrate.upgrade(history_db.Database(db_url, engine))
+        # down to before members: fine, there are none yet
+        migrate.downgrade(history_db.Database(db_url, engine), "0004")
         assert migrate.current(engine) == "0004"
-        migrate.upgrade(engine, db_url)
+        migrate.upgrade(history_db.Database(db_url, engine))
     finally:
         engine.dispose()
     assert mkip("users", "add", "ann@x.gov.uk", "--role", "viewer", "--by", "S",
@@ -262,7 +263,7 @@ def test_a_history_with_member_changes_is_not_downgraded_past_them(db_url: str) 
     engine = history_db.connect(db_url)
     try:
         with pytest.raises(RuntimeError, match="1 change"):
-            migrate.downgrade(engine, db_url, "0004")
+            migrate.downgrade(history_db.Database(db_url, engine), "0004")
         assert migrate.current(engine) == "0005"
     finally:
         engine.dispose()

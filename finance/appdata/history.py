@@ -219,14 +219,14 @@ class HistoryView:
 def view(url: str, partnership: str, year: str) -> HistoryView:
     """The history of ``partnership`` around ``year``; never raises for the database."""
     try:
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        db = store.open_db(url, create=False)
+        if db is None:
             return HistoryView(redact(url))
         try:
-            years = tuple(store.history(engine, url, partnership).get(partnership, ()))
-            opening = store.closed_opening(engine, url, partnership, year)
+            years = tuple(store.history(db, partnership).get(partnership, ()))
+            opening = store.closed_opening(db, partnership, year)
         finally:
-            engine.dispose()
+            db.dispose()
     except HistoryError as exc:
         return HistoryView(redact(url), problem=str(exc))
     this = next((y for y in years if y.year == year), None)
@@ -237,13 +237,13 @@ def prior_for(url: str, partnership: str, year: str) -> Prior | None:
     """What the history holds before ``year`` (``None`` when there is no history or it
     cannot be read: the History tab says why)."""
     try:
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        db = store.open_db(url, create=False)
+        if db is None:
             return None
         try:
-            return store.prior(engine, url, partnership, year)
+            return store.prior(db, partnership, year)
         finally:
-            engine.dispose()
+            db.dispose()
     except HistoryError:
         return None
 
@@ -407,23 +407,23 @@ def close_shown(url: str, result: Result, book: tuple[str, bytes], approved_by: 
     js, problem = json_bytes(result)
     if problem:
         raise HistoryError(problem, 1)
-    engine = store.open_engine(url, create=True)
-    assert engine is not None
+    db = store.open_db(url, create=True)
+    assert db is not None
     try:
-        return store.close_year(engine, url, result, js, book, approved_by.strip(),
+        return store.close_year(db, result, js, book, approved_by.strip(),
                                 minute.strip(), meeting_date)
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def reopen_shown(url: str, partnership: str, year: str, reason: str, by: str) -> StoredYear:
-    engine = store.open_engine(url, create=False)
-    if engine is None:
+    db = store.open_db(url, create=False)
+    if db is None:
         raise HistoryError("There is no history database to reopen a year in.", 2)
     try:
-        return store.reopen_year(engine, url, year, reason, by, partnership)
+        return store.reopen_year(db, year, reason, by, partnership)
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 #: What each action of the app needs: the least role allowed it.  ``view``: see the
@@ -443,13 +443,13 @@ def role_of(url: str, partnership: str, email: str | None) -> str | None:
     if email is None or not email.strip():
         return None
     try:
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        db = store.open_db(url, create=False)
+        if db is None:
             return None
         try:
-            return store.member_role(engine, url, partnership, email)
+            return store.member_role(db, partnership, email)
         finally:
-            engine.dispose()
+            db.dispose()
     except HistoryError as exc:
         print(f"mkip: no role for the signed-in user: {exc}", file=sys.stderr)
         return None

@@ -274,13 +274,13 @@ def saved(url: str, partnership: str, year: str) -> tuple[list[Any], str]:
     from finance.history.db import HistoryError
 
     try:
-        engine = store.open_engine(url, create=False)
-        if engine is None:
+        db = store.open_db(url, create=False)
+        if db is None:
             return [], ""
         try:
-            return store.list_scenarios(engine, url, partnership, year), ""
+            return store.list_scenarios(db, partnership, year), ""
         finally:
-            engine.dispose()
+            db.dispose()
     except HistoryError as exc:
         from finance.appdata.history import shown
 
@@ -294,13 +294,13 @@ def save(url: str, partnership: str, year: str, name: str, scenarios: Sequence[S
     from finance.history.db import HistoryError
 
     try:
-        engine = store.open_engine(url, create=True)
-        assert engine is not None
+        db = store.open_db(url, create=True)
+        assert db is not None
         try:
-            s = store.save_scenarios(engine, url, partnership, year, name,
+            s = store.save_scenarios(db, partnership, year, name,
                                      to_toml(scenarios), by)
         finally:
-            engine.dispose()
+            db.dispose()
     except HistoryError as exc:
         from finance.appdata.history import shown
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 # SQLAlchemy is imported by the functions that need it, not here: a command that reads no
 # database (``mkip run`` with no ``--db`` and no ``mkip.db``) never loads it.
 
-__all__ = ["HistoryError", "connect", "exists", "redact", "resolve", "sentence"]
+__all__ = ["Database", "HistoryError", "connect", "exists", "reach", "redact", "resolve",
+           "sentence"]
 
 #: The environment variable naming the database.
 ENV = "MKIP_DATABASE_URL"
@@ -185,3 +188,41 @@ def _sqlite_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: object) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Database:
+    """A history database reached: its engine, and the URL it was reached by, kept to
+    word its failures (through :func:`sentence` and :func:`redact`, so never with a
+    password).  Every function of the history store takes one of these."""
+
+    url: str
+    engine: Engine
+
+    @contextmanager
+    def worded(self) -> Iterator[None]:
+        """Database failures inside the block as one sentence (:class:`HistoryError`,
+        exit 1), the password hidden; an ``IntegrityError`` (a lost race) is left to the
+        caller to word."""
+        from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+        try:
+            yield
+        except (HistoryError, IntegrityError):
+            raise
+        except SQLAlchemyError as exc:
+            raise HistoryError(sentence(self.url, exc), 1) from exc
+
+    @property
+    def shown(self) -> str:
+        """The URL as a message may show it (:func:`redact`)."""
+        return redact(self.url)
+
+    def dispose(self) -> None:
+        """Close the engine's connections."""
+        self.engine.dispose()
+
+
+def reach(url: str) -> Database:
+    """:func:`connect` to ``url``, kept with the URL as a :class:`Database`."""
+    return Database(url, connect(url))

@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from finance.history.db import HistoryError, redact
+from finance.history.db import Database, HistoryError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -48,42 +48,42 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def check_not_newer(engine: Engine, url: str) -> str | None:
+def check_not_newer(db: Database) -> str | None:
     """The database's revision; :class:`HistoryError` (exit 1) if this software does not
     know it (a newer version of the software wrote it)."""
-    rev = current(engine)
+    rev = current(db.engine)
     if rev is not None and rev not in known():
         raise HistoryError(
-            f"The history database {redact(url)} was written by a newer version of this "
+            f"The history database {db.shown} was written by a newer version of this "
             f"software (schema {rev}); upgrade the software to use it.", 1)
     return rev
 
 
-def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
+def upgrade(db: Database, revision: str = "head") -> None:
     """Migrate the database to ``revision`` (default: the newest)."""
-    check_not_newer(engine, url)
-    with engine.begin() as conn:
+    check_not_newer(db)
+    with db.engine.begin() as conn:
         command.upgrade(_config(conn), revision)
 
 
-def downgrade(engine: Engine, url: str, revision: str) -> None:
+def downgrade(db: Database, revision: str) -> None:
     """Migrate the database back to ``revision`` (``"base"``: no history tables)."""
-    check_not_newer(engine, url)
-    with engine.begin() as conn:
+    check_not_newer(db)
+    with db.engine.begin() as conn:
         command.downgrade(_config(conn), revision)
 
 
-def ensure_current(engine: Engine, url: str, *, auto: bool) -> None:
+def ensure_current(db: Database, *, auto: bool) -> None:
     """Make sure the database has the current schema before it is used.
 
     ``auto``: upgrade it if it is behind (SQLite, on first use); otherwise a database
     that is behind is refused with the command that upgrades it.
     """
-    rev = check_not_newer(engine, url)
+    rev = check_not_newer(db)
     if rev == head():
         return
     if auto:
-        upgrade(engine, url)
+        upgrade(db)
         return
-    raise HistoryError(f"The history database {redact(url)} is not at the current schema; "
+    raise HistoryError(f"The history database {db.shown} is not at the current schema; "
                        f"run `mkip db upgrade --db URL` first.", 1)

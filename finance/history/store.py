@@ -12,8 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -31,7 +30,7 @@ from finance.core.money import fmt_gbp
 from finance.core.run import Result
 from finance.core.years import previous_year
 from finance.history import digest, migrate, roles
-from finance.history.db import HistoryError, connect, exists, is_sqlite, sentence
+from finance.history.db import Database, HistoryError, exists, is_sqlite, reach, sentence
 from finance.history.tables import (
     closed_years,
     events,
@@ -141,8 +140,8 @@ def book_bytes(path: Path) -> tuple[str, bytes]:
 # ----------------------------------------------------------------------- opening
 
 
-def open_engine(url: str, *, create: bool) -> Engine | None:
-    """An engine on a database at the current schema, or ``None`` when there is no
+def open_db(url: str, *, create: bool) -> Database | None:
+    """The database at ``url`` at the current schema, or ``None`` when there is no
     history to read (a SQLite file that does not exist, and ``create`` is false).
 
     A SQLite database is brought to the current schema on first use; a server database
@@ -150,27 +149,16 @@ def open_engine(url: str, *, create: bool) -> Engine | None:
     """
     if not create and not exists(url):
         return None
-    engine = connect(url)
+    db = reach(url)
     try:
-        migrate.ensure_current(engine, url, auto=is_sqlite(url))
+        migrate.ensure_current(db, auto=is_sqlite(url))
     except HistoryError:
-        engine.dispose()
+        db.dispose()
         raise
     except (SQLAlchemyError, OSError) as exc:
-        engine.dispose()
+        db.dispose()
         raise HistoryError(sentence(url, exc), 1) from exc
-    return engine
-
-
-@contextmanager
-def _worded(url: str) -> Iterator[None]:
-    """Database failures as one sentence (exit 1), the password hidden."""
-    try:
-        yield
-    except (HistoryError, IntegrityError):
-        raise  # an IntegrityError is a lost race, which the caller words
-    except SQLAlchemyError as exc:
-        raise HistoryError(sentence(url, exc), 1) from exc
+    return db
 
 
 # ----------------------------------------------------------------------- reading
@@ -229,11 +217,11 @@ def _stored(conn: Connection, name: str, pid: int, year: str, event: Any) -> Sto
                       meeting_date=_date(cy["meeting_date"]))
 
 
-def history(engine: Engine, url: str, partnership: str | None = None
+def history(db: Database, partnership: str | None = None
             ) -> dict[str, list[StoredYear]]:
     """Every stored year of every partnership (or of one), oldest year first, each at
     its current version: ``{partnership: [StoredYear, ...]}``, partnerships by name."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         q = select(partnerships.c.id, partnerships.c.name).order_by(partnerships.c.name)
         if partnership is not None:
             q = q.where(partnerships.c.name == partnership)
@@ -244,9 +232,9 @@ def history(engine: Engine, url: str, partnership: str | None = None
         return out
 
 
-def year_record(engine: Engine, url: str, partnership: str, year: str) -> StoredYear | None:
+def year_record(db: Database, partnership: str, year: str) -> StoredYear | None:
     """The stored year (current version), or ``None`` when it was never closed."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
             return None
@@ -254,10 +242,10 @@ def year_record(engine: Engine, url: str, partnership: str, year: str) -> Stored
         return _stored(conn, partnership, pid, year, latest[year]) if year in latest else None
 
 
-def closed_opening(engine: Engine, url: str, partnership: str, year: str
+def closed_opening(db: Database, partnership: str, year: str
                    ) -> ClosedOpening | None:
     """What the previous year, if it is closed, hands to ``year``."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
             return None
@@ -286,28 +274,28 @@ def prior_when_closed(conn: Connection, pid: int, year: str, event_id: int) -> P
     return Prior.of(_opening(conn, pid, year, latest), _shares(conn, pid, latest, year))
 
 
-def prior(engine: Engine, url: str, partnership: str, year: str) -> Prior:
+def prior(db: Database, partnership: str, year: str) -> Prior:
     """What the history holds for a run of ``year``: the previous year as closed (its
     openings and its result), the shares in force (those the latest closed year before
     ``year`` applied), and ``year``'s own approval when it is closed."""
-    this = year_record(engine, url, partnership, year)
+    this = year_record(db, partnership, year)
     approval = None
     if this is not None and this.status == "closed":
         approval = Approval(this.version, this.approved_by, this.minute,
                             _utc(this.closed_at), this.input_sha256, this.meeting_date)
-    before = year_record(engine, url, partnership, previous_year(year))
+    before = year_record(db, partnership, previous_year(year))
     previous = (json.dumps(before.result) if before is not None
                 and before.status == "closed" else None)
-    return Prior.of(closed_opening(engine, url, partnership, year),
-                    stored_shares(engine, url, partnership, before=year), approval,
+    return Prior.of(closed_opening(db, partnership, year),
+                    stored_shares(db, partnership, before=year), approval,
                     previous)
 
 
-def stored_shares(engine: Engine, url: str, partnership: str, before: str | None = None
+def stored_shares(db: Database, partnership: str, before: str | None = None
                   ) -> dict[str, dict[str, Fraction]]:
     """Each service's shares as applied in the latest closed year that has it (before
     ``before``, when given): ``{service: {party: share}}``, exact fractions summing to 1."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
             return {}
@@ -369,7 +357,7 @@ def _figures(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     return [{"party": p, **v} for p, v in sorted(parties.items())], shares
 
 
-def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
+def close_year(db: Database, result: Result, result_json: bytes,
                book: tuple[str, bytes], approved_by: str, minute: str,
                meeting_date: date | None, now: datetime | None = None) -> StoredYear:
     """Store ``result`` as the next closed version of its (partnership, year),
@@ -392,7 +380,7 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
     party_rows, share_rows = _figures(result)
     ye = result.year_end
     try:
-        with _worded(url), engine.begin() as conn:
+        with db.worded(), db.engine.begin() as conn:
             pid = _ensure_partnership(conn, name, when)
             _lock(conn, pid)
             latest = _latest_events(conn, pid)
@@ -419,12 +407,12 @@ def close_year(engine: Engine, url: str, result: Result, result_json: bytes,
             _append_event(conn, partnership_id=pid, year=year, kind="closed",
                           version=version, actor=approved_by, minute=minute, at=when)
     except IntegrityError as exc:  # another close of the same year won the race
-        raise _already_closed(engine, url, name, year) from exc
+        raise _already_closed(db, name, year) from exc
     except HistoryError as exc:
         if exc.exit_code == 1 and "locked" in str(exc):
-            raise _already_closed_or(engine, url, name, year, exc) from exc
+            raise _already_closed_or(db, name, year, exc) from exc
         raise
-    stored = year_record(engine, url, name, year)
+    stored = year_record(db, name, year)
     assert stored is not None
     return stored
 
@@ -456,18 +444,18 @@ def event_sha256(conn: Connection, event: Mapping[Any, Any]) -> str:
     return digest.event_sha256(event, name or "", closed)
 
 
-def _already_closed(engine: Engine, url: str, name: str, year: str) -> HistoryError:
-    rec = year_record(engine, url, name, year)
+def _already_closed(db: Database, name: str, year: str) -> HistoryError:
+    rec = year_record(db, name, year)
     if rec is not None and rec.status == "closed":
         return HistoryError(_closed_sentence(rec), 2)
     return HistoryError(f"{year} of {name} could not be closed: another change was made to "
                         "it at the same moment; try again.", 2)
 
 
-def _already_closed_or(engine: Engine, url: str, name: str, year: str,
+def _already_closed_or(db: Database, name: str, year: str,
                        exc: HistoryError) -> HistoryError:
     try:
-        rec = year_record(engine, url, name, year)
+        rec = year_record(db, name, year)
     except HistoryError:
         return exc
     return HistoryError(_closed_sentence(rec), 2) if rec and rec.status == "closed" else exc
@@ -524,7 +512,7 @@ def _refuse_out_of_order(conn: Connection, name: str, pid: int, year: str,
                            "reopened and is not closed again; years close in order.", 2)
 
 
-def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
+def reopen_year(db: Database, year: str, reason: str, by: str,
                 partnership: str | None = None, now: datetime | None = None) -> StoredYear:
     """Reopen the latest closed year of a partnership (an event; nothing is changed).
 
@@ -538,7 +526,7 @@ def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
         raise HistoryError("Say who is reopening the year (--by NAME).", 2)
     when = now or datetime.now(UTC)
     try:
-        with _worded(url), engine.begin() as conn:
+        with db.worded(), db.engine.begin() as conn:
             name, pid = _one_partnership(conn, partnership)
             _lock(conn, pid)
             latest = _latest_events(conn, pid)
@@ -558,7 +546,7 @@ def reopen_year(engine: Engine, url: str, year: str, reason: str, by: str,
     except IntegrityError as exc:
         raise HistoryError(f"{year} was reopened by someone else at the same moment.",
                            2) from exc
-    rec = year_record(engine, url, name_, year)
+    rec = year_record(db, name_, year)
     assert rec is not None
     return rec
 
@@ -584,7 +572,7 @@ class SavedScenarios:
     saved_at: datetime
 
 
-def save_scenarios(engine: Engine, url: str, partnership: str, year: str, name: str,
+def save_scenarios(db: Database, partnership: str, year: str, name: str,
                    toml: str, by: str, now: datetime | None = None) -> SavedScenarios:
     """Save a scenario file's text by name for ``year``; saving the name again adds a
     newer row (nothing is overwritten).  Scenarios never touch a closed year's figures."""
@@ -592,7 +580,7 @@ def save_scenarios(engine: Engine, url: str, partnership: str, year: str, name: 
         raise HistoryError("Give the scenarios a name to save them under.", 2)
     when = now or datetime.now(UTC)
     try:
-        with _worded(url), engine.begin() as conn:
+        with db.worded(), db.engine.begin() as conn:
             pid = _ensure_partnership(conn, partnership, when)
             conn.execute(insert(saved_scenarios).values(
                 partnership_id=pid, year=year, name=name.strip(), scenarios_toml=toml,
@@ -603,11 +591,11 @@ def save_scenarios(engine: Engine, url: str, partnership: str, year: str, name: 
     return SavedScenarios(partnership, year, name.strip(), toml, by.strip() or "app", when)
 
 
-def list_scenarios(engine: Engine, url: str, partnership: str, year: str | None = None
+def list_scenarios(db: Database, partnership: str, year: str | None = None
                    ) -> list[SavedScenarios]:
     """The partnership's saved scenarios (the latest saving of each name and year), by
     year then name."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
             return []
@@ -680,10 +668,10 @@ class MemberChange:
     at: datetime
 
 
-def member_role(engine: Engine, url: str, partnership: str, email: str) -> str | None:
+def member_role(db: Database, partnership: str, email: str) -> str | None:
     """The role of ``email`` (any case) in ``partnership``; ``None`` when they are not a
     member (or the partnership is not in the database)."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         pid = _partnership_id(conn, partnership)
         if pid is None:
             return None
@@ -692,11 +680,11 @@ def member_role(engine: Engine, url: str, partnership: str, email: str) -> str |
             members.c.email == roles.normal_email(email))).scalar_one_or_none()
 
 
-def list_members(engine: Engine, url: str, partnership: str | None = None
+def list_members(db: Database, partnership: str | None = None
                  ) -> dict[str, list[Member]]:
     """Every partnership's members (or one partnership's), partnerships by name, members
     by e-mail: ``{partnership: [Member, ...]}``; a partnership with none has ``[]``."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         q = select(partnerships.c.id, partnerships.c.name).order_by(partnerships.c.name)
         if partnership is not None:
             q = q.where(partnerships.c.name == partnership)
@@ -710,7 +698,7 @@ def list_members(engine: Engine, url: str, partnership: str | None = None
         return out
 
 
-def add_member(engine: Engine, url: str, email: str, role: str, by: str,
+def add_member(db: Database, email: str, role: str, by: str,
                partnership: str | None = None, default: str | None = None,
                now: datetime | None = None) -> MemberChange:
     """Make ``email`` a member of the partnership with ``role``: a ``member_added``
@@ -729,7 +717,7 @@ def add_member(engine: Engine, url: str, email: str, role: str, by: str,
     email, role, by = roles.normal_email(email), role.strip().lower(), by.strip()
     when = now or datetime.now(UTC)
     try:
-        with _worded(url), engine.begin() as conn:
+        with db.worded(), db.engine.begin() as conn:
             name = _member_partnership(conn, partnership, default)
             pid = _ensure_partnership(conn, name, when)
             _lock(conn, pid)
@@ -754,7 +742,7 @@ def add_member(engine: Engine, url: str, email: str, role: str, by: str,
     return MemberChange(name, email, kind, role, had or "", by, when)
 
 
-def remove_member(engine: Engine, url: str, email: str, by: str,
+def remove_member(db: Database, email: str, by: str,
                   partnership: str | None = None, default: str | None = None,
                   now: datetime | None = None) -> MemberChange:
     """Remove ``email`` from the partnership's members: a ``member_removed`` event.
@@ -767,7 +755,7 @@ def remove_member(engine: Engine, url: str, email: str, by: str,
     email, by = roles.normal_email(email), by.strip()
     when = now or datetime.now(UTC)
     try:
-        with _worded(url), engine.begin() as conn:
+        with db.worded(), db.engine.begin() as conn:
             name = _member_partnership(conn, partnership, default)
             pid = _partnership_id(conn, name)
             if pid is not None:
@@ -834,5 +822,5 @@ def _member_event(conn: Connection, pid: int, kind: str, email: str, role: str, 
 
 __all__ = ["Member", "MemberChange", "SavedScenarios", "StoredYear", "add_member",
            "book_bytes", "close_year", "closed_opening", "history", "list_members",
-           "list_scenarios", "member_role", "open_engine", "prior", "remove_member",
+           "list_scenarios", "member_role", "open_db", "prior", "remove_member",
            "reopen_year", "save_scenarios", "stored_shares", "year_record"]

@@ -27,11 +27,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, select
 
 from finance import __version__
 from finance.history import digest, roles
-from finance.history.store import _worded, prior_when_closed
+from finance.history.db import Database
+from finance.history.store import prior_when_closed
 from finance.history.tables import closed_years, events, members, partnerships
 
 if TYPE_CHECKING:
@@ -83,10 +84,10 @@ def _event_name(r: Mapping[Any, Any], names: Mapping[int, str]) -> str:
     return f"{r['kind']} {_year_name(r, names)}"
 
 
-def verify(engine: Engine, url: str, rerun: bool = True) -> Verification:
+def verify(db: Database, rerun: bool = True) -> Verification:
     """Check every digest and link of the history, and (``rerun``) run each stored book
     again with this version."""
-    with _worded(url), engine.connect() as conn:
+    with db.worded(), db.engine.connect() as conn:
         return _verify(conn, rerun)
 
 
