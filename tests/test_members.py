@@ -321,3 +321,33 @@ def test_the_last_admin_cannot_be_removed_or_demoted(url: str) -> None:
                 "--db", url)[0] == 0
     roles = {m["email"]: m["role"] for m in members_json(url)["partnerships"][0]["members"]}
     assert roles == {"boss@council.gov.uk": "viewer", "deputy@council.gov.uk": "admin"}
+
+
+def test_a_server_database_is_reached_once_a_process_and_a_sqlite_file_at_each_read(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The role is read on every page run: a server database's engine is kept (no new
+    connection pool, no schema check again); a SQLite file is opened each time, so a
+    file put in its place is read anew.  Both give the same answers."""
+    import finance.appdata.history as ah
+
+    assert mkip("users", "add", "ann@x.gov.uk", "--role", "preparer", "--by", "S",
+                "--db", url)[0] == 0
+    opened: list[str] = []
+    real = store.open_db
+
+    def counting(u: str, *, create: bool) -> object:
+        opened.append(u)
+        return real(u, create=create)
+
+    monkeypatch.setattr(store, "open_db", counting)
+    monkeypatch.setattr(ah, "_SERVERS", {})
+    for _ in range(3):
+        assert role_of(url, MKIP_NAME, "ann@x.gov.uk") == "preparer"
+        assert ah.prior_for(url, MKIP_NAME, "2025-26") is not None
+    assert len(opened) == (6 if url.startswith("sqlite") else 1)
+    # a change made elsewhere is seen through the kept engine
+    assert mkip("users", "add", "ann@x.gov.uk", "--role", "approver", "--by", "S",
+                "--db", url)[0] == 0
+    assert role_of(url, MKIP_NAME, "ann@x.gov.uk") == "approver"
+    for kept in ah._SERVERS.values():
+        kept.dispose()

@@ -18,7 +18,9 @@ say who approved each year):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -32,7 +34,7 @@ from finance.core.chain import ClosedOpening, Prior, approval_problem, long_date
 from finance.core.money import to_pence
 from finance.core.run import Result
 from finance.history import store
-from finance.history.db import ENV, HistoryError, redact, resolve
+from finance.history.db import ENV, Database, HistoryError, is_sqlite, redact, resolve
 from finance.history.store import StoredYear
 from finance.history.summary import FIGURES, party_figures
 
@@ -216,17 +218,45 @@ class HistoryView:
     problem: str = ""
 
 
+#: Server databases reached, one per URL, for every session of this process.
+_SERVERS: dict[str, Database] = {}
+_SERVERS_LOCK = threading.Lock()
+
+
+@contextmanager
+def reading(url: str) -> Iterator[Database | None]:
+    """The history database at ``url`` to read, or ``None`` when there is none.
+
+    A server database (PostgreSQL) is reached once a process and kept: its engine is a
+    pool that every session shares safely, so a page run neither connects afresh nor
+    checks the schema again (the sidebar and the signed-in person's role read it on
+    every run).  A SQLite file is opened for each read: that is cheap, and a file put in
+    its place (a restore) is read anew."""
+    if is_sqlite(url):
+        db = store.open_db(url, create=False)
+        try:
+            yield db
+        finally:
+            if db is not None:
+                db.dispose()
+        return
+    with _SERVERS_LOCK:
+        kept = _SERVERS.get(url)
+        if kept is None:
+            kept = store.open_db(url, create=False)
+            if kept is not None:
+                _SERVERS[url] = kept
+    yield kept
+
+
 def view(url: str, partnership: str, year: str) -> HistoryView:
     """The history of ``partnership`` around ``year``; never raises for the database."""
     try:
-        db = store.open_db(url, create=False)
-        if db is None:
-            return HistoryView(redact(url))
-        try:
+        with reading(url) as db:
+            if db is None:
+                return HistoryView(redact(url))
             years = tuple(store.history(db, partnership).get(partnership, ()))
             opening = store.closed_opening(db, partnership, year)
-        finally:
-            db.dispose()
     except HistoryError as exc:
         return HistoryView(redact(url), problem=str(exc))
     this = next((y for y in years if y.year == year), None)
@@ -237,13 +267,8 @@ def prior_for(url: str, partnership: str, year: str) -> Prior | None:
     """What the history holds before ``year`` (``None`` when there is no history or it
     cannot be read: the History tab says why)."""
     try:
-        db = store.open_db(url, create=False)
-        if db is None:
-            return None
-        try:
-            return store.prior(db, partnership, year)
-        finally:
-            db.dispose()
+        with reading(url) as db:
+            return None if db is None else store.prior(db, partnership, year)
     except HistoryError:
         return None
 
@@ -443,13 +468,8 @@ def role_of(url: str, partnership: str, email: str | None) -> str | None:
     if email is None or not email.strip():
         return None
     try:
-        db = store.open_db(url, create=False)
-        if db is None:
-            return None
-        try:
-            return store.member_role(db, partnership, email)
-        finally:
-            db.dispose()
+        with reading(url) as db:
+            return None if db is None else store.member_role(db, partnership, email)
     except HistoryError as exc:
         print(f"mkip: no role for the signed-in user: {exc}", file=sys.stderr)
         return None

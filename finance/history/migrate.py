@@ -9,6 +9,7 @@ upgrade`` (run by whoever administers it), and is refused until then.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -30,16 +31,24 @@ def _config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@functools.cache
+def _revisions() -> tuple[str, frozenset[str]]:
+    """The head and every revision of the migration scripts, read from disk once a
+    process (they do not change while it runs)."""
+    scripts = ScriptDirectory.from_config(_config())
+    rev = scripts.get_current_head()
+    assert rev is not None
+    return rev, frozenset(s.revision for s in scripts.walk_revisions())
+
+
 def head() -> str:
     """The revision this software writes."""
-    rev = ScriptDirectory.from_config(_config()).get_current_head()
-    assert rev is not None
-    return rev
+    return _revisions()[0]
 
 
 def known() -> set[str]:
     """Every revision this software knows."""
-    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    return set(_revisions()[1])
 
 
 def current(engine: Engine) -> str | None:
