@@ -112,3 +112,23 @@ def test_bench_verify_smoke():
     r = bench_verify.main(runs=1, years=2)
     assert r["said"].startswith("verified 2 events and 2 closed years")
     assert "note:" not in r["said"] and r["verify_s"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_bench_sessions_smoke():
+    """Two signed-in sessions through nginx, two changes each: every change shown, no
+    error, and neither session shown the other's figures."""
+    import os
+
+    from benchmarks import bench_sessions
+
+    reason = bench_sessions.missing()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " — required under CI=true")
+        pytest.skip(reason)
+    r = bench_sessions.main(sessions=2, changes=2)
+    assert r["changes"] == r["asked"] == 4 and len(r["alone_times"]) == 2
+    assert r["errors"] == [] and r["alone_errors"] == [] and r["foreign"] == []
+    assert 0 < r["median_s"] <= r["p95_s"]

@@ -15,7 +15,6 @@ import base64
 import hashlib
 import os
 import select
-import shutil
 import socket
 import ssl
 import subprocess
@@ -23,23 +22,29 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from finance import serving
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop, wait_healthy
+from tests.servers import (
+    ROOT,
+    SERVE,
+    Proxy,
+    auth_toml,
+    nginx_proxy,
+    program,
+    serve_env,
+    served_app,
+)
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVE = ROOT / "scripts" / "serve"
-SITE = ROOT / "deploy" / "nginx" / "mkip.conf"
 AUTH = {"redirect_uri": "https://mkip.example.gov.uk/oauth2callback",
         "cookie_secret": "a-long-random-cookie-secret-for-tests-only",
         "client_id": "mkip", "client_secret": "not-a-secret",
         "server_metadata_url": "https://login.example.gov.uk/.well-known/openid-configuration"}
-AUTH_TOML = "[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in AUTH.items())
+AUTH_TOML = auth_toml(AUTH)
 MB = 1024 * 1024
 
 
@@ -122,21 +127,6 @@ def test_secrets_are_read_as_streamlit_reads_them(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the script
 
 
-def serve_env(tmp_path: Path, secrets: str | None, **extra: str) -> dict[str, str]:
-    """An environment for ``scripts/serve`` that sees only this test's secrets file (none
-    when ``secrets`` is None) and history database."""
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    file = tmp_path / "secrets.toml"
-    if secrets is not None:
-        file.write_text(secrets)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MKIP_", "STREAMLIT_"))}
-    return {**env, "HOME": str(home), "STREAMLIT_SECRETS_FILES": str(file),
-            "MKIP_DATABASE_URL": f"sqlite:///{tmp_path / 'mkip.db'}",
-            "PYTHONUNBUFFERED": "1", **extra}
-
-
 def test_serve_on_a_network_address_without_sign_in_exits_2(tmp_path: Path) -> None:
     env = serve_env(tmp_path, None, MKIP_ADDRESS="127.0.0.2", MKIP_PORT=str(free_port()))
     done = subprocess.run([str(SERVE)], cwd=tmp_path, env=env, capture_output=True,
@@ -161,107 +151,28 @@ def test_serving_check_with_sign_in(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- nginx
 
 
-def need(program: str) -> str:
-    found = shutil.which(program) or (f"/usr/sbin/{program}"
-                                      if Path(f"/usr/sbin/{program}").exists() else None)
+def need(name: str) -> str:
+    found = program(name)
     if found:
         return found
-    reason = f"{program} is missing: install Debian's {program} (apt-get install {program})"
+    reason = f"{name} is missing: install Debian's {name} (apt-get install {name})"
     if os.environ.get("CI") == "true":
         pytest.fail(reason + " — required under CI=true")
     pytest.skip(reason)
 
 
-def render_site(app: str, https_port: int, http_port: int, cert: Path, key: Path) -> str:
-    """deploy/nginx/mkip.conf for this test: its app, ports and certificate."""
-    text = SITE.read_text()
-    swaps = {
-        "server 127.0.0.2:8501;": f"server {app};",
-        "    listen 80;\n": f"    listen 127.0.0.1:{http_port};\n",
-        "    listen [::]:80;\n": "",
-        "    listen 443 ssl http2;\n": f"    listen 127.0.0.1:{https_port} ssl http2;\n",
-        "    listen [::]:443 ssl http2;\n": "",
-        "/etc/letsencrypt/live/mkip.example.gov.uk/fullchain.pem": str(cert),
-        "/etc/letsencrypt/live/mkip.example.gov.uk/privkey.pem": str(key),
-        "server_name mkip.example.gov.uk;": "server_name 127.0.0.1;",
-    }
-    for old, new in swaps.items():
-        assert old in text, f"{SITE} no longer has {old!r}: update the test"
-        text = text.replace(old, new)
-    return text
-
-
-def wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path,
-                   timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"nginx exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nginx did not listen on {port} in {timeout}s:\n{log.read_text()}")
-
-
-@dataclass(frozen=True)
-class Proxy:
-    https: int
-    http: int
-    tls: ssl.SSLContext
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.https}"
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """The app as deployed, scripts/serve with sign-in configured, on a "network" address
+    when Streamlit can sign people in here, else on this machine's own; nginx in front."""
     nginx, openssl = need("nginx"), need("openssl")
     tmp = tmp_path_factory.mktemp("serving")
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=60)
-    # The app as deployed: scripts/serve with sign-in configured, on a "network" address
-    # when Streamlit can sign people in here, else on this machine's own.
     host = "127.0.0.2" if serving.authlib_installed() else "127.0.0.1"
     app_port = free_port()
     env = serve_env(tmp, AUTH_TOML, MKIP_ADDRESS=host, MKIP_PORT=str(app_port))
-    app_log = tmp / "streamlit.log"
-    with app_log.open("wb") as out:
-        app = subprocess.Popen([str(SERVE)], cwd=tmp, env=env, stdout=out,
-                               stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(f"http://{host}:{app_port}", app, app_log)
-        https_port, http_port = free_port(), free_port()
-        (tmp / "mkip.conf").write_text(
-            render_site(f"{host}:{app_port}", https_port, http_port, cert, key))
-        for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (tmp / d).mkdir()
-        (tmp / "nginx.conf").write_text(
-            ("user root;\n" if os.geteuid() == 0 else "")  # its workers read this folder
-            + "worker_processes 1;\nevents { worker_connections 64; }\nhttp {\n"
-            f"    access_log {tmp}/access.log;\n"
-            f"    client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;\n"
-            f"    fastcgi_temp_path {tmp}/fastcgi;\n    uwsgi_temp_path {tmp}/uwsgi;\n"
-            f"    scgi_temp_path {tmp}/scgi;\n    include {tmp}/mkip.conf;\n}}\n")
-        nginx_log = tmp / "nginx-error.log"
-        with (tmp / "nginx.out").open("wb") as out:
-            web = subprocess.Popen(
-                [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(nginx_log),
-                 "-g", f"daemon off; pid {tmp}/nginx.pid;"],
-                stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_listening(https_port, web, tmp / "nginx.out")
-            wait_listening(http_port, web, tmp / "nginx.out")
-            yield Proxy(https_port, http_port, ssl.create_default_context(cafile=str(cert)))
-        finally:
-            stop(web)
-    finally:
-        stop(app)
+    with served_app(tmp, env, f"http://{host}:{app_port}"), \
+            nginx_proxy(tmp, f"{host}:{app_port}", nginx, openssl) as p:
+        yield p
 
 
 def raw_request(p: Proxy, head: str, body_size: int = 0) -> bytes:

@@ -15,9 +15,6 @@ they fail: CI must run them.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,19 +22,23 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, main_tab, stop, wait_healthy
-from tests.test_serving import SERVE, serve_env
+from tests.servers import (
+    NO_PROXY,
+    add_members,
+    auth_toml,
+    oidc_missing,
+    oidc_provider,
+    serve_env,
+    served_app,
+    sign_in_settings,
+)
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, main_tab
 
-ROOT = Path(__file__).resolve().parent.parent
-OIDC = ROOT / "tests" / "oidc"
-PROVIDER = OIDC / "provider.js"
-MKIP = ROOT / ".venv" / "bin" / "mkip"
 PARTNERSHIP = "Mid Kent Improvement Partnership"
 MEMBERS = {"viewer@mbc.gov.uk": "viewer", "prep@mbc.gov.uk": "preparer",
            "s151@mbc.gov.uk": "approver", "admin@mbc.gov.uk": "admin"}
 SIGN_IN = "Sign in with your council account to see the partnership's figures."
 CLIENT_ID, CLIENT_SECRET = "mkip-test", "a-client-secret-for-tests-only"
-LISTENING = "oidc provider listening on "
 WAIT_MS = 60_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,12 +46,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def missing() -> str | None:
     """What this machine lacks to run these tests (None: nothing)."""
-    for program in ("node", "npm"):
-        if shutil.which(program) is None:
-            return f"{program} is missing: install Node.js (20 or later) and npm"
-    if not (OIDC / "node_modules" / "oidc-provider").is_dir():
-        return ("the test OpenID Connect provider's packages are missing: "
-                "npm install --prefix tests/oidc")
+    reason = oidc_missing()
+    if reason is not None:
+        return reason
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
     return None
@@ -63,21 +61,6 @@ def need_everything() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(reason + " — required under CI=true")
     pytest.skip(reason)
-
-
-def wait_for_line(proc: subprocess.Popen[bytes], log: Path, line: str,
-                  timeout: float = 30) -> None:
-    """Wait (at most ``timeout`` s) until ``proc`` has written ``line`` to ``log``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if line in log.read_text(errors="replace"):
-            return
-        if proc.poll() is not None:
-            raise AssertionError(f"the provider exited with {proc.returncode}:\n"
-                                 f"{log.read_text(errors='replace')}")
-        time.sleep(0.1)
-    raise AssertionError(f"the provider did not say {line!r} in {timeout}s:\n"
-                         f"{log.read_text(errors='replace')}")
 
 
 @dataclass(frozen=True)
@@ -96,38 +79,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     need_everything()
     tmp = tmp_path_factory.mktemp("signin")
     provider_port, app_port = free_port(), free_port()
-    issuer, app = f"http://127.0.0.1:{provider_port}", f"http://127.0.0.2:{app_port}"
-    auth = {"redirect_uri": f"{app}/oauth2callback",
-            "cookie_secret": "a-long-random-cookie-secret-for-tests-only",
-            "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-            "server_metadata_url": f"{issuer}/.well-known/openid-configuration"}
-    env = serve_env(tmp, "[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in auth.items()),
-                    MKIP_ADDRESS="127.0.0.2", MKIP_PORT=str(app_port))
-    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,127.0.0.2,localhost"
-    for email, role in MEMBERS.items():
-        done = subprocess.run([str(MKIP), "users", "add", email, "--role", role,
-                               "--partnership", PARTNERSHIP, "--by", "admin",
-                               "--db", env["MKIP_DATABASE_URL"]],
-                              env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-
-    provider_log, app_log = tmp / "provider.log", tmp / "streamlit.log"
-    with provider_log.open("wb") as out:
-        provider = subprocess.Popen(
-            ["node", str(PROVIDER), str(provider_port), CLIENT_ID, CLIENT_SECRET,
-             auth["redirect_uri"]], cwd=OIDC, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_line(provider, provider_log, LISTENING + issuer)
-        with app_log.open("wb") as out:
-            served = subprocess.Popen([str(SERVE)], cwd=tmp, env=env, stdout=out,
-                                      stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(app, served, app_log)
-            yield Site(app, issuer, (provider_log, app_log))
-        finally:
-            stop(served)
-    finally:
-        stop(provider)
+    app = f"http://127.0.0.2:{app_port}"
+    auth = sign_in_settings(app, f"http://127.0.0.1:{provider_port}", CLIENT_ID,
+                            CLIENT_SECRET)
+    env = serve_env(tmp, auth_toml(auth), MKIP_ADDRESS="127.0.0.2", MKIP_PORT=str(app_port))
+    env["NO_PROXY"] = env["no_proxy"] = NO_PROXY
+    add_members(env, MEMBERS, PARTNERSHIP)
+    with oidc_provider(tmp, provider_port, CLIENT_ID, CLIENT_SECRET,
+                       auth["redirect_uri"]) as issuer, \
+            served_app(tmp, env, app) as served:
+        yield Site(app, issuer, (tmp / "provider.log", served.log))
 
 
 @pytest.fixture(scope="module")
