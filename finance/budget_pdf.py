@@ -6,7 +6,8 @@ rate per head, the months, and a payment reference; the council's share of each 
 service's net budget, with the approved growth and savings named; its total and the
 change on the year before; the forecast of its total; and the proposals not yet approved
 with their cost to it (in no total).  Laid out as the year-end statements are
-(:mod:`finance.statement_pdf`): amounts right-aligned, negatives in brackets, real text.
+(:mod:`finance.statement_pdf`): amounts right-aligned, negatives in brackets, real text,
+declared PDF/A-2b.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from finance.core.years import year_start
 from finance.statement_pdf import (
     _BAND,
     _GREY,
+    FONT,
     _fit,
     _latin1,
     _Page,
     _rate,
     _Writer,
+    archival_bytes,
     fmt_amount,
 )
 
@@ -79,7 +82,7 @@ def budget_pdf(bg: Budget, c: CouncilBudget) -> bytes:
             ("Rate per head", f"{_rate(y.rate)}p"),
             ("Months", f"{c.months} of 12")]
     for label, value in rows:
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FONT, "", 9)
         w.row([(label, 40, "L"), (_fit(pdf, value, "", cols[0] + cols[1] - 42), 134, "R")])
     w.row([("Contribution due", cols[0], "L"), (fmt_amount(c.contribution), cols[1], "R")],
           style="B", rule_above=True)
@@ -94,7 +97,7 @@ def budget_pdf(bg: Budget, c: CouncilBudget) -> bytes:
     mine = [s for s in y.services if c.party in dict(s.shares)]
     items_shown = 0
     for s in mine[:MAX_SERVICES]:
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FONT, "", 9)
         w.row([(_fit(pdf, f"{s.name} ({s.service})", "", scols[0] - 2), scols[0], "L"),
                (s.basis, scols[1], "L"), (fmt_amount(s.net), scols[2], "R"),
                (fmt_amount(s.share(c.party)), scols[3], "R")])
@@ -134,11 +137,14 @@ def budget_pdf(bg: Budget, c: CouncilBudget) -> bytes:
               if c.party in dict(p.effect)]
     if mine_p:
         w.heading("5. Proposals not yet approved (in no total)", "Annex D b")
+        names = {s.service: s.name for x in bg.years for s in x.services}
         for p, v in mine_p[:4]:
-            pdf.set_font("Helvetica", "", 9)
-            w.row([(_fit(pdf, f"{p.item.year} {p.item.service}: {p.item.item}", "",
+            svc = p.item.service
+            named = f"{names[svc]} ({svc})" if names.get(svc, svc) != svc else svc
+            pdf.set_font(FONT, "", 9)
+            w.row([(_fit(pdf, f"{p.item.year} {named}: {p.item.item}", "",
                          cols[0] - 2), cols[0], "L"), (fmt_amount(v), cols[1], "R")])
-    return bytes(pdf.output())
+    return archival_bytes(pdf)
 
 
 def _item_lines(s: ServiceBudget) -> list[str]:

@@ -14,6 +14,13 @@ and can be selected, searched and read by ``pdftotext``.  The PDF's creation dat
 fixed (the last day of the financial year, midnight UTC), so the same result always
 gives the same bytes.  The font is cut to Latin-1 and a few punctuation marks: any other
 character in a name is shown as ``?``.
+
+Each PDF declares itself PDF/A-2b (ISO 19005-2, for keeping): fpdf2 writes it to that
+part (PDF 1.7, every font embedded, no encryption, an sRGB output intent with its ICC
+profile), and :func:`archival_bytes` adds the XMP metadata that names the part and
+conformance (``pdfaid:part`` 2, ``pdfaid:conformance`` B) and repeats the document's
+title, author, subject, creator, producer and dates, its dates fixed so the bytes stay the
+same.  The conformance is declared, not validated by a PDF/A validator.
 """
 
 from __future__ import annotations
@@ -33,7 +40,11 @@ from finance.core.run import Result
 from finance.core.statements import NET_CASH, ROUNDING, Statement, statements
 from finance.core.years import year_end, year_start
 
-__all__ = ["Approval", "fmt_amount", "statement_pdf", "statement_pdfs"]
+__all__ = ["PDFA", "Approval", "archival_bytes", "fmt_amount", "statement_pdf",
+           "statement_pdfs"]
+
+#: The PDF/A part and conformance level every statement and budget notice declares.
+PDFA = "PDF/A-2B"
 
 #: Services, business cases and settlement lines shown before the rest are summed on one
 #: line, so a statement of a large book still fits one page.
@@ -125,7 +136,7 @@ def _rate(rate: Fraction) -> str:
 
 class _Page(FPDF):
     def __init__(self, footer_text: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+        super().__init__(orientation="P", unit="mm", format="A4", enforce_compliance=PDFA)
         self._footer_text = footer_text
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(False)
@@ -445,6 +456,42 @@ def statement_pdf(st: Statement, r: Result, *, approval: Approval = DRAFT,
         w.text(x1 - x0, 4, _fit(pdf, label, "", x1 - x0), size=7.5, colour=_GREY)
     if pdf.get_y() > 277:  # the footer's place: the limits above keep every book clear of it
         raise AssertionError(f"statement of {st.party} runs past the page ({pdf.get_y():.1f} mm)")
+    return archival_bytes(pdf)
+
+
+def _xml(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&apos;"))
+
+
+def archival_bytes(pdf: FPDF) -> bytes:
+    """The PDF's bytes, with the XMP metadata PDF/A-2b asks for: the part and
+    conformance, and the document information (title, author, subject, creator, producer,
+    creation date) as in the document's information dictionary.  The dates are the
+    document's creation date, not the time it is written, so the same content gives the
+    same bytes (fpdf2's own XMP would stamp the time of writing)."""
+    created = pdf.creation_date.astimezone(UTC).isoformat(timespec="seconds")
+    attrs = [f'xmp:CreatorTool="{_xml(pdf.creator)}"' if pdf.creator else "",
+             f'xmp:CreateDate="{created}"', f'xmp:ModifyDate="{created}"',
+             f'xmp:MetadataDate="{created}"',
+             f'pdf:Producer="{_xml(pdf.producer)}"' if pdf.producer else ""]
+    texts = [("dc:title", getattr(pdf, "title", None)),
+             ("dc:description", getattr(pdf, "subject", None))]
+    body = [f"<{tag}><rdf:Alt><rdf:li xml:lang=\"x-default\">{_xml(v)}</rdf:li></rdf:Alt>"
+            f"</{tag}>" for tag, v in texts if v]
+    author = getattr(pdf, "author", None)
+    if author:
+        body.append(f"<dc:creator><rdf:Seq><rdf:li>{_xml(author)}</rdf:li></rdf:Seq>"
+                    "</dc:creator>")
+    pdf.set_xmp_metadata("\n".join([
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" '
+        'xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
+        + " ".join(a for a in attrs if a) + ">",
+        "<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+        *body, "</rdf:Description>", "</rdf:RDF>", "</x:xmpmeta>"]))
     return bytes(pdf.output())
 
 

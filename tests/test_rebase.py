@@ -224,7 +224,7 @@ def test_the_report_splits_a_kept_service_on_its_shares_in_force(book_copy: Book
     data = build_report(r)
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     rows = [tuple(x) for x in wb["Shared services"].iter_rows(values_only=True)]
-    planning = next(x for x in rows if x[0] == "PLANNING")
+    planning = next(x for x in rows if x[0] == "Planning Support (PLANNING)")
     assert planning[3:6] == (316750.0, 298650.0, 289600.0)  # the shares in force
     table = [x for x in rows if x[2] in ("MBC", "SBC", "TWBC") and x[6] == 0.03]
     assert [x[4] for x in table] == [0.35, 0.33, 0.32] and table[0][7] == "no"
@@ -235,7 +235,7 @@ def test_the_report_splits_a_kept_service_on_its_shares_in_force(book_copy: Book
     [path] = _convert(tmp_path, {"kept": data}, ["kept"], "xlsx").values()
     lo = openpyxl.load_workbook(path, data_only=True, read_only=True)["Shared services"]
     lo_rows = [tuple(x) for x in lo.iter_rows(values_only=True)]
-    lo_planning = next(x for x in lo_rows if x[0] == "PLANNING")
+    lo_planning = next(x for x in lo_rows if x[0] == "Planning Support (PLANNING)")
     assert all(_same(a, b) for a, b in zip(planning[3:6], lo_planning[3:6], strict=True))
 
 
@@ -423,7 +423,7 @@ def test_the_report_splits_a_rounded_service_on_its_rounded_shares(book_copy: Bo
     data = build_report(run_year(require_book(book_copy.path)))
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     rows = [tuple(x) for x in wb["Shared services"].iter_rows(values_only=True)]
-    planning = next(x for x in rows if x[0] == "PLANNING")
+    planning = next(x for x in rows if x[0] == "Planning Support (PLANNING)")
     assert planning[3:6] == (307700.0, 298650.0, 298650.0)  # 34% / 33% / 33%
     table = [x for x in rows if x[2] in ("MBC", "SBC", "TWBC") and x[6] == 0.01]
     assert [(x[4], x[8], x[9]) for x in table] == [(0.35, 0.01, 0.34), (0.33, 0.01, 0.33),
@@ -435,7 +435,7 @@ def test_the_report_splits_a_rounded_service_on_its_rounded_shares(book_copy: Bo
     # LibreOffice recalculates the report to the same figures
     [path] = _convert(tmp_path, {"rounded": data}, ["rounded"], "xlsx").values()
     lo = openpyxl.load_workbook(path, data_only=True, read_only=True)["Shared services"]
-    lo_planning = next(tuple(x) for x in lo.iter_rows(values_only=True) if x[0] == "PLANNING")
+    lo_planning = next(tuple(x) for x in lo.iter_rows(values_only=True) if x[0] == "Planning Support (PLANNING)")
     assert all(_same(a, b) for a, b in zip(planning[3:6], lo_planning[3:6], strict=True))
 
 

@@ -309,3 +309,59 @@ def test_the_signing_block_names_the_accountable_bodys_section_151_officer(
             "the accountable body (§13.3).") in flat
     assert "Mark Green" in text and "Lisa Fillery" not in text
     assert "Signed, section 151 officer, MBC" in text
+
+
+def _archival_markers(pdf: bytes) -> dict[str, str]:
+    """What a PDF/A-2b file carries, read from its bytes: the header's version, the XMP
+    metadata's PDF/A part and conformance and title, the output intent's subtype and the
+    number of colour components of its ICC profile."""
+    xmp = re.search(rb"<x:xmpmeta.*?</x:xmpmeta>", pdf, re.S)
+    assert xmp, "no XMP metadata"
+    meta = xmp.group(0).decode("utf-8")
+    intent = re.search(rb"/OutputIntents \[<<(.*?)>>\]", pdf, re.S)
+    assert intent, "no output intent"
+    profile = re.search(rb"/DestOutputProfile (\d+) 0 R", intent.group(1))
+    assert profile
+    icc = re.search(rb"\n" + profile.group(1) + rb" 0 obj\s*<<(.*?)>>", pdf, re.S)
+    assert icc
+
+    def tag(name: str) -> str:
+        m = re.search(rf"<{name}>(?:<rdf:Alt><rdf:li[^>]*>)?(.*?)<", meta)
+        return m.group(1) if m else ""
+
+    def first(pattern: bytes, data: bytes) -> str:
+        m = re.search(pattern, data)
+        return m.group(1).decode() if m else ""
+
+    return {"version": pdf[:8].decode(), "part": tag("pdfaid:part"),
+            "conformance": tag("pdfaid:conformance"), "title": tag("dc:title"),
+            "created": first(rb'xmp:CreateDate="([^"]+)"', xmp.group(0)),
+            "intent": first(rb"/S /(\w+)", intent.group(1)),
+            "components": first(rb"/N (\d+)", icc.group(1)),
+            "encrypted": str(b"/Encrypt" in pdf), "id": str(b"/ID [<" in pdf)}
+
+
+def test_the_statements_and_budget_notices_declare_pdf_a_2b(mkip_result: Result) -> None:
+    """Each statement and each budget notice is written as PDF/A-2b (for keeping): PDF
+    1.7, XMP metadata naming part 2 and conformance B with the document's title and its
+    fixed creation date, an sRGB output intent with its ICC profile (three components),
+    a file identifier, no encryption (its fonts are embedded: see above).  The
+    conformance is declared, not validated by a PDF/A validator."""
+    from finance.book import require_book
+    from finance.budget_pdf import budget_pdfs
+    from finance.budget_run import make_budget
+
+    bg, problems = make_budget(require_book(MKIP), None, 2)
+    assert bg is not None, problems
+    notices = budget_pdfs(bg)
+    assert notices
+    for name, pdf in [*statement_pdfs(mkip_result).items(), *notices.items()]:
+        got = _archival_markers(pdf)
+        assert got == {"version": "%PDF-1.7", "part": "2", "conformance": "B",
+                       "title": got["title"], "created": got["created"],
+                       "intent": "GTS_PDFA1", "components": "3", "encrypted": "False",
+                       "id": "True"}, name
+        assert got["title"].startswith("Mid Kent Improvement Partnership: "), got
+        assert got["created"] in ("2026-03-31T00:00:00+00:00", f"{bg.year[:4]}-04-01T00:00:00"
+                                  "+00:00"), got
+    assert budget_pdfs(bg) == notices  # the metadata's dates are fixed: the same bytes
