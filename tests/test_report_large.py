@@ -20,7 +20,7 @@ import pytest
 
 from finance.core.run import Result, run_year
 from finance.report import LARGE_SERVICE_LINES, build_report, is_large
-from finance.report.large import large_report
+from finance.report.large import TOP_PAYMENTS, large_report
 from tests.test_report import (
     GENERATED,
     INJECTIONS,
@@ -138,18 +138,15 @@ def test_large_layout_recalculates_to_the_engine(recalculated, name: str) -> Non
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-def test_the_compact_layout_prints_what_the_board_needs(tmp_path: Path) -> None:
+def test_the_compact_layout_prints_what_the_board_needs(tmp_path: Path, big: Result) -> None:
     """Printed, the compact report of a many-council book has the key figures and the
-    warnings on its cover, the largest services with where the rest are ("... and N
-    more (sheet X, rows A-B)"), "None this year." under a table with no rows, never a
-    table heading with no rows under it, and notes that wrap rather than run off the
-    page."""
-    from benchmarks.generate import large_book
-    from finance.book import require_book
+    warnings on its cover, the largest services and the largest payments with where the
+    rest are ("... and N more (sheet X, rows A-B)"), "None this year." under a table with
+    no rows, never a table heading with no rows under it, and notes that wrap rather than
+    run off the page."""
     from tests.test_report_print import _convert, _pdfinfo
 
-    result = run_year(require_book(large_book(tmp_path / "big", 40, 700, 2000)))
-    pdf = _convert(tmp_path, {"big": large_bytes(result)}, ["big"], "pdf")["big"]
+    pdf = _convert(tmp_path, {"big": large_bytes(big)}, ["big"], "pdf")["big"]
     info = subprocess.run([_pdfinfo(), str(pdf)], capture_output=True, text=True,
                           check=True).stdout
     pages = int(info.split("Pages:")[1].split()[0])
@@ -163,9 +160,115 @@ def test_the_compact_layout_prints_what_the_board_needs(tmp_path: Path) -> None:
     assert "None this year." in text
     flat = " ".join(text.split())
     assert re.search(r"\.\.\. and [\d,]+ more services \(sheet Shared services, rows "
-                     r"[\d,]+-[\d,]+", flat), flat[:3000]
-    for heading in ("Date Kind Amount Description", "Check Holds"):
+                     r"[\d,]+-[\d,]+, every participant\)", flat), flat[:3000]
+    rest = len(big.settlement.payments) - TOP_PAYMENTS
+    assert re.search(rf"The {TOP_PAYMENTS} largest payments From To Payment( P\d+ P\d+ "
+                     rf"£[\d,.]+){{{TOP_PAYMENTS}}} \.\.\. and {rest:,} more payments \(sheet "
+                     r"Settlement, rows [\d,]+-[\d,]+, every payment\)", flat), flat
+    for heading in ("Date Kind Amount Description", "Check Holds",
+                    "Every payment From To Payment"):
         assert heading not in flat, heading
     # each printed line of a note ends on a whole word: the last words of the Settlement
     # note are on the page
-    assert "listed below the net positions and not printed." in flat
+    assert "Every payment is listed below the printed page." in flat
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Result:
+    """A book of 40 councils and 700 services: the compact layout, with hundreds of
+    payments."""
+    from benchmarks.generate import large_book
+    from finance.book import require_book
+
+    return run_year(require_book(large_book(tmp_path_factory.mktemp("big"), 40, 700, 2000)))
+
+
+def _rows(ws: Any) -> list[list[Any]]:
+    return [[c.value for c in r] for r in ws.iter_rows()]
+
+
+def test_the_largest_payments_print_with_where_the_rest_are(big: Result,
+                                                            mkip_result: Result) -> None:
+    """The compact Settlement prints the largest payments (largest first), then where
+    every payment is ("... and N more payments (sheet Settlement, rows A-B, every
+    payment)"), then each party's net position; the rows named hold every payment, which
+    the net positions add up, and are outside the print area."""
+    for result, top in ((big, TOP_PAYMENTS), (mkip_result, 0)):
+        pays = result.settlement.payments
+        wb = openpyxl.load_workbook(io.BytesIO(large_bytes(result)))
+        ws = wb["Settlement"]
+        rows = _rows(ws)
+        col_a = [r[0] for r in rows]
+        heading = f"The {top} largest payments" if top else "Payments"
+        first = col_a.index(heading) + 2  # 0-based: the heading, then its header row
+        assert rows[first - 1][:3] == ["From", "To", "Payment"]
+        shown = top or len(pays)
+        largest = sorted(pays, key=lambda p: (-p.amount, p.payer, p.payee))[:shown]
+        assert [tuple(r[:3]) for r in rows[first:first + shown]] == [
+            (p.payer, p.payee, p.amount / 100) for p in largest]
+        more = str(col_a[first + shown])
+        m = re.fullmatch(r"(?:\.\.\. and ([\d,]+) more payments \(|Every payment: )sheet "
+                         r"Settlement, rows ([\d,]+)-([\d,]+)(?:, every payment\))?", more)
+        assert m, more
+        assert int((m.group(1) or "0").replace(",", "")) == len(pays) - shown
+        a, b = (int(m.group(i).replace(",", "")) for i in (2, 3))
+        listed = [tuple(r[:3]) for r in rows[a - 1:b]]
+        assert sorted(listed) == sorted((p.payer, p.payee, p.amount / 100) for p in pays)
+        assert rows[a - 2][:3] == ["From", "To", "Payment"]
+        area = str(ws.print_area)
+        assert int(area.rsplit("$", 1)[1]) < a - 2, area
+        net = next(r for r in rows if r[0] == "Party" and r[2] == "Net position")
+        n = rows.index(net) + 1
+        assert ws.print_title_rows == f"${n}:${n}"
+        formula = rows[rows.index(net) + 1][2]
+        assert f"$B${a}:$B${b}" in formula and f"$C${a}:$C${b}" in formula, formula
+
+
+def test_the_compact_layout_names_its_services(mkip_result: Result) -> None:
+    """A service shows by its name with its code beside it, as in the full report."""
+    wb = openpyxl.load_workbook(io.BytesIO(large_bytes(mkip_result)))
+    svc = _rows(wb["Shared services"])
+    assert ["Mid Kent ICT (ICT)", None, "blend", "MBC", 2385000, 3] in [r[:6] for r in svc]
+    mon = [r[0] for r in _rows(wb["Monitoring"])]
+    assert "Revenues and Benefits (REVBEN)" in mon and "REVBEN" not in mon
+    inv = [r[0] for r in _rows(wb["Investments"])]
+    assert "Joint debt recovery team (DEBTREC)" in inv
+
+
+@pytest.mark.parametrize("which", ["big", "mkip"])
+def test_printed_notes_wrap_and_headings_are_labelled(big: Result, mkip_result: Result,
+                                                      which: str) -> None:
+    """Every grey note and "... and N more" line that prints runs across the printed
+    columns, wrapped, its row as tall as its lines (never cut at the edge of the page),
+    and every heading cell that prints has a label."""
+    from finance.report.grid import ROW_HEIGHT
+    from finance.xlsx import GREY, HEAD
+    from tests.test_report_print import _print_setup
+
+    data = large_bytes(big if which == "big" else mkip_result)
+    setup = _print_setup(data)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    notes = 0
+    for ws in wb.worksheets:
+        last_row, last_col, _ = setup[ws.title]
+        merged = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+        inside = {(m.min_row, c) for m in ws.merged_cells.ranges
+                  for c in range(m.min_col + 1, m.max_col + 1)}
+        for row in ws.iter_rows(max_row=min(last_row, ws.max_row), max_col=last_col or None):
+            for c in row:
+                if (c.row, c.column) in inside:
+                    continue
+                if c.fill is not None and str(c.fill.fgColor.rgb).endswith(HEAD):
+                    assert c.value, (ws.title, c.coordinate)
+                if not (isinstance(c.value, str) and c.font.i
+                        and str(c.font.color.rgb).endswith(GREY)) or ws.title == "Cover":
+                    continue
+                notes += 1
+                m = merged.get((c.row, c.column))
+                assert m is not None and c.alignment.wrap_text, (ws.title, c.coordinate)
+                width = sum(ws.column_dimensions[chr(64 + k)].width - 0.71
+                            for k in range(m.min_col, m.max_col + 1))
+                lines = -(-int(len(c.value) * 1.1) // int(width))
+                height = ws.row_dimensions[c.row].height or ROW_HEIGHT
+                assert height >= ROW_HEIGHT * lines, (ws.title, c.coordinate, c.value)
+    assert notes >= 8

@@ -4,8 +4,10 @@ Every formula cell carries a value (a reader that does not recalculate shows it)
 that value is what LibreOffice works out when it recalculates the workbook, to the
 penny: for the bundled book, the edge-case book of ``test_report`` and a large generated
 book (compact layout).  Printed with LibreOffice, the bundled report takes at most 20 A4
-pages and the large book's at most 60; long sheets repeat their heading rows on every
-page.  The same result and time give the same bytes.
+pages (24 FINAL, with last year beside it) and the large book's at most 60; long sheets
+repeat their heading rows on every page, and no page carries a table on without its
+heading; services and business cases print by name with their codes beside.  The same
+result and time give the same bytes.
 
 The LibreOffice and pdfinfo tests are skipped when the programs are missing, except in CI
 (``CI=true``), where they fail.
@@ -263,11 +265,15 @@ def printed(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, bytes]
         if pdftotext:
             _PRINTED_TEXT[n] = subprocess.run([pdftotext, "-layout", str(p), "-"],
                                               capture_output=True, text=True, check=True).stdout
+            _PRINTED_RAW[n] = subprocess.run([pdftotext, "-raw", str(p), "-"],
+                                             capture_output=True, text=True, check=True).stdout
     return pages
 
 
-#: the printed text of each report the ``printed`` fixture converts, by book
+#: the printed text of each report the ``printed`` fixture converts, by book, laid out as
+#: on the page, and in the order it is drawn (a cell's wrapped lines one after another)
 _PRINTED_TEXT: dict[str, str] = {}
+_PRINTED_RAW: dict[str, str] = {}
 
 
 @pytest.mark.libreoffice
@@ -386,61 +392,214 @@ def test_printed_cover_warnings_sit_on_their_labels_line(printed: dict[str, int]
     assert all(ln.split()[0] == "Warning" for ln in lines), lines
 
 
-def _heading_rows(ws: Any) -> tuple[list[set[str]], list[set[str]], list[set[str]]]:
-    """The words of each table heading row and section title of a sheet, those of the
-    rows it repeats at the top of every page, and those of its section titles alone."""
+def _print_setup(data: bytes) -> dict[str, tuple[int, int, tuple[int, int] | None]]:
+    """Each sheet's last printed row and column (10**6 and 0 without a print area) and the
+    rows it repeats at the top of every page (``None``: none), from the workbook's defined
+    names."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        book = z.read("xl/workbook.xml").decode()
+    sheets = [n.replace("&apos;", "'").replace("&amp;", "&")
+              for n in re.findall(r'<sheet name="([^"]+)"', book)]
+    out: dict[str, tuple[int, int, tuple[int, int] | None]] = {}
+    for i, name in enumerate(sheets):
+        area = re.search(rf'name="_xlnm.Print_Area" localSheetId="{i}">[^<]*?'
+                         r"\$([A-Z]+)\$(\d+)<", book)
+        titles = re.search(rf'name="_xlnm.Print_Titles" localSheetId="{i}">[^<]*?'
+                           r"\$(\d+):\$(\d+)<", book)
+        col = 0
+        for ch in area.group(1) if area else "":
+            col = col * 26 + ord(ch) - 64
+        out[name] = (int(area.group(2)) if area else 10**6, col,
+                     (int(titles.group(1)), int(titles.group(2))) if titles else None)
+    return out
+
+
+def _tables(data: bytes, title: str, setup: tuple[int, int, tuple[int, int] | None]
+            ) -> tuple[list[set[str]], list[set[str]], set[str], bool]:
+    """The words of each printed table heading row and title of a sheet (a title: a bold
+    cell of 11 points or more; a heading row: a cell with the heading fill), the words of
+    the rows it repeats at the top of every page, and whether those hold a heading row."""
     from finance.xlsx import HEAD
 
-    def words(row: int) -> set[str]:
-        return {w for c in ws[row] if c.value is not None for w in str(c.value).split()}
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    last_row, last_col, repeat = setup
+    heads: list[set[str]] = []
+    titles: list[set[str]] = []
+    repeated: set[str] = set()
+    repeats_head = False
+    ws = wb[title]
+    for r, row in enumerate(ws.iter_rows(max_row=min(last_row, ws.max_row or last_row),
+                                         max_col=last_col or None), start=1):
+        cells = [c for c in row if getattr(c, "value", None) is not None]
+        words = {w for c in cells for w in str(c.value).split()}
+        head = any(str(c.fill.fgColor.rgb).endswith(HEAD) for c in cells if c.fill)
+        if words and head:
+            heads.append(words)
+        elif words and any(c.font.b and (c.font.sz or 0) >= 11 for c in cells if c.font):
+            titles.append(words)
+        if repeat is not None and repeat[0] <= r <= repeat[1]:
+            repeated |= words
+            repeats_head = repeats_head or head
+    wb.close()
+    return heads, titles, repeated, repeats_head
 
-    heads, titles = [], []
-    for row in ws.iter_rows():
-        title = any(c.font is not None and c.font.sz == 12 and c.font.b for c in row)
-        if title or any(c.fill is not None and str(c.fill.fgColor.rgb).endswith(HEAD)
-                        for c in row):
-            heads.append(words(row[0].row))
-        if title:
-            titles.append(words(row[0].row))
-    repeat = ws.print_title_rows or ""
-    m = re.match(r"\$?(\d+):\$?(\d+)", repeat)
-    repeated = [words(r) for r in range(int(m.group(1)), int(m.group(2)) + 1)] if m else []
-    return heads, repeated, titles
+
+def _opens_with(lines: list[list[str]], rows: list[set[str]]) -> bool:
+    """Whether the first lines of a page are the whole of one of ``rows`` (a heading row
+    or title: its wrapped lines, each of its words and no other)."""
+    for words in rows:
+        got: set[str] = set()
+        for ln in lines:
+            if not set(ln) <= words:
+                break
+            got |= set(ln)
+        if got and got == words:
+            return True
+    return False
+
+
+def headless_pages(data: bytes, text: str, pages: int) -> list[tuple[int, str, str]]:
+    """Each printed page that carries a sheet on from the page before without a heading:
+    its first text (below the rows repeated at the top) must be a table's heading row or a
+    new table's title; where a table's heading row is repeated at the top, the page must
+    carry that table on (not start another table under it)."""
+    setup = _print_setup(data)
+    sheets: dict[str, tuple[list[set[str]], list[set[str]], set[str], bool]] = {}
+    wrong = []
+    previous = None
+    for n, page in enumerate(text.split("\f")[:pages], start=1):
+        lines = [ln.split() for ln in page.splitlines() if ln.strip()]
+        found = re.search(r"Board report 2\d{3}-\d\d: (.+)$", " ".join(lines[0]))
+        assert found, page[:200]
+        title = found.group(1).strip()
+        if title == previous:
+            if title not in sheets:
+                sheets[title] = _tables(data, title, setup[title])
+            heads, titles, repeated, repeats_head = sheets[title]
+            body = lines[1:]
+            while body and repeated and set(body[0]) <= repeated:
+                body = body[1:]  # the repeated rows
+            starts_table = _opens_with(body, heads + titles)
+            if repeats_head and starts_table:
+                wrong.append((n, title, "repeated heading over " + " ".join(body[0])))
+            elif not repeats_head and not starts_table:
+                wrong.append((n, title, " ".join(body[0]) if body else ""))
+        previous = title
+    return wrong
 
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mkip", "final"])
+@pytest.mark.parametrize("name", ["mkip", "final", "large"])
 def test_no_table_runs_on_to_a_page_without_its_heading(printed: dict[str, int],
                                                         reports: dict[str, bytes],
                                                         name: str) -> None:
     """A board page that carries a sheet on from the page before starts with a table's
     heading row or a new table's title, never in the middle of a table (the Workings
-    appendix runs on from page to page); and a table's heading row repeated at the top of
-    the page stands over its own table, never over another table's title (the FINAL Year
-    end's last-year comparison)."""
+    appendix's splits included: each starts a page rather than be cut); and a table's
+    heading row repeated at the top of the page stands over its own table, never over
+    another table's title (the FINAL Year end's last-year comparison)."""
     if name not in _PRINTED_TEXT:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    wb = openpyxl.load_workbook(io.BytesIO(reports[name]))
-    pages = _PRINTED_TEXT[name].split("\f")[:printed[name]]
-    previous = None
-    wrong = []
-    for n, page in enumerate(pages, start=1):
-        lines = [ln.split() for ln in page.splitlines() if ln.strip()]
-        sheet = re.search(r"Board report 2\d{3}-\d\d: (.+)$", " ".join(lines[0]))
-        assert sheet, page[:200]
-        title = sheet.group(1).strip()
-        if title == previous and title != "Workings":
-            heads, repeated, titles = _heading_rows(wb[title])
-            body = [ln for ln in lines[1:] if not any(set(ln) <= r for r in repeated)]
-            first = set(body[0]) if body else set()
-            if not any(first <= h for h in heads):
-                wrong.append((n, title, " ".join(body[0]) if body else ""))
-            table_head = len(repeated) == 1 and repeated[0] not in titles
-            if table_head and any(first <= t for t in titles):
-                wrong.append((n, title, "heading over " + " ".join(body[0])))
-        previous = title
-    assert not wrong, wrong
+    assert not headless_pages(reports[name], _PRINTED_TEXT[name], printed[name])
+
+
+def test_a_page_that_starts_mid_table_is_found() -> None:
+    """The check above finds a page that carries a table on without its heading, and
+    takes a page that starts with a heading row (wrapped over two lines) or a title."""
+    from finance.xlsx import MemoryBook
+
+    mb = MemoryBook()
+    ws = mb.add_sheet("Workings")
+    head = mb.formats.get({"bold": True, "fill": "1F4E79", "wrap": True})
+    title = mb.formats.get({"bold": True, "size": 12})
+    ws.write_string(0, 0, "Workings", title)
+    ws.write_string(3, 0, "Spend split", title)
+    ws.write_string(4, 0, "Party", head)
+    ws.write_string(4, 1, "Share (pounds)", head)
+    for r, p in enumerate(("MBC", "SBC"), start=5):
+        ws.write_string(r, 0, p)
+    ws.print_area(0, 0, 6, 1)
+    ws.repeat_rows(0, 1)
+    data = mb.finish(GENERATED)
+    top = "Partnership DRAFT - Board report 2025-26: Workings\nWorkings\n"
+    pages = [top + "Spend split\n", top + "Party Share\n(pounds)\nMBC 1\n", top + "SBC 2\n"]
+    assert headless_pages(data, "\f".join(pages), 3) == [(3, "Workings", "SBC 2")]
+
+
+@pytest.mark.parametrize("name", ["mkip", "large"])
+def test_each_sheet_prints_at_the_scale_that_fits_its_columns(reports: dict[str, bytes],
+                                                               name: str) -> None:
+    """Every sheet but a statement (fitted to one page) prints at a scale written into the
+    workbook, the one LibreOffice would fit its printed columns to the page width at (a
+    whole percentage, rounded down): the page breaks are planned at that scale."""
+    from finance.report.grid import PAGE_SHORT, PRINT_WIDTH, column_points, print_scale
+
+    setup = _print_setup(reports[name])
+    with zipfile.ZipFile(io.BytesIO(reports[name])) as z:
+        book = z.read("xl/workbook.xml").decode()
+        sheets = re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="rId(\d+)"', book)
+        for title, rid in sheets:
+            xml = z.read(f"xl/worksheets/sheet{rid}.xml").decode()
+            page = re.search(r"<pageSetup [^>]*>", xml)
+            assert page, title
+            if title.startswith("Statement "):
+                assert 'fitToPage="1"' in xml and "scale=" not in page.group(0), title
+                continue
+            assert 'fitToPage="1"' not in xml, title
+            widths: dict[int, float] = {}
+            for lo, hi, w in re.findall(r'<col min="(\d+)" max="(\d+)" width="([\d.]+)"', xml):
+                for c in range(int(lo), int(hi) + 1):
+                    widths[c] = float(w) - 0.71  # XlsxWriter writes the width + padding
+            # the printed columns (without a print area, those given a width)
+            last_col = setup[title.replace("&apos;", "'")][1] or max(widths)
+            points = sum(column_points(widths.get(c, 8.43)) for c in range(1, last_col + 1))
+            across = PRINT_WIDTH if 'orientation="landscape"' in page.group(0) else (
+                PAGE_SHORT - 0.8 * 72)
+            given = re.search(r'scale="(\d+)"', page.group(0))
+            scale = int(given.group(1)) if given else 100  # 100: left out
+            assert scale == round(print_scale(points, across) * 100), title
+            assert points * scale / 100 <= across, title
+
+
+def bare_codes(text: str, names: dict[str, str]) -> list[tuple[str, str]]:
+    """Each code in ``text`` that is not beside its name: a service or business case is
+    "Revenues and Benefits (REVBEN)" or its name alone, never "REVBEN" by itself.  Returns
+    (code, the words around it)."""
+    flat = " ".join(text.split())
+    out = []
+    for code, name in names.items():
+        rest = flat.replace(f"{name} ({code})", " ").replace(name, " ")
+        for m in re.finditer(rf"(?<![\w-]){re.escape(code)}(?![\w-])", rest):
+            out.append((code, rest[max(0, m.start() - 40):m.end() + 40]))
+    return out
+
+
+def test_a_bare_code_is_found() -> None:
+    names = {"REVBEN": "Revenues and Benefits", "ICT": "Mid Kent ICT"}
+    assert not bare_codes("Mid Kent ICT (ICT): 3 missed quarters; Revenues and\nBenefits "
+                          "(REVBEN) £1.00; Mid Kent ICT", names)
+    assert [c for c, _ in bare_codes("REVBEN MBC population; ICT: split", names)] == [
+        "REVBEN", "ICT"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["mkip", "final", "large"])
+def test_services_are_named_with_their_codes_beside(books: dict[str, Result],
+                                                    printed: dict[str, int],
+                                                    name: str) -> None:
+    """Wherever the printed pack shows a shared service or a business case, it is by its
+    name, with its code beside it ("Revenues and Benefits (REVBEN)"): the summary, the
+    savings, the settlement sources, the investments, the monitoring and the Workings."""
+    from finance.report.context import names
+
+    if name not in _PRINTED_RAW:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    result = books["mkip" if name == "final" else name]
+    services, projects = names(result.book, result.year)
+    assert services and (projects or name == "large")
+    assert not bare_codes(_PRINTED_RAW[name], {**services, **projects})
 
 
 @pytest.mark.libreoffice

@@ -86,8 +86,7 @@ def full_report(result: Result, when: datetime, *, status: str = "DRAFT",
     cover.write(ctx, order[1:])
     for sh in rb.sheets:
         sh.wrap_notes()  # row heights first: they decide where pages break
-        # the Workings appendix runs on from page to page, its heading rows repeated
-        if sh.name not in (cover.NAME, WORKINGS) and sh.max_row > 3 and not sh.tall:
+        if sh.name != cover.NAME and sh.max_row > 3 and not sh.tall:
             sh.paginate()
     mb = MemoryBook()
     rb.write(mb, order)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
 from finance.core.model import LedgerEntry
 
-__all__ = ["DATE_ORDER", "RATIO", "SCORE", "YEARS", "decimals", "ledger_order", "pct_fmt",
-           "pct_label", "scaled"]
+__all__ = ["DATE_ORDER", "RATIO", "SCORE", "YEARS", "decimals", "label_width", "ledger_order",
+           "pct_fmt", "pct_label", "scaled"]
 
 RATIO = "0.00"
 SCORE = "0.0"
 YEARS = '0.00 "yrs"'
 DATE_ORDER = "dd/mm/yyyy"
+
+
+def label_width(labels: Iterable[str], least: float = 16, most: float = 40) -> float:
+    """A column width (characters) that holds each of ``labels`` on one line, as a wrapped
+    cell reckons its lines (about 1.1 characters a character of width), between ``least``
+    and ``most``; a longer label wraps."""
+    return min(max([least, *(int(len(s) * 1.1) + 2 for s in labels)]), most)
 
 
 def ledger_order(e: LedgerEntry) -> tuple[object, ...]:

@@ -19,7 +19,28 @@ from finance.core.model import Book
 from finance.core.run import Result
 from finance.report.grid import ReportBook, Sheet
 
-__all__ = ["Check", "Context", "InputRefs", "KeyFigure", "Pool", "ServiceRefs"]
+__all__ = ["Check", "Context", "InputRefs", "KeyFigure", "Pool", "ServiceRefs", "named",
+           "names"]
+
+
+def names(book: Book, year: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each shared service's and each business case's name by its code: the name the
+    book gives it for ``year``, else for its latest year."""
+    services: dict[str, str] = {}
+    for sv in sorted(book.services, key=lambda x: (x.year == year, x.year)):
+        if sv.name:
+            services[sv.service] = sv.name
+    projects = {p.project: p.name for p in book.projects if p.name}
+    return services, projects
+
+
+def named(by_code: dict[str, str], code: str | None) -> str:
+    """``code`` as a reader sees it: the name with the code beside it, "Revenues and
+    Benefits (REVBEN)"; the code alone where there is no name (or it is the code)."""
+    if not code:
+        return ""
+    name = by_code.get(code, "").strip()
+    return f"{name} ({code})" if name and name != code else code
 
 
 @dataclass(frozen=True)
@@ -149,6 +170,8 @@ class Context:
     check_range: str = ""
     agree_range: str = ""
     workings_row: int = 4
+    #: the services' and projects' names by code (:func:`names`), made when first asked
+    names_: tuple[dict[str, str], dict[str, str]] | None = None
 
     @property
     def book(self) -> Book:
@@ -166,6 +189,21 @@ class Context:
 
     def check(self, description: str, formula: str) -> None:
         self.checks.append(Check(description, formula))
+
+    def service_label(self, code: str | None) -> str:
+        """A shared service as the report names it: its name with its code beside it,
+        "Revenues and Benefits (REVBEN)" (:func:`named`)."""
+        return named(self._names()[0], code)
+
+    def project_label(self, code: str | None) -> str:
+        """A business case as the report names it: "Joint debt recovery team
+        (DEBTREC)" (:func:`named`)."""
+        return named(self._names()[1], code)
+
+    def _names(self) -> tuple[dict[str, str], dict[str, str]]:
+        if self.names_ is None:
+            self.names_ = names(self.book, self.year)
+        return self.names_
 
     def party_name(self, code: str | None) -> str:
         if code is None:

@@ -194,8 +194,8 @@ def _sign_off(ctx: Context, sh: Sheet, row: int) -> None:
         row += 1
     row += 1
     body = ctx.party_name(ctx.result.governance.accountable_body)
-    sh.text(row, 1, "Section 151 officer of the accountable body", bold=True)
-    sh.text(row, 2, body)
+    sh.text(row, 1, "Section 151 officer of the accountable body", bold=True, wrap=True)
+    sh.text(row, 2, body, wrap=True)
     row += 1
     sh.note(row, 2, "I confirm that these accounts of the partnership fund are, to the best "
             "of my knowledge, complete and correctly stated.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import floor
 from typing import Any
 
 from xlsxwriter.utility import quote_sheetname
@@ -24,12 +25,26 @@ from xlsxwriter.worksheet import Worksheet
 from finance.report.evaluate import Evaluator, FormulaError
 from finance.xlsx import GREY, HEAD, INPUT_BLUE, NAVY, MemoryBook, clean_text, col_name
 
-__all__ = ["PRINT_HEIGHT", "PRINT_WIDTH", "ROW_HEIGHT", "ReportBook", "Sheet"]
+__all__ = ["HEADER_FOOTER", "PAGE_LONG", "PAGE_SHORT", "PRINT_HEIGHT", "PRINT_WIDTH",
+           "ROW_HEIGHT", "ReportBook", "Sheet", "column_points", "print_scale", "wrapped_lines"]
 
-# Printable area of an A4 landscape page with the report's margins, in points.
-PRINT_WIDTH = 842 - 2 * 0.4 * 72
-PRINT_HEIGHT = 595 - 2 * 0.7 * 72
-ROW_HEIGHT = 12.0  # points: a row without a set height, as LibreOffice prints Arial 10
+# The printed page as LibreOffice lays it out, in points (measured on A4 with the report's
+# margins: 0.4 in at the sides, the header and footer 0.3 in from the edges).
+PAGE_LONG, PAGE_SHORT = 841.89, 595.28
+#: the width across an A4 landscape page between the side margins
+PRINT_WIDTH = PAGE_LONG - 2 * 0.4 * 72
+#: the height down an A4 landscape page between the header and footer margins
+PRINT_HEIGHT = PAGE_SHORT - 2 * 0.3 * 72
+#: the header and footer with their spacing, in points of the sheet: LibreOffice scales
+#: them with the sheet when it fits a sheet to the page width (measured: 63.5 to 64.7
+#: points, at scales from 46% to 100%; two points more for safety)
+HEADER_FOOTER = 66.0
+#: the width of a column given none (XlsxWriter's and Excel's default), in characters
+DEFAULT_WIDTH = 8.43
+#: every row without a height of its own (the sheets' default row height): Excel's
+#: height for Arial 10, which LibreOffice keeps too (without it, LibreOffice prints such
+#: a row 15 points high, the height XlsxWriter declares by default)
+ROW_HEIGHT = 12.75
 
 _THIN = ("thin", "BFBFBF")
 _FONT_KEYS = ("size", "bold", "italic", "color", "underline")
@@ -56,6 +71,35 @@ class Chart:
     x_axis: dict[str, Any] = field(default_factory=dict)
     y_axis: dict[str, Any] = field(default_factory=dict)
     legend: bool = True
+
+
+def column_points(width: float) -> float:
+    """The printed width, in points before scaling, of a column ``width`` characters wide
+    (XlsxWriter's ``7 w + 5`` pixels, which LibreOffice prints as as many points)."""
+    return float(int(width * 7 + 0.5) + 5) if width >= 1 else float(int(width * 12 + 0.5))
+
+
+def print_scale(points: float, across: float) -> float:
+    """The scale at which LibreOffice prints a sheet ``points`` wide fitted to a page
+    ``across`` points wide: a whole percentage, rounded down, at most 100%."""
+    if points <= 0:
+        return 1.0
+    return max(10, min(100, floor(100 * across / points + 1e-9))) / 100
+
+
+def wrapped_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """The lines ``text`` takes wrapped in a column ``width`` characters wide, at about
+    1.2 characters of Arial 10 a character of width (1.1 bold), broken between words."""
+    per = max(int(width * (1.1 if bold else 1.2)), 1)
+    lines, used = 1, 0
+    for word in text.split():
+        n = len(word)
+        if used and used + 1 + n > per:
+            lines, used = lines + 1, 0
+        used = n if not used else used + 1 + n
+        while used > per:  # a word longer than a line breaks where it must
+            lines, used = lines + 1, used - per
+    return lines
 
 
 class Sheet:
@@ -131,9 +175,9 @@ class Sheet:
         value = clean_text(s)
         c = self._put(row, col, "text", value)
         if wrap and row > 2:
-            chars = max(int(self.width(col) / 1.1), 1)
-            lines = -(-len(value) // chars)
-            self.heights[row] = max(self.heights.get(row, 0), ROW_HEIGHT * max(lines, 1) + 2)
+            lines = wrapped_lines(value, self.width(col), bold=bold)
+            if lines > 1:
+                self.heights[row] = max(self.heights.get(row, 0), ROW_HEIGHT * lines + 2)
         return self._font(c, None, bold, color, italic, size, wrap, align)
 
     def value(self, row: int, col: int, v: int | float | datetime | None,
@@ -257,7 +301,7 @@ class Sheet:
             self.widths[col] = width
 
     def width(self, col: int) -> float:
-        return self.widths.get(col, 9.0)
+        return self.widths.get(col, DEFAULT_WIDTH)
 
     def rag(self, rng: str, words: Sequence[tuple[str, str, str]]) -> None:
         """Colour cells containing each word: ``(word, fill, font colour)``."""
@@ -277,10 +321,10 @@ class Sheet:
     def paginate(self) -> None:
         """Page breaks so that a block (a section, a split) is not cut across pages.
 
-        The sheet prints fitted to the page width, so the scale is the printable width
-        over the width of the printed columns (a column of width w characters is about
-        ``7w + 5`` pixels); a block that does not fit in what is left of the page starts
-        a new one.  A block longer than a page is left to break where it must.
+        The sheet prints at :meth:`scale`, its rows as high as :meth:`_row_height` says,
+        so where each page ends is known (:meth:`_geometry`); a block that does not fit
+        in what is left of the page starts a new one.  A block longer than a page is left
+        to break where it must.
 
         A table's heading row repeated at the top of each page must stand over its own
         table: when a page would begin below the end of that table (another table, a
@@ -297,56 +341,79 @@ class Sheet:
     def _row_height(self, r: int) -> float:
         return 0.0 if r in self.hidden else self.heights.get(r, ROW_HEIGHT)
 
-    def _capacity(self) -> tuple[int, float]:
-        """The last printed row, and the height a page holds below the repeated rows (in
-        the sheet's points, before it is scaled to the page width)."""
+    def _geometry(self) -> tuple[int, float, float]:
+        """The last printed row, the height the first page holds and the height each
+        later page holds below the repeated rows, in the sheet's points before scaling.
+
+        The sheet prints at :meth:`scale`; the header and footer take their share of
+        each page.
+        """
         last = self.print_area[2] if self.print_area else self.last_row()
-        ncol = self.print_area[3] if self.print_area else self.last_col()
-        px = sum(self.width(c) * 7 + 5 for c in range(1, ncol + 1))
-        width = PRINT_WIDTH if self.landscape else PRINT_HEIGHT + 0.6 * 72
-        scale = min(1.0, width / (px * 0.75)) if px else 1.0
-        page = PRINT_HEIGHT if self.landscape else PRINT_WIDTH - 0.6 * 72
+        down = PRINT_HEIGHT if self.landscape else PAGE_LONG - 2 * 0.3 * 72
+        page = down / self.scale() - HEADER_FOOTER
         top = 0.0
         if self.repeat:
             top = sum(self._row_height(r) for r in range(self.repeat[0], self.repeat[1] + 1))
-        return last, page / scale - top
+        return last, page, page - top
+
+    def scale(self) -> float:
+        """The scale the sheet prints at: its printed columns fitted to the page width
+        (:func:`print_scale`)."""
+        ncol = self.print_area[3] if self.print_area else self.last_col()
+        across = PRINT_WIDTH if self.landscape else PAGE_SHORT - 2 * 0.4 * 72
+        return print_scale(sum(column_points(self.width(c)) for c in range(1, ncol + 1)),
+                           across)
 
     def _page_starts(self) -> list[int]:
         """The first row of each printed page after the first, as :meth:`paginate` plans
         them (its breaks, and where a page runs full)."""
-        last, capacity = self._capacity()
+        last, first, later = self._geometry()
         breaks = set(self.breaks)
         starts: list[int] = []
-        used = 0.0
+        used, room = 0.0, first
         for r in range(1, last + 1):
             h = self._row_height(r)
-            if r - 1 in breaks or (used > 0 and used + h > capacity):
+            if r - 1 in breaks or (used > 0 and used + h > room):
                 starts.append(r)
-                used = 0.0
+                used, room = 0.0, later
             used += h
         return starts
 
-    def _paginate(self) -> None:
-        last, capacity = self._capacity()
-        height = self._row_height
-        starts = sorted({r for r in self.starts if 3 < r <= last})
+    def blocks(self) -> list[tuple[int, int]]:
+        """The printed blocks to keep on one page, as (first row, last row): from each
+        start (a section, a table's title) to the row before the next; a heading with
+        (almost) nothing under it goes with what follows."""
+        last = self._geometry()[0]
         kept: list[int] = []
-        for r in starts:  # a heading with (almost) nothing under it stays with what follows
+        for r in sorted({r for r in self.starts if 3 < r <= last}):
             if not kept or r - kept[-1] > 3:
                 kept.append(r)
-        starts = kept
-        used = sum(height(r) for r in range(1, starts[0])) if starts else 0.0
-        for i, start in enumerate(starts):
-            end = starts[i + 1] - 1 if i + 1 < len(starts) else last
+        return [(r, kept[i + 1] - 1 if i + 1 < len(kept) else last)
+                for i, r in enumerate(kept)]
+
+    def _paginate(self) -> None:
+        last, first, later = self._geometry()
+        height = self._row_height
+        blocks = self.blocks()
+        used, room = 0.0, first
+
+        def place(a: int, b: int) -> None:
+            nonlocal used, room
+            for r in range(a, b + 1):  # as the page fills, row by row
+                h = height(r)
+                if used > 0 and used + h > room:
+                    used, room = 0.0, later
+                used += h
+
+        place(1, blocks[0][0] - 1 if blocks else last)
+        for i, (start, end) in enumerate(blocks):
             h = sum(height(r) for r in range(start, end + 1))
             # a block that fits on a page starts a new one rather than be cut; a longer
             # block carries on where it is, since it is cut anyway
-            if i > 0 and used > 0 and used + h > capacity and h <= capacity:
+            if i > 0 and used > 0 and used + h > room and h <= later:
                 self.breaks.append(start - 1)
-                used = 0.0
-            used += h
-            while used > capacity:
-                used -= capacity
+                used, room = 0.0, later
+            place(start, end)
 
 
 class ReportBook:
@@ -452,6 +519,11 @@ class ReportBook:
                  header=f"&L&9{hl}&R&9{hr}&A",
                  footer=f"&L&8{fl}&C&8Page &P of &N&R&8{fr}",
                  repeat=sh.repeat, tall=sh.tall)
+        if not sh.tall:
+            # the scale that fits the printed columns to the width, given rather than left
+            # to the spreadsheet: the page breaks are planned at it (LibreOffice, fitting
+            # a sheet to the width itself, may also add an empty page at its end)
+            ws.set_print_scale(round(sh.scale() * 100))
         ws.hide_gridlines(2)
         if sh.freeze:
             ws.freeze_panes(sh.freeze - 1, 0)
@@ -460,6 +532,7 @@ class ReportBook:
             ws.print_area(r0 - 1, c0 - 1, r1 - 1, c1 - 1)
         if sh.breaks:
             ws.set_h_pagebreaks(sorted(set(sh.breaks)))
+        ws.set_default_row(ROW_HEIGHT)
 
     @staticmethod
     def _chart(mb: MemoryBook, ws: Worksheet, sh: Sheet, ch: Chart) -> None:

@@ -51,8 +51,8 @@ def write(ctx: Context) -> None:
             weights = project_weights(ctx, a.service, pw)
             for what, label in (("pv_costs", "PV of costs"), ("pv_benefits", "PV of benefits")):
                 eng = {s.party: getattr(s, what) for s in pf.shares if s.project == a.project}
-                pl = pool(ctx, wk, wrow, f"{a.project}: {label}", res[a.project][what],
-                          sorted(pw), weights, engine=eng)
+                pl = pool(ctx, wk, wrow, f"{ctx.project_label(a.project)}: {label}",
+                          res[a.project][what], sorted(pw), weights, engine=eng)
                 split_pools[(a.project, what)] = pl
                 wrow = pl.end
         ctx.workings_row = wrow
@@ -61,12 +61,14 @@ def write(ctx: Context) -> None:
     sh.repeat = (1, 2)
     for i, a in enumerate(apps):
         rr = sum_first + i
-        sh.text(rr, 1, f"{a.project}: {a.name}", bold=True)
+        sh.text(rr, 1, ctx.project_label(a.project), bold=True, wrap=True)
         sh.text(rr, 2, a.lead)
-        sh.text(rr, 3, a.service or "")
+        sh.text(rr, 3, ctx.service_label(a.service) if a.service else "", wrap=True)
         for c, k, fmt in ((4, "pv_costs", MONEY), (5, "pv_benefits", MONEY), (6, "npv", MONEY),
                           (7, "bcr", RATIO), (8, "irr", PCT), (9, "score", SCORE)):
             sh.formula(rr, c, res[a.project][k], fmt, align="right")
+        for c in range(1, 10):  # the figures on the first line of a wrapped name
+            sh.cells[(rr, c)].style["valign"] = "top"
     tr = sum_last + 1
     if n:
         sh.grid(sum_first, 1, sum_last, 9)
@@ -142,9 +144,9 @@ def write(ctx: Context) -> None:
 def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str, str], int]:
     L = col_name
     refs = ctx.inputs
-    row = sh.section(row, f"{a.project}: {a.name}")
-    sh.text(row, 1, f"Lead {a.lead}; service {a.service or 'none'}; "
-            f"year 0 is {a.start_year or ctx.year}")
+    row = sh.section(row, ctx.project_label(a.project))
+    service = ctx.service_label(a.service) if a.service else "none"
+    sh.text(row, 1, f"Lead {a.lead}; service {service}; year 0 is {a.start_year or ctx.year}")
     row += 1
     sh.text(row, 1, "Discount rate")
     sh.formula(row, 2, refs.rate[a.project], pct_fmt(a.discount_rate))
@@ -211,7 +213,6 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
         return rules.present_value(rate, f"B{R[k]}", f"C{R[k]}:G{R[k]}")
 
     row = R["dneg"] + 2
-    sh.starts.append(row)  # each table of the appraisal starts a page rather than be cut
     sh.header(row, ["Result", "Value", "How it is worked out"])
     row += 1
     out: dict[str, str] = {}
@@ -226,7 +227,8 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
             sh.formula(row, 2, f, fmt, bold=key in ("npv", "score"), align="right")
         sh.note(row, 3, note)
         out[key] = sh.ref(row, 2)
-        ctx.key(sh, row, 2, ("project", a.project, key), f"{a.project} {label}", kind, value)
+        ctx.key(sh, row, 2, ("project", a.project, key),
+                f"{ctx.project_label(a.project)}: {label}", kind, value)
         row += 1
 
     first = row
@@ -287,7 +289,6 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
            "ratio", a.score)
     sh.grid(first, 1, row - 1, 2)
     row += 1
-    sh.starts.append(row)
     sh.header(row, ["Sensitivity case", "Discount rate", "Optimism bias", "NPV (£)"])
     row += 1
     s_first = row
@@ -310,7 +311,7 @@ def _project(ctx: Context, sh: Sheet, row: int, a: Appraisal) -> tuple[dict[str,
                            f"$B${yrs}:$G${yrs}),2)", MONEY)
         if label in eng:
             ctx.key(sh, row, 4, ("sensitivity", a.project, label),
-                    f"{a.project} NPV at {label}", "money", eng[label])
+                    f"{ctx.project_label(a.project)}: NPV at {label}", "money", eng[label])
         row += 1
     sh.grid(s_first, 1, row - 1, 4)
     return out, row + 2

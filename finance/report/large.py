@@ -16,6 +16,13 @@ engine's figures here, not as formulas: a live rank is a ``SUMPRODUCT`` over the
 service for every participant, work that grows with the square of the rows and would
 make a spreadsheet program crawl on a book of this size.  The cover says so; the
 Checks sheet adds the shares up to each service's net cost live.
+
+What prints is what a board reads: a table that could run to hundreds of rows prints its
+largest rows, then "... and N more (sheet X, rows A-B, every ...)" (:func:`rest_of`),
+every row listed below the printed page; the long tables that do print whole
+(contributions, the statement per party, the net positions) repeat their heading row on
+every page.  Each sheet prints at a scale written into it, and a sheet of several short
+tables starts a new page rather than cut one (:meth:`_Sheet.keep`).
 """
 
 from __future__ import annotations
@@ -35,7 +42,19 @@ from finance.core.ledger import Ledger
 from finance.core.model import LEDGER_KINDS
 from finance.core.run import Result
 from finance.report import rules
+from finance.report.context import named, names
 from finance.report.cover import changed_line
+from finance.report.grid import (
+    HEADER_FOOTER,
+    PAGE_LONG,
+    PAGE_SHORT,
+    PRINT_HEIGHT,
+    PRINT_WIDTH,
+    ROW_HEIGHT,
+    column_points,
+    print_scale,
+    wrapped_lines,
+)
 from finance.report.plain import board_warning, where
 from finance.xlsx import (
     GREY,
@@ -65,6 +84,12 @@ NONE = "None this year."
 COVER_WARNINGS = 40
 #: how many of the largest services print
 TOP_SERVICES = 20
+#: how many of the largest settlement payments print
+TOP_PAYMENTS = 20
+#: how many of the largest projects, and of the parties with the largest costs, print
+TOP_INVESTMENTS = 15
+#: how many of the largest savings and budget variances, and of the flags, print
+TOP_MONITORING = 15
 
 NOT_LIVE = ("In this compact layout the largest-remainder step of each shared service "
             "(floor, remainder rank, extra penny) is written as the calculation engine's "
@@ -73,6 +98,17 @@ NOT_LIVE = ("In this compact layout the largest-remainder step of each shared se
             "spreadsheet program crawl on a book this large. Each share is a live formula "
             "from those figures, and the Checks sheet adds the shares up to each service's "
             "net cost.")
+
+
+def rest_of(rest: int, noun: tuple[str, str], every: str, sheet: str, first: int,
+            last: int) -> str:
+    """Where the rows a printed table leaves out are: "... and 2,980 more services
+    (sheet Shared services, rows 27-15,066, every participant)", or where every row is
+    when it leaves none out ("Every payment: sheet Settlement, rows 30-32")."""
+    where = f"sheet {sheet}, rows {first:,}-{last:,}"
+    if rest <= 0:
+        return f"Every {every}: {where}"
+    return f"... and {rest:,} more {noun[rest != 1]} ({where}, every {every})"
 
 
 def _fast(ws: Worksheet) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
@@ -124,7 +160,7 @@ def is_large(result: Result) -> bool:
 _STYLES: dict[str, dict[str, Any]] = {
     "title": {"size": 16, "bold": True, "color": NAVY},
     "subtitle": {"italic": True, "color": GREY, "wrap": True, "valign": "top"},
-    "more": {"italic": True, "color": GREY},
+    "more": {"italic": True, "color": GREY, "wrap": True, "valign": "top"},
     "top_label": {"bold": True, "valign": "top"},
     "warn_label": {"bold": True, "color": "9C5700", "valign": "top"},
     "where": {"italic": True, "color": GREY, "size": 8},
@@ -133,7 +169,10 @@ _STYLES: dict[str, dict[str, Any]] = {
              "valign": "vcenter"},
     "text": {},
     "wrap": {"wrap": True, "valign": "top"},
+    "text wrap": {"wrap": True, "valign": "top"},
+    "input wrap": {"color": INPUT_BLUE, "wrap": True, "valign": "top"},
     "label": {"bold": True},
+    "label wrap": {"bold": True, "wrap": True, "valign": "top"},
     "input": {"color": INPUT_BLUE},
     "input_money": {"color": INPUT_BLUE, "fmt": MONEY},
     "input_int": {"color": INPUT_BLUE, "fmt": "#,##0"},
@@ -162,27 +201,43 @@ class _Sheet:
     """One sheet written row by row, in order."""
 
     def __init__(self, rep: _Large, title: str, widths: Sequence[float], heading: str,
-                 note: str, header_row: bool = False, note_cols: int | None = None) -> None:
+                 note: str, header_row: bool = False, note_cols: int | None = None,
+                 print_cols: int | None = None, portrait: bool = False) -> None:
         self.rep = rep
         self.title = title
+        self.widths = list(widths)
         self.ws: Worksheet = rep.mb.add_sheet(title)
         for i, w in enumerate(widths):
             self.ws.set_column(i, i, w)
+        self.ws.set_default_row(ROW_HEIGHT)
         name = rep.result.book.settings.name
         self.ws.hide_gridlines(2)
         right = f"{rep.status} - Board report {rep.result.year}: {title}"
         set_page(self.ws, header=f"&L&9{hf_text(name)}&R&9{hf_text(right)}",
                  footer=f"&C&8Page &P of &N&R&8{hf_text(f'mkip {__version__}')}",
                  repeat=(3, 3) if header_row else None)
+        # printed at the scale that fits the printed columns to the page width, given
+        # rather than left to the spreadsheet (LibreOffice, fitting a sheet to the width
+        # itself, may add an empty page at its end)
+        across, down = ((PAGE_SHORT - 2 * 0.4 * 72, PAGE_LONG - 2 * 0.3 * 72) if portrait
+                        else (PRINT_WIDTH, PRINT_HEIGHT))
+        scale = print_scale(sum(column_points(w) for w in widths[:print_cols]), across)
+        if portrait:
+            self.ws.set_portrait()
+        self.ws.set_print_scale(round(scale * 100))
+        self.room = self.page = down / scale - HEADER_FOOTER
         if header_row:
             self.ws.freeze_panes(3, 0)
         self.row = 0  # rows written so far (the next row's 1-based number is row + 1)
+        self.used = 0.0  # of the printed page, as it fills
+        self.height = ROW_HEIGHT  # of the current row
+        self.breaks: list[int] = []
         self.put(0, heading, "title")
-        self.ws.set_row(0, 24)
-        self.row = 1
+        self.set_height(24)
+        self.next()
         cols = note_cols or len(widths)
         self.note(note, cols, sum(widths[:cols]))
-        self.row = 2
+        self.next()
 
     def note(self, text: str, ncols: int, width: float, style: str = "subtitle") -> None:
         """A note across the sheet's ``ncols`` columns, wrapped, its row as tall as its
@@ -193,7 +248,22 @@ class _Sheet:
             self.ws.merge_range(self.row, 0, self.row, ncols - 1, clean_text(text), fmt)
         else:
             self.put(0, text, style)
-        self.ws.set_row(self.row, 12.75 * lines + 2)
+        if lines > 1:
+            self.set_height(ROW_HEIGHT * lines + 2)
+
+    def more(self, text: str, ncols: int) -> None:
+        """A row saying where the rest of a table is ("... and N more (sheet X, rows
+        A-B)"), wrapped across the first ``ncols`` columns, so it is never cut."""
+        self.note(text, ncols, sum(self.widths[:ncols]), "more")
+        self.next()
+
+    def span(self, col: int, ncols: int, value: str, style: str = "text") -> None:
+        """Text across ``ncols`` columns of the current row, from ``col`` (merged)."""
+        if ncols > 1:
+            self.ws.merge_range(self.row, col, self.row, col + ncols - 1, clean_text(value),
+                                self.f(style))
+        else:
+            self.put(col, value, style)
 
     def f(self, style: str, *, boolean: bool = False) -> Format:
         return self.rep.fmt(style, boolean=boolean)
@@ -216,13 +286,32 @@ class _Sheet:
         self.ws.write_formula(self.row, col, "=" + formula.removeprefix("="),
                               self.f(style, boolean=isinstance(value, bool)), value)
 
+    def set_height(self, points: float) -> None:
+        """The current row's height."""
+        self.ws.set_row(self.row, points)
+        self.height = points
+
     def next(self) -> int:
         """End the current row; returns its 1-based number."""
+        if self.used > 0 and self.used + self.height > self.room:
+            self.used, self.room = 0.0, self.page  # the row starts a new page
+        self.used += self.height
+        self.height = ROW_HEIGHT
         self.row += 1
         return self.row
 
     def blank(self) -> None:
-        self.row += 1
+        self.next()
+
+    def keep(self, rows: int, extra: float = 0.0) -> None:
+        """Start a new page here unless a block of ``rows`` rows (and ``extra`` points
+        more) fits in what is left of this one: a table is never cut across two pages
+        where it fits on one.  For a sheet without repeated rows."""
+        h = rows * ROW_HEIGHT + extra
+        if self.used > 0 and self.used + h > self.room and h <= self.page:
+            self.breaks.append(self.row)
+            self.ws.set_h_pagebreaks(self.breaks)
+            self.used = 0.0
 
     def section(self, title: str) -> None:
         """A blank row, then a section heading across both columns (the cover's)."""
@@ -231,11 +320,29 @@ class _Sheet:
         self.put(1, "", "section")
         self.next()
 
-    def header(self, labels: Sequence[str]) -> int:
-        for i, x in enumerate(labels):
+    def header(self, labels: Sequence[str], first: int = 1) -> int:
+        """A table's heading row: every cell labelled (the first label across ``first``
+        columns); returns the next row's 1-based number."""
+        self.span(0, first, labels[0], "head")
+        for i, x in enumerate(labels[1:], start=first):
             self.put(i, x, "head")
-        self.ws.set_row(self.row, 30)
+        self.set_height(30)
         return self.next()
+
+    def label(self, ncols: int, text: str, style: str = "text") -> None:
+        """A name across the first ``ncols`` columns of the current row, wrapped, the row
+        as tall as its lines (a long name is never cut)."""
+        self.span(0, ncols, text, f"{style} wrap")
+        lines = wrapped_lines(text, sum(self.widths[:ncols]))
+        if lines > 1:
+            self.set_height(max(self.height, ROW_HEIGHT * lines + 2))
+
+    def heading(self, title: str, ncols: int) -> None:
+        """A section heading, underlined across the first ``ncols`` columns."""
+        self.put(0, title, "section")
+        for c in range(1, ncols):
+            self.put(c, "", "section")
+        self.next()
 
     def ref(self, row: int, col: str) -> str:
         return f"{quote_sheetname(self.title)}!${col}${row}"
@@ -259,6 +366,19 @@ class _Large:
         #: the cover's key figures: label, formula (or None: a figure) and value, £
         self.keys: list[tuple[str, str | None, float]] = []
         self._fmts: dict[str, Format] = {}
+        self._names: tuple[dict[str, str], dict[str, str]] | None = None
+
+    def service(self, code: str | None) -> str:
+        """A shared service by its name with its code beside it (as the full report)."""
+        if self._names is None:
+            self._names = names(self.result.book, self.result.year)
+        return named(self._names[0], code)
+
+    def project(self, code: str | None) -> str:
+        """A business case by its name with its code beside it."""
+        if self._names is None:
+            self._names = names(self.result.book, self.result.year)
+        return named(self._names[1], code)
 
     def fmt(self, style: str, *, boolean: bool = False) -> Format:
         """The format of ``style``; for a TRUE/FALSE cell, with the boolean number format
@@ -274,10 +394,9 @@ class _Large:
     # ---------------------------------------------------------------- sheets
     def cover_sheet(self) -> _Sheet:
         r = self.result
-        sh = _Sheet(self, "Cover", [34, 90], r.book.settings.name,
-                    f"Board report: year end {r.year} (compact layout for a large book)")
-        sh.ws.set_portrait()
-        return sh
+        return _Sheet(self, "Cover", [34, 90], r.book.settings.name,
+                      f"Board report: year end {r.year} (compact layout for a large book)",
+                      portrait=True)
 
     def cover(self, sh: _Sheet, checks_last: int) -> None:
         """The cover's body, written last: it says whether every check holds."""
@@ -360,8 +479,10 @@ class _Large:
                      g.get("accountable_body") or "-"))
         rows += [("Signature", None), ("Name", None), ("Date", None)]
         for label, value in rows:
-            sh.put(0, label, "label")
-            sh.put(1, value if value else "", "text" if value else "line")
+            sh.put(0, label, "label wrap")
+            if wrapped_lines(label, 34, bold=True) > 1:
+                sh.set_height(ROW_HEIGHT * wrapped_lines(label, 34, bold=True) + 2)
+            sh.put(1, value if value else "", "text wrap" if value else "line")
             sh.next()
 
     def contributions(self) -> tuple[str, str]:
@@ -538,13 +659,12 @@ class _Large:
                     "code); share = sign x (floor + extra penny) / 100 (§18.1, §13.4). Floor, "
                     "rank and extra penny are the engine's figures (see the Cover). The "
                     "largest services by net cost print; every participant is listed below "
-                    "them.", header_row=True, note_cols=6)
+                    "them.", header_row=True, note_cols=6, print_cols=6)
         lines = sum(len(svc.lines) for svc in r.services)
         top = sorted(r.services, key=lambda v: (-abs(v.net_cost), v.service))[:TOP_SERVICES]
-        sh.header(["Service", "Name", "Basis", "Host", "Net cost", "Parties"])
+        sh.header(["Service", "Basis", "Host", "Net cost", "Parties"], first=2)
         for svc in top:
-            sh.put(0, svc.service, "input")
-            sh.put(1, svc.name, "input")
+            sh.label(2, self.service(svc.service), "input")
             sh.put(2, svc.basis, "input")
             sh.put(3, svc.host, "input")
             sh.put(4, pounds(svc.net_cost), "money")
@@ -555,13 +675,11 @@ class _Large:
             sh.next()
         listing = sh.row + 4  # after this line, a blank row, the section and its header
         rest = len(r.services) - len(top)
-        if rest > 0:
-            sh.put(0, f"... and {rest:,} more services (sheet Shared services, rows "
-                      f"{listing:,}-{listing + lines - 1:,}, every participant)", "more")
-        elif lines:
-            sh.put(0, f"Every participant: sheet Shared services, rows {listing:,}-"
-                      f"{listing + lines - 1:,}", "more")
-        sh.next()
+        if lines:
+            sh.more(rest_of(rest, ("service", "services"), "participant", "Shared services",
+                            listing, listing + lines - 1), 6)
+        else:
+            sh.next()
         sh.ws.print_area(0, 0, sh.row - 1, 5)
         self.keys.append(("Shared services net cost", None,
                           pounds(sum(svc.net_cost for svc in r.services))))
@@ -618,62 +736,104 @@ class _Large:
                 f"'Shared services'!$N${first}:$N${last})-{pounds(svc.net_cost)})<0.005"))
 
     def settlement(self) -> None:
+        """The largest payments (with where the rest are), then each party's net position
+        as a formula over every payment, listed below the printed page."""
         st = self.result.settlement
         pays = list(st.payments)
         nets = list(st.net_positions)
-        sh = _Sheet(self, "Settlement", [14, 18, 4, 14, 14, 18],
+        names_ = {p.code: p.name for p in self.result.book.parties}
+        top = sorted(pays, key=lambda p: (-p.amount, p.payer, p.payee))[:TOP_PAYMENTS]
+        sh = _Sheet(self, "Settlement", [14, 30, 18, 4, 14, 14, 18],
                     f"Settlement {self.result.year}",
-                    "Net positions, then one net payment per pair of parties across every "
-                    "service and business case (§18.1); net position = received - paid. "
-                    f"The {len(pays):,} payments are listed below the net positions and not "
-                    "printed.", header_row=True)
-        sh.header(["Party", "Net position", "", "", "", ""])
-        first = sh.row + 1
+                    "One net payment per pair of parties across every service and business "
+                    "case (§18.1): the largest print, then each party's net position = "
+                    "received - paid. Every payment is listed below the printed page.",
+                    note_cols=3, print_cols=3)
+        sh.blank()
+        shown = f"The {len(top):,} largest payments" if len(top) < len(pays) else "Payments"
+        sh.heading(shown, 3)
+        sh.header(["From", "To", "Payment"])
+        for p in top:
+            sh.put(0, p.payer)
+            sh.put(1, p.payee)
+            sh.put(2, pounds(p.amount), "money")
+            sh.next()
+        if not pays:
+            sh.put(0, NONE)
+            sh.next()
+        # after the "more" line, a blank row, the net positions' heading, header, rows and
+        # total, a blank row, the listing's heading and header
+        first = sh.row + 5
         nlast = first + len(nets) - 1
-        p_first = nlast + 5  # after the total, a blank row, the section and its header
+        p_first = max(nlast, first) + 5
         p_last = p_first + max(len(pays), 1) - 1
+        rest = len(pays) - len(top)
+        if pays:
+            sh.more(rest_of(rest, ("payment", "payments"), "payment", "Settlement", p_first,
+                            p_last), 3)
+        else:
+            sh.next()
+        sh.blank()
+        sh.heading("Net positions", 3)
+        head = sh.header(["Party", "Name", "Net position"])
+        sh.ws.repeat_rows(head - 1)  # the net positions run over several pages
+        assert sh.row + 1 == first
+        rng = f"${{}}${p_first}:${{}}${p_last}"
+        paid_to, paid_by, amount = (rng.format(c, c) for c in "BAC")
         for pos in nets:
             n = sh.row + 1
             sh.put(0, pos.party)
-            sh.formula(1, f"ROUND(SUMIF($E${p_first}:$E${p_last},A{n},$F${p_first}:$F${p_last})"
-                          f"-SUMIF($D${p_first}:$D${p_last},A{n},$F${p_first}:$F${p_last}),2)",
-                       pounds(pos.amount))
+            sh.put(1, names_.get(pos.party, ""))
+            sh.formula(2, f"ROUND(SUMIF({paid_to},A{n},{amount})"
+                          f"-SUMIF({paid_by},A{n},{amount}),2)", pounds(pos.amount))
+            sh.next()
+        if not nets:
+            sh.put(0, NONE)
             sh.next()
         sh.put(0, "Total", "total_label")
-        sh.formula(1, f"ROUND(SUM(B{first}:B{max(nlast, first)}),2)",
+        sh.put(1, "", "total_label")
+        sh.formula(2, f"ROUND(SUM(C{first}:C{max(nlast, first)}),2)",
                    pounds(sum(x.amount for x in nets)), "total_money")
         total = sh.next()
-        sh.ws.print_area(0, 0, total - 1, 5)
+        sh.ws.print_area(0, 0, total - 1, 2)
         sh.blank()
-        sh.put(0, "Payments", "section")
-        sh.next()
-        for i, x in enumerate(("", "", "", "From", "To", "Amount")):
-            if x:
-                sh.put(i, x, "head")
-        sh.next()
+        sh.heading("Every payment", 3)
+        sh.header(["From", "To", "Payment"])
+        assert sh.row + 1 == p_first
         for p in pays:
-            sh.put(3, p.payer)
-            sh.put(4, p.payee)
-            sh.put(5, pounds(p.amount), "money")
+            sh.put(0, p.payer)
+            sh.put(1, p.payee)
+            sh.put(2, pounds(p.amount), "money")
             sh.next()
         self.checks.append(("Settlement net positions sum to zero",
-                            f"ABS(SUM(Settlement!B{first}:B{max(nlast, first)}))<0.005"))
+                            f"ABS(SUM(Settlement!C{first}:C{max(nlast, first)}))<0.005"))
         for i, pos in enumerate(nets):
             self.checks.append((f"{pos.party} net position agrees with the engine",
-                                f"ABS(Settlement!B{first + i}-{pounds(pos.amount)})<0.005"))
+                                f"ABS(Settlement!C{first + i}-{pounds(pos.amount)})<0.005"))
 
     def investments(self) -> None:
+        """The largest projects and the parties with the largest present value of costs,
+        each with where the rest are; every project and party listed below the page."""
         r = self.result
         sh = _Sheet(self, "Investments", [12, 34, 16, 16, 16, 10, 10, 10, 10, 14],
                     f"Investments {r.year}",
                     "Five-year cases (Annex A §5.2): present values at the Green Book rate, "
-                    "optimism bias on costs; scores 0-100.", header_row=True)
-        sh.header(["Project", "Name", "PV costs", "PV benefits", "NPV", "BCR", "IRR",
-                   "Payback (y)", "Score", "Basis"])
-        for a in r.investments:
+                    "optimism bias on costs; scores 0-100. The largest print; every project "
+                    "and party is listed below the printed page.")
+        apps = sorted(r.investments, key=lambda a: (-abs(a.npv), a.project))
+        pj = r.portfolio.as_json()
+        parties = sorted(r.portfolio.parties, key=lambda p: (-p.pv_costs, p.party))
+        names_ = {p.code: p.name for p in r.book.parties}
+        # where the listings below the printed page start: after the projects (at most
+        # TOP_INVESTMENTS and a "more" line), a blank row, the portfolio, a blank row, the
+        # parties' header, rows and "more" line, then a blank row, a heading and a header
+        top_a, top_p = apps[:TOP_INVESTMENTS], parties[:TOP_INVESTMENTS]
+        every_a = sh.row + 1 + 1 + max(len(top_a), 1) + 1 + 4 + max(len(top_p), 1) + 1 + 3
+        every_p = every_a + max(len(apps), 1) + 3
+
+        def project(a: Any) -> None:
             j = a.as_json()
-            sh.put(0, a.project)
-            sh.put(1, a.name)
+            sh.label(2, self.project(a.project))
             for col, v in ((2, a.pv_costs), (3, a.pv_benefits), (4, a.npv)):
                 sh.put(col, pounds(v), "money")
             sh.put(5, j["bcr"], "num")
@@ -682,12 +842,29 @@ class _Large:
             sh.put(8, j["score"], "num")
             sh.put(9, "financial only" if a.financial_only else "weighted")
             sh.next()
-        if not r.investments:
+
+        def party(p: Any) -> None:
+            sh.put(0, p.party)
+            sh.put(1, names_.get(p.party, ""))
+            sh.put(2, pounds(p.pv_costs), "money")
+            sh.put(3, pounds(p.pv_benefits), "money")
+            sh.put(4, pounds(p.pv_benefits - p.pv_costs), "money")
+            sh.put(5, p.return_per_pound, "num")
+            sh.next()
+
+        heads = ["Project", "PV costs", "PV benefits", "NPV", "BCR", "IRR", "Payback (y)",
+                 "Score", "Basis"]
+        party_heads = ["Party", "Name", "PV costs", "PV benefits", "NPV", "Return per £1"]
+        sh.header(heads, first=2)
+        for a in top_a:
+            project(a)
+        if not apps:
             sh.put(0, NONE)
             sh.next()
             return
+        sh.more(rest_of(len(apps) - len(top_a), ("project", "projects"), "project",
+                        "Investments", every_a, every_a + len(apps) - 1), 6)
         self.keys.append(("Investment portfolio NPV", None, pounds(r.portfolio.npv)))
-        pj = r.portfolio.as_json()
         sh.blank()
         sh.put(0, "Portfolio", "total_label")
         sh.put(1, "", "total_label")
@@ -696,43 +873,59 @@ class _Large:
         sh.put(8, pj["score"], "num")
         sh.next()
         sh.blank()
-        sh.header(["Party", "", "PV costs", "PV benefits", "", "Return per £1"])
-        for p in pj["parties"]:
-            sh.put(0, p["party"])
-            sh.put(2, float(Decimal(p["pv_costs"])), "money")
-            sh.put(3, float(Decimal(p["pv_benefits"])), "money")
-            sh.put(5, p["return_per_pound"], "num")
-            sh.next()
-        if not pj["parties"]:
+        sh.header(party_heads)
+        for p in top_p:
+            party(p)
+        if not parties:
             sh.put(0, NONE)
             sh.next()
+        else:
+            sh.more(rest_of(len(parties) - len(top_p), ("party", "parties"), "party",
+                            "Investments", every_p, every_p + len(parties) - 1), 6)
+        sh.ws.print_area(0, 0, sh.row - 1, 9)
+        sh.blank()
+        sh.heading("Every project", 2)
+        sh.header(heads, first=2)
+        assert sh.row + 1 == every_a, (sh.row, every_a)
+        for a in sorted(r.investments, key=lambda a: a.project):
+            project(a)
+        sh.blank()
+        sh.heading("Every party", 2)
+        sh.header(party_heads)
+        assert sh.row + 1 == every_p, (sh.row, every_p)
+        for p in r.portfolio.parties:
+            party(p)
 
     def monitoring(self) -> None:
+        """Savings, the quarterly budget and the board flags: the largest of each print
+        (by variance; the flags by their run of missed quarters), each table on one page,
+        with where the rest are; every row listed below the printed page."""
         m = self.result.monitoring.as_json()
-        sh = _Sheet(self, "Monitoring", [24, 10, 16, 16, 16, 12, 10],
+
+        def pence(text: str) -> int:
+            return abs(int(Decimal(text) * 100))
+
+        savings = sorted(m["savings"], key=lambda x: (-pence(x["variance"]), x["service"] or "",
+                                                      x["year"] or ""))
+        budget = sorted(m["budget"], key=lambda b: (-pence(b["variance"]), b["line"],
+                                                    b["quarter"]))
+        flags = sorted(m["flags"], key=lambda f: (-f["quarters"], f["service"]))
+        sh = _Sheet(self, "Monitoring", [34, 10, 16, 16, 16, 12, 10],
                     f"Monitoring {self.result.year}",
                     "Savings delivered and the quarterly budget (Annex A §5.1); performance "
-                    "flags (Annex A §4.1).")
-        sh.put(0, "Savings", "section")
-        sh.next()
-        sh.header(["Service", "Year", "Predicted", "Actual", "Variance", "Delivered", "RAG"])
-        for x in m["savings"]:
-            sh.put(0, x["service"])
+                    "flags (Annex A §4.1). The largest variances print; every line is listed "
+                    "below the printed page.")
+
+        def saving(x: Any) -> None:
+            sh.put(0, self.service(x["service"]))
             sh.put(1, x["year"])
             for col, k in ((2, "predicted"), (3, "actual"), (4, "variance")):
                 sh.put(col, float(Decimal(x[k])), "money")
             sh.put(5, x["pct_delivered"], "share")
             sh.put(6, x["rag"])
             sh.next()
-        if not m["savings"]:
-            sh.put(0, NONE)
-            sh.next()
-        sh.blank()
-        sh.put(0, "Quarterly budget", "section")
-        sh.next()
-        sh.header(["Line", "Quarter", "Budget", "Actual to date", "Forecast outturn",
-                   "Variance", "RAG"])
-        for b in m["budget"]:
+
+        def line(b: Any) -> None:
             sh.put(0, b["line"])
             sh.put(1, b["quarter"])
             for col, k in ((2, "budget"), (3, "actual_to_date"), (4, "forecast_outturn"),
@@ -740,20 +933,56 @@ class _Large:
                 sh.put(col, float(Decimal(b[k])), "money")
             sh.put(6, b["rag"])
             sh.next()
-        if not m["budget"]:
-            sh.put(0, NONE)
+
+        def flag(fl: Any) -> None:
+            sh.put(0, self.service(fl["service"]))
+            sh.span(1, 4, f"{fl['from_year']} Q{fl['from_quarter']} to {fl['to_year']} "
+                          f"Q{fl['to_quarter']} ({fl['quarters']} quarters)")
             sh.next()
-        sh.blank()
-        sh.put(0, "Board flags: three missed quarters running", "section")
-        sh.next()
-        for fl in m["flags"]:
-            sh.put(0, fl["service"])
-            sh.put(1, f"{fl['from_year']} Q{fl['from_quarter']} to {fl['to_year']} "
-                      f"Q{fl['to_quarter']} ({fl['quarters']} quarters)")
-            sh.next()
-        if not m["flags"]:
-            sh.put(0, NONE)
-            sh.next()
+
+        tables: list[tuple[str, tuple[str, str], list[str], list[Any],
+                           Callable[[Any], None]]] = [
+            ("Savings", ("savings line", "savings lines"),
+             ["Service", "Year", "Predicted", "Actual", "Variance", "Delivered", "RAG"],
+             savings, saving),
+            ("Quarterly budget", ("budget line", "budget lines"),
+             ["Line", "Quarter", "Budget", "Actual to date", "Forecast outturn", "Variance",
+              "RAG"], budget, line),
+            ("Board flags: three missed quarters running", ("flag", "flags"),
+             ["Service", "Missed quarters"], flags, flag)]
+        # the listings start after the printed tables: each a heading, a header, its
+        # largest rows (or "None this year.") and where the rest are, then a blank row
+        listing = sh.row + 1 + sum(3 + min(len(rows), TOP_MONITORING) + 1
+                                   for *_, rows, _w in tables)
+        starts = []
+        for _title, _what, _heads, rows, _w in tables:
+            starts.append(listing + 2)  # after a heading and a header
+            listing += 2 + max(len(rows), 1) + 1
+        for i, (title, what, heads, rows, write) in enumerate(tables):
+            top = rows[:TOP_MONITORING]
+            sh.keep(2 + max(len(top), 1) + 1, 30 - ROW_HEIGHT)
+            sh.heading(title, 7)
+            sh.header(heads, 1)
+            for x in top:
+                write(x)
+            if not rows:
+                sh.put(0, NONE)
+                sh.next()
+            else:
+                sh.more(rest_of(len(rows) - len(top), what, what[0], "Monitoring", starts[i],
+                                starts[i] + len(rows) - 1), 7)
+            sh.blank()
+        sh.ws.print_area(0, 0, sh.row - 2, 6)
+        for i, (_title, what, heads, rows, write) in enumerate(tables):
+            sh.heading(f"Every {what[0]}", 7)
+            sh.header(heads, 1)
+            assert sh.row + 1 == starts[i], (sh.row, starts[i])
+            for x in rows:
+                write(x)
+            if not rows:
+                sh.put(0, NONE)
+                sh.next()
+            sh.blank()
 
     def checks_sheet(self) -> int:
         sh = _Sheet(self, "Checks", [70, 12], "Checks",

@@ -76,7 +76,7 @@ def write(ctx: Context) -> None:
     rows: list[tuple[str, str, int, str | None]] = []
     for svc in codes:
         before = last_s.get(svc)
-        rows.append((svc, "", _pence(before["net_cost"]) if before else 0,
+        rows.append((ctx.service_label(svc), "", _pence(before["net_cost"]) if before else 0,
                      ctx.services.net.get(svc)))
         shares = {x["party"]: _pence(x["share"]) for x in before["parties"]} if before else {}
         pool = ctx.services.pools.get(svc)

@@ -6,15 +6,17 @@ from __future__ import annotations
 from xlsxwriter.utility import quote_sheetname
 
 from finance.report import inputs
+from finance.report.common import label_width
 from finance.report.context import Context
-from finance.report.grid import Chart, Sheet
+from finance.report.grid import ROW_HEIGHT, Chart, Sheet
 from finance.xlsx import GREY, MONEY, PCT, col_name
 
 __all__ = ["NAME", "write"]
 
 NAME = "Monitoring"
-#: the column of the quarter numbers, beside the printed columns
-QN = 12
+#: the columns of the service codes and the quarter numbers the run-of-missed-quarters
+#: formulas read, beside the printed columns
+SC, QN = 11, 12
 RAG = (("green", "C6EFCE", "006100"), ("amber", "FFEB9C", "9C5700"), ("red", "FFC7CE", "9C0006"))
 MISSED = "FFC7CE", "9C0006"
 
@@ -31,7 +33,9 @@ def _saving_formulas(sh: Sheet, row: int) -> None:
 
 def write(ctx: Context) -> None:
     r, mon = ctx.result, ctx.result.monitoring
-    sh = Sheet(ctx.book_, NAME, [16, 36, 12, 16, 16, 16, 14, 16, 16, 16])
+    labels = [ctx.service_label(x.service) for x in mon.savings.rows]
+    labels += [ctx.service_label(q.service) for q in mon.performance.quarters]
+    sh = Sheet(ctx.book_, NAME, [label_width(labels), 36, 12, 16, 16, 16, 14, 16, 16, 16])
     sh.title(f"Monitoring {r.year}",
              "Savings delivered against predicted, the quarterly MKIP budget (Annex A §5.1) "
              "and shared-service performance (Annex A §4.1).")
@@ -44,15 +48,15 @@ def write(ctx: Context) -> None:
                           "Delivered", "RAG"])
     first = row
     for x, ir in zip(rows, ctx.inputs.savings_rows, strict=True):
-        sh.formula(row, 1, f"{I}!$A${ir}")
+        sh.text(row, 1, ctx.service_label(x.service), wrap=True)
         sh.formula(row, 2, f"{I}!$B${ir}")
         sh.formula(row, 3, f"{I}!$C${ir}", MONEY)
         sh.formula(row, 4, f"{I}!$D${ir}", MONEY)
         _saving_formulas(sh, row)
         ctx.key(sh, row, 5, ("saving_variance", x.service or "", x.year or ""),
-                f"Savings variance {x.service}", "money", x.variance)
+                f"Savings variance {ctx.service_label(x.service)}", "money", x.variance)
         ctx.key(sh, row, 7, ("saving_rag", x.service or "", x.year or ""),
-                f"Savings RAG {x.service}", "text", x.rag)
+                f"Savings RAG {ctx.service_label(x.service)}", "text", x.rag)
         row += 1
     last = row - 1
     if rows:
@@ -83,19 +87,20 @@ def write(ctx: Context) -> None:
     sh.rag(f"G{first}:G{row - 1}", RAG)
     if rows:
         # beside the table, so that the budget follows on the same page
+        height = max(5.5, (row - first + 1) * 0.45)  # cm
         sh.charts.append(Chart(
-            options={"type": "column"},
+            options={"type": "bar"},  # the services' names read across
             series=[{"name": [NAME, first - 2, c], "categories": [NAME, first - 1, 0, last - 1, 0],
                      "values": [NAME, first - 1, c, last - 1, c],
                      "fill": {"color": colour}}
                     for c, colour in ((2, "#8EA9DB"), (3, "#1F4E79"))],
             anchor=(first - 1, 8), title="Savings predicted and delivered",
             # within the printed columns H to J
-            size=(sum(sh.width(c) * 7 + 5 for c in (8, 9, 10)) / 37.8 - 0.1,
-                  max(6.5, (row - first + 1) * 0.45)),
-            y_axis={"num_format": "£#,##0",
-                    "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}))
-        row = max(row, first - 1 + int(max(6.5, (row - first + 1) * 0.45) * 28.35 / 12) + 1)
+            size=(sum(sh.width(c) * 7 + 5 for c in (8, 9, 10)) / 37.8 - 0.1, height),
+            x_axis={"num_format": "£#,##0",
+                    "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}},
+            y_axis={"reverse": True}))
+        row = max(row, first - 1 + int(height * 28.35 / ROW_HEIGHT) + 1)
     row = _budget(ctx, sh, row)
     _performance(ctx, sh, row)
 
@@ -150,8 +155,9 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
                           "Quarter missed", "Consecutive missed", "Board flag"])
     # the quarters counted from year 0 (to tell consecutive quarters) are for the formulas:
     # outside the print area, beside the table
+    sh.min_width(SC, 14)
     sh.min_width(QN, 14)
-    sh.header(row - 1, ["Quarter number"], col=QN)
+    sh.header(row - 1, ["Service code", "Quarter number"], col=SC)
     first = row
     q_last = first + len(perf.quarters) - 1
     flags_row = max(q_last, first) + 2
@@ -162,12 +168,14 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
     end = max(ind_last, ind_first)
     s_r, y_r, q_r, m_r = (f"${c}${ind_first}:${c}${end}" for c in "ACDH")
     for sq in perf.quarters:
-        sh.text(row, 1, sq.service, bold=True)
+        sh.text(row, 1, ctx.service_label(sq.service), bold=True, wrap=True)
+        sh.text(row, SC, sq.service, color=GREY)
         sh.value(row, 2, sq.quarter, '"Q"0', input_=False)
         sh.text(row, 3, sq.year)
         K = col_name(QN)
         sh.formula(row, QN, f"VALUE(LEFT(C{row},4))*4+B{row}-1", "0", color=GREY)
-        sel = f"EXACT({s_r},A{row})*EXACT({y_r},C{row})*({q_r}=B{row})"
+        S = col_name(SC)
+        sel = f"EXACT({s_r},{S}{row})*EXACT({y_r},C{row})*({q_r}=B{row})"
         sh.formula(row, 4, f"SUMPRODUCT({sel})", "0")
         sh.formula(row, 5, f'SUMPRODUCT({sel}*({m_r}="missed"))', "0")
         sh.formula(row, 6, f'IF(2*E{row}>D{row},"missed","met")')
@@ -175,16 +183,16 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
             sh.formula(row, 7, f'IF(F{row}="missed",1,0)', "0")
         else:
             p = row - 1
-            sh.formula(row, 7, f'IF(F{row}="missed",IF(AND(EXACT(A{p},A{row}),'
+            sh.formula(row, 7, f'IF(F{row}="missed",IF(AND(EXACT({S}{p},{S}{row}),'
                                f'{K}{p}={K}{row}-1),G{p}+1,1),0)', "0")
         sh.formula(row, 8, f'IF(G{row}>=3,"report to Board","no")', bold=True)
         ctx.key(sh, row, 6, ("quarter_missed", sq.service, sq.year, str(sq.quarter)),
-                f"{sq.service} {sq.year} Q{sq.quarter}", "text",
+                f"{ctx.service_label(sq.service)} {sq.year} Q{sq.quarter}", "text",
                 "missed" if sq.missed_quarter else "met")
         row += 1
     if perf.quarters:
         sh.grid(first, 1, row - 1, 8)
-        sh.grid(first, QN, row - 1, QN)
+        sh.grid(first, SC, row - 1, QN)
         sh.rag(f"F{first}:F{row - 1}", [("missed", *MISSED)])
         sh.rag(f"H{first}:H{row - 1}", [("report", *MISSED)])
     row = flags_row
@@ -192,13 +200,14 @@ def _performance(ctx: Context, sh: Sheet, row: int) -> None:
         sh.text(row, 1, "Flagged for report to the MKIP Board:", bold=True, color="9C0006")
         row += 1
         for fl in perf.flags:
-            sh.text(row, 1, f"{fl.service}: {fl.quarters} consecutive missed quarters, "
+            sh.text(row, 1, f"{ctx.service_label(fl.service)}: {fl.quarters} consecutive "
+                    "missed quarters, "
                     f"{fl.start[0]} Q{fl.start[1]} to {fl.end[0]} Q{fl.end[1]}", color="9C0006")
             row += 1
     else:
         sh.text(row, 1, "No service is flagged for report to the Board.")
-    ctx.flags = [f"{fl.service}: {fl.quarters} missed quarters to {fl.end[0]} Q{fl.end[1]}"
-                 for fl in perf.flags]
+    ctx.flags = [f"{ctx.service_label(fl.service)}: {fl.quarters} missed quarters to "
+                 f"{fl.end[0]} Q{fl.end[1]}" for fl in perf.flags]
     sh.print_area = (1, 1, printed_end, 10)
     row = sh.section(ind_section, "Performance indicators",
                      "Missed: the actual is worse than target in its direction.")

@@ -14,7 +14,7 @@ from finance.core.contributions import latest_population
 from finance.core.rebase import step_text
 from finance.core.services import ServiceSplit
 from finance.report import rules
-from finance.report.common import decimals, scaled
+from finance.report.common import decimals, label_width, scaled
 from finance.report.context import Context, Weight
 from finance.report.grid import Chart, Sheet
 from finance.report.split import EXACT_LIMIT, FRAC, integer_ratio, pool, proportional
@@ -28,7 +28,8 @@ NAME = "Shared services"
 def write(ctx: Context) -> None:
     r = ctx.result
     parties = sorted({ln.party for sp in r.services for ln in sp.lines})
-    sh = Sheet(ctx.book_, NAME, [16, 14, 14] + [14] * max(len(parties), 4) + [16])
+    width = label_width(ctx.service_label(sp.service) for sp in r.services)
+    sh = Sheet(ctx.book_, NAME, [width, 14, 17] + [14] * max(len(parties), 4) + [16])
     sh.title(f"Shared services {r.year}",
              "Each service's net cost is split between the parties engaged in it, and only "
              "them, in one largest-remainder step (§18.1, §13.4). Workings in the appendix.")
@@ -42,7 +43,7 @@ def write(ctx: Context) -> None:
     sh.header(hdr, heads)
     for i, sp in enumerate(r.services):
         rr = sum_first + i
-        sh.text(rr, 1, sp.service, bold=True)
+        sh.text(rr, 1, ctx.service_label(sp.service), bold=True, wrap=True)
         sh.text(rr, 2, sp.host)
         sh.text(rr, 3, sp.basis)
         pl = ctx.services.pools[sp.service]
@@ -99,7 +100,8 @@ def _tolerances(ctx: Context, sh: Sheet, row: int) -> int:
         assert rb is not None
         first = row
         for p, computed in rb.computed:
-            sh.text(row, 1, sp.service if row == first else "", bold=True)
+            sh.text(row, 1, ctx.service_label(sp.service) if row == first else "", bold=True,
+                    wrap=True)
             sh.text(row, 2, sp.basis if row == first else "")
             sh.text(row, 3, p)
             sh.value(row, 4, float(computed), "0.00##%", input_=False)
@@ -138,7 +140,7 @@ def _savings(ctx: Context, sh: Sheet, row: int) -> int:
     top = row
     for sp, ln in lines:
         pl = ctx.services.pools[sp.service]
-        sh.text(row, 1, sp.service, bold=True)
+        sh.text(row, 1, ctx.service_label(sp.service), bold=True, wrap=True)
         sh.text(row, 2, ln.party)
         sh.formula(row, 3, rules.standalone_for_months(
             ctx.inputs.standalone[(sp.service, ln.party)],
@@ -165,7 +167,8 @@ def _blocks(ctx: Context) -> None:
                      "largest remainder (§18.1, §13.4)")
     for sp in r.services:
         wk.starts.append(row)
-        wk.text(row, 1, f"{sp.service}: {sp.name}", bold=True, size=12)
+        label = ctx.service_label(sp.service)
+        wk.text(row, 1, label, bold=True, size=12)
         row += 1
         wk.text(row, 1, "Host")
         wk.text(row, 2, sp.host, bold=True)
@@ -180,7 +183,7 @@ def _blocks(ctx: Context) -> None:
         wk.formula(row, 6, f"ROUND(B{row}-D{row},2)", MONEY, bold=True)
         net_ref = wk.ref(row, 6)
         ctx.services.net[sp.service] = net_ref
-        ctx.key(wk, row, 6, ("service_net", sp.service), f"{sp.service} net cost", "money",
+        ctx.key(wk, row, 6, ("service_net", sp.service), f"{label}: net cost", "money",
                 sp.net_cost)
         row += 2
         weights, basis, row = _weights(ctx, sp, wk, row)
@@ -206,16 +209,16 @@ def _blocks(ctx: Context) -> None:
 
         post = [("Stand-alone cost, months taken part (£)", MONEY, standalone),
                 ("Saving (£)", MONEY, saving)]
-        pl = pool(ctx, wk, row, f"{sp.service}: split of the net cost", net_ref, parts,
+        pl = pool(ctx, wk, row, f"{label}: split of the net cost", net_ref, parts,
                   weights, engine=sp.shares, pre=pre, post=post, own_page_block=False)
         ctx.services.pools[sp.service] = pl
         for ln in sp.lines:
             rr, cc = pl.rows[ln.party], pl.share_col
             ctx.key(wk, rr, cc, ("service_share", sp.service, ln.party),
-                    f"{sp.service} share {ln.party}", "money", ln.share)
+                    f"{label}: share {ln.party}", "money", ln.share)
             if sa[ln.party] is not None:
                 ctx.key(wk, rr, cc + 2, ("service_saving", sp.service, ln.party),
-                        f"{sp.service} saving {ln.party}", "money", sp.saving(ln))
+                        f"{label}: saving {ln.party}", "money", sp.saving(ln))
         row = pl.end
     ctx.workings_row = row
 
@@ -376,7 +379,8 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
     sh.grid(first, 1, last, cb + 1)
     sh.grid(cw_row, 1, cw_row + 1, cb - 1)
     gcd_rng = f"${L(cb + 1)}${first}:${L(cb + 1)}${last}"
-    ctx.check(f"{sp.service}: blended weights add up to 1", f"ROUND({sh.ref(tr, cb)},9)=1")
+    label = ctx.service_label(sp.service)
+    ctx.check(f"{label}: blended weights add up to 1", f"ROUND({sh.ref(tr, cb)},9)=1")
     weights: dict[str, Weight] = {}
     blended: dict[str, str] = {}
     for i, p in enumerate(parts):
@@ -384,7 +388,7 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
         weights[p] = ((f"{L(cb + 1)}{r}/GCD({gcd_rng})", reduced[p]) if formula_ok
                       else (None, reduced[p]))
         blended[p] = f"={L(cb)}{r}"
-        ctx.check(f"{sp.service} {p}: exact integer weight matches the blended weight",
+        ctx.check(f"{label}, {p}: exact integer weight matches the blended weight",
                   f"ROUND({sh.ref(r, cb + 1)}/{sh.ref(tr, cb + 1)}-{sh.ref(r, cb)},9)=0")
     note = ("Exact integer weight: the blend with every component's share written over a "
             "common denominator; divided by its greatest common divisor in the split.")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from finance.core.apportion import apportion
+from finance.report.common import label_width
 from finance.report.context import Context, Pool, Weight
 from finance.report.grid import Sheet
 from finance.report.split import integer_ratio, pool, proportional
@@ -48,7 +49,8 @@ def _project_pools(ctx: Context) -> dict[str, Pool]:
                              "participants (§18.1)")
         pw = ctx.result.project_weights[pr.project]
         out[pr.project] = pool(
-            ctx, wk, row, f"{pr.project}: year-0 set-up cost led by {pr.lead}",
+            ctx, wk, row,
+            f"{ctx.project_label(pr.project)}: year-0 set-up cost led by {pr.lead}",
             ctx.inputs.cashflow[(pr.project, "one_off_cost", 0)], sorted(pw),
             project_weights(ctx, pr.service, pw), engine=apportion(cost, pw))
         row = out[pr.project].end
@@ -58,7 +60,9 @@ def _project_pools(ctx: Context) -> dict[str, Pool]:
 
 def write(ctx: Context) -> None:
     r, st, y = ctx.result, ctx.result.settlement, ctx.year
-    sh = Sheet(ctx.book_, NAME, [16, 16, 18, 18, 18, 22])
+    sources = [ctx.service_label(sp.service) for sp in r.services] + [
+        ctx.project_label(p) for p in ctx.result.project_weights]
+    sh = Sheet(ctx.book_, NAME, [label_width(sources), 16, 18, 18, 18, 22])
     sh.title(f"Settlement {y}",
              "The host pays a service's costs and a project's lead its set-up cost; each "
              "other participant owes the payer its share (§18.1). Netted to one payment per "
@@ -91,8 +95,9 @@ def write(ctx: Context) -> None:
     svc_codes = {sp.service for sp in r.services}
     for i, o in enumerate(obls):
         rr = ob_first + i
-        sh.text(rr, 1, o.source, bold=True)
         is_svc = o.source in svc_codes and o.source in sv.pools
+        sh.text(rr, 1, ctx.service_label(o.source) if is_svc else ctx.project_label(o.source),
+                bold=True)
         sh.text(rr, 2, "service" if is_svc else "project")
         sh.text(rr, 3, o.payer)
         sh.text(rr, 4, o.payee)
