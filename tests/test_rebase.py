@@ -27,7 +27,7 @@ HALF = {"A": Fraction(1, 2), "B": Fraction(1, 2)}
 
 
 def split(net: int, weights: dict[str, int]) -> ServiceSplit:
-    lines = tuple(ServiceLine((*s, 12, s.weight.numerator, s.weight.denominator, None))
+    lines = tuple(ServiceLine.of(s, 12, s.weight, None)
                   for s in apportion_detail(net, weights))
     return ServiceSplit("S", "Service", "2025-26", "A", "population", net, 0, (), lines)
 
@@ -435,7 +435,8 @@ def test_the_report_splits_a_rounded_service_on_its_rounded_shares(book_copy: Bo
     # LibreOffice recalculates the report to the same figures
     [path] = _convert(tmp_path, {"rounded": data}, ["rounded"], "xlsx").values()
     lo = openpyxl.load_workbook(path, data_only=True, read_only=True)["Shared services"]
-    lo_planning = next(tuple(x) for x in lo.iter_rows(values_only=True) if x[0] == "Planning Support (PLANNING)")
+    lo_planning = next(tuple(x) for x in lo.iter_rows(values_only=True)
+                       if x[0] == "Planning Support (PLANNING)")
     assert all(_same(a, b) for a, b in zip(planning[3:6], lo_planning[3:6], strict=True))
 
 

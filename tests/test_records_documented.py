@@ -2,9 +2,8 @@
 its fields holds.
 
 A record is a public class of a module of :mod:`finance.core` or :mod:`finance.appdata`
-that is a dataclass, a named
-tuple, or a tuple record (:class:`finance.core.apportion.Record`, whose fields are the
-names it shows).  Its docstring must have a ``Fields:`` line and, after it, one line
+that is a dataclass or a named
+tuple.  Its docstring must have a ``Fields:`` line and, after it, one line
 ``NAME: what it holds, and its unit`` per field, indented, as
 :class:`finance.core.entries.LedgerEntry` does.
 """
@@ -22,7 +21,6 @@ import pytest
 
 import finance.appdata
 import finance.core
-from finance.core.apportion import Record
 
 
 def _modules() -> list[ModuleType]:
@@ -39,14 +37,11 @@ def record_fields(cls: type) -> tuple[str, ...] | None:
         return tuple(f.name for f in dataclasses.fields(cls))
     if issubclass(cls, tuple) and hasattr(cls, "_fields"):
         return tuple(cls._fields)
-    if issubclass(cls, Record):
-        return tuple(cls._show)
     return None
 
 
 def _records() -> list[type]:
-    """Every public record class defined in the core, by module and name (a base of tuple
-    records that shows no fields, :class:`~finance.core.apportion.Record`, is none)."""
+    """Every public record class defined in the core, by module and name."""
     out = []
     for module in _modules():
         for name, cls in inspect.getmembers(module, inspect.isclass):

@@ -40,7 +40,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd, lcm
-from typing import ClassVar
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,113 +56,73 @@ class ApportionError(ValueError):
 
 
 @value_record
-class Record(tuple):
-    """Base of small immutable value records stored as a tuple (cheap to build in bulk).
-
-    Behaves like a frozen dataclass (:func:`~finance.core.model.value_record`): equal when
-    of the same class with equal fields, hashable, not ordered, and shown as
-    ``Name(field=value, ...)`` for the public names in ``_show``.  Subclasses keep their
-    fields in a canonical form (fractions in lowest terms), so comparing the stored tuples
-    compares the values.  Build one from its stored fields in order, like a tuple:
-    ``Cls((field, ...))``.
-    """
-
-    __slots__ = ()
-    _show: ClassVar[tuple[str, ...]] = ()
-
-    def __repr__(self) -> str:
-        body = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._show)
-        return f"{type(self).__name__}({body})"
-
-
-# Where a Share keeps each stored field (a ServiceLine starts with the same eight).
-S_PARTY, S_FLOOR, S_RANK, S_EXTRA_PENNY, S_SHARE, S_WEIGHT_NUM, S_WEIGHT_DEN, S_MAGNITUDE = (
-    range(8))
-SHARE_FIELDS = 8
-
-
-class SplitLine(Record):
-    """The fields every line of a split starts with (:class:`Share`, and a service's
-    :class:`~finance.core.services.ServiceLine`, which stores a Share's fields first).
-
-    Fields:
-        party: the party code.
-        share: its share of the total, signed pence.
-        weight: its normalised weight, an exact ``Fraction``: its weight over the sum of
-            the pool's weights.
-    """
-
-    __slots__ = ()
-
-    @property
-    def party(self) -> str:
-        return self[S_PARTY]
-
-    @property
-    def share(self) -> int:
-        """Signed pence."""
-        return self[S_SHARE]
-
-    @property
-    def weight(self) -> Fraction:
-        """Normalised weight: this party's weight over the sum of the pool's weights."""
-        return Fraction(self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
-
-
-class Share(SplitLine):
+class Share(NamedTuple):
     """One party's line of a largest-remainder split, kept for the audit trail.
 
+    A named tuple (a large book's services have tens of thousands of lines, and a tuple
+    is built several times faster than a frozen dataclass) that compares as a frozen
+    dataclass does (:func:`~finance.core.model.value_record`); read its fields by name.
+
     Fields:
         party: the party code.
-        weight: its normalised weight ``w / W``, its weight over the sum of the pool's
-            weights, an exact ``Fraction`` (0 for a zero weight).
-        quota: its exact share of ``|total|``, pence, a ``Fraction`` (``|total| x
-            weight``).
-        floor: the quota rounded down, whole pence.
-        remainder: ``quota - floor``, a ``Fraction`` of a penny in [0, 1).
+        floor: its quota rounded down, whole pence.
         rank: its place in the queue for a left-over penny (1: first): larger remainder
             first, then larger weight, then party code.
         extra_penny: ``True`` when it got one of the left-over pennies.
         share: its share of the total, signed pence: ``floor`` plus the extra penny,
             negated when the total is negative.
+        weight_num: the numerator of its normalised weight ``w / W`` (its weight over the
+            sum of the pool's weights), in lowest terms (0 for a zero weight).
+        weight_den: the denominator of that weight, in lowest terms (1 for a zero weight).
+        magnitude: ``|total|``, pence, the amount split (0 for a zero weight, so that
+            equal figures are equal tuples).
 
-    Stored as the tuple ``(party, floor, rank, extra_penny, share, weight numerator, weight
-    denominator, |total|)``: the weight in lowest terms and ``|total|`` 0 when the weight
-    is 0, so equal figures are equal tuples.  ``weight``, ``quota`` (``|total| x weight``)
-    and ``remainder`` are exact ``Fraction`` s, built when read.
+    Worked out when read, exactly:
+
+    * ``weight``: ``weight_num / weight_den``, a ``Fraction``;
+    * ``quota``: its exact share of ``|total|``, pence: ``magnitude x weight``;
+    * ``remainder``: ``quota - floor``, a ``Fraction`` of a penny in [0, 1).
 
     >>> s = apportion_detail(100, {"A": 1, "B": 2})[0]
     >>> s.weight, s.quota, s.remainder, s.floor, s.rank, s.extra_penny, s.share
     (Fraction(1, 3), Fraction(100, 3), Fraction(1, 3), 33, 2, False, 33)
     """
 
-    __slots__ = ()
-    _show = ("party", "weight", "quota", "floor", "remainder", "rank", "extra_penny", "share")
+    party: str
+    floor: int
+    rank: int
+    extra_penny: bool
+    share: int
+    weight_num: int
+    weight_den: int
+    magnitude: int
 
     @property
-    def floor(self) -> int:
-        """Quota rounded down, pence."""
-        return self[S_FLOOR]
-
-    @property
-    def rank(self) -> int:
-        """Place in the queue for a left-over penny (1 = first)."""
-        return self[S_RANK]
-
-    @property
-    def extra_penny(self) -> bool:
-        return self[S_EXTRA_PENNY]
+    def weight(self) -> Fraction:
+        """Normalised weight: this party's weight over the sum of the pool's weights."""
+        return Fraction(self.weight_num, self.weight_den)
 
     @property
     def quota(self) -> Fraction:
         """Exact share of ``|total|`` in pence."""
-        return Fraction(self[S_MAGNITUDE] * self[S_WEIGHT_NUM], self[S_WEIGHT_DEN])
+        return Fraction(self.magnitude * self.weight_num, self.weight_den)
 
     @property
     def remainder(self) -> Fraction:
         """``quota - floor``, in [0, 1)."""
-        num, den = self[S_WEIGHT_NUM], self[S_WEIGHT_DEN]
-        return Fraction(self[S_MAGNITUDE] * num - self[S_FLOOR] * den, den)
+        den = self.weight_den
+        return Fraction(self.magnitude * self.weight_num - self.floor * den, den)
+
+    def __repr__(self) -> str:
+        return (f"Share(party={self.party!r}, weight={self.weight!r}, quota={self.quota!r}, "
+                f"floor={self.floor!r}, remainder={self.remainder!r}, rank={self.rank!r}, "
+                f"extra_penny={self.extra_penny!r}, share={self.share!r})")
+
+
+#: How many fields a :class:`Share` has; a service's line
+#: (:class:`~finance.core.services.ServiceLine`) starts with the same ones, in the same
+#: order, so ``Share._make(line[:SHARE_FIELDS])`` is its split's line.
+SHARE_FIELDS = len(Share._fields)
 
 
 def _as_fraction(w: Weight) -> Fraction:
@@ -188,7 +148,7 @@ def _split_ints(total: int, codes: Sequence[str], ws: Sequence[int]) -> tuple[Sh
             raise ApportionError(
                 f"cannot split {total} pence: every weight is zero ({', '.join(codes)})"
             )
-        return tuple(Share((p, 0, i + 1, False, 0, 0, 1, 0)) for i, p in enumerate(codes))
+        return tuple(Share(p, 0, i + 1, False, 0, 0, 1, 0) for i, p in enumerate(codes))
     sign = -1 if total < 0 else 1
     mag = total * sign
     floors = [mag * w // wsum for w in ws]
@@ -203,8 +163,8 @@ def _split_ints(total: int, codes: Sequence[str], ws: Sequence[int]) -> tuple[Sh
     for p, w, fl, rk in zip(codes, ws, floors, rank, strict=True):
         extra = rk <= left and w > 0
         g = gcd(w, wsum)
-        out.append(Share((p, fl, rk, extra, sign * (fl + extra), w // g, wsum // g,
-                           mag if w else 0)))
+        out.append(Share(p, fl, rk, extra, sign * (fl + extra), w // g, wsum // g,
+                         mag if w else 0))
     return tuple(out)
 
 

@@ -41,9 +41,10 @@ PAIRWISE_MAX = 16
 class ShareColumns(NamedTuple):
     """The figures of many shares, one list per stored field of :class:`Share`.
 
-    Entry ``i``'s share is ``Share`` built from ``(party, floor[i], rank[i], ...,
-    magnitude[i])``: the weight as ``weight_num / weight_den`` in lowest terms and
-    ``magnitude`` the pool's ``|total|`` (0 for a zero weight).
+    Entry ``i``'s share is ``Share(party, floor[i], rank[i], ..., magnitude[i])`` (each
+    list is named as the :class:`Share` field it holds): the weight as ``weight_num /
+    weight_den`` in lowest terms and ``magnitude`` the pool's ``|total|`` (0 for a zero
+    weight).
 
     Fields:
         floor: each entry's quota rounded down, whole pence.
@@ -77,8 +78,8 @@ def apportion_detail_many(totals: Ints, sizes: Sequence[int], codes: Sequence[st
     ...     [100, -7], [3, 2], ["A", "B", "C", "X", "Y"], [1, 1, 1, 0, 2])]
     [('A', 34), ('B', 33), ('C', 33), ('X', 0), ('Y', -7)]
     """
-    return list(map(Share, zip(codes, *apportion_columns(totals, sizes, codes, weights),
-                               strict=True)))
+    return list(map(Share._make, zip(codes, *apportion_columns(totals, sizes, codes, weights),
+                                     strict=True)))
 
 
 def apportion_columns(totals: Ints, sizes: Sequence[int], codes: Sequence[str],
@@ -105,8 +106,8 @@ def apportion_columns(totals: Ints, sizes: Sequence[int], codes: Sequence[str],
                         wk.share.tolist(), (wk.w // g).tolist(), (wk.wsum_e // g).tolist(),
                         np.where(wk.w > 0, wk.mag_e, 0).tolist())
     for a, b, rows in _by_reference(wk, codes):
-        for k in range(len(cols)):
-            cols[k][a:b] = [r[k + 1] for r in rows]
+        for name in ShareColumns._fields:  # the same names as Share's fields
+            getattr(cols, name)[a:b] = [getattr(r, name) for r in rows]
     return cols
 
 

@@ -56,12 +56,12 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from finance.core.apportion import S_PARTY, S_SHARE, apportion
+from finance.core.apportion import apportion
 from finance.core.contributions import (
     Contributions,
-    contributions,
+    YearFacts,
     latest_populations,
-    paying_parties,
+    year_facts,
 )
 from finance.core.model import (
     BlendComponent,
@@ -449,8 +449,10 @@ def budget(book: Book, year: str, before: YearBefore, years: int = 5,
         row = next((r for r in book.years if r.year == y), None)
         use = (row.use_of_balances or 0) if row is not None else 0
         pops = _populations(book, y, pops, first)
+        # who pays, months and estimates, once a year; the contributions once the rate is set
+        facts = year_facts(_year_book(book, y, pops), y, with_contributions=False)
         paying = Fraction(sum(pops[p.code].population * months_remaining(p.joined, y)
-                              for p in paying_parties(book, y) if p.code in pops), 12)
+                              for p in facts.paying if p.code in pops), 12)
         needed = (round_up_to_step(Fraction(max(central - use, 0)) / paying, step)
                   if paying else Fraction(0))
         rate_set = Fraction(row.rate_pence) if row is not None else None
@@ -459,9 +461,11 @@ def budget(book: Book, year: str, before: YearBefore, years: int = 5,
         elif not first:
             rate = round_half_up_to_step(
                 rate * (1 + Fraction(assumption(book, "rate_uplift", y))), step)
-        due = contributions(_year_book(book, y, pops, rate), y)
+        facts = facts.at_rate(rate)
+        due = facts.contributions
+        assert due is not None
         services, applied = _services(book, y, prev_nets, before, first, infl, pops, rate,
-                                      in_force, pound, warnings, last_split)
+                                      in_force, pound, warnings, last_split, facts)
         for sb in services:
             prev_nets[sb.service] = (sb.name, sb.net)
         in_force.update(applied)
@@ -511,13 +515,15 @@ def _pct(x: Fraction | Decimal) -> str:
     return f"{(d * 100).normalize():f}%"
 
 
-def _year_book(book: Book, year: str, pops: Mapping[str, Population], rate: Fraction
-               ) -> Book:
-    """The book as it will stand in ``year``: its populations and a ``years`` row at
-    ``rate`` (contributions are then worked out as for a year end)."""
+def _year_book(book: Book, year: str, pops: Mapping[str, Population],
+               rate: Fraction | None = None) -> Book:
+    """The book as it will stand in ``year``: its populations, and (given ``rate``) a
+    ``years`` row at that rate."""
+    given = tuple(p for p in book.populations if parse_year(p.year) > parse_year(year))
+    if rate is None:
+        return replace(book, populations=tuple(pops.values()) + given)
     rate_dec = Decimal(rate.numerator) / Decimal(rate.denominator)
     rows = tuple(r for r in book.years if r.year != year) + (YearRow(year, rate_dec),)
-    given = tuple(p for p in book.populations if parse_year(p.year) > parse_year(year))
     return replace(book, years=rows, populations=tuple(pops.values()) + given)
 
 
@@ -525,9 +531,11 @@ def _services(book: Book, year: str, prev_nets: Mapping[str, tuple[str, int]],
               before: YearBefore, first: bool, infl: Decimal,
               pops: Mapping[str, Population], rate: Fraction,
               in_force: Mapping[str, Mapping[str, Fraction]], pound: bool,
-              warnings: list[Problem], last_split: dict[str, Any]
+              warnings: list[Problem], last_split: dict[str, Any], facts: YearFacts
               ) -> tuple[tuple[ServiceBudget, ...], dict[str, dict[str, Fraction]]]:
     """Each service's net budget for ``year`` and its split; the shares each applied.
+    ``facts``: the year's, of the book as it will stand in the year (the parties and
+    ``pops``).
 
     A year whose split is made from exactly what the year before's was (the same
     services and net budgets, participants, blends, drivers, populations and shares in
@@ -589,7 +597,7 @@ def _services(book: Book, year: str, prev_nets: Mapping[str, tuple[str, int]],
                             BlendComponent(b.service, year, b.component, b.weight, b.row)
                             for b in _carried(book.service_blend, year)),
                         drivers=_carried_drivers(book.drivers, year))
-        splits, problems = split_services(ybook, year)
+        splits, problems = split_services(ybook, year, facts)
         warnings += [p for p in problems if not p.is_error]
         if any(p.is_error for p in problems):
             raise ValueError("; ".join(str(p) for p in problems if p.is_error))
@@ -601,8 +609,7 @@ def _services(book: Book, year: str, prev_nets: Mapping[str, tuple[str, int]],
     for svc, base, base_source, items, applied_infl in plan:
         sp = by_code[svc.service]
         mult = 100 if pound else 1
-        # (the lines' stored party and share, read by position: 15,000 lines a year)
-        shares = tuple((x[S_PARTY], x[S_SHARE] * mult) for x in sp.lines)
+        shares = tuple((x.party, x.share * mult) for x in sp.lines)
         out.append(ServiceBudget(svc.service, svc.name, svc.host, svc.basis, base,
                                  base_source, items, applied_infl, svc.gross_cost * mult,
                                  shares, None if sp.rebase is None else sp.rebase.rebased,

@@ -16,13 +16,16 @@ MKIP 2008-09, hand-worked: 30p x 142,800 = £42,840.00 (MBC), 30p x 128,500 = £
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from fractions import Fraction
+from types import MappingProxyType
 
 from finance.core.model import Book, Party, Population
 from finance.core.money import round_pence
 from finance.core.problems import Problem
-from finance.core.years import months_remaining, parse_year, year_start
+from finance.core.years import months_remaining, months_taking_part, parse_year, year_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,19 +167,106 @@ def paying_parties(book: Book, year: str) -> list[Party]:
     return sorted(out, key=lambda p: p.code)
 
 
-def check_contributions(book: Book, year: str) -> list[Problem]:
-    """Problems that stop the contributions for ``year`` being worked out."""
-    out = []
+@dataclass(frozen=True, slots=True)
+class YearFacts:
+    """What every rule of one book's year starts from, worked out once
+    (:func:`year_facts`) and handed to the checks, the contributions, the year end, the
+    service splits, the settlement's project sharing and the budget.
+
+    Fields:
+        year: the financial year, ``"2025-26"``.
+        paying: the paying parties (voting, and a member on 1 April or joining during the
+            year), in party-code order (:func:`paying_parties`).
+        months: each party's months taking part in the year, 0..12, by party code (every
+            party of the book): from the month it joins to the month it leaves,
+            inclusive (§11.4; :func:`~finance.core.years.months_taking_part`).  A
+            party's contribution is for its months from joining only
+            (``ContributionLine.months``): one leaving during the year has paid in full.
+        populations: each party's estimate used for the year, by party code (every party
+            of the book): the latest whose year is not after it (``None``: none)
+            (:func:`latest_populations`).
+        previous: each party's estimate before the one it uses (the latest of an earlier
+            year), by party code, for the warning on an estimate that moved by more than
+            :data:`POPULATION_MOVE` (:func:`previous_estimates`).
+        contributions: the year's per-head contributions (§13.2, :func:`contributions`);
+            ``None`` when not worked out: not asked for, the year has no ``years`` row, or
+            a paying party has no estimate (then ``problems`` says which).
+        problems: what stops the contributions being worked out: each paying party with
+            no estimate in or before the year (:func:`check_contributions`).
+
+    The mappings are read-only views.
+    """
+
+    year: str
+    paying: tuple[Party, ...]
+    months: Mapping[str, int]
+    populations: Mapping[str, Population | None]
+    previous: Mapping[str, Population]
+    contributions: Contributions | None
+    problems: tuple[Problem, ...]
+
+    def at_rate(self, rate_pence: Fraction) -> YearFacts:
+        """These facts with the contributions worked out at ``rate_pence`` (pence per head,
+        exact) rather than at the book's rate for the year: the budget's rate for a year
+        ahead.  Each paying party's is ``round(rate_pence x population x months / 12)``,
+        rounded once, half away from zero (:func:`contributions`).  Raises
+        ``ValueError`` when a paying party has no estimate."""
+        return replace(self, contributions=_contributions(self, rate_pence))
+
+
+def year_facts(book: Book, year: str, *, with_contributions: bool = True) -> YearFacts:
+    """The facts of ``year`` for ``book`` (see :class:`YearFacts`), each derived once: the
+    paying parties, every party's months taking part, the estimates used and the ones
+    before them, and (``with_contributions``, when the year has a ``years`` row and every
+    paying party an estimate) the contributions at the year's rate::
+
+        paying         = voting parties, not gone by 1 April, joined by 31 March
+        months_i       = the month party i joins (or April) to the month it leaves (or
+                         March), inclusive, 0..12
+        population_i   = the latest estimate of party i whose year is not after ``year``
+        contribution_i = round(rate_pence x population_i x months from joining_i / 12)
+
+    >>> from decimal import Decimal
+    >>> from finance.core.model import Settings, YearRow
+    >>> b = Book(Settings("P", "A"), (Party("A", "A", True), Party("K", "K", False)),
+    ...          (Population("A", "2025-26", 1000),), (YearRow("2025-26", Decimal(30)),))
+    >>> f = year_facts(b, "2025-26")
+    >>> [p.code for p in f.paying], dict(f.months), f.contributions.total, f.problems
+    (['A'], {'A': 12, 'K': 12}, 30000, ())
+    """
+    paying = tuple(paying_parties(book, year))
     latest = latest_populations(book, year)
-    for p in paying_parties(book, year):
-        if latest.get(p.code) is None:
-            out.append(Problem("populations", None, "party",
-                               f"no population estimate for {p.code} in or before {year}"))
-    return out
+    months: dict[tuple[date | None, date | None], int] = {}
+    for p in book.parties:
+        if (p.joined, p.left) not in months:
+            months[p.joined, p.left] = months_taking_part(p.joined, p.left, year)
+    problems = tuple(
+        Problem("populations", None, "party",
+                f"no population estimate for {p.code} in or before {year}")
+        for p in paying if latest.get(p.code) is None)
+    facts = YearFacts(year, paying,
+                      MappingProxyType({p.code: months[p.joined, p.left] for p in book.parties}),
+                      MappingProxyType(latest),
+                      MappingProxyType(previous_estimates(book, latest)), None, problems)
+    row = next((y for y in book.years if y.year == year), None)
+    if not with_contributions or row is None or problems:
+        return facts
+    return facts.at_rate(Fraction(row.rate_pence))
 
 
-def contributions(book: Book, year: str) -> Contributions:
+def check_contributions(book: Book, year: str, facts: YearFacts | None = None
+                        ) -> list[Problem]:
+    """Problems that stop the contributions for ``year`` being worked out: a paying party
+    with no estimate in or before the year (``facts``: the year's, when worked out)."""
+    if facts is None:
+        facts = year_facts(book, year, with_contributions=False)
+    return list(facts.problems)
+
+
+def contributions(book: Book, year: str, facts: YearFacts | None = None) -> Contributions:
     """Each paying party's contribution for ``year``; see the module docstring.
+    ``facts``: the year's (:func:`year_facts`), when worked out already: their
+    contributions are the answer, not worked out again.
 
     >>> from decimal import Decimal
     >>> from finance.core.model import Settings, YearRow
@@ -189,19 +279,30 @@ def contributions(book: Book, year: str) -> Contributions:
     >>> c.warnings[0].message
     'B: the latest estimate is for 2024-25, older than 2025-26'
     """
-    yr = next(y for y in book.years if y.year == year)
-    rate = Fraction(yr.rate_pence)
+    if facts is None:
+        facts = year_facts(book, year)
+    if facts.contributions is not None:
+        return facts.contributions
+    row = next((y for y in book.years if y.year == year), None)
+    if row is None:
+        raise ValueError(f"{year} is not in the years table")
+    return _contributions(facts, Fraction(row.rate_pence))  # refuses a missing estimate
+
+
+def _contributions(facts: YearFacts, rate: Fraction) -> Contributions:
+    """The contributions of ``facts``' paying parties at ``rate`` pence per head:
+    ``rate x population x months / 12`` each, rounded once to the penny, half away from
+    zero, with the stale and moved estimates as warnings."""
+    year = facts.year
     raw: list[tuple[Party, Population, int, int]] = []
     warnings: list[Problem] = []
-    latest = latest_populations(book, year)
-    earlier = previous_estimates(book, latest)
-    for p in paying_parties(book, year):
-        pop = latest.get(p.code)
+    for p in facts.paying:
+        pop = facts.populations.get(p.code)
         if pop is None:
             raise ValueError(f"no population for {p.code} in {year}; run check_year first")
         months = months_remaining(p.joined, year)
         amount = round_pence(rate * pop.population * months / 12)
-        moved = population_move(pop, earlier.get(p.code))
+        moved = population_move(pop, facts.previous.get(p.code))
         if moved is not None:
             warnings.append(moved)
         if pop.year != year:

@@ -14,11 +14,10 @@ from itertools import accumulate
 from typing import Any
 
 from finance import __version__
-from finance.core.apportion import S_PARTY, S_SHARE, S_WEIGHT_DEN, S_WEIGHT_NUM
 from finance.core.money import fmt_pounds as m
 from finance.core.money import pounds_texts
 from finance.core.run import Result
-from finance.core.services import L_MONTHS, L_STANDALONE, ServiceSplit, pro_rata
+from finance.core.services import ServiceSplit, pro_rata
 from finance.core.statements import fund_accounts, net_cash, paid_for_partnership
 
 
@@ -58,22 +57,22 @@ def _service_lines(splits: Sequence[ServiceSplit]) -> list[list[dict[str, Any]]]
     >>> from finance.core.services import ServiceLine
     >>> split = apportion_detail(100, {"A": 1, "B": 2})[0]
     >>> sp = ServiceSplit("S", "Service", "2025-26", "A", "equal", 100, 0, (),
-    ...                   (ServiceLine((*split, 12, 1, 1, 40)),))
+    ...                   (ServiceLine.of(split, 12, Fraction(1), 40),))
     >>> _service_lines([sp])
     [[{'party': 'A', 'months': 12, 'weight': 0.333333, 'share': '0.33', \
 'standalone_cost': '0.40', 'saving': '0.07', 'share_in_force': None}]]
     """
     lines = [x for sp in splits for x in sp.lines]
-    costs: list[int | None] = [x[L_STANDALONE] for x in lines]
-    shares = [x[S_SHARE] for x in lines]
-    months = [12 if sp.basis == "fixed" else x[L_MONTHS]  # fixed shares are a year's
+    costs: list[int | None] = [x.standalone_cost for x in lines]
+    shares = [x.share for x in lines]
+    months = [12 if sp.basis == "fixed" else x.months  # fixed shares are a year's
               for sp in splits for x in sp.lines]
     savings = [None if c is None else pro_rata(c, m) - s
                for c, s, m in zip(costs, shares, months, strict=True)]
-    in_force = [sp.rebase.share_in_force(x[S_PARTY]) if sp.rebase else None
+    in_force = [sp.rebase.share_in_force(x.party) if sp.rebase else None
                 for sp in splits for x in sp.lines]
-    out = [{"party": x[S_PARTY], "months": x[L_MONTHS],
-            "weight": round(x[S_WEIGHT_NUM] / x[S_WEIGHT_DEN], 6), "share": share,
+    out = [{"party": x.party, "months": x.months,
+            "weight": round(x.weight_num / x.weight_den, 6), "share": share,
             "standalone_cost": cost, "saving": saving, "share_in_force": ratio(kept)}
            for x, share, cost, saving, kept in zip(lines, pounds_texts(shares),
                                                     _money_or_none(costs),

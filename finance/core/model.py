@@ -8,10 +8,12 @@ so that a problem found later can still be located.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+from functools import partial
+from typing import Any, NamedTuple, TypeVar, cast
 
 # The ledger's records live below the ledger's columns, which the book holds; they are
 # named here too, with the book's other records.
@@ -20,6 +22,7 @@ from finance.core.entries import LedgerEntry as LedgerEntry
 from finance.core.ledger import Ledger
 
 _T = TypeVar("_T", bound=type)
+_R = TypeVar("_R", bound=tuple[Any, ...])
 
 
 def _record_eq(self: tuple[Any, ...], other: object) -> bool:
@@ -39,9 +42,9 @@ def _unordered(self: tuple[Any, ...], other: object) -> bool:
 
 
 def value_record(cls: _T) -> _T:
-    """Give a record stored as a tuple (a named tuple, or
-    :class:`~finance.core.apportion.Record`) the comparisons of a frozen dataclass: equal
-    only to a record of the same class with equal fields, hashable, not ordered.
+    """Give a record stored as a tuple (a named tuple) the comparisons of a frozen
+    dataclass: equal only to a record of the same class with equal fields, hashable, not
+    ordered.
 
     A tuple is built several times faster than a frozen dataclass, which matters for the
     tens of thousands of rows of a large book; this keeps such records from
@@ -53,6 +56,21 @@ def value_record(cls: _T) -> _T:
                          ("__ge__", _unordered)):
         setattr(cls, name, method)
     return cls
+
+
+def record_maker(cls: type[_R]) -> Callable[[Iterable[Any]], _R]:
+    """``cls._make`` for a named tuple record, at the speed of ``tuple`` itself: builds a
+    record from an iterable of its fields, in order.  ``_make`` also counts the fields, in
+    Python, one call per record; use this for many records made from
+    ``zip(..., strict=True)``, which already sees that every field is there.
+
+    >>> class Pair(NamedTuple):
+    ...     a: int
+    ...     b: int
+    >>> record_maker(Pair)((1, 2))
+    Pair(a=1, b=2)
+    """
+    return cast(Callable[[Iterable[Any]], _R], partial(tuple.__new__, cls))
 
 
 CASHFLOW_KINDS = ("one_off_cost", "recurring_cost", "saving", "income")

@@ -33,7 +33,7 @@ steps: floors 10 + 9, the step left over to the larger remainder, B's 0.6), so t
 
 >>> from finance.core.apportion import apportion_detail
 >>> from finance.core.services import ServiceLine, ServiceSplit
->>> lines = tuple(ServiceLine((*s, 12, s.weight.numerator, s.weight.denominator, None))
+>>> lines = tuple(ServiceLine.of(s, 12, s.weight, None)
 ...               for s in apportion_detail(100_000, {"A": 52, "B": 48}))
 >>> sp = ServiceSplit("S", "S", "2025-26", "A", "population", 100_000, 0, (), lines)
 >>> kept = apply_rule(sp, Fraction(3, 100), {"A": Fraction(1, 2), "B": Fraction(1, 2)}, "book")
@@ -59,13 +59,7 @@ from fractions import Fraction
 
 from finance.core.apportion import apportion, apportion_detail
 from finance.core.model import Book
-from finance.core.services import (
-    L_MONTHS,
-    L_STANDALONE,
-    Rebase,
-    ServiceLine,
-    ServiceSplit,
-)
+from finance.core.services import Rebase, ServiceLine, ServiceSplit
 
 #: Shares as a mapping of party code to exact fraction (summing to 1).
 Shares = Mapping[str, Fraction]
@@ -116,8 +110,7 @@ def _fixed_lines(sp: ServiceSplit, shares: Shares) -> tuple[ServiceLine, ...]:
     """The service's lines split on ``shares`` as a fixed split (largest remainder on the
     pence), each line's weight the share applied; months and stand-alone costs kept."""
     return tuple(
-        ServiceLine((*share, old[L_MONTHS], share.weight.numerator, share.weight.denominator,
-                     old[L_STANDALONE]))
+        ServiceLine.of(share, old.months, share.weight, old.standalone_cost)
         for share, old in zip(apportion_detail(sp.net_cost, shares), sp.lines, strict=True))
 
 

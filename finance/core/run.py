@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import itemgetter
+from operator import attrgetter
 
-from finance.core.apportion import S_SHARE
 from finance.core.chain import Prior
-from finance.core.contributions import Contributions, contributions
+from finance.core.contributions import Contributions, contributions, year_facts
 from finance.core.governance import Governance, officers
 from finance.core.investments import Appraisal, Portfolio, appraise, portfolio
 from finance.core.model import Book
 from finance.core.monitoring import Monitoring, budget_against_ledger, monitor
 from finance.core.problems import BookError, Problem
 from finance.core.rebase import apply_tolerances
-from finance.core.services import ServiceSplit, check_services, participant_weights, split_services
+from finance.core.services import ServiceSplit, check_services, project_weights, split_services
 from finance.core.settlement import Settlement, settlement
 from finance.core.yearend import YearEnd, check_year_end, year_end
 
-_share = itemgetter(S_SHARE)
+_share = attrgetter("share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +94,10 @@ def default_year(book: Book) -> str:
 
 def check_year(book: Book, year: str, prior: Prior | None = None) -> list[Problem]:
     """Problems that stop :func:`run_year` for this book and year."""
-    problems = check_year_end(book, year, prior.opening if prior else None)
+    facts = year_facts(book, year, with_contributions=False)
+    problems = check_year_end(book, year, prior.opening if prior else None, facts)
     if not any(p.table == "years" for p in problems):
-        problems += check_services(book, year)
+        problems += check_services(book, year, facts)
     return problems
 
 
@@ -122,9 +122,9 @@ def _checks(r_c: Contributions, ye: YearEnd, splits: tuple[ServiceSplit, ...],
     out.append(Check("settlement net positions sum to zero",
                      sum(n.amount for n in st.net_positions) == 0))
     paid: dict[str, int] = {n.party: 0 for n in st.net_positions}
-    for p in st.payments:
-        paid[p.payee] += p.amount
-        paid[p.payer] -= p.amount
+    for payer, payee, amount in st.payments:
+        paid[payee] += amount
+        paid[payer] -= amount
     out.append(Check("settlement payments give each party its net position",
                      all(paid[n.party] == n.amount for n in st.net_positions)))
     if pf.parties:
@@ -144,18 +144,19 @@ def run_year(book: Book, year: str | None = None, prior: Prior | None = None) ->
     """
     y = year or default_year(book)
     opening = prior.opening if prior else None
-    problems = check_year_end(book, y, opening)
+    # who pays, each party's months, the estimates used and the contributions: once
+    facts = year_facts(book, y)
+    problems = check_year_end(book, y, opening, facts)
     if problems:
         raise BookError(problems)
-    splits, problems = split_services(book, y)
+    splits, problems = split_services(book, y, facts)
     if problems:
         raise BookError(problems)
     splits = apply_tolerances(book, y, splits, prior.stored_shares() if prior else None)
-    c = contributions(book, y)
+    c = contributions(book, y, facts)
     ye = year_end(book, y, c, opening)
     # each project's sharing, on its service's basis in its start year (§18.1(b), Annex A §5.2)
-    pw = {pr.project: participant_weights(book, pr.service, pr.start_year or y)
-          for pr in book.projects}
+    pw = project_weights(book, y, facts)
     st = settlement(book, y, splits, pw)
     s = book.settings
     apps = tuple(

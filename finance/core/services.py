@@ -30,8 +30,12 @@ by their exact integer ratio, a blend over the common denominator of its terms),
 as exact fractions.  Services whose figures need no problem reported are worked out in
 bulk (column by column over all their participants) and split together by
 :func:`~finance.core.apportion_fast.apportion_columns`; any other service goes through
-:func:`_pool` one at a time, which reports its problems in service order.  Both give the
-same figures.
+:func:`_pool` one at a time, which reports its problems in service order (:func:`_needing_care`
+chooses).  :func:`_pool` (with :func:`_weights`) is the plain statement of the rule; the
+bulk path is held to it line for line by property tests (``tests/test_services_paths.py``)
+and both to the Fraction-by-Fraction rules (``tests/test_services_fast.py``).  Each split
+carries its basis's weights (each blend component's) per party, exact
+(:class:`BasisWeights`), for a report to show without working them out again.
 
 Worked example: £1,000.00 equal between three parties gives 333.34 / 333.33 / 333.33, the
 extra penny to the first code alphabetically (all remainders and weights tie).
@@ -40,7 +44,7 @@ extra penny to the first code alphabetically (all remainders and weights tie).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,14 +52,14 @@ from fractions import Fraction
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import gcd, lcm
 from operator import attrgetter, floordiv, is_not, mul, sub
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
-from finance.core.apportion import S_SHARE, SHARE_FIELDS, Share, SplitLine, apportion_detail
+from finance.core.apportion import SHARE_FIELDS, Share, apportion_detail
 from finance.core.apportion_fast import ShareColumns, apportion_columns, ordered_within_pools
-from finance.core.contributions import latest_populations, paying_parties
-from finance.core.model import Book, Service, ServiceParty
+from finance.core.contributions import YearFacts, year_facts
+from finance.core.model import Book, Service, ServiceParty, record_maker, value_record
 from finance.core.money import round_pence
 from finance.core.problems import BookError, Problem
 from finance.core.years import months_before_leaving, months_taking_part
@@ -68,54 +72,71 @@ _code_basis = attrgetter("service", "basis")
 _SAFE = 2**62  # bound for summing a pool's integers in numpy int64
 _T = TypeVar("_T")
 
-# Where a ServiceLine keeps the fields after its Share's (see apportion.S_PARTY ...).
-L_MONTHS, L_RAW_NUM, L_RAW_DEN, L_STANDALONE = range(SHARE_FIELDS, SHARE_FIELDS + 4)
 
-
-class ServiceLine(SplitLine):
+@value_record
+class ServiceLine(NamedTuple):
     """One participant's line of a service split (§18.1(a)).
+
+    A named tuple, read by name (a large book has tens of thousands of lines, and a tuple
+    is built several times faster than a frozen dataclass), that compares as a frozen
+    dataclass does (:func:`~finance.core.model.value_record`).  Its first eight fields are
+    its largest-remainder line's (:class:`~finance.core.apportion.Share`), in the same
+    order; equal lines are equal tuples.
 
     Fields:
         party: the party code.
+        floor: its quota of the net cost rounded down, whole pence.
+        rank: its place in the queue for a left-over penny (1: first).
+        extra_penny: ``True`` when it got one of the left-over pennies.
+        share: its share of the net cost, signed pence.
+        weight_num: the numerator of its normalised weight (``raw_weight`` over the
+            participants' total), in lowest terms.
+        weight_den: the denominator of that weight, in lowest terms.
+        magnitude: ``|net cost|``, pence (0 for a zero weight).
         months: the months it takes part in the year, 0..12 (§11.4).
-        raw_weight: its weight on the service's basis before normalising, an exact
-            ``Fraction``: its months (equal), its fixed share (fixed), population x
-            months, driver value x months, or for a blend the sum over components of
-            component weight x (this weight / the component's total).
-        detail: its largest-remainder line (:class:`~finance.core.apportion.Share`):
-            normalised weight, quota, floor, remainder, rank, extra penny and share.
+        raw_num: the numerator of its raw weight on the service's basis, in lowest terms.
+        raw_den: the denominator of that raw weight, in lowest terms.
         standalone_cost: what it would pay for the service on its own, pence (``None``:
             not given).
 
-    A line also gives ``share``, its share of the net cost in signed pence; ``weight``,
-    its normalised weight (``raw_weight`` over the participants' total, a ``Fraction``);
-    and ``saving``, ``standalone_cost - share`` in pence (``None`` without a stand-alone
-    cost).
+    Worked out when read, exactly:
 
-    Stored as one flat tuple: the :class:`Share`'s eight stored fields (so ``detail`` is
-    built when read, an equal value each time), then the months, the raw weight's numerator
-    and denominator in lowest terms, and the stand-alone cost.  ``raw_weight`` is an exact
-    ``Fraction``, built when read.  Equal lines are equal tuples.
+    * ``raw_weight``: ``raw_num / raw_den``, a ``Fraction``: its months (equal), its
+      fixed share (fixed), population x months, driver value x months, or for a blend
+      the sum over components of component weight x (this weight / the component's
+      total);
+    * ``weight``: ``weight_num / weight_den``, a ``Fraction``;
+    * ``detail``: its largest-remainder line, a :class:`~finance.core.apportion.Share`
+      (normalised weight, quota, floor, remainder, rank, extra penny and share);
+    * ``saving``: ``standalone_cost x months / 12 - share`` in pence (``None`` without a
+      stand-alone cost); :meth:`ServiceSplit.saving` is the saving on any basis.
     """
 
-    __slots__ = ()
-    _show = ("party", "months", "raw_weight", "detail", "standalone_cost")
+    party: str
+    floor: int
+    rank: int
+    extra_penny: bool
+    share: int
+    weight_num: int
+    weight_den: int
+    magnitude: int
+    months: int
+    raw_num: int
+    raw_den: int
+    standalone_cost: int | None
 
     @property
     def detail(self) -> Share:
-        return Share(self[:SHARE_FIELDS])
+        return Share._make(self[:SHARE_FIELDS])
 
     @property
-    def months(self) -> int:
-        return self[L_MONTHS]
+    def weight(self) -> Fraction:
+        """Normalised weight: ``raw_weight`` over the participants' total."""
+        return Fraction(self.weight_num, self.weight_den)
 
     @property
     def raw_weight(self) -> Fraction:
-        return Fraction(self[L_RAW_NUM], self[L_RAW_DEN])
-
-    @property
-    def standalone_cost(self) -> int | None:
-        return self[L_STANDALONE]
+        return Fraction(self.raw_num, self.raw_den)
 
     @property
     def standalone_for_months(self) -> int | None:
@@ -123,14 +144,27 @@ class ServiceLine(SplitLine):
         months / 12`` rounded once, half away from zero (:func:`standalone_for_months`).
         On the fixed basis the share is for the whole year, so use
         :meth:`ServiceSplit.standalone_for_share` there."""
-        return standalone_for_months(self[L_STANDALONE], self[L_MONTHS])
+        return standalone_for_months(self.standalone_cost, self.months)
 
     @property
     def saving(self) -> int | None:
         """``standalone_for_months - share``, pence (``None`` without a stand-alone cost);
         :meth:`ServiceSplit.saving` is the saving on any basis."""
-        cost = standalone_for_months(self[L_STANDALONE], self[L_MONTHS])
-        return None if cost is None else cost - self[S_SHARE]
+        cost = standalone_for_months(self.standalone_cost, self.months)
+        return None if cost is None else cost - self.share
+
+    def __repr__(self) -> str:
+        return (f"ServiceLine(party={self.party!r}, months={self.months!r}, "
+                f"raw_weight={self.raw_weight!r}, detail={self.detail!r}, "
+                f"standalone_cost={self.standalone_cost!r})")
+
+    @classmethod
+    def of(cls, share: Share, months: int, raw_weight: Fraction,
+           standalone_cost: int | None) -> ServiceLine:
+        """The line of ``share`` (its split's line) for a participant taking part
+        ``months``, with its raw weight and stand-alone cost."""
+        return cls(*share, months, raw_weight.numerator, raw_weight.denominator,
+                   standalone_cost)
 
 
 def standalone_for_months(cost: int | None, months: int) -> int | None:
@@ -159,7 +193,7 @@ def pro_rata(cost: int, months: int) -> int:
 def _service_lines(parties: list[str], shares: ShareColumns, months: list[int],
                    raw_num: list[int], raw_den: list[int],
                    standalone: Iterable[int | None]) -> list[ServiceLine]:
-    return list(map(ServiceLine, zip(
+    return list(map(_new_line, zip(
         parties, *shares, months, raw_num, raw_den, standalone, strict=True)))
 
 
@@ -212,6 +246,69 @@ class Rebase:
         return self.rounded if self.rounded is not None else self.computed
 
 
+@value_record
+class BasisWeights(NamedTuple):
+    """Each participant's raw weight on one basis, exact, as the split worked it out: what
+    a report shows beside a split without working it out again.  A named tuple (a large
+    book has thousands of services) that compares as a frozen dataclass does.
+
+    Fields:
+        basis: ``"equal"``, ``"fixed"``, ``"population"`` or ``"driver:NAME"``: the
+            service's basis or, on the blend basis, one of its components.
+        component_weight: on the blend basis, the component's weight, a ``Decimal``
+            fraction (0.4 for 40%); ``None`` for the service's own basis.
+        parties: the participants' party codes, in code order (the order of the split's
+            lines).
+        nums: each participant's raw weight on this basis as a numerator over ``den``, in
+            the order of ``parties``: its months (equal), its agreed share (fixed, not
+            pro-rated), population x months, or driver value x months.
+        den: their common denominator, the least there is (``nums`` and ``den`` have no
+            common factor; 1 when every weight is a whole number).
+
+    Read as exact fractions: :attr:`weights` (``nums[i] / den``) and :attr:`shares`
+    (``nums[i] / sum(nums)``, the weights normalised to sum to 1: on a blend,
+    the component's shares that are mixed with the component weights).
+
+    >>> bw = BasisWeights("fixed", None, ("A", "B"), (7, 3), 20)
+    >>> [(p, str(w)) for p, w in bw.weights], [(p, str(w)) for p, w in bw.shares]
+    ([('A', '7/20'), ('B', '3/20')], [('A', '7/10'), ('B', '3/10')])
+    """
+
+    basis: str
+    component_weight: Decimal | None
+    parties: tuple[str, ...]
+    nums: tuple[int, ...]
+    den: int
+
+    @property
+    def weights(self) -> tuple[tuple[str, Fraction], ...]:
+        """Each ``(party, raw weight)``, the weight an exact ``Fraction``, in code order."""
+        return tuple((p, Fraction(n, self.den))
+                     for p, n in zip(self.parties, self.nums, strict=True))
+
+    @property
+    def shares(self) -> tuple[tuple[str, Fraction], ...]:
+        """Each ``(party, weight / the participants' total)``, exact, in code order
+        (every share 0 when the total is 0)."""
+        total = sum(self.nums)
+        return tuple((p, Fraction(n, total) if total else Fraction(0))
+                     for p, n in zip(self.parties, self.nums, strict=True))
+
+
+_new_line = record_maker(ServiceLine)
+_new_basis_weights = record_maker(BasisWeights)
+
+
+def _basis_weights(basis: str, cw: Decimal | None, parties: tuple[str, ...],
+                   nums: Sequence[int], den: int) -> BasisWeights:
+    """:class:`BasisWeights` with ``nums / den`` brought to their least common denominator
+    (so equal weights are equal records, however they were worked out)."""
+    if den != 1:
+        g = gcd(den, *nums)
+        if g != 1:
+            nums, den = [n // g for n in nums], den // g
+    return BasisWeights(basis, cw, parties, tuple(nums), den)
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceSplit:
@@ -233,6 +330,11 @@ class ServiceSplit:
             cost exactly.
         rebase: how the tolerance rule treated the service (:mod:`finance.core.rebase`);
             ``None`` when the service has no ``rebase_tolerance``.
+        basis_weights: each participant's raw weight on the service's basis, exact
+            (:class:`BasisWeights`): one entry for its basis or, on the blend basis, one
+            per component, in the order of ``components`` (``()`` for a blend with no
+            components).  Kept as worked out on the basis, also when the tolerance rule
+            splits the cost on the shares in force.
     """
 
     service: str
@@ -245,6 +347,7 @@ class ServiceSplit:
     components: tuple[tuple[str, Decimal], ...]
     lines: tuple[ServiceLine, ...]
     rebase: Rebase | None = None
+    basis_weights: tuple[BasisWeights, ...] = ()
 
     @property
     def net_cost(self) -> int:
@@ -268,7 +371,7 @@ class ServiceSplit:
         months its share pays for, less its share (``None`` without a stand-alone cost).
 
         >>> from finance.core.apportion import apportion_detail
-        >>> [a, b] = [ServiceLine((*x, m, 1, 2, 100_000)) for x, m in zip(
+        >>> [a, b] = [ServiceLine.of(x, m, Fraction(1, 2), 100_000) for x, m in zip(
         ...     apportion_detail(90_000, {"A": 1, "B": 1}), (12, 6))]
         >>> fixed = ServiceSplit("S", "S", "2025-26", "A", "fixed", 90_000, 0, (), (a, b))
         >>> equal = ServiceSplit("S", "S", "2025-26", "A", "equal", 90_000, 0, (), (a, b))
@@ -302,7 +405,11 @@ class _YearIndex:
     _driver_ints: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, book: Book, year: str) -> _YearIndex:
+    def build(cls, book: Book, year: str, facts: YearFacts | None = None) -> _YearIndex:
+        """The index of ``book``'s ``year``; ``facts``: the year's
+        (:func:`~finance.core.contributions.year_facts`), when worked out already."""
+        if facts is None:
+            facts = year_facts(book, year, with_contributions=False)
         parts: dict[str, list[ServiceParty]] = defaultdict(list)
         for x in book.service_parties:
             if x.year == year:
@@ -317,16 +424,14 @@ class _YearIndex:
         for b in book.service_blend:
             if b.year == year:
                 blends[b.service].append((b.component, b.weight))
-        latest = latest_populations(book, year)
         joined = {p.code: p.joined for p in book.parties}
         left = {p.code: p.left for p in book.parties}
-        memo: dict[tuple[date | None, date | None], int] = {}
+        months = dict(facts.months)
         return cls(
-            book, year, dict(parts), tuple(p.code for p in paying_parties(book, year)), joined,
-            left, {code: (pop.population if pop else None) for code, pop in latest.items()},
-            dict(drivers), {k: tuple(sorted(v)) for k, v in blends.items()},
-            {code: _months_memo(j, left[code], year, memo) for code, j in joined.items()},
-            memo,
+            book, year, dict(parts), tuple(p.code for p in facts.paying), joined, left,
+            {code: (pop.population if pop else None) for code, pop in facts.populations.items()},
+            dict(drivers), {k: tuple(sorted(v)) for k, v in blends.items()}, months,
+            {(p.joined, p.left): months[p.code] for p in book.parties},
         )
 
     def participants(self, svc: Service) -> list[ServiceParty]:
@@ -456,9 +561,16 @@ def _component_weights(ix: _YearIndex, basis: str, parts: list[ServiceParty],
     raise ValueError(f"unknown basis {basis}")
 
 
+# Each basis's raw weights of a pool: (basis, component weight or None, nums, den).
+_Layer = tuple[str, Decimal | None, list[int], int]
+
+
 def _weights(ix: _YearIndex, svc: Service, parts: list[ServiceParty],
-             problems: list[Problem]) -> tuple[list[ServiceParty], list[int], _Ints, _Blend]:
-    """Participants (one row per party, in code order), their months and raw weights.
+             problems: list[Problem]
+             ) -> tuple[list[ServiceParty], list[int], _Ints, _Blend, list[_Layer]]:
+    """Participants (one row per party, in code order), their months and raw weights, the
+    blend's components, and the raw weights on each basis (the service's, or each
+    component's).
 
     A party listed twice counts once, with its last row (its problems are reported per row).
     A blend's raw weight is ``sum(cw x w_c / sum(w_c))`` over its components,
@@ -468,12 +580,14 @@ def _weights(ix: _YearIndex, svc: Service, parts: list[ServiceParty],
     rows = parts if len(last) == len(parts) else list(last.values())
     months = [ix.months(x) for x in rows]
     if svc.basis != "blend":
-        return rows, months, _component_weights(ix, svc.basis, parts, rows, months, problems,
-                                                svc), ()
+        nums, den = _component_weights(ix, svc.basis, parts, rows, months, problems, svc)
+        return rows, months, (nums, den), (), [(svc.basis, None, nums, den)]
     comps = ix.blends.get(svc.service, ())
     terms: list[tuple[list[int], int, int]] = []  # (weights, cw numerator, cw den x sum)
+    layers: list[_Layer] = []
     for comp, cw in comps:
-        w, _ = _component_weights(ix, comp, parts, rows, months, problems, svc)
+        w, wden = _component_weights(ix, comp, parts, rows, months, problems, svc)
+        layers.append((comp, cw, w, wden))
         s = sum(w)
         if s == 0:
             if cw:
@@ -488,7 +602,7 @@ def _weights(ix: _YearIndex, svc: Service, parts: list[ServiceParty],
     for w, n, q in terms:
         f = n * (den // q)
         total = [t + f * v for t, v in zip(total, w, strict=True)]
-    return rows, months, (total, den), comps
+    return rows, months, (total, den), comps, layers
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +614,7 @@ class _Pool:
     nums: list[int]
     den: int
     comps: _Blend
+    bases: tuple[BasisWeights, ...]
 
 
 def _pool(ix: _YearIndex, svc: Service, problems: list[Problem]) -> _Pool | None:
@@ -514,7 +629,7 @@ def _pool(ix: _YearIndex, svc: Service, problems: list[Problem]) -> _Pool | None
                     f"'{x.party}' left on {left.isoformat()}, before {svc.year}, so it takes "
                     f"no part in '{svc.service}': give the parties that remain new fixed "
                     "shares totalling 100%"))
-    rows, months, (nums, den), comps = _weights(ix, svc, parts, problems)
+    rows, months, (nums, den), comps, layers = _weights(ix, svc, parts, problems)
     if len(problems) > before:
         return None
     if sum(nums) == 0 and svc.net_cost != 0:
@@ -525,7 +640,9 @@ def _pool(ix: _YearIndex, svc: Service, problems: list[Problem]) -> _Pool | None
     if min(nums, default=0) < 0:  # refused, with apportion_detail's message
         apportion_detail(svc.net_cost, {x.party: Fraction(n, den)
                                         for x, n in zip(rows, nums, strict=True)})
-    return _Pool(rows, months, nums, den, comps)
+    parties = tuple(x.party for x in rows)
+    return _Pool(rows, months, nums, den, comps,
+                 tuple(_basis_weights(b, cw, parties, w, d) for b, cw, w, d in layers))
 
 
 def _pool_lines(svc: Service, pool: _Pool) -> tuple[ServiceLine, ...]:
@@ -550,8 +667,9 @@ def _lowest_terms(nums: list[int], dens: list[int] | int) -> tuple[list[int], li
 # -- many services at once: column by column ------------------------------------------------
 #
 # The weight rules here restate those of _component_weights and _weights above for whole
-# columns; tests/test_services_fast.py keeps the two in step (random books, with and
-# without gaps and errors, against each other and against the plain Fraction rules).
+# columns; tests/test_services_paths.py holds the two paths equal line for line (random
+# books: every basis, joiners and leavers, zero and tied weights), and
+# tests/test_services_fast.py both to the plain Fraction rules (with gaps and errors too).
 
 
 def _missing(values: list[Any]) -> list[int]:
@@ -596,10 +714,11 @@ def _bulk_basis(ix: _YearIndex, basis: str, rows: list[ServiceParty], parties: l
 
 
 def _bulk_blend(ix: _YearIndex, comps: _Blend, rows: list[ServiceParty], parties: list[str],
-                months: list[int], bounds: list[int]) -> tuple[list[int], list[int],
-                                                              set[int]] | None:
+                months: list[int], bounds: list[int]
+                ) -> tuple[list[int], list[int], set[int], list[_Layer]] | None:
     """Blend weights of many services with the same components: ``(nums, dens, pools that
-    need care)``, one denominator per row; ``None`` if a component basis is unknown.
+    need care, each component's raw weights)``, one denominator per row; ``None`` if a
+    component basis is unknown.
 
     Per pool, with component sums ``s_c``: ``den = lcm(cw_den_c x s_c)`` and
     ``num = sum(cw_num_c x (den / (cw_den_c x s_c)) x w_c)`` (see :func:`_weights`).
@@ -608,11 +727,13 @@ def _bulk_blend(ix: _YearIndex, comps: _Blend, rows: list[ServiceParty], parties
     bad_rows: list[int] = []
     bad: set[int] = set()
     layers = []
+    raw: list[_Layer] = []
     for comp, cw in comps:
         got = _bulk_basis(ix, comp, rows, parties, months)
         if got is None:
             return None
-        w, _, missing = got
+        w, wden, missing = got
+        raw.append((comp, cw, w, wden))
         bad_rows += missing
         sums = _sums(w, bounds)
         if cw and 0 in sums:
@@ -629,7 +750,7 @@ def _bulk_blend(ix: _YearIndex, comps: _Blend, rows: list[ServiceParty], parties
         nums = [t + f * v for t, f, v in zip(nums, _per_row(factors, sizes), w, strict=True)]
     if bad_rows:
         bad |= _pools_of(bounds, bad_rows)
-    return nums, _per_row(dens, sizes), bad
+    return nums, _per_row(dens, sizes), bad, raw
 
 
 def _per_row(values: list[int], sizes: list[int]) -> list[int]:
@@ -663,8 +784,9 @@ def _kept(values: list[_T], bounds: list[int], keep: list[int]) -> list[_T]:
     return list(chain.from_iterable(values[bounds[p]:bounds[p + 1]] for p in keep))
 
 
-def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, ...]]:
-    """Lines of the services split in bulk, by index in ``svcs``.
+def _bulk(ix: _YearIndex, svcs: list[Service]
+          ) -> dict[int, tuple[tuple[ServiceLine, ...], tuple[BasisWeights, ...]]]:
+    """Lines and basis weights of the services split in bulk, by index in ``svcs``.
 
     A service is done here when it lists its participants, each party once, and every
     figure it needs is present, of a known basis, and gives weights that are not negative
@@ -685,6 +807,7 @@ def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, .
             group[1].append(parts)
     ids: list[int] = []
     sizes: list[int] = []
+    bases: list[tuple[BasisWeights, ...]] = []  # one per service of ids
     rows_all: list[ServiceParty] = []
     parties_all: list[str] = []
     cols: tuple[list[int], list[int], list[int], list[int]]
@@ -698,7 +821,7 @@ def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, .
             got = _bulk_blend(ix, comps, rows, parties, months, bounds) if comps else None
             if got is None:
                 continue
-            nums, dens, bad = got
+            nums, dens, bad, layers = got
             raw_n, raw_d = _lowest_terms(nums, dens)
         else:
             one = _bulk_basis(ix, basis, rows, parties, months)
@@ -707,9 +830,11 @@ def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, .
             nums, den, missing = one
             bad = _pools_of(bounds, missing) if missing else set()
             raw_n, raw_d = _lowest_terms(nums, den)
+            layers = [(basis, None, nums, den)]
         bad |= _needing_care(parties, nums, bounds)
+        keep = [p for p in range(len(members)) if p not in bad]
+        bases += _bulk_basis_weights(layers, parties, bounds, keep)
         if bad:  # those services are left to _pool
-            keep = [p for p in range(len(members)) if p not in bad]
             members, per = [members[p] for p in keep], [per[p] for p in keep]
             rows, parties = _kept(rows, bounds, keep), _kept(parties, bounds, keep)
             months, nums, raw_n, raw_d = (_kept(v, bounds, keep)
@@ -726,59 +851,114 @@ def _bulk(ix: _YearIndex, svcs: list[Service]) -> dict[int, tuple[ServiceLine, .
     lines = _service_lines(parties_all, shares, months, raw_num, raw_den,
                            map(_standalone, rows_all))
     bounds = list(accumulate(sizes, initial=0))
-    return dict(zip(ids, map(tuple, map(lines.__getitem__, map(slice, bounds, bounds[1:]))),
-                    strict=True))
+    return dict(zip(ids, zip(map(tuple, map(lines.__getitem__, map(slice, bounds, bounds[1:]))),
+                             bases, strict=True), strict=True))
 
 
-def split_services(book: Book, year: str) -> tuple[tuple[ServiceSplit, ...], list[Problem]]:
+def _bulk_basis_weights(layers: list[_Layer], parties: list[str], bounds: list[int],
+                        keep: list[int]) -> list[tuple[BasisWeights, ...]]:
+    """:func:`_basis_weights` of each pool in ``keep`` (pools laid end to end, split at
+    ``bounds``), for each layer: the pool's slice of the layer's weights over its
+    denominator, brought to their least common denominator."""
+    cuts = [slice(bounds[p], bounds[p + 1]) for p in keep]
+    codes = list(map(tuple, map(parties.__getitem__, cuts)))
+    per_layer = []
+    for name, cw, w, den in layers:
+        nums = list(map(tuple, map(w.__getitem__, cuts)))
+        if den == 1:  # whole numbers: in their least terms already
+            per_layer.append(list(map(_new_basis_weights, zip(
+                repeat(name), repeat(cw), codes, nums, repeat(1), strict=False))))
+        else:
+            per_layer.append([_basis_weights(name, cw, c, n, den)
+                              for c, n in zip(codes, nums, strict=True)])
+    return list(zip(*per_layer, strict=True)) if per_layer else [()] * len(keep)
+
+
+def split_services(book: Book, year: str, facts: YearFacts | None = None
+                   ) -> tuple[tuple[ServiceSplit, ...], list[Problem]]:
     """Every service's split for ``year`` (sorted by code) and the problems that stop any.
 
     Services are worked out in bulk where they can be (:func:`_bulk`), the rest one at a
     time (:func:`_pool`), in service order, so problems come in service order.
+    ``facts``: the year's (:func:`~finance.core.contributions.year_facts`), when worked
+    out already.
     """
-    ix = _YearIndex.build(book, year)
+    ix = _YearIndex.build(book, year, facts)
     svcs = sorted((s for s in book.services if s.year == year), key=lambda s: s.service)
     done = _bulk(ix, svcs)
     problems: list[Problem] = []
     out = []
     for i, svc in enumerate(svcs):
-        lines = done.get(i)
-        if lines is not None:
+        got = done.get(i)
+        if got is not None:
+            lines, bases = got
             comps = ix.blends.get(svc.service, ()) if svc.basis == "blend" else ()
         else:
             pool = _pool(ix, svc, problems)
             if pool is None:
                 continue
-            lines, comps = _pool_lines(svc, pool), pool.comps
+            lines, comps, bases = _pool_lines(svc, pool), pool.comps, pool.bases
         out.append(ServiceSplit(svc.service, svc.name, svc.year, svc.host, svc.basis,
-                                svc.gross_cost, svc.income, comps, lines))
+                                svc.gross_cost, svc.income, comps, lines, None, bases))
     return tuple(out), problems
 
 
-def check_services(book: Book, year: str) -> list[Problem]:
-    return split_services(book, year)[1]
+def check_services(book: Book, year: str, facts: YearFacts | None = None) -> list[Problem]:
+    return split_services(book, year, facts)[1]
 
 
-def service_splits(book: Book, year: str) -> tuple[ServiceSplit, ...]:
+def service_splits(book: Book, year: str, facts: YearFacts | None = None
+                   ) -> tuple[ServiceSplit, ...]:
     """Every service's split for ``year``; raises on problems (see :func:`split_services`)."""
-    splits, problems = split_services(book, year)
+    splits, problems = split_services(book, year, facts)
     if problems:
         raise BookError(problems)
     return splits
 
 
-def participant_weights(book: Book, service: str | None, year: str) -> dict[str, Fraction]:
+def participant_weights(book: Book, service: str | None, year: str,
+                        facts: YearFacts | None = None) -> dict[str, Fraction]:
     """Weights a project's costs are shared on (the settlement rule of §18.1(b)).
 
     The project's service participants on that service's basis for ``year``; else every
-    paying voting party in equal shares.
+    paying voting party in equal shares.  ``facts``: ``year``'s
+    (:func:`~finance.core.contributions.year_facts`), when worked out already.
     """
-    if service is not None:
-        svc = next((s for s in book.services if s.service == service and s.year == year), None)
-        if svc is not None:
-            problems: list[Problem] = []
-            ix = _YearIndex.build(book, year)
-            rows, _, (nums, den), _ = _weights(ix, svc, ix.participants(svc), problems)
-            if not problems and sum(nums) > 0:
-                return {x.party: Fraction(n, den) for x, n in zip(rows, nums, strict=True)}
-    return {p.code: Fraction(1) for p in paying_parties(book, year)}
+    if facts is None or facts.year != year:
+        facts = year_facts(book, year, with_contributions=False)
+    return _participant_weights(book, service, facts, {})
+
+
+def project_weights(book: Book, year: str, facts: YearFacts | None = None
+                    ) -> dict[str, dict[str, Fraction]]:
+    """Each project's sharing, by project code: :func:`participant_weights` of its service
+    in its start year (``year`` when it gives none), exact ``Fraction`` s.  ``facts``:
+    ``year``'s, when worked out already; any other start year's are worked out once."""
+    facts_of: dict[str, YearFacts] = {} if facts is None else {facts.year: facts}
+    index: dict[str, _YearIndex] = {}
+    out = {}
+    for pr in book.projects:
+        y = pr.start_year or year
+        f = facts_of.get(y)
+        if f is None:
+            f = facts_of[y] = year_facts(book, y, with_contributions=False)
+        out[pr.project] = _participant_weights(book, pr.service, f, index)
+    return out
+
+
+def _participant_weights(book: Book, service: str | None, facts: YearFacts,
+                         index: dict[str, _YearIndex]) -> dict[str, Fraction]:
+    """:func:`participant_weights`; ``index`` keeps each year's :class:`_YearIndex` once
+    built."""
+    year = facts.year
+    svc = None if service is None else next(
+        (s for s in book.services if s.service == service and s.year == year), None)
+    if svc is not None:
+        ix = index.get(year)
+        if ix is None:
+            ix = index[year] = _YearIndex.build(book, year, facts)
+        problems: list[Problem] = []
+        rows, _, (nums, den), _, _ = _weights(ix, svc, ix.participants(svc), problems)
+        if not problems and sum(nums) > 0:
+            return {x.party: Fraction(n, den) for x, n in zip(rows, nums, strict=True)}
+    return {p.code: Fraction(1) for p in facts.paying}

@@ -27,18 +27,17 @@ Positions sum to exactly zero.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-
-from finance.core.apportion import S_PARTY, S_SHARE, apportion
-from finance.core.model import Book, value_record
-from finance.core.money import int64_sums_fit
-from finance.core.services import ServiceSplit, participant_weights
+from finance.core.apportion import apportion
+from finance.core.contributions import YearFacts
+from finance.core.model import Book, record_maker, value_record
+from finance.core.services import ServiceSplit
+from finance.core.services import project_weights as projects_sharing
 
 
 @value_record
@@ -79,6 +78,10 @@ class Payment(NamedTuple):
     payer: str
     payee: str
     amount: int
+
+
+_new_obligation = record_maker(Obligation)
+_new_payment = record_maker(Payment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +138,15 @@ class Settlement:
 
 
 def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
-                project_weights: Mapping[str, Mapping[str, Fraction]] | None = None
-                ) -> list[Obligation]:
+                project_weights: Mapping[str, Mapping[str, Fraction]] | None = None,
+                facts: YearFacts | None = None) -> list[Obligation]:
     """Who owes whom, before netting.  ``project_weights`` (project -> party -> weight)
-    saves working out each project's sharing again when the caller already has it."""
-    out = list(map(Obligation._make, [
-        (sp.service, line[S_PARTY], sp.host, line[S_SHARE]) for sp in splits
-        for line in sp.lines if line[S_SHARE] != 0 and line[S_PARTY] != sp.host]))
-    for sc in setup_costs(book, year, project_weights):
+    saves working out each project's sharing again when the caller already has it;
+    else it is worked out from ``facts``, the year's, when given."""
+    out = list(map(_new_obligation, [
+        (sp.service, line.party, sp.host, line.share) for sp in splits
+        for line in sp.lines if line.share != 0 and line.party != sp.host]))
+    for sc in setup_costs(book, year, project_weights, facts):
         for party, amount in sc.shares:
             if party != sc.lead and amount != 0:
                 out.append(Obligation(sc.project, party, sc.lead, amount))
@@ -150,12 +154,14 @@ def obligations(book: Book, year: str, splits: Sequence[ServiceSplit],
 
 
 def setup_costs(book: Book, year: str,
-                project_weights: Mapping[str, Mapping[str, Fraction]] | None = None
-                ) -> tuple[SetupCost, ...]:
+                project_weights: Mapping[str, Mapping[str, Fraction]] | None = None,
+                facts: YearFacts | None = None) -> tuple[SetupCost, ...]:
     """The business cases whose set-up cost is shared in ``year`` (§18.1(b)), in project
     order: each approved project starting in ``year`` with a year-0 ``one_off_cost``
     other than 0, its lead, that cost and every participant's share of it (largest
-    remainder on :func:`~finance.core.services.participant_weights`)."""
+    remainder on :func:`~finance.core.services.participant_weights`).
+    ``project_weights``: each project's sharing, when worked out already (else worked out
+    here, from ``facts``, the year's, when given)."""
     out = []
     for pr in sorted(book.projects, key=lambda p: p.project):
         if not pr.approved or (pr.start_year or year) != year:
@@ -164,8 +170,9 @@ def setup_costs(book: Book, year: str,
                    if c.project == pr.project and c.year_index == 0 and c.kind == "one_off_cost")
         if cost == 0:
             continue
-        weights = (project_weights[pr.project] if project_weights is not None
-                   else participant_weights(book, pr.service, year))
+        if project_weights is None:
+            project_weights = projects_sharing(book, year, facts)
+        weights = project_weights[pr.project]
         shares = apportion(cost, weights)
         out.append(SetupCost(pr.project, pr.name, pr.lead, cost,
                              tuple(sorted(shares.items()))))
@@ -175,60 +182,49 @@ def setup_costs(book: Book, year: str,
 def settle(obls: Iterable[Obligation], parties: Iterable[str] = ()) -> Settlement:
     """Net the obligations to one payment per pair and a position per party.
 
-    Column by column: each party is numbered in code order, so a pair ``(a, b)`` with
-    ``a < b`` is one integer ``a x n + b``; what ``a`` owes ``b`` is the sum, over the
-    pair's obligations, of the amounts ``a`` owes ``b`` less those ``b`` owes ``a``
-    (summed exactly: int64 when the amounts cannot overflow it, else Python integers).
-    A party's obligation to itself (never produced by :func:`obligations`) nets to
-    nothing.
+    For each pair of parties ``(a, b)``, ``a`` before ``b`` in code order:
+    ``owed[a, b] = sum(what a owes b) - sum(what b owes a)`` over their obligations; a
+    positive ``owed`` is a payment from ``a`` to ``b``, a negative one from ``b`` to ``a``,
+    and 0 is no payment.  Each party's position is ``sum(what it is owed) - sum(what it
+    owes)``.  Exact integer pence throughout.  A party's obligation to itself (never
+    produced by :func:`obligations`) nets to nothing.
+
+    >>> s = settle([Obligation("S1", "B", "A", 500), Obligation("S2", "A", "B", 200),
+    ...             Obligation("S3", "C", "A", -50)])
+    >>> [(p.payer, p.payee, p.amount) for p in s.payments]
+    [('B', 'A', 300), ('A', 'C', 50)]
+    >>> [(n.party, n.amount) for n in s.net_positions]
+    [('A', 250), ('B', -300), ('C', 50)]
     """
     ob = tuple(obls)
-    payer, payee, amount = [o.payer for o in ob], [o.payee for o in ob], [o.amount for o in ob]
-    codes = sorted(set(parties).union(payer, payee))
-    number = {c: i for i, c in enumerate(codes)}
-    n = len(codes)
-    p = np.fromiter(map(number.__getitem__, payer), dtype=np.int64, count=len(ob))
-    q = np.fromiter(map(number.__getitem__, payee), dtype=np.int64, count=len(ob))
-    amounts = _summable(amount)
-    moved = p != q  # owed to itself: no payment, and its position is unchanged
-    p, q, amounts = p[moved], q[moved], amounts[moved]
-    position = np.zeros(n, dtype=amounts.dtype)
-    np.add.at(position, q, amounts)
-    np.subtract.at(position, p, amounts)
-    # each pair once, as (lower code, higher code): what the lower owes the higher
-    pair, net = _sum_by_key(np.minimum(p, q) * n + np.maximum(p, q),
-                            np.where(p < q, amounts, -amounts))
-    due = net != 0
-    pair, net = pair[due], net[due]
-    low, high = pair // n, pair % n
-    pays, gets = np.where(net > 0, low, high), np.where(net > 0, high, low)
-    name = codes.__getitem__
-    payments = map(Payment._make, zip(map(name, pays.tolist()), map(name, gets.tolist()),
-                                      np.abs(net).tolist(), strict=True))
-    nets = tuple(map(NetPosition, codes, position.tolist()))
-    return Settlement(ob, tuple(payments), nets)
-
-
-def _sum_by_key(keys: npt.NDArray[np.int64], values: npt.NDArray[Any]
-                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
-    """The distinct keys, ascending, and the sum of the values of each."""
-    if not len(keys):
-        return keys, values
-    order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[starts], np.add.reduceat(values, starts)
-
-
-def _summable(amounts: list[int]) -> npt.NDArray[Any]:
-    """Amounts as int64 when no sum of them can overflow it, else as Python integers."""
-    if int64_sums_fit(min(amounts, default=0), max(amounts, default=0), len(amounts)):
-        return np.asarray(amounts, dtype=np.int64)
-    return np.asarray(amounts, dtype=object)
+    position: defaultdict[str, int] = defaultdict(int, dict.fromkeys(parties, 0))
+    # owed[a][b], a before b in code order: what a owes b less what b owes a
+    owed: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _source, payer, payee, amount in ob:
+        position[payee] += amount
+        position[payer] -= amount  # (nothing moves when a party owes itself)
+        if payer < payee:
+            owed[payer][payee] += amount
+        elif payee < payer:
+            owed[payee][payer] -= amount
+    payments = []  # (payer, payee, amount)
+    for a in sorted(owed):
+        row = owed[a]
+        for b in sorted(row):
+            net = row[b]  # what a owes b
+            if net > 0:
+                payments.append((a, b, net))
+            elif net < 0:
+                payments.append((b, a, -net))
+    nets = tuple(NetPosition(p, position[p]) for p in sorted(position))
+    return Settlement(ob, tuple(map(_new_payment, payments)), nets)
 
 
 def settlement(book: Book, year: str, splits: Sequence[ServiceSplit],
-               project_weights: Mapping[str, Mapping[str, Fraction]] | None = None
-               ) -> Settlement:
-    return settle(obligations(book, year, splits, project_weights),
+               project_weights: Mapping[str, Mapping[str, Fraction]] | None = None,
+               facts: YearFacts | None = None) -> Settlement:
+    """The year's settlement: :func:`obligations`, netted by :func:`settle` between every
+    party of the book.  ``project_weights``: each project's sharing, when worked out
+    already; else worked out from ``facts``, the year's, when given."""
+    return settle(obligations(book, year, splits, project_weights, facts),
                   (p.code for p in book.parties))

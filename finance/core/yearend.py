@@ -43,7 +43,13 @@ from fractions import Fraction
 
 from finance.core.apportion import apportion
 from finance.core.chain import ClosedOpening, opening_differences
-from finance.core.contributions import Contributions, check_contributions, contributions
+from finance.core.contributions import (
+    Contributions,
+    YearFacts,
+    check_contributions,
+    contributions,
+    year_facts,
+)
 from finance.core.ledger import Ledger
 from finance.core.model import Book, LedgerEntry, YearRow
 from finance.core.money import fmt_gbp, round_pence
@@ -187,16 +193,17 @@ def _chained(opening: ClosedOpening | None, year: str) -> ClosedOpening | None:
     return opening if opening is not None and opening.year == previous_year(year) else None
 
 
-def check_year_end(book: Book, year: str, opening: ClosedOpening | None = None
-                   ) -> list[Problem]:
+def check_year_end(book: Book, year: str, opening: ClosedOpening | None = None,
+                   facts: YearFacts | None = None) -> list[Problem]:
     """Problems that stop the year end for ``year`` (and any year it carries from).
 
     With the previous year closed in the history (``opening``), its figures open this
-    year, so the book's copy of that year is not worked and not checked."""
+    year, so the book's copy of that year is not worked and not checked.  ``facts``: the
+    year's (:func:`~finance.core.contributions.year_facts`), when worked out already."""
     yr = _year_row(book, year)
     if yr is None:
         return [Problem("years", None, "year", f"{year} is not in the years table")]
-    out = check_contributions(book, year)
+    out = check_contributions(book, year, facts)
     prev = previous_year(year)
     if (_chained(opening, year) is None
             and (yr.opening_balance is None or yr.opening_commitments is None)
@@ -206,9 +213,13 @@ def check_year_end(book: Book, year: str, opening: ClosedOpening | None = None
 
 
 def year_end(book: Book, year: str, contrib: Contributions | None = None,
-             opening: ClosedOpening | None = None) -> YearEnd:
+             opening: ClosedOpening | None = None, *, facts: YearFacts | None = None
+             ) -> YearEnd:
     """The fund account and per-party statement for ``year`` (see module docstring).
 
+    ``contrib``: the year's contributions, or ``facts``: the year's facts
+    (:func:`~finance.core.contributions.year_facts`), whose contributions are used, when
+    worked out already (else they are worked out here).
     ``opening``: the previous year as closed in the history.  When given (for the year
     before ``year``), its carry-over and closing commitments fill a blank opening, and a
     given opening that differs is a warning naming both figures; the book's own copy of
@@ -217,7 +228,7 @@ def year_end(book: Book, year: str, contrib: Contributions | None = None,
     yr = _year_row(book, year)
     if yr is None:
         raise ValueError(f"{year} is not in the years table")
-    c = contrib if contrib is not None else contributions(book, year)
+    c = contrib if contrib is not None else contributions(book, year, facts)
     warnings: list[Problem] = []
     closed = _chained(opening, year)
     if closed is not None:
@@ -286,11 +297,11 @@ def _book_openings(book: Book, yr: YearRow, warnings: list[Problem]
     Returns ``(opening balance, opening commitments, last year's year end or None)``."""
     prev_row = _year_row(book, previous_year(yr.year))
     prev = None
-    if prev_row is not None and (
-        yr.opening_balance is None or yr.opening_commitments is None
-        or not check_year_end(book, prev_row.year)
-    ):
-        prev = year_end(book, prev_row.year)
+    if prev_row is not None:
+        facts = year_facts(book, prev_row.year)  # last year's, checked and worked out once
+        if (yr.opening_balance is None or yr.opening_commitments is None
+                or not check_year_end(book, prev_row.year, facts=facts)):
+            prev = year_end(book, prev_row.year, facts=facts)
     if prev is None:
         return (yr.opening_balance or 0, yr.opening_commitments or 0, None)
     derived_bal, derived_com = prev.carry_over, prev.commitments
