@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from rich.console import Console
 from rich.table import Table
 
-from finance.core.money import fmt_gbp, json_gbp
+from finance.core.money import fmt_gbp_table, json_gbp
 from finance.core.rebase import step_text
 from finance.core.run import Result
 
@@ -96,9 +96,9 @@ def print_summary(r: Result, console: Console | None = None) -> None:
     t = _money_table("Contributions (§13.2)", ["Party", "Population", "Estimate", "Months",
                                                 "Amount"])
     show = _fill(con, t, r.contributions.lines, lambda x: t.add_row(
-        x.party, f"{x.population:,}", x.population_year, str(x.months), fmt_gbp(x.amount)),
+        x.party, f"{x.population:,}", x.population_year, str(x.months), fmt_gbp_table(x.amount)),
         totals=1)
-    t.add_row("Total", "", "", "", fmt_gbp(r.contributions.total), style="bold")
+    t.add_row("Total", "", "", "", fmt_gbp_table(r.contributions.total), style="bold")
     show()
 
     ye = r.year_end
@@ -112,13 +112,13 @@ def print_summary(r: Result, console: Console | None = None) -> None:
                      ("Uncommitted" + (" (DEFICIT)" if ye.deficit else ""), ye.uncommitted),
                      (f"Refund ({float(ye.refund_share):.0%})", ye.refund),
                      ("Carried over", ye.carry_over)]:
-        t.add_row(label, fmt_gbp(v))
+        t.add_row(label, fmt_gbp_table(v))
     con.print(t)
     t = _money_table("Statement per party", ["Party", "Contribution", "Share of spend",
                                              "Refund", "Carried over", "Supplementary"])
     _fill(con, t, ye.parties, lambda p: t.add_row(
-        p.party, fmt_gbp(p.contribution), fmt_gbp(p.spend), fmt_gbp(p.refund),
-        fmt_gbp(p.carry_over), fmt_gbp(p.supplementary)))()
+        p.party, fmt_gbp_table(p.contribution), fmt_gbp_table(p.spend), fmt_gbp_table(p.refund),
+        fmt_gbp_table(p.carry_over), fmt_gbp_table(p.supplementary)))()
 
     if r.services:
         parties = sorted({x.party for s in r.services for x in s.lines})
@@ -128,14 +128,14 @@ def print_summary(r: Result, console: Console | None = None) -> None:
 
             def service_row(s: Any) -> None:
                 sh = s.shares
-                t.add_row(s.service, s.basis, s.host, fmt_gbp(s.net_cost),
-                          *[fmt_gbp(sh[p]) if p in sh else "-" for p in parties])
+                t.add_row(s.service, s.basis, s.host, fmt_gbp_table(s.net_cost),
+                          *[fmt_gbp_table(sh[p]) if p in sh else "-" for p in parties])
         else:
             t = _money_table("Shared services (§18.1a)", ["Service", "Basis", "Host",
                                                            "Net cost", "Participants"])
 
             def service_row(s: Any) -> None:
-                t.add_row(s.service, s.basis, s.host, fmt_gbp(s.net_cost), str(len(s.lines)))
+                t.add_row(s.service, s.basis, s.host, fmt_gbp_table(s.net_cost), str(len(s.lines)))
         _fill(con, t, r.services, service_row)()
         for line in rebase_lines(r):
             con.print(line)
@@ -143,7 +143,7 @@ def print_summary(r: Result, console: Console | None = None) -> None:
         rows: list[tuple[str, str, int, str | None]] = [
             (pay.payer, pay.payee, pay.amount, None) for pay in r.settlement.payments]
         rows += [(f"net {n.party}", "", n.amount, "dim") for n in r.settlement.net_positions]
-        _fill(con, t, rows, lambda x: t.add_row(x[0], x[1], fmt_gbp(x[2]), style=x[3]))()
+        _fill(con, t, rows, lambda x: t.add_row(x[0], x[1], fmt_gbp_table(x[2]), style=x[3]))()
 
     if r.investments:
         t = _money_table("Investment scores (Annex A §5.2)",
@@ -152,7 +152,8 @@ def print_summary(r: Result, console: Console | None = None) -> None:
 
         def investment_row(a: Any) -> None:
             j = a.as_json()
-            t.add_row(a.project, fmt_gbp(a.pv_costs), fmt_gbp(a.pv_benefits), fmt_gbp(a.npv),
+            t.add_row(a.project, fmt_gbp_table(a.pv_costs), fmt_gbp_table(a.pv_benefits),
+                      fmt_gbp_table(a.npv),
                       _f(j.get("bcr")), _f(j.get("irr"), "{:.1%}"),
                       _f(j.get("payback_years"), "{:.1f} y"), _f(j.get("score"), "{:.1f}"))
         show = _fill(con, t, r.investments, investment_row, totals=1)

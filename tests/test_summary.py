@@ -77,3 +77,12 @@ def test_mkip_run_of_a_large_book_prints_a_short_summary(large: tuple[Path, Resu
     assert res.exit_code == 0, res.output
     assert len(res.stdout.splitlines()) < 200
     assert "… and 2,980 more" in res.stdout
+
+
+def test_negatives_are_in_brackets_as_in_every_other_output(mkip_result: Result) -> None:
+    """The terminal shows a negative figure as the workbook, the PDFs and the app do:
+    the bundled book's External advice line is £11,500.00 under budget."""
+    text = _summary(mkip_result)
+    assert re.search(r"│ External advice +│ £30,000\.00 │ +£18,500\.00 │ +£18,500\.00 │ "
+                     r"+\(£11,500\.00\) │ green │", text), text
+    assert "-£" not in text

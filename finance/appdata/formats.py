@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from finance.core.model import Book
-from finance.core.money import fmt_gbp
+from finance.core.money import fmt_gbp_table
 from finance.output import slug
 
 
@@ -24,7 +24,7 @@ def gbp(pence: int) -> str:
     >>> gbp(4_284_000), gbp(-150), gbp(0)
     ('£42,840.00', '(£1.50)', '£0.00')
     """
-    return f"({fmt_gbp(-pence)})" if pence < 0 else fmt_gbp(pence)
+    return fmt_gbp_table(pence)
 
 
 def pounds(pence: int | None) -> float | None:

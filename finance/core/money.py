@@ -25,6 +25,7 @@ __all__ = [
     "Fraction",
     "MoneyError",
     "fmt_gbp",
+    "fmt_gbp_table",
     "fmt_pounds",
     "int64_sums_fit",
     "pence_to_decimal",
@@ -190,11 +191,21 @@ def fmt_gbp(pence: int) -> str:
     return f"{sign}£{pence_to_decimal(abs(pence)):,.2f}"
 
 
+def fmt_gbp_table(pence: int) -> str:
+    """:func:`fmt_gbp` as a table of figures shows it: a negative in brackets, as
+    finance reads one (the workbook, the PDFs, the app and the terminal alike).
+
+    >>> fmt_gbp_table(4284000), fmt_gbp_table(-150), fmt_gbp_table(0)
+    ('£42,840.00', '(£1.50)', '£0.00')
+    """
+    return f"({fmt_gbp(-pence)})" if pence < 0 else fmt_gbp(pence)
+
+
 def json_gbp(pounds: str | None) -> str:
-    """A JSON money string shown in human form, exactly (``"-"`` for none), as the
+    """A JSON money string shown in a table, exactly (``"-"`` for none), as the
     terminal summaries print it.
 
     >>> json_gbp("-1500.00"), json_gbp("42840.5"), json_gbp(None)
-    ('-£1,500.00', '£42,840.50', '-')
+    ('(£1,500.00)', '£42,840.50', '-')
     """
-    return "-" if pounds is None else fmt_gbp(to_pence(pounds))
+    return "-" if pounds is None else fmt_gbp_table(to_pence(pounds))
