@@ -507,10 +507,8 @@ def reopen(
 
     url = resolve(db)
     try:
-        hist = store.open_db(url, create=False)
-        if hist is None:
-            raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
-        rec = store.reopen_year(hist, year, reason, by, partnership)
+        with store.existing(url) as hist:
+            rec = store.reopen_year(hist, year, reason, by, partnership)
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None
@@ -590,13 +588,8 @@ def _verify(db: str | None) -> int:
         from finance.history import store
         from finance.history.verify import verify
 
-        hist = store.open_db(url, create=False)
-        if hist is None:
-            raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
-        try:
+        with store.existing(url) as hist:
             found = verify(hist)
-        finally:
-            hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         return exc.exit_code
@@ -722,13 +715,8 @@ def users_remove(
 
     url = resolve(db)
     try:
-        hist = store.open_db(url, create=False)
-        if hist is None:
-            raise HistoryError(f"There is no history database at {url}.", EXIT_INVALID)
-        try:
+        with store.existing(url) as hist:
             ch = store.remove_member(hist, email, by, partnership, _bundled_name())
-        finally:
-            hist.dispose()
     except HistoryError as exc:
         _err(str(exc))
         raise typer.Exit(exc.exit_code) from None

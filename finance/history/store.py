@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -30,7 +31,15 @@ from finance.core.money import fmt_gbp
 from finance.core.run import Result
 from finance.core.years import previous_year
 from finance.history import digest, migrate, roles
-from finance.history.db import Database, HistoryError, exists, is_sqlite, reach, sentence
+from finance.history.db import (
+    Database,
+    HistoryError,
+    exists,
+    is_sqlite,
+    reach,
+    redact,
+    sentence,
+)
 from finance.history.tables import (
     closed_years,
     events,
@@ -159,6 +168,19 @@ def open_db(url: str, *, create: bool) -> Database | None:
         db.dispose()
         raise HistoryError(sentence(url, exc), 1) from exc
     return db
+
+
+@contextmanager
+def existing(url: str) -> Iterator[Database]:
+    """The history at ``url`` for one command, closed after it; :class:`HistoryError`
+    (exit 2) when there is none."""
+    db = open_db(url, create=False)
+    if db is None:
+        raise HistoryError(f"There is no history database at {redact(url)}.", 2)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 # ----------------------------------------------------------------------- reading
@@ -820,7 +842,25 @@ def _member_event(conn: Connection, pid: int, kind: str, email: str, role: str, 
                   actor=by, member=email, role=role, at=when)
 
 
-__all__ = ["Member", "MemberChange", "SavedScenarios", "StoredYear", "add_member",
-           "book_bytes", "close_year", "closed_opening", "history", "list_members",
-           "list_scenarios", "member_role", "open_db", "prior", "remove_member",
-           "reopen_year", "save_scenarios", "stored_shares", "year_record"]
+__all__ = [
+    "Member",
+    "MemberChange",
+    "SavedScenarios",
+    "StoredYear",
+    "add_member",
+    "book_bytes",
+    "close_year",
+    "closed_opening",
+    "existing",
+    "history",
+    "list_members",
+    "list_scenarios",
+    "member_role",
+    "open_db",
+    "prior",
+    "remove_member",
+    "reopen_year",
+    "save_scenarios",
+    "stored_shares",
+    "year_record",
+]
