@@ -45,7 +45,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,39 +199,15 @@ def history_database(folder: Path) -> Iterator[str]:
     if not admin_url:
         yield f"sqlite:///{folder / 'mkip.db'}"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ProgrammingError
-
+    from tests.conftest import scratch_postgres
     from tests.servers import MKIP
 
-    admin = make_url(admin_url)
-    name = f"mkip_bench_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin.set(drivername="postgresql+psycopg"),
-                           isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = admin.set(drivername="postgresql", database=name).render_as_string(
-                hide_password=False)
-            done = subprocess.run([str(MKIP), "db", "upgrade", "--db", url],
-                                  capture_output=True, text=True, timeout=120)
-            if done.returncode != 0:
-                raise RuntimeError(f"mkip db upgrade failed: {done.stderr.strip()}")
-            yield url
-        finally:
-            for attempt in range(50):  # an autovacuum worker may hold it a moment
-                try:
-                    with engine.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                    break
-                except ProgrammingError:
-                    if attempt == 49:
-                        raise
-                    time.sleep(0.2)
-    finally:
-        engine.dispose()
+    with scratch_postgres(admin_url, "mkip_bench_") as url:
+        done = subprocess.run([str(MKIP), "db", "upgrade", "--db", url],
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"mkip db upgrade failed: {done.stderr.strip()}")
+        yield url
 
 
 def missing() -> str | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +123,41 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("mkip", deadline=None)
 _hypothesis_settings.load_profile("mkip")
+
+
+@contextmanager
+def scratch_postgres(admin_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``admin_url`` (a database
+    named ``prefix`` and a random suffix), its URL given, dropped afterwards.
+
+    ``WITH (FORCE)`` ends the sessions left on it, but not an autovacuum worker that
+    happens to be working on the new database, which only a superuser may end: then the
+    drop waits for the worker to finish (bounded) and tries again."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ProgrammingError
+
+    admin = make_url(admin_url)
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin.set(drivername="postgresql+psycopg"),
+                           isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield admin.set(drivername="postgresql", database=name).render_as_string(
+                hide_password=False)
+        finally:
+            for attempt in range(50):
+                try:
+                    with engine.connect() as conn:
+                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    break
+                except ProgrammingError:
+                    if attempt == 49:
+                        raise
+                    time.sleep(0.2)
+    finally:
+        engine.dispose()

@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -28,16 +27,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, create_engine, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, ProgrammingError
+from sqlalchemy import Table, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from finance.cli import app
 from finance.history import db as history_db
 from finance.history import migrate, store, tables
 from finance.history.tables import LOCKED
-from tests.conftest import IN_CI, ROOT, BookCopy
+from tests.conftest import IN_CI, ROOT, BookCopy, scratch_postgres
 
 PG_ENV = "MKIP_TEST_POSTGRES_URL"
 #: The board's approval every close of these tests gives: the minute and the meeting's date.
@@ -60,34 +59,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'history.db'}"
         return
-    admin = make_url(_pg_admin())
-    name = f"mkip_t_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin.set(drivername="postgresql+psycopg"),
-                           isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.set(drivername="postgresql", database=name).render_as_string(
-        hide_password=False)
-    try:
+    with scratch_postgres(_pg_admin(), "mkip_t_") as url:
         yield url
-    finally:
-        _drop(engine, name)
-        engine.dispose()
-
-
-def _drop(engine: Engine, name: str) -> None:
-    """Drop a test database.  ``WITH (FORCE)`` ends the sessions left on it, but not an
-    autovacuum worker that happens to be working on the new database, which only a
-    superuser may end: then wait for the worker to finish (bounded) and try again."""
-    for attempt in range(50):
-        try:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except ProgrammingError:
-            if attempt == 49:
-                raise
-            time.sleep(0.2)
 
 
 def mkip(*args: str) -> tuple[int, str]:
@@ -892,18 +865,8 @@ def empty_db(db_url: str, tmp_path: Path) -> Iterator[str]:
     if history_db.is_sqlite(db_url):
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
-    admin = make_url(_pg_admin())
-    name = f"mkip_r_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin.set(drivername="postgresql+psycopg"),
-                           isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.set(drivername="postgresql", database=name).render_as_string(
-            hide_password=False)
-    finally:
-        _drop(engine, name)
-        engine.dispose()
+    with scratch_postgres(_pg_admin(), "mkip_r_") as url:
+        yield url
 
 
 def _closed_reopened_closed(db_url: str, tmp_path: Path) -> BookCopy:
