@@ -200,3 +200,23 @@ def test_the_collector_is_paused_for_a_book_and_restored_after(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_server_keeps_its_processor_for_the_pages():
+    """Streamlit's developer conveniences cost a served app's processor: a watcher on
+    every module for each new session (some 0.8 s before its first page could run),
+    and a "magic" pass compiling the script for each new session.  Both are off, and
+    the HTTP server under Streamlit uses its compiled parser and event loop (uvicorn
+    picks httptools and uvloop when they are installed; its pure-Python ones served the
+    page's scripts at about three times the processor time)."""
+    import tomllib
+
+    import uvicorn
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["server"]["fileWatcherType"] == "none"
+    assert cfg["runner"]["magicEnabled"] is False
+    config = uvicorn.Config(lambda scope, receive, send: None)  # http and loop "auto"
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert config.get_loop_factory().__module__.startswith("uvloop")
