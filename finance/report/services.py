@@ -1,23 +1,26 @@
 """The Shared services sheet: each service's net cost split between the parties engaged
 in it (§18.1, §13.4).  The board page is the summary and its chart; each service's
-weights and largest-remainder split are on the Workings sheet."""
+weights and largest-remainder split are on the Workings sheet.
+
+The weights are the calculation core's, never worked out here again: each basis's exact
+weights as the split carries them (``ServiceSplit.basis_weights``) and, on a blend, the
+split's lines, written as formulas over the Inputs sheet where there is one."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from math import gcd
+from fractions import Fraction
+from math import prod
 from typing import Any
 
-from finance.core.apportion import apportion
-from finance.core.contributions import latest_population
 from finance.core.rebase import step_text
-from finance.core.services import ServiceSplit
+from finance.core.services import BasisWeights, ServiceSplit
 from finance.report import rules
 from finance.report.common import decimals, label_width, scaled
 from finance.report.context import Context, Weight
 from finance.report.grid import Chart, Sheet
-from finance.report.split import EXACT_LIMIT, FRAC, integer_ratio, pool, proportional
+from finance.report.split import EXACT_LIMIT, FRAC, integer_ratio, pool
 from finance.xlsx import GREY, MONEY, WHOLE, col_name
 
 __all__ = ["NAME", "write"]
@@ -229,130 +232,140 @@ def _share_months(ctx: Context, service: str, basis: str, party: str) -> str:
     return "12" if basis == "fixed" else ctx.inputs.months[(service, party)]
 
 
+_LABELS = {"equal": "Months", "fixed": "Fixed share", "population": "Population"}
+
+
 def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
              ) -> tuple[dict[str, Weight], dict[str, Any], int]:
-    """Integer weight formulas for one service; returns (weights, basis column, row)."""
-    b, y, refs = ctx.book, ctx.year, ctx.inputs
+    """Each participant's whole-number weight in the split, with the formula over the
+    Inputs that gives it where there is one; returns (weights, basis column, row).
+
+    The figures are the core's (``sp.basis_weights``, the shares in force, the split's
+    lines), never worked out here from the book; only the formulas are made here."""
     parts = [ln.party for ln in sp.lines]
-    months = {ln.party: ln.months for ln in sp.lines}
-    mref = {p: refs.months[(sp.service, p)] for p in parts}
     rb = sp.rebase
     if rb is not None and not rb.rebased and rb.in_force is not None:
         # kept on its shares in force (§18.1(a) tolerance rule): a fixed split of them
-        in_force = dict(rb.in_force)
-        ints = integer_ratio(in_force)
-        return ({p: (None, ints[p]) for p in parts},
-                {"label": f"Share in force ({rb.source})", "fmt": "0.00##%",
-                 "values": {p: float(in_force[p]) for p in parts}}, row)
+        return (*_held(parts, rb.in_force, f"Share in force ({rb.source})"), row)
     if rb is not None and rb.rebased and rb.rounded is not None and rb.step is not None:
         # re-based and rounded to its step (§18.1(a) tolerance rule): a fixed split of them
-        rounded = dict(rb.rounded)
-        ints = integer_ratio(rounded)
-        return ({p: (None, ints[p]) for p in parts},
-                {"label": f"Re-based share, rounded to {step_text(rb.step)}",
-                 "fmt": "0.00##%", "values": {p: float(rounded[p]) for p in parts}}, row)
+        return (*_held(parts, rb.rounded, f"Re-based share, rounded to {step_text(rb.step)}"),
+                row)
+    if sp.basis == "blend":
+        return _blend(ctx, sp, sh, row)
+    (bw,) = sp.basis_weights
+    f, iv, bv = _component(ctx, sp, bw)
+    fmt = "0.00##%" if sp.basis == "fixed" else "#,##0.####"
+    return ({p: (f[p], iv[p]) for p in parts},
+            {"label": _LABELS.get(sp.basis, f"Driver: {sp.basis[7:]}"), "fmt": fmt,
+             "values": bv}, row)
 
-    def component(basis: str) -> tuple[dict[str, str | None], dict[str, int], dict[str, str]]:
-        """(weight formula, integer weight, basis-value formula) for one basis."""
-        f: dict[str, str | None] = {}
-        iv: dict[str, int] = {}
-        bv: dict[str, str] = {}
+
+def _held(parts: list[str], shares: tuple[tuple[str, Fraction], ...], label: str
+          ) -> tuple[dict[str, Weight], dict[str, Any]]:
+    """A split on shares the core gives (in force, or re-based and rounded): whole
+    numbers in their ratio, and the shares as the basis column."""
+    by_party = dict(shares)
+    ints = integer_ratio(by_party)
+    return ({p: (None, ints[p]) for p in parts},
+            {"label": label, "fmt": "0.00##%",
+             "values": {p: float(by_party[p]) for p in parts}})
+
+
+def _scale(sp: ServiceSplit, bw: BasisWeights) -> int:
+    """The power of ten the weight formulas scale the basis values by to whole numbers:
+    the decimal places of the core's values (a fixed share, or a driver value, which is
+    the weight over the months taken part); 0 for months and populations."""
+    if bw.basis == "fixed":
+        return decimals([w for _, w in bw.weights])
+    if bw.basis.startswith("driver:"):
+        months = {ln.party: ln.months for ln in sp.lines}
+        return decimals([w / months[p] for p, w in bw.weights if months[p]])
+    return 0
+
+
+def _component(ctx: Context, sp: ServiceSplit, bw: BasisWeights
+               ) -> tuple[dict[str, str | None], dict[str, int], dict[str, str]]:
+    """(weight formula, whole-number weight, basis-value formula) of each participant on
+    one basis.  The whole numbers are the core's weights ``bw`` scaled by the formulas'
+    power of ten (:func:`_scale`); a formula is ``None`` where the Inputs lack its value
+    (the weight is then written as the figure)."""
+    refs, basis = ctx.inputs, bw.basis
+    k = _scale(sp, bw)
+    times = f"*{10**k}" if k else ""
+    f: dict[str, str | None] = {}
+    bv: dict[str, str] = {}
+    for p in bw.parties:
+        mref = refs.months[(sp.service, p)]
         if basis == "equal":
-            for p in parts:
-                f[p] = mref[p]
-                iv[p] = months[p]
-                bv[p] = "=" + mref[p]
-        elif basis == "fixed":
-            vals = {p: next((x.fixed_share for x in b.service_parties
-                             if x.service == sp.service and x.year == y and x.party == p),
-                            None) or Decimal(0) for p in parts}
-            k = decimals(list(vals.values()))
-            for p in parts:
-                ref = refs.fixed[(sp.service, p)]
-                f[p] = f"ROUND({ref}*{10**k},0)" if k else f"ROUND({ref},0)"
-                iv[p] = scaled(vals[p], k)
-                bv[p] = "=" + ref
+            f[p], bv[p] = mref, "=" + mref
+            continue
+        if basis == "fixed":
+            ref = refs.fixed.get((sp.service, p))
+            form = f"ROUND({ref}{times},0)"
         elif basis == "population":
-            for p in parts:
-                pop = latest_population(b.populations, p, y)
-                pref = refs.population.get(p)
-                if pop is None or pref is None:
-                    f[p] = None
-                    iv[p] = 0
-                    continue
-                f[p] = f"{pref}*{mref[p]}"
-                iv[p] = pop.population * months[p]
-                bv[p] = "=" + pref
+            ref = refs.population.get(p)
+            form = f"{ref}*{mref}"
         elif basis.startswith("driver:"):
-            name = basis[7:]
-            dv = {d.party: d.value for d in b.drivers if d.year == y and d.driver == name}
-            k = decimals(list(dv.values()))
-            for p in parts:
-                dref = refs.driver.get((name, p))
-                if dref is None:
-                    f[p] = "0"
-                    iv[p] = 0
-                    continue
-                f[p] = (f"ROUND({dref}*{10**k},0)*{mref[p]}" if k
-                        else f"ROUND({dref},0)*{mref[p]}")
-                iv[p] = scaled(dv[p], k) * months[p]
-                bv[p] = "=" + dref
+            ref = refs.driver.get((basis[7:], p))
+            form = f"ROUND({ref}{times},0)*{mref}"
         else:
             raise ValueError(f"unknown basis {basis}")
-        return f, iv, bv
+        f[p] = None if ref is None else form
+        if ref is not None:
+            bv[p] = "=" + ref
+    return f, {p: scaled(w, k) for p, w in bw.weights}, bv
 
-    if sp.basis != "blend":
-        f, iv, bv = component(sp.basis)
-        label = {"equal": "Months", "fixed": "Fixed share",
-                 "population": "Population"}.get(sp.basis, f"Driver: {sp.basis[7:]}")
-        fmt = "0.00##%" if sp.basis == "fixed" else "#,##0.####"
-        return ({p: (f[p], iv[p]) for p in parts},
-                {"label": label, "fmt": fmt, "values": bv}, row)
 
-    # blend: a component table, then exact integer weights
-    data = [(c, w, *component(c)) for c, w in sp.components]
-    data = [d for d in data if sum(d[3].values()) > 0]
-    kw = decimals([w for _, w, *_ in data])
-    sums = [sum(d[3].values()) for d in data]
-    exact: dict[str, int] = {}
-    for p in parts:
-        tot = 0
-        for i, (_c, w, _f, iv, _bv) in enumerate(data):
-            prod = scaled(w, kw) * iv[p]
-            for j, s in enumerate(sums):
-                if j != i:
-                    prod *= s
-            tot += prod
-        exact[p] = tot
-    g = 0
-    for v in exact.values():
-        g = gcd(g, v)
-    reduced = {p: v // (g or 1) for p, v in exact.items()}
-    formula_ok = max(exact.values(), default=0) < EXACT_LIMIT
-    eng = {ln.party: ln.raw_weight for ln in sp.lines}
-    if apportion(sp.net_cost, reduced) != sp.shares or not proportional(reduced, eng):
-        reduced = integer_ratio(eng)
-        formula_ok = False
-    L = col_name
+_Component = tuple[BasisWeights, dict[str, str | None], dict[str, int], dict[str, str]]
+
+
+def _blend(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
+           ) -> tuple[dict[str, Weight], dict[str, Any], int]:
+    """A blend: a table of each component's raw weights and shares (the core's, as
+    formulas over the Inputs), the component weights, the blended weight and an exact
+    whole-number weight, then the split's whole-number weights: the core's blended
+    weights (the split's raw weights) in whole numbers."""
+    data = [(bw, *_component(ctx, sp, bw)) for bw in sp.basis_weights if sum(bw.nums) > 0]
+    kw = decimals([bw.component_weight or Decimal(0) for bw, *_ in data])
+    # a party's exact whole-number weight is its blended weight x 10^kw x the product of
+    # the component totals: a formula only while that stays exact in a double
+    scale = 10**kw * prod(sum(iv.values()) for _, _, iv, _ in data)
+    raw = {ln.party: ln.raw_weight for ln in sp.lines}
+    formula_ok = scale * max(raw.values(), default=Fraction(0)) < EXACT_LIMIT
+    ints = integer_ratio(raw)
     sh.text(row, 1, "Blend components: each component's weights are normalised to sum to 1, "
             "then mixed with the component weights; the money is rounded once.",
             italic=True, color=GREY)
     row += 1
     heads = ["Party"]
-    for c, _w, *_ in data:
-        heads += [f"{c} (raw)", f"{c} (share)"]
+    for bw, *_ in data:
+        heads += [f"{bw.basis} (raw)", f"{bw.basis} (share)"]
     heads += ["Blended weight", "Exact integer weight"]
-    row = sh.header(row, heads)
-    first = row
-    last = first + len(parts) - 1
+    first = sh.header(row, heads)
+    last = first + len(sp.lines) - 1
+    _blend_rows(sh, data, first, last, formula_ok, ints)
+    weights, blended = _blend_totals(ctx, sp, sh, data, kw, first, last, formula_ok, ints)
+    note = ("Exact integer weight: the blend with every component's share written over a "
+            "common denominator; divided by its greatest common divisor in the split.")
+    if not formula_ok:
+        note = ("Exact integer weights are the calculation engine's exact ratios (too large "
+                "to form by formula exactly).")
+    sh.note(last + 4, 1, note)
+    return weights, {"label": "Blended weight", "fmt": FRAC, "values": blended}, last + 6
+
+
+def _blend_rows(sh: Sheet, data: list[_Component], first: int, last: int, formula_ok: bool,
+                ints: dict[str, int]) -> None:
+    """One row per party of the blend's component table, from ``first`` to ``last``."""
+    L = col_name
     cw_row = last + 2
     cb = 2 + 2 * len(data)
-    for i, p in enumerate(parts):
-        r = first + i
+    for r, p in enumerate(ints, start=first):
         sh.text(r, 1, p, bold=True)
         blend_terms = []
         int_terms = []
-        for j, (_c, _w, f, _iv, _bv) in enumerate(data):
+        for j, (_bw, f, _iv, _bv) in enumerate(data):
             rc, sc = 2 + 2 * j, 3 + 2 * j
             sh.formula(r, rc, f[p] or "0", WHOLE)
             sh.formula(r, sc, f"IF({L(rc)}${last + 1}=0,0,{L(rc)}{r}/{L(rc)}${last + 1})", FRAC)
@@ -363,8 +376,17 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
         if formula_ok:
             sh.formula(r, cb + 1, "+".join(int_terms) or "0", WHOLE)
         else:
-            sh.value(r, cb + 1, reduced[p], WHOLE, input_=False)
-    tr = last + 1
+            sh.value(r, cb + 1, ints[p], WHOLE, input_=False)
+
+
+def _blend_totals(ctx: Context, sp: ServiceSplit, sh: Sheet, data: list[_Component], kw: int,
+                  first: int, last: int, formula_ok: bool, ints: dict[str, int]
+                  ) -> tuple[dict[str, Weight], dict[str, str]]:
+    """The blend table's total and component-weight rows and its checks; returns each
+    party's weight in the split and its blended-weight formula."""
+    L = col_name
+    tr, cw_row = last + 1, last + 2
+    cb = 2 + 2 * len(data)
     sh.text(tr, 1, "Total", bold=True)
     for cc in range(2, cb + 2):
         sh.formula(tr, cc, f"SUM({L(cc)}{first}:{L(cc)}{last})",
@@ -372,9 +394,9 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
     sh.total_row(tr, 1, cb + 1)
     sh.text(cw_row, 1, "Component weight")
     sh.text(cw_row + 1, 1, f"Component weight x {10**kw}")
-    for j, (c, _w, *_rest) in enumerate(data):
+    for j, (bw, *_rest) in enumerate(data):
         sc = 3 + 2 * j
-        sh.formula(cw_row, sc, refs.blend[(sp.service, c)], "0.00##%")
+        sh.formula(cw_row, sc, ctx.inputs.blend[(sp.service, bw.basis)], "0.00##%")
         sh.formula(cw_row + 1, 2 + 2 * j, f"ROUND({L(sc)}{cw_row}*{10**kw},0)", WHOLE)
     sh.grid(first, 1, last, cb + 1)
     sh.grid(cw_row, 1, cw_row + 1, cb - 1)
@@ -383,17 +405,10 @@ def _weights(ctx: Context, sp: ServiceSplit, sh: Sheet, row: int
     ctx.check(f"{label}: blended weights add up to 1", f"ROUND({sh.ref(tr, cb)},9)=1")
     weights: dict[str, Weight] = {}
     blended: dict[str, str] = {}
-    for i, p in enumerate(parts):
-        r = first + i
-        weights[p] = ((f"{L(cb + 1)}{r}/GCD({gcd_rng})", reduced[p]) if formula_ok
-                      else (None, reduced[p]))
+    for r, p in enumerate(ints, start=first):
+        weights[p] = ((f"{L(cb + 1)}{r}/GCD({gcd_rng})", ints[p]) if formula_ok
+                      else (None, ints[p]))
         blended[p] = f"={L(cb)}{r}"
         ctx.check(f"{label}, {p}: exact integer weight matches the blended weight",
                   f"ROUND({sh.ref(r, cb + 1)}/{sh.ref(tr, cb + 1)}-{sh.ref(r, cb)},9)=0")
-    note = ("Exact integer weight: the blend with every component's share written over a "
-            "common denominator; divided by its greatest common divisor in the split.")
-    if not formula_ok:
-        note = ("Exact integer weights are the calculation engine's exact ratios (too large "
-                "to form by formula exactly).")
-    sh.note(cw_row + 2, 1, note)
-    return weights, {"label": "Blended weight", "fmt": FRAC, "values": blended}, cw_row + 4
+    return weights, blended
