@@ -108,7 +108,10 @@ def show_table(t: ad.Table, title: str | None = None) -> None:
         st.caption("Nothing to show for this year.")
         return
     if ad.on_page(t):  # whole, as printed: headings over their figures
-        st.table(ad.page_table(t), border="horizontal")
+        shown = ad.page_table(t, title or "")
+        with st.container(key=shown.key):
+            st.html(f"<style>{shown.css}</style>")
+            st.table(shown.frame, border="horizontal", hide_index=True)
         if t.help:
             st.caption(ad.column_notes(t))
     else:
