@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_idle  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_drawn  # noqa: E402
 
 IMG = ROOT / "docs" / "img"
 
@@ -32,9 +32,7 @@ def app_picture(out: Path) -> None:
         page.goto(url)
         for text in ("Contribution per party", "Total contributions", "Board report"):
             page.get_by_text(text).first.wait_for(state="visible")
-        wait_idle(page)
-        page.locator("canvas, svg.marks").first.wait_for(state="visible")
-        page.wait_for_timeout(1500)  # let the chart and metrics paint
+        wait_drawn(page)  # every table and chart drawn, the same for three frames
         page.screenshot(path=str(out))
         browser.close()
 
