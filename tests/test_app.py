@@ -847,3 +847,29 @@ def test_a_cached_source_cannot_be_changed_in_place() -> None:
         src.label = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         src.tables["parties"] = src.tables["parties"]  # type: ignore[index]
+
+
+def test_a_page_table_colours_its_rag_cells_and_bolds_its_total_by_place() -> None:
+    """A page table's look is CSS rules over its own block's rows and columns: the RAG
+    cells coloured where they are (row, then column, counted from 1), the total row in
+    bold, the figure column and its heading right-aligned, a code kept on one line."""
+    from finance.appdata.tables import BOLD_ROW, MONEY, RAG, TOTAL, Table, page_table, rag_style
+
+    t = Table([{"Service": "AUDIT", "Variance": 150, "RAG": "Red"},
+               {"Service": "ICT", "Variance": -2500, "RAG": "Green"},
+               {"Service": TOTAL, "Variance": -2350, "RAG": ""}],
+              ["Service", "Variance", "RAG"], {"Variance": MONEY, "RAG": RAG})
+    shown = page_table(t, "Savings")
+    scope = f".st-key-{shown.key}"
+    assert shown.key.startswith("table-") and shown.key == page_table(t, "Savings").key
+    assert page_table(t, "Other title").key != shown.key
+    assert shown.frame["RAG"].tolist() == ["Red", "Green", ""]
+    assert set(shown.rules) == {
+        f"{scope} td:nth-child(1), {scope} td:nth-child(1) * {{white-space: nowrap !important}}",
+        f"{scope} th:nth-child(2), {scope} td:nth-child(2) {{text-align: right !important; "
+        "font-variant-numeric: tabular-nums; white-space: nowrap !important}",
+        f"{scope} th:nth-child(3), {scope} td:nth-child(3) {{text-align: center !important; "
+        "white-space: nowrap !important}",
+        f"{scope} tbody tr:nth-child(3) td {{{BOLD_ROW}}}",
+        f"{scope} tbody tr:nth-child(1) td:nth-child(3) {{{rag_style('Red')}}}",
+        f"{scope} tbody tr:nth-child(2) td:nth-child(3) {{{rag_style('Green')}}}"}
