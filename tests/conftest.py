@@ -119,10 +119,43 @@ def mkip_result(mkip_book):  # type: ignore[no-untyped-def]
 
 # Property tests run on a loaded two-core CI machine: time limits per example would only
 # make them flaky, so there are none (the number of examples stays hypothesis's default).
+from hypothesis import HealthCheck, Phase  # noqa: E402
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("mkip", deadline=None)
 _hypothesis_settings.load_profile("mkip")
+
+# Under mutation testing (mutmut sets MUTANT_UNDER_TEST while it runs tests: scripts/mutation)
+# each property test runs a few fixed examples, the same for every mutant, instead of
+# hundreds of random ones, and a failure is not shrunk to its simplest example (only
+# "killed or not" counts there, and shrinking took minutes for some mutants): thousands of
+# mutants each re-run these tests, and the hand-worked tests are the ones meant to pin the
+# edge cases.  The normal suite is unchanged.
+MUTATION_RUN = "MUTANT_UNDER_TEST" in os.environ
+MUTATION_MAX_EXAMPLES = 20
+_MUTATION_SETTINGS: dict[str, Any] = dict(
+    deadline=None, derandomize=True, database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow])
+
+if MUTATION_RUN:
+    _hypothesis_settings.register_profile(
+        "mkip-mutation", max_examples=MUTATION_MAX_EXAMPLES, **_MUTATION_SETTINGS)
+    _hypothesis_settings.load_profile("mkip-mutation")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under mutation testing, cap the property tests that ask for more examples with their
+    own ``@settings(max_examples=...)`` too (a decorator's value beats the profile's)."""
+    if not MUTATION_RUN:
+        return
+    for item in items:
+        fn = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        own = getattr(fn, "_hypothesis_internal_use_settings", None)
+        if own is not None:
+            fn._hypothesis_internal_use_settings = _hypothesis_settings(  # type: ignore[union-attr]
+                own, max_examples=min(own.max_examples, MUTATION_MAX_EXAMPLES),
+                **_MUTATION_SETTINGS)
 
 
 @contextmanager

@@ -211,6 +211,7 @@ def _kept_book(book_copy: BookCopy):  # type: ignore[no-untyped-def]
     return run_year(require_book(book_copy.path))
 
 
+@pytest.mark.libreoffice  # recalculated by LibreOffice
 def test_the_report_splits_a_kept_service_on_its_shares_in_force(book_copy: BookCopy,
                                                                   tmp_path: Path) -> None:
     import io
@@ -410,6 +411,7 @@ def test_the_cli_and_the_app_say_a_split_was_rounded(book_copy: BookCopy,
     assert [row["Share applied"] for row in t.rows] == [0.34, 0.33, 0.33]
 
 
+@pytest.mark.libreoffice  # recalculated by LibreOffice
 def test_the_report_splits_a_rounded_service_on_its_rounded_shares(book_copy: BookCopy,
                                                                     tmp_path: Path) -> None:
     import io
