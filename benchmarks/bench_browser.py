@@ -44,14 +44,11 @@ WAIT_MS = 60_000
 
 def main(runs: int = 5, large: tuple[int, int, int] = (300, 3000, 100_000)
          ) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app
+    from tests.test_browser import launched, serve_app
 
     load_before = os.getloadavg()
     with (tempfile.TemporaryDirectory() as tmp,
-          serve_app(Path(tmp) / "streamlit.log") as url, sync_playwright() as p):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+          serve_app(Path(tmp) / "streamlit.log") as url, launched() as browser):
         uploads = large_uploads(browser, url, Path(tmp), large, min(runs, 3))
         cold, cold_split = cold_pages(browser, url, runs)
         page, frames = watched_page(browser, url)
@@ -59,7 +56,6 @@ def main(runs: int = 5, large: tuple[int, int, int] = (300, 3000, 100_000)
         budget_s = budget_changes(page, runs)
         edited, edited_split = population_edits(page, frames, runs)
         other_tab = edits_to_another_tab(page, Path(tmp), runs)
-        browser.close()
     load_after = os.getloadavg()
     from finance import appdata as ad
 

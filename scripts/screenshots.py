@@ -16,17 +16,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_drawn  # noqa: E402
+from tests.test_browser import launched, serve_app, wait_drawn  # noqa: E402
 
 IMG = ROOT / "docs" / "img"
 
 
 def app_picture(out: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     with (tempfile.TemporaryDirectory() as tmp,
-          serve_app(Path(tmp) / "streamlit.log") as url, sync_playwright() as p):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+          serve_app(Path(tmp) / "streamlit.log") as url, launched() as browser):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)
         page.goto(url)
@@ -34,7 +31,6 @@ def app_picture(out: Path) -> None:
             page.get_by_text(text).first.wait_for(state="visible")
         wait_drawn(page)  # every table and chart drawn, the same for three frames
         page.screenshot(path=str(out))
-        browser.close()
 
 
 def statement_picture(out: Path) -> None:

@@ -51,6 +51,21 @@ def need_chromium() -> None:
     pytest.skip(reason)
 
 
+@contextmanager
+def launched() -> Iterator[Any]:
+    """Debian's Chromium, headless, started by Playwright (its ``Browser``) and closed
+    when the block ends, failing or not: for the tests, the benchmarks and the README's
+    pictures."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -420,14 +435,8 @@ def server(tmp_path: Path) -> Iterator[str]:
 def chromium() -> Iterator[Any]:
     """Headless Chromium (Playwright's ``Browser``), closed after the test."""
     need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched() as browser:
+        yield browser
 
 
 @pytest.fixture

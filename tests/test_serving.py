@@ -38,7 +38,7 @@ from tests.servers import (
     serve_env,
     served_app,
 )
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.test_browser import free_port, launched, need_chromium
 
 AUTH = {"redirect_uri": "https://mkip.example.gov.uk/oauth2callback",
         "cookie_secret": "a-long-random-cookie-secret-for-tests-only",
@@ -290,29 +290,19 @@ def test_streamlit_works_under_the_content_security_policy(proxy: Proxy) -> None
     """Chromium through nginx: the app draws (served on a network, the sign-in page:
     nothing of the partnership shows before sign-in) and the browser reports nothing
     the Content-Security-Policy blocked."""
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " — required under CI=true")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+    need_chromium()
     blocked: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(ignore_https_errors=True,
-                                          viewport={"width": 1440, "height": 1800})
-            page = context.new_page()
-            page.set_default_timeout(90_000)
-            page.on("console", lambda m: blocked.append(m.text)
-                    if "Content Security Policy" in m.text else None)
-            page.goto(proxy.url)
-            page.get_by_text("Sign in with your council account").first.wait_for(
-                state="visible")
-            page.get_by_role("button", name="Sign in").first.wait_for(state="visible")
-            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-            assert page.get_by_text("Total contributions").count() == 0
-        finally:
-            browser.close()
+    with launched() as browser:
+        context = browser.new_context(ignore_https_errors=True,
+                                      viewport={"width": 1440, "height": 1800})
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.on("console", lambda m: blocked.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        page.goto(proxy.url)
+        page.get_by_text("Sign in with your council account").first.wait_for(
+            state="visible")
+        page.get_by_role("button", name="Sign in").first.wait_for(state="visible")
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+        assert page.get_by_text("Total contributions").count() == 0
     assert blocked == []

@@ -32,7 +32,7 @@ from tests.servers import (
     served_app,
     sign_in_settings,
 )
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, main_tab
+from tests.test_browser import CHROMIUM, free_port, launched, main_tab
 
 PARTNERSHIP = "Mid Kent Improvement Partnership"
 MEMBERS = {"viewer@mbc.gov.uk": "viewer", "prep@mbc.gov.uk": "preparer",
@@ -93,14 +93,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser(site: Site) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
