@@ -10,7 +10,6 @@ shown exactly as the core computed it, never through a float.  The header's line
 from __future__ import annotations
 
 import zlib
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -248,22 +247,17 @@ def page_table(t: Table, title: str = "") -> PageTable:
 
 
 def styled(t: Table) -> Styler | pd.DataFrame:
-    """The table's frame, with RAG cells coloured and a total row in bold."""
-    return _styled(t, t.frame)
-
-
-def _styled(t: Table, df: pd.DataFrame) -> Styler | pd.DataFrame:
-    cols: list[Hashable] = [df.columns[i] for i, c in enumerate(t.columns)
-                            if t.kind(c) == RAG]  # by place: ``df``'s may be escaped
-    if not cols and not t.bold_rows:
+    """The table's frame for a grid, with RAG cells coloured and a total row in bold."""
+    df = t.frame
+    if not t.rag_columns and not t.bold_rows:
         return df
 
     def colour(v: object) -> str:
         return rag_style(str(v)) if str(v) in RAG_COLOURS else ""
 
     style = df.style
-    if cols:
-        style = style.map(colour, subset=cols)
+    if t.rag_columns:
+        style = style.map(colour, subset=t.rag_columns)
     bold = set(t.bold_rows)
     if bold:
         style = style.apply(lambda row: [BOLD_ROW if row.name in bold else "" for _ in row],
