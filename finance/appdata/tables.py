@@ -10,6 +10,7 @@ shown exactly as the core computed it, never through a float.  The header's line
 from __future__ import annotations
 
 import zlib
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -249,15 +250,16 @@ def page_table(t: Table, title: str = "") -> PageTable:
 def styled(t: Table) -> Styler | pd.DataFrame:
     """The table's frame for a grid, with RAG cells coloured and a total row in bold."""
     df = t.frame
-    if not t.rag_columns and not t.bold_rows:
+    cols: list[Hashable] = list(t.rag_columns)
+    if not cols and not t.bold_rows:
         return df
 
     def colour(v: object) -> str:
         return rag_style(str(v)) if str(v) in RAG_COLOURS else ""
 
     style = df.style
-    if t.rag_columns:
-        style = style.map(colour, subset=t.rag_columns)
+    if cols:
+        style = style.map(colour, subset=cols)
     bold = set(t.bold_rows)
     if bold:
         style = style.apply(lambda row: [BOLD_ROW if row.name in bold else "" for _ in row],
