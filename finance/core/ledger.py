@@ -17,8 +17,8 @@ exceed the int64 range.
 ...                  LedgerEntry("2025-26", "commitment", 300, date(2025, 6, 1), row=4)])
 >>> led.totals("2025-26")["spend"], led.totals("2025-26", until=date(2025, 5, 31))["spend"]
 (2000, 1250)
->>> led[2].kind, len(led)
-('commitment', 3)
+>>> led[2].kind, len(led), led.lines_in("2025-26"), led.lines_in("2024-25")
+('commitment', 3, 3, 0)
 """
 
 from __future__ import annotations
@@ -164,6 +164,10 @@ class Ledger(Sequence[LedgerEntry]):
         if year not in self.years:
             return np.zeros(len(self), dtype=bool)
         return self.year_code == self.years.index(year)
+
+    def lines_in(self, year: str) -> int:
+        """How many lines ``year`` has (counted on the columns: no line is built)."""
+        return int(np.count_nonzero(self._year_mask(year)))
 
     def totals(self, year: str, until: date | None = None) -> dict[str, int]:
         """Sum of amounts by kind for ``year``; with ``until``, only lines dated on or

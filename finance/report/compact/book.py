@@ -51,8 +51,7 @@ def _build(rep: Report) -> bytes:
     r = rep.result
     cover_sheet = cover.start(rep)
     total_ref, _ = contributions.write(rep)
-    n_ledger = sum(1 for e in r.book.ledger if e.year == r.year)
-    year_end.write(rep, total_ref, max(3 + n_ledger, 4))
+    year_end.write(rep, total_ref, max(3 + r.book.ledger.lines_in(r.year), 4))
     ledger.write(rep)
     services.write(rep)
     settlement.write(rep)
